@@ -1,0 +1,133 @@
+package contract
+
+import (
+	"fmt"
+	"time"
+)
+
+// Value is one field of one contract: the text as it was found and, when it
+// could be read, the typed value. A Value that is not Present is unknown, never
+// false or zero.
+type Value struct {
+	Raw      string    // the cell text as found, kept for evidence
+	Present  bool      // a value was read; false for blank, "N/A" and unreadable cells
+	Str      string    // string and enum fields (enum: the canonical value)
+	Int      int64     // int and duration fields (duration: days)
+	Num      float64   // number and money fields
+	Bool     bool      // bool fields
+	Time     time.Time // date fields, at midnight UTC
+	Currency string    // money fields: ISO 4217 code when the cell or header names one
+	Derived  bool      // computed from other fields rather than read from a cell
+}
+
+// Display renders the typed value the way reports show it.
+func (v Value) Display(t Type) string {
+	if !v.Present {
+		return ""
+	}
+	switch t {
+	case Int, Duration:
+		return fmt.Sprint(v.Int)
+	case Number:
+		return formatNumber(v.Num)
+	case Money:
+		if v.Currency != "" {
+			return formatNumber(v.Num) + " " + v.Currency
+		}
+		return formatNumber(v.Num)
+	case Bool:
+		if v.Bool {
+			return "true"
+		}
+		return "false"
+	case Date:
+		return v.Time.Format(time.DateOnly)
+	default:
+		return v.Str
+	}
+}
+
+// Native returns the typed value as a plain Go value (string, int64, float64,
+// bool or a date string), or nil when the value is not present.
+func (v Value) Native(t Type) any {
+	if !v.Present {
+		return nil
+	}
+	switch t {
+	case Int, Duration:
+		return v.Int
+	case Number, Money:
+		return v.Num
+	case Bool:
+		return v.Bool
+	case Date:
+		return v.Time.Format(time.DateOnly)
+	default:
+		return v.Str
+	}
+}
+
+func formatNumber(f float64) string {
+	return fmt.Sprintf("%.10g", f)
+}
+
+// Contract is one row of a roster: where it came from and its field values,
+// indexed like the fields of the [Schema] it was read with.
+type Contract struct {
+	File   string // path as given to the scan
+	Sheet  string // sheet name; "" for CSV
+	Row    int    // the row number a spreadsheet shows (CSV: the record's line, header = 1)
+	Values []Value
+	// Issues counts the cells of this row that could not be read.
+	Issues int
+}
+
+// Value returns the value of field i, or an absent value when the contract has
+// no such column.
+func (c *Contract) Value(i int) Value {
+	if i < 0 || i >= len(c.Values) {
+		return Value{}
+	}
+	return c.Values[i]
+}
+
+// Location is "file:sheet:row" ("file:row" for CSV), the fallback identity of a
+// contract and the way reports point at it.
+func (c *Contract) Location() string {
+	if c.Sheet == "" {
+		return fmt.Sprintf("%s:%d", c.File, c.Row)
+	}
+	return fmt.Sprintf("%s:%s:%d", c.File, c.Sheet, c.Row)
+}
+
+// ID returns the contract_id field, else worker_id, else [Contract.Location].
+func (c *Contract) ID(s *Schema) string {
+	for _, name := range []string{"contract_id", "worker_id"} {
+		if f := s.Field(name); f != nil {
+			if v := c.Value(f.Index); v.Present && v.Str != "" {
+				return v.Str
+			}
+		}
+	}
+	return c.Location()
+}
+
+// DataIssue is a cell that could not be read as its field's type. The field is
+// absent for that contract; the issue says where and why.
+type DataIssue struct {
+	File    string `json:"file"`
+	Sheet   string `json:"sheet"`
+	Row     int    `json:"row"`
+	Column  string `json:"column"` // the column letter (A, B, … AA) for sheets, the header for CSV
+	Field   string `json:"field"`
+	Value   string `json:"value"`
+	Problem string `json:"problem"`
+}
+
+func (d DataIssue) Error() string {
+	where := d.File
+	if d.Sheet != "" {
+		where += fmt.Sprintf(": sheet %q", d.Sheet)
+	}
+	return fmt.Sprintf("%s row %d column %s (%s): %s: %q", where, d.Row, d.Column, d.Field, d.Problem, d.Value)
+}

@@ -1,0 +1,176 @@
+package report
+
+import (
+	"time"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// Report is everything a scan found. Its JSON form (see [WriteJSON]) is a
+// public interface: keys are only ever added, never renamed or removed.
+type Report struct {
+	Summary    Summary              `json:"summary"`
+	Inputs     []Input              `json:"inputs"`
+	Contracts  []Contract           `json:"contracts"`
+	Findings   []Finding            `json:"findings"`
+	DataIssues []contract.DataIssue `json:"data_issues"`
+	RuleErrors []RuleError          `json:"rule_errors"`
+	Suppliers  []Supplier           `json:"suppliers"`
+	Rules      []Rule               `json:"rules"`
+	Run        Run                  `json:"run"`
+}
+
+// Summary holds the totals. Contracts = ContractsFlagged + ContractsClear +
+// ContractsInsufficient always holds.
+type Summary struct {
+	Contracts             int            `json:"contracts"`
+	ContractsFlagged      int            `json:"contracts_flagged"`
+	ContractsClear        int            `json:"contracts_clear"`
+	ContractsInsufficient int            `json:"contracts_insufficient_data"`
+	Findings              int            `json:"findings"`
+	BySeverity            map[string]int `json:"by_severity"`  // every severity word, zero included
+	ByIndicator           map[string]int `json:"by_indicator"` // indicators with at least one finding
+	Inputs                int            `json:"inputs"`
+	InputsUnreadable      int            `json:"inputs_unreadable"` // files that could not be read at all
+	SheetsUnreadable      int            `json:"sheets_unreadable"` // sheets that failed inside readable files
+	SheetsSkipped         int            `json:"sheets_skipped"`    // sheets without a contract table
+	DataIssues            int            `json:"data_issues"`       // cells that could not be read
+	RuleErrors            int            `json:"rule_errors"`       // (rule, contract) evaluations that failed
+	FailOn                string         `json:"fail_on"`           // the -fail-on threshold
+	FindingsAtOrAbove     int            `json:"findings_at_or_above_fail_on"`
+}
+
+// Input is one file given to the scan.
+type Input struct {
+	Path   string   `json:"path"`
+	SHA256 string   `json:"sha256"`
+	Format string   `json:"format"`          // xlsx, csv, tsv; "" when not recognised
+	Error  *string  `json:"error"`           // nil, or why the file could not be read
+	Hint   string   `json:"hint,omitempty"`  // what the user can do about Error
+	Notes  []string `json:"notes,omitempty"` // e.g. the text encoding chosen for a CSV
+	Sheets []Sheet  `json:"sheets"`
+}
+
+// Sheet is one sheet of a workbook (a CSV file has one, named "").
+type Sheet struct {
+	Name      string   `json:"name"`
+	HeaderRow int      `json:"header_row"` // 0 when no header was found
+	Rows      int      `json:"rows"`       // contracts read from the sheet
+	Mapped    []Column `json:"mapped"`
+	Unmapped  []Column `json:"unmapped"`
+	Hidden    bool     `json:"hidden,omitempty"`
+	Skipped   string   `json:"skipped,omitempty"` // why the sheet holds no contracts (not a failure)
+	Error     *string  `json:"error,omitempty"`   // why the sheet could not be read (a failure)
+	Notes     []string `json:"notes,omitempty"`   // e.g. how ambiguous dates were read
+}
+
+// Column is one header cell and the field it maps to ("" when unmapped).
+type Column struct {
+	Column string `json:"column"` // A, B, … for sheets; the 1-based position for CSV
+	Header string `json:"header"`
+	Field  string `json:"field,omitempty"`
+}
+
+// Contract is the outcome for one roster row.
+type Contract struct {
+	File       string   `json:"file"`
+	Sheet      string   `json:"sheet"`
+	Row        int      `json:"row"`
+	ContractID string   `json:"contract_id"`
+	WorkerID   string   `json:"worker_id,omitempty"`
+	WorkerName string   `json:"worker_name,omitempty"`
+	Supplier   string   `json:"supplier,omitempty"` // supplier_name, else employer_name
+	Status     string   `json:"status"`             // flagged, clear or insufficient_data
+	Risk       *string  `json:"risk"`               // highest severity of its findings, or nil
+	Findings   int      `json:"findings"`
+	Missing    []string `json:"missing,omitempty"` // fields whose absence left rules undecided
+	RuleErrors int      `json:"rule_errors,omitempty"`
+}
+
+// Contract statuses.
+const (
+	StatusFlagged      = "flagged"
+	StatusClear        = "clear"
+	StatusInsufficient = "insufficient_data"
+)
+
+// Finding is one rule that flagged one contract.
+type Finding struct {
+	RuleID     string              `json:"rule_id"`
+	Title      string              `json:"title"`
+	Indicator  string              `json:"indicator"`
+	Severity   string              `json:"severity"`
+	Message    string              `json:"message"`
+	File       string              `json:"file"`
+	Sheet      string              `json:"sheet"`
+	Row        int                 `json:"row"`
+	ContractID string              `json:"contract_id"`
+	WorkerID   string              `json:"worker_id,omitempty"`
+	WorkerName string              `json:"worker_name,omitempty"`
+	Supplier   string              `json:"supplier,omitempty"`
+	Evidence   map[string]Evidence `json:"evidence"`
+	References []string            `json:"references"`
+}
+
+// Evidence is one field a rule read: the typed value and the cell text.
+type Evidence struct {
+	Value   any    `json:"value"` // string, number, bool, date "YYYY-MM-DD", or nil when absent
+	Raw     string `json:"raw"`
+	Derived bool   `json:"derived,omitempty"` // computed from other fields
+}
+
+// RuleError is a rule that could not be evaluated on one contract.
+type RuleError struct {
+	RuleID     string `json:"rule_id"`
+	File       string `json:"file"`
+	Sheet      string `json:"sheet"`
+	Row        int    `json:"row"`
+	ContractID string `json:"contract_id"`
+	Error      string `json:"error"`
+}
+
+// Supplier summarises the contracts of one supplier (or employer).
+type Supplier struct {
+	Name                  string         `json:"name"`
+	Contracts             int            `json:"contracts"`
+	ContractsFlagged      int            `json:"contracts_flagged"`
+	ContractsClear        int            `json:"contracts_clear"`
+	ContractsInsufficient int            `json:"contracts_insufficient_data"`
+	Findings              int            `json:"findings"`
+	Risk                  *string        `json:"risk"`
+	ByIndicator           map[string]int `json:"by_indicator"`
+}
+
+// Rule is one rule of the effective rule set.
+type Rule struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Indicator  string   `json:"indicator"`
+	Severity   string   `json:"severity"`
+	References []string `json:"references"`
+	Source     string   `json:"source"` // file:line where the rule is defined
+}
+
+// Run says how the report was made.
+type Run struct {
+	Version     string    `json:"version"`
+	StartedAt   time.Time `json:"started_at"`
+	RulesDigest string    `json:"rules_digest"` // sha256 over the rule files, in order
+	RuleFiles   []File    `json:"rule_files"`
+	Tables      []File    `json:"tables"`
+	Options     Options   `json:"options"`
+}
+
+// File is a file the run depended on, with its digest.
+type File struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// Options records the settings that shaped the run.
+type Options struct {
+	FailOn  string `json:"fail_on"`
+	AsOf    string `json:"as_of,omitempty"`
+	Sheet   string `json:"sheet,omitempty"`
+	MapFile string `json:"map_file,omitempty"`
+}
