@@ -1,0 +1,133 @@
+package report
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Report formats, as accepted by [Write] and named by [Formats].
+const (
+	FormatJSON = "json"
+	FormatCSV  = "csv"
+	FormatXLSX = "xlsx"
+	FormatHTML = "html"
+)
+
+// ErrUnsupportedFormat is returned (wrapped) by [FormatFor], [Write] and
+// [WriteFile] when a format or file extension is not one of [Formats].
+var ErrUnsupportedFormat = errors.New("unsupported report format")
+
+// Formats lists the file formats a report can be written in, for help text.
+// The terminal summary ([WriteText]) is not a file format and is not listed.
+func Formats() []string {
+	return []string{FormatJSON, FormatCSV, FormatXLSX, FormatHTML}
+}
+
+// FormatFor returns the report format for an output path, chosen by its
+// extension (case-insensitive; ".htm" is HTML). The error names the
+// supported formats.
+func FormatFor(path string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	switch ext {
+	case ".json":
+		return FormatJSON, nil
+	case ".csv":
+		return FormatCSV, nil
+	case ".xlsx":
+		return FormatXLSX, nil
+	case ".html", ".htm":
+		return FormatHTML, nil
+	}
+	if ext == "" {
+		return "", fmt.Errorf("%w: %q has no extension (want one of .%s)", ErrUnsupportedFormat, path, strings.Join(Formats(), ", ."))
+	}
+	return "", fmt.Errorf("%w %q for %q (want one of .%s)", ErrUnsupportedFormat, ext, path, strings.Join(Formats(), ", ."))
+}
+
+// Write writes r to w in format, one of [Formats].
+func Write(w io.Writer, format string, r *Report) error {
+	switch format {
+	case FormatJSON:
+		return WriteJSON(w, r)
+	case FormatCSV:
+		return WriteCSV(w, r)
+	case FormatXLSX:
+		return WriteXLSX(w, r)
+	case FormatHTML:
+		return WriteHTML(w, r)
+	}
+	return fmt.Errorf("%w %q (want one of %s)", ErrUnsupportedFormat, format, strings.Join(Formats(), ", "))
+}
+
+// WriteFile writes r to path in the format its extension names (see
+// [FormatFor]). The report is written to a temporary file in the same
+// directory, synced and then renamed over path, so a reader never sees a
+// half-written report: when anything fails, path is left as it was (absent,
+// or the previous report) and the temporary file is removed.
+//
+// A new file gets mode 0644; a replaced file keeps its mode.
+func WriteFile(path string, r *Report) error {
+	format, err := FormatFor(path)
+	if err != nil {
+		return err
+	}
+	return writeFile(path, func(w io.Writer) error { return Write(w, format, r) })
+}
+
+// writeFile is [WriteFile] with the encoder passed in, so tests can make it
+// fail midway.
+func writeFile(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("write report %s: not a regular file", path)
+		}
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	if err := write(bw); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	// Make the rename itself durable. Not every platform can sync a
+	// directory, and the report is complete either way, so this is best effort.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,188 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// WriteJSON writes r as indented JSON (two spaces). Keys come in struct
+// order and map keys sorted, so the same report gives the same bytes; a nil
+// list is written as [] and a nil map as {}, and summary.by_severity has every
+// severity word. Characters such as '<' and '&' are written as they are, not
+// as \u escapes.
+//
+// The output is identical to encoding the whole report at once, but each
+// element of a top-level list is encoded on its own, so a report with
+// hundreds of thousands of contracts is never held in memory as one JSON
+// document.
+func WriteJSON(w io.Writer, r *Report) error {
+	n := normalize(r)
+	bw := bufio.NewWriterSize(w, 64<<10)
+
+	var buf bytes.Buffer
+	field := json.NewEncoder(&buf) // a top-level value, one level deep
+	field.SetEscapeHTML(false)
+	field.SetIndent("  ", "  ")
+	elem := json.NewEncoder(&buf) // an element of a top-level list
+	elem.SetEscapeHTML(false)
+	elem.SetIndent("    ", "  ")
+	encode := func(enc *json.Encoder, v any) error {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
+
+	v := reflect.ValueOf(n).Elem()
+	t := v.Type()
+	bw.WriteString("{")
+	first := true
+	for i := range t.NumField() {
+		name, ok := jsonKey(t.Field(i))
+		if !ok {
+			continue
+		}
+		if !first {
+			bw.WriteString(",")
+		}
+		first = false
+		fmt.Fprintf(bw, "\n  %q: ", name)
+		fv := v.Field(i)
+		if fv.Kind() != reflect.Slice {
+			if err := encode(field, fv.Interface()); err != nil {
+				return fmt.Errorf("encode %s: %w", name, err)
+			}
+			continue
+		}
+		if fv.Len() == 0 {
+			bw.WriteString("[]")
+			continue
+		}
+		bw.WriteString("[")
+		for j := range fv.Len() {
+			if j > 0 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n    ")
+			if err := encode(elem, fv.Index(j).Interface()); err != nil {
+				return fmt.Errorf("encode %s[%d]: %w", name, j, err)
+			}
+		}
+		bw.WriteString("\n  ]")
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
+// jsonKey returns the key of a top-level Report field. Report's fields are
+// all tagged plainly (no omitempty); TestWriteJSON_MatchesEncoder holds
+// WriteJSON to encoding/json's output so a new field cannot drift.
+func jsonKey(f reflect.StructField) (string, bool) {
+	if !f.IsExported() {
+		return "", false
+	}
+	tag := f.Tag.Get("json")
+	if tag == "-" {
+		return "", false
+	}
+	name, _, _ := strings.Cut(tag, ",")
+	if name == "" {
+		name = f.Name
+	}
+	return name, true
+}
+
+// normalize returns r with every nil list as an empty one, every nil map as
+// an empty one and every severity word in Summary.BySeverity. r is not
+// changed: parts that need no change are shared, and a list is copied only
+// when one of its elements needs a change.
+func normalize(r *Report) *Report {
+	n := *r
+	bySev := make(map[string]int, len(contract.Severities()))
+	for k, v := range r.Summary.BySeverity {
+		bySev[k] = v
+	}
+	for _, w := range contract.Severities() {
+		bySev[w] += 0
+	}
+	n.Summary.BySeverity = bySev
+	if n.Summary.ByIndicator == nil {
+		n.Summary.ByIndicator = map[string]int{}
+	}
+	n.Inputs, _ = fixEach(r.Inputs, func(in *Input) bool {
+		var changed bool
+		in.Sheets, changed = fixEach(in.Sheets, func(s *Sheet) bool {
+			ch := s.Mapped == nil || s.Unmapped == nil
+			s.Mapped = orEmpty(s.Mapped)
+			s.Unmapped = orEmpty(s.Unmapped)
+			return ch
+		})
+		return changed
+	})
+	n.Contracts = orEmpty(r.Contracts)
+	n.Findings, _ = fixEach(r.Findings, func(f *Finding) bool {
+		ch := f.Evidence == nil || f.References == nil
+		if f.Evidence == nil {
+			f.Evidence = map[string]Evidence{}
+		}
+		f.References = orEmpty(f.References)
+		return ch
+	})
+	n.DataIssues = orEmpty(r.DataIssues)
+	n.RuleErrors = orEmpty(r.RuleErrors)
+	n.Suppliers, _ = fixEach(r.Suppliers, func(s *Supplier) bool {
+		if s.ByIndicator != nil {
+			return false
+		}
+		s.ByIndicator = map[string]int{}
+		return true
+	})
+	n.Rules, _ = fixEach(r.Rules, func(ru *Rule) bool {
+		ch := ru.References == nil
+		ru.References = orEmpty(ru.References)
+		return ch
+	})
+	n.Run.RuleFiles = orEmpty(r.Run.RuleFiles)
+	n.Run.Tables = orEmpty(r.Run.Tables)
+	return &n
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// fixEach applies fix to a copy of each element of s. It returns s itself
+// when fix changed nothing, or a new slice of the fixed copies and true when
+// it changed something. A nil s becomes an empty slice (and counts as a change).
+func fixEach[T any](s []T, fix func(*T) bool) ([]T, bool) {
+	if s == nil {
+		return []T{}, true
+	}
+	var out []T
+	for i := range s {
+		e := s[i]
+		if fix(&e) && out == nil {
+			out = make([]T, len(s))
+			copy(out, s[:i])
+		}
+		if out != nil {
+			out[i] = e
+		}
+	}
+	if out == nil {
+		return s, false
+	}
+	return out, true
+}

@@ -1,0 +1,188 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// safeText neutralises a text cell for CSV and XLSX so that a spreadsheet
+// program never reads it as a formula (OWASP "CSV injection", ASVS 1.2.10):
+// text that begins with '=', '+', '-', '@', a tab, CR or LF gets a leading
+// single quote. Every string from a roster goes through it, including
+// strings that happen to look like numbers ("+1", "-2"); numbers the report
+// holds as numbers (row numbers, counts) are written as numbers instead and
+// never pass through here.
+func safeText(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\n':
+		return "'" + s
+	}
+	return s
+}
+
+// severityRank orders severity words: critical is 5, info 1, anything else 0.
+func severityRank(s string) int {
+	sev, _ := contract.ParseSeverity(s)
+	return int(sev)
+}
+
+// count is one labelled number of a breakdown.
+type count struct {
+	Name string
+	N    int
+}
+
+// severityCounts lists findings by severity, every severity word in order
+// (highest first, zero included), then any other keys sorted by name.
+func severityCounts(m map[string]int) []count {
+	words := contract.Severities()
+	out := make([]count, 0, len(words))
+	for _, w := range words {
+		out = append(out, count{w, m[w]})
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if severityRank(k) == 0 {
+			out = append(out, count{k, m[k]})
+		}
+	}
+	return out
+}
+
+// indicatorCounts lists the non-zero entries of m, most findings first,
+// ties by name.
+func indicatorCounts(m map[string]int) []count {
+	out := make([]count, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if m[k] != 0 {
+			out = append(out, count{k, m[k]})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b count) int { return cmp.Compare(b.N, a.N) })
+	return out
+}
+
+// evidenceField is one entry of a finding's evidence, in field order.
+type evidenceField struct {
+	Field   string
+	Value   string // the typed value as text; "" when absent
+	Raw     string // the cell text
+	Derived bool
+	Absent  bool
+}
+
+// evidenceFields returns the evidence sorted by field name.
+func evidenceFields(ev map[string]Evidence) []evidenceField {
+	out := make([]evidenceField, 0, len(ev))
+	for _, k := range slices.Sorted(maps.Keys(ev)) {
+		e := ev[k]
+		out = append(out, evidenceField{
+			Field:   k,
+			Value:   formatValue(e.Value),
+			Raw:     e.Raw,
+			Derived: e.Derived,
+			Absent:  e.Value == nil,
+		})
+	}
+	return out
+}
+
+// evidenceText renders evidence as "field=raw; field=raw", sorted by field.
+// A derived value has no cell text of its own, so its computed value is shown
+// and marked "(derived)".
+func evidenceText(ev map[string]Evidence) string {
+	if len(ev) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i, e := range evidenceFields(ev) {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(e.Field)
+		b.WriteByte('=')
+		if e.Raw != "" || e.Value == "" {
+			b.WriteString(e.Raw)
+		} else {
+			b.WriteString(e.Value)
+		}
+		if e.Derived {
+			b.WriteString(" (derived)")
+		}
+	}
+	return b.String()
+}
+
+// formatValue renders an evidence value: numbers without exponent or
+// trailing zeros, booleans as true/false, nil as "".
+func formatValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case bool:
+		return strconv.FormatBool(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(v), 'f', -1, 32)
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	default:
+		return strings.TrimSpace(strings.ReplaceAll(fmt.Sprint(v), "\n", " "))
+	}
+}
+
+// location is "file:sheet:row", or "file:row" for a CSV file (no sheet).
+func location(file, sheet string, row int) string {
+	if sheet == "" {
+		return file + ":" + strconv.Itoa(row)
+	}
+	return file + ":" + sheet + ":" + strconv.Itoa(row)
+}
+
+// deref returns *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// sheetStatus says how a sheet was read: "read", "skipped" or "error".
+func sheetStatus(s Sheet) string {
+	switch {
+	case s.Error != nil:
+		return "error"
+	case s.Skipped != "":
+		return "skipped"
+	}
+	return "read"
+}
+
+// findingsByContract indexes findings by the contract they belong to, so
+// writers can list a contract's findings in report order.
+type contractKey struct {
+	File, Sheet string
+	Row         int
+}
+
+func findingsByContract(fs []Finding) map[contractKey][]int {
+	m := make(map[contractKey][]int)
+	for i, f := range fs {
+		k := contractKey{f.File, f.Sheet, f.Row}
+		m[k] = append(m[k], i)
+	}
+	return m
+}

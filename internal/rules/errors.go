@@ -1,0 +1,78 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Error is a problem at a place in a rule file.
+type Error struct {
+	File   string
+	Line   int // 1-based; 0 when the problem concerns the whole file
+	Col    int // 1-based
+	RuleID string
+	Msg    string
+	Hint   string
+	// Snippet is the offending source line; the caret goes under Col.
+	Snippet string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
+	}
+	b.WriteString(": ")
+	if e.RuleID != "" {
+		fmt.Fprintf(&b, "rule %q: ", e.RuleID)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Detail renders the error the way lint prints it: the position line, the
+// source line with a caret under the column, and the hint.
+func (e *Error) Detail() string {
+	var b strings.Builder
+	b.WriteString(e.Error())
+	if e.Snippet != "" && e.Col > 0 {
+		line := strings.ReplaceAll(e.Snippet, "\t", " ")
+		fmt.Fprintf(&b, "\n | %s\n | %s^", line, strings.Repeat(".", min(e.Col-1, len(line))))
+	}
+	if e.Hint != "" {
+		fmt.Fprintf(&b, "\n hint: %s", e.Hint)
+	}
+	return b.String()
+}
+
+// Errors is every problem found in a set of rule files, in file and line order.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	switch len(es) {
+	case 0:
+		return "no errors"
+	case 1:
+		return es[0].Error()
+	}
+	return fmt.Sprintf("%s (and %d more)", es[0].Error(), len(es)-1)
+}
+
+// Unwrap exposes each error to errors.Is and errors.As.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// Detail renders every error with its snippet and hint, one block per error.
+func (es Errors) Detail() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Detail()
+	}
+	return strings.Join(parts, "\n")
+}
