@@ -186,3 +186,18 @@ func findingsByContract(fs []Finding) map[contractKey][]int {
 	}
 	return m
 }
+
+// sheetColumns returns a sheet's mapped and unmapped columns together in
+// column order (A … Z, AA …; or 1, 2, … 10 for CSV).
+func sheetColumns(s Sheet) []Column {
+	cols := make([]Column, 0, len(s.Mapped)+len(s.Unmapped))
+	cols = append(cols, s.Mapped...)
+	for _, c := range s.Unmapped {
+		c.Field = ""
+		cols = append(cols, c)
+	}
+	slices.SortStableFunc(cols, func(a, b Column) int {
+		return cmp.Or(cmp.Compare(len(a.Column), len(b.Column)), cmp.Compare(a.Column, b.Column))
+	})
+	return cols
+}

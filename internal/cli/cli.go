@@ -1,0 +1,156 @@
+// Package cli is laborcheck's command line: flag parsing per subcommand,
+// usage text, exit codes, and turning errors into messages with hints. It
+// wires the other packages together and holds no business logic.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// Exit codes.
+const (
+	ExitOK         = 0 // ran; no finding at or above -fail-on
+	ExitFindings   = 1 // ran; findings at or above -fail-on
+	ExitCannotRun  = 2 // bad flags, invalid or missing rule files, no readable input
+	ExitIncomplete = 3 // ran, but an input file or sheet could not be read
+)
+
+// Version is the release version; set with -ldflags "-X ...cli.Version=v1.2.3".
+var Version = ""
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+const usage = `laborcheck reviews labour contracts for signs of forced labour.
+
+It reads rosters (.xlsx, .xlsm, .csv, .tsv, or folders of them), checks every
+contract against rules drawn from ILO and industry standards, and reports each
+risk indicator with the row, the values that triggered it and the standard it
+breaks. Findings are risk indicators for follow-up, not verdicts.
+
+Usage:
+  laborcheck scan [flags] PATH...     review rosters and report findings
+  laborcheck inspect FILE             show how a roster's headers map to fields
+  laborcheck rules list [PATH...]     list the rules in effect
+  laborcheck rules test [PATH...]     run the examples each rule carries
+  laborcheck rules lint [PATH...]     check rule files without running them
+  laborcheck version                  print the version
+
+Examples:
+  laborcheck scan samples/
+  laborcheck scan -o report.xlsx -o report.json rosters/
+  laborcheck scan -fail-on critical supplier-a.xlsx && echo "gate passed"
+  laborcheck scan -rules rules/ -rules local-overrides.yaml rosters/
+  laborcheck inspect samples/garment-factory.xlsx
+
+Run 'laborcheck COMMAND -h' for a command's flags.
+
+Exit codes:
+  0  no finding at or above -fail-on
+  1  findings at or above -fail-on
+  2  could not run: bad flags, invalid rule files, no readable input
+  3  ran, but an input file or sheet could not be read (the review is incomplete)
+`
+
+// Main runs the command line in args (without the program name) and returns
+// the exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ui := &ui{out: stdout, err: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitCannotRun
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "scan":
+		return runScan(ctx, ui, rest)
+	case "inspect":
+		return runInspect(ctx, ui, rest)
+	case "rules":
+		return runRules(ctx, ui, rest)
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "laborcheck %s\n", version())
+		return ExitOK
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return ExitOK
+	}
+	ui.errorf("unknown command %q", cmd)
+	if s := closest(cmd, []string{"scan", "inspect", "rules", "version", "help"}); s != "" {
+		ui.hint("did you mean %q?", s)
+	}
+	ui.hint("run 'laborcheck help' for usage")
+	return ExitCannotRun
+}
+
+// ui prints in laborcheck's house style: results on stdout; errors and hints
+// on stderr as "laborcheck: error: ..." and "laborcheck: hint: ...".
+type ui struct {
+	out, err io.Writer
+}
+
+func (u *ui) errorf(format string, a ...any) {
+	fmt.Fprintf(u.err, "laborcheck: error: %s\n", fmt.Sprintf(format, a...))
+}
+
+func (u *ui) warnf(format string, a ...any) {
+	fmt.Fprintf(u.err, "laborcheck: warning: %s\n", fmt.Sprintf(format, a...))
+}
+
+func (u *ui) hint(format string, a ...any) {
+	fmt.Fprintf(u.err, "laborcheck: hint: %s\n", fmt.Sprintf(format, a...))
+}
+
+func closest(got string, options []string) string {
+	best, bestD := "", len(got)/3+2
+	for _, o := range options {
+		if d := levenshtein(got, o); d < bestD {
+			best, bestD = o, d
+		}
+	}
+	return best
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := 1
+			if a[i-1] == b[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// errUsage marks a flag error already reported by the flag package.
+var errUsage = errors.New("usage")
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error {
+	*m = append(*m, v)
+	return nil
+}

@@ -1,0 +1,279 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/engine"
+	"github.com/laborcheck/laborcheck/internal/report"
+	"github.com/laborcheck/laborcheck/internal/scan"
+	"github.com/laborcheck/laborcheck/internal/source"
+)
+
+const scanUsage = `Usage: laborcheck scan [flags] PATH...
+
+Reviews every contract in the rosters at PATH (files or folders; .xlsx,
+.xlsm, .csv, .tsv) against the rules, and reports each risk indicator found.
+Flags may come before or after the paths.
+
+Flags:
+  -rules PATH       rule file or folder; repeatable, later files layer over
+                    earlier ones (default: the built-in pack)
+  -o FILE           write a report; the extension picks the format (.json,
+                    .csv, .xlsx, .html); repeatable. Without -o a summary is
+                    printed
+  -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
+                    medium, low, info (default high)
+  -sheet NAME       read only this sheet of each workbook
+  -password PW      password for encrypted workbooks
+  -as-of DATE       review date (YYYY-MM-DD) for ages and review_date (default today)
+  -date-order ORDER how to read dates like 03/04/2024 when a column does not
+                    decide it: day-first or month-first
+  -workers N        contracts evaluated in parallel (default: number of CPUs)
+  -q                print nothing on success but the reports' paths
+
+Examples:
+  laborcheck scan samples/
+  laborcheck scan -o findings.xlsx -o findings.json rosters/2024/
+  laborcheck scan -fail-on critical supplier.xlsx
+`
+
+type scanConfig struct {
+	rules     multiFlag
+	outputs   multiFlag
+	failOn    contract.Severity
+	sheet     string
+	password  string
+	asOf      time.Time
+	dateOrder contract.DateOrder
+	workers   int
+	quiet     bool
+	paths     []string
+}
+
+// parseInterleaved parses flags that may come before or after positional
+// arguments; "--" ends flag parsing.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
+	cfg := &scanConfig{}
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(ui.err)
+	fs.Usage = func() { fmt.Fprint(ui.err, scanUsage) }
+	fs.Var(&cfg.rules, "rules", "")
+	fs.Var(&cfg.outputs, "o", "")
+	failOn := fs.String("fail-on", "high", "")
+	fs.StringVar(&cfg.sheet, "sheet", "", "")
+	fs.StringVar(&cfg.password, "password", "", "")
+	asOf := fs.String("as-of", "", "")
+	dateOrder := fs.String("date-order", "", "")
+	fs.IntVar(&cfg.workers, "workers", 0, "")
+	fs.BoolVar(&cfg.quiet, "q", false, "")
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		return nil, errUsage
+	}
+	cfg.paths = paths
+	sev, ok := contract.ParseSeverity(strings.ToLower(*failOn))
+	if !ok {
+		ui.errorf("-fail-on %q is not a severity", *failOn)
+		ui.hint("use one of: %s", strings.Join(contract.Severities(), ", "))
+		return nil, errUsage
+	}
+	cfg.failOn = sev
+	if *asOf != "" {
+		t, err := time.Parse(time.DateOnly, *asOf)
+		if err != nil {
+			ui.errorf("-as-of %q is not a date", *asOf)
+			ui.hint("write the review date as YYYY-MM-DD, e.g. -as-of 2024-06-30")
+			return nil, errUsage
+		}
+		cfg.asOf = t
+	}
+	switch strings.ToLower(*dateOrder) {
+	case "":
+	case "day-first", "dmy":
+		cfg.dateOrder = contract.DayFirst
+	case "month-first", "mdy":
+		cfg.dateOrder = contract.MonthFirst
+	default:
+		ui.errorf("-date-order %q: want day-first or month-first", *dateOrder)
+		return nil, errUsage
+	}
+	if cfg.workers < 0 {
+		ui.errorf("-workers must be 0 (all CPUs) or more")
+		return nil, errUsage
+	}
+	for _, o := range cfg.outputs {
+		if _, err := report.FormatFor(o); err != nil {
+			ui.errorf("-o %s: %v", o, err)
+			return nil, errUsage
+		}
+	}
+	if len(cfg.paths) == 0 {
+		ui.errorf("no roster to scan")
+		ui.hint("name files or folders, e.g. laborcheck scan samples/")
+		return nil, errUsage
+	}
+	return cfg, nil
+}
+
+func runScan(ctx context.Context, ui *ui, args []string) int {
+	cfg, err := parseScanFlags(ui, args)
+	if err != nil {
+		return ExitCannotRun
+	}
+	schema := contract.DefaultSchema()
+	prog, ok := loadProgram(ui, cfg.rules, schema)
+	if !ok {
+		return ExitCannotRun
+	}
+	files, err := source.Expand(cfg.paths)
+	if err != nil {
+		ui.errorf("%v", err)
+		return ExitCannotRun
+	}
+	if len(files) == 0 {
+		ui.errorf("no rosters found in %s", strings.Join(cfg.paths, ", "))
+		ui.hint("laborcheck reads %s files", strings.Join(source.Formats(), ", "))
+		return ExitCannotRun
+	}
+	opts := scan.Options{
+		Schema:  schema,
+		Program: prog,
+		Source: source.Options{
+			Sheet:     cfg.sheet,
+			Password:  cfg.password,
+			DateOrder: cfg.dateOrder,
+		},
+		Engine:  engine.Options{Workers: cfg.workers, ReviewDate: cfg.asOf},
+		FailOn:  cfg.failOn,
+		Version: version(),
+		RunOptions: report.Options{
+			Sheet: cfg.sheet,
+		},
+	}
+	if !cfg.asOf.IsZero() {
+		opts.RunOptions.AsOf = cfg.asOf.Format(time.DateOnly)
+	}
+	if p := newProgress(ui.err, len(files)); p != nil {
+		opts.Progress = p.update
+		defer p.done()
+	}
+	rep, err := scan.Run(ctx, files, opts)
+	if err != nil {
+		ui.errorf("scan: %v", err)
+		return ExitCannotRun
+	}
+	for _, o := range cfg.outputs {
+		if err := report.WriteFile(o, rep); err != nil {
+			ui.errorf("write report %s: %v", o, err)
+			return ExitCannotRun
+		}
+	}
+	if !cfg.quiet {
+		if err := report.WriteText(ui.out, rep, report.TextOptions{Color: isTerminal(ui.out), MaxFindings: 20}); err != nil {
+			ui.errorf("write summary: %v", err)
+			return ExitCannotRun
+		}
+	}
+	for _, o := range cfg.outputs {
+		fmt.Fprintf(ui.out, "wrote %s\n", o)
+	}
+	return exitCode(ui, rep)
+}
+
+// exitCode decides the exit code from the report: unreadable input wins over
+// findings, because the review is incomplete.
+func exitCode(ui *ui, rep *report.Report) int {
+	s := rep.Summary
+	if s.Inputs > 0 && s.InputsUnreadable == s.Inputs {
+		ui.errorf("no input could be read")
+		reportInputErrors(ui, rep)
+		return ExitCannotRun
+	}
+	if s.InputsUnreadable > 0 || s.SheetsUnreadable > 0 {
+		reportInputErrors(ui, rep)
+		return ExitIncomplete
+	}
+	if s.FindingsAtOrAbove > 0 {
+		return ExitFindings
+	}
+	return ExitOK
+}
+
+func reportInputErrors(ui *ui, rep *report.Report) {
+	for _, in := range rep.Inputs {
+		if in.Error != nil {
+			ui.errorf("%s: %s", in.Path, *in.Error)
+			if in.Hint != "" {
+				ui.hint("%s", in.Hint)
+			}
+		}
+		for _, s := range in.Sheets {
+			if s.Error != nil {
+				ui.errorf("%s: sheet %q: %s", in.Path, s.Name, *s.Error)
+			}
+		}
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb" && os.Getenv("NO_COLOR") == ""
+}
+
+// progress draws a one-line progress bar on a terminal's stderr. It is never
+// shown in pipes or CI logs.
+type progress struct {
+	w     io.Writer
+	files int
+	start time.Time
+	shown bool
+}
+
+func newProgress(w io.Writer, files int) *progress {
+	if !isTerminal(w) || os.Getenv("CI") != "" || files < 2 {
+		return nil
+	}
+	return &progress{w: w, files: files, start: time.Now()}
+}
+
+func (p *progress) update(done, files, contracts int) {
+	const width = 30
+	n := done * width / max(files, 1)
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d files, %d contracts", strings.Repeat("#", n), strings.Repeat(".", width-n), done, files, contracts)
+	p.shown = true
+}
+
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

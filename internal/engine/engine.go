@@ -1,0 +1,278 @@
+package engine
+
+import (
+	"context"
+	"runtime"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/rules"
+)
+
+// Status is a contract's overall outcome.
+type Status int
+
+// Contract statuses.
+const (
+	Clear        Status = iota // every rule passed
+	Insufficient               // no rule flagged, but some could not decide
+	Flagged                    // at least one rule flagged
+)
+
+func (s Status) String() string {
+	return [...]string{"clear", "insufficient_data", "flagged"}[s]
+}
+
+// Finding is one rule that flagged one contract.
+type Finding struct {
+	Rule     *rules.Compiled
+	Severity contract.Severity
+	Message  string
+	Evidence []Evidence
+}
+
+// Evidence is one field the rule read.
+type Evidence struct {
+	Field   string
+	Value   any // typed value (string, int64, float64, bool, "YYYY-MM-DD") or nil when blank
+	Raw     string
+	Derived bool
+}
+
+// RuleError is a rule that failed on the contract.
+type RuleError struct {
+	Rule *rules.Compiled
+	Err  error
+}
+
+// Result is the outcome for one contract. It keeps the contract's identity
+// but not its values, so a batch of many contracts stays small.
+type Result struct {
+	File, Sheet string
+	Row         int
+	ContractID  string
+	WorkerID    string
+	WorkerName  string
+	Supplier    string // supplier_name, else employer_name
+	Status      Status
+	Risk        contract.Severity
+	Findings    []Finding
+	Missing     []string // blank fields that left rules undecided, in schema order
+	Errors      []RuleError
+}
+
+// Options tune a run.
+type Options struct {
+	Workers    int       // 0 means GOMAXPROCS
+	ReviewDate time.Time // review_date in expressions; zero means today
+}
+
+// Engine evaluates a compiled program. It is safe for concurrent use.
+type Engine struct {
+	prog     *rules.Program
+	schema   *contract.Schema
+	opts     Options
+	ids      [4]int // contract_id, worker_id, worker_name, supplier_name; -1 when absent
+	employer int
+	deriver  *contract.Deriver
+}
+
+// New returns an engine for prog over contracts of schema.
+func New(prog *rules.Program, schema *contract.Schema, opts Options) *Engine {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	e := &Engine{prog: prog, schema: schema, opts: opts, deriver: contract.NewDeriver(schema, opts.ReviewDate)}
+	for i, name := range []string{"contract_id", "worker_id", "worker_name", "supplier_name"} {
+		e.ids[i] = -1
+		if f := schema.Field(name); f != nil {
+			e.ids[i] = f.Index
+		}
+	}
+	e.employer = -1
+	if f := schema.Field("employer_name"); f != nil {
+		e.employer = f.Index
+	}
+	return e
+}
+
+// Evaluator evaluates one contract at a time; one per goroutine.
+type Evaluator struct {
+	e  *Engine
+	ev *rules.Evaluator
+}
+
+// NewEvaluator returns an evaluator for one goroutine.
+func (e *Engine) NewEvaluator() *Evaluator {
+	return &Evaluator{e: e, ev: e.prog.NewEvaluator(e.opts.ReviewDate)}
+}
+
+// Evaluate fills c's derivable fields and runs every rule on it.
+func (x *Evaluator) Evaluate(c *contract.Contract) Result {
+	e := x.e
+	e.deriver.Derive(c)
+	r := Result{File: c.File, Sheet: c.Sheet, Row: c.Row, ContractID: c.ID(e.schema)}
+	str := func(i int) string {
+		if i < 0 {
+			return ""
+		}
+		return c.Value(i).Str
+	}
+	r.WorkerID, r.WorkerName, r.Supplier = str(e.ids[1]), str(e.ids[2]), str(e.ids[3])
+	if r.Supplier == "" {
+		r.Supplier = str(e.employer)
+	}
+	var missing []int
+	for _, rule := range e.prog.Rules {
+		o := x.ev.Eval(rule, c)
+		switch o.Status {
+		case rules.Flag:
+			r.Findings = append(r.Findings, Finding{
+				Rule:     rule,
+				Severity: o.Severity,
+				Message:  x.ev.Message(rule, c),
+				Evidence: e.evidence(rule, c),
+			})
+			r.Risk = max(r.Risk, o.Severity)
+		case rules.Insufficient:
+			missing = append(missing, o.Missing...)
+		case rules.Failed:
+			r.Errors = append(r.Errors, RuleError{Rule: rule, Err: o.Err})
+		}
+	}
+	switch {
+	case len(r.Findings) > 0:
+		r.Status = Flagged
+	case len(missing) > 0 || len(r.Errors) > 0:
+		r.Status = Insufficient
+	default:
+		r.Status = Clear
+	}
+	if len(missing) > 0 {
+		r.Missing = e.fieldNames(missing)
+	}
+	return r
+}
+
+func (e *Engine) fieldNames(idx []int) []string {
+	seen := make(map[int]bool, len(idx))
+	fields := e.schema.Fields()
+	var out []string
+	for _, i := range idx {
+		seen[i] = true
+	}
+	for i := range fields {
+		if seen[i] {
+			out = append(out, fields[i].Name)
+		}
+	}
+	return out
+}
+
+func (e *Engine) evidence(rule *rules.Compiled, c *contract.Contract) []Evidence {
+	fields := e.schema.Fields()
+	out := make([]Evidence, 0, len(rule.Fields))
+	for _, i := range rule.Fields {
+		f := fields[i]
+		v := c.Value(i)
+		out = append(out, Evidence{Field: f.Name, Value: v.Native(f.Type), Raw: v.Raw, Derived: v.Derived})
+	}
+	return out
+}
+
+// Run evaluates every contract that produce emits, over opts.Workers
+// goroutines, and calls consume with each result in the order the contracts
+// were emitted. produce's emit must be called from one goroutine; consume
+// is called from one goroutine. The first error from produce or consume, or
+// the context's, stops the run.
+func (e *Engine) Run(ctx context.Context, produce func(emit func(*contract.Contract) error) error, consume func(Result) error) error {
+	const batchSize = 256
+	type batch struct {
+		seq       int
+		contracts []*contract.Contract
+		results   []Result
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	work := make(chan *batch, e.opts.Workers)
+	done := make(chan *batch, e.opts.Workers)
+
+	g.Go(func() error {
+		defer close(work)
+		cur := &batch{}
+		seq := 0
+		flush := func() error {
+			if len(cur.contracts) == 0 {
+				return nil
+			}
+			cur.seq = seq
+			seq++
+			select {
+			case work <- cur:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			cur = &batch{contracts: make([]*contract.Contract, 0, batchSize)}
+			return nil
+		}
+		err := produce(func(c *contract.Contract) error {
+			cur.contracts = append(cur.contracts, c)
+			if len(cur.contracts) == batchSize {
+				return flush()
+			}
+			return ctx.Err()
+		})
+		if err != nil {
+			return err
+		}
+		return flush()
+	})
+
+	workers, wctx := errgroup.WithContext(ctx)
+	for range e.opts.Workers {
+		workers.Go(func() error {
+			x := e.NewEvaluator()
+			for b := range work {
+				b.results = make([]Result, len(b.contracts))
+				for i, c := range b.contracts {
+					b.results[i] = x.Evaluate(c)
+				}
+				b.contracts = nil
+				select {
+				case done <- b:
+				case <-wctx.Done():
+					return wctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		defer close(done)
+		return workers.Wait()
+	})
+
+	g.Go(func() error {
+		pending := map[int]*batch{}
+		next := 0
+		for b := range done {
+			pending[b.seq] = b
+			for {
+				nb, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				next++
+				for _, r := range nb.results {
+					if err := consume(r); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return g.Wait()
+}

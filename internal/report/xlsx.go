@@ -1,0 +1,373 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Sheet names of the XLSX report, in workbook order.
+const (
+	sheetSummary    = "Summary"
+	sheetFindings   = "Findings"
+	sheetContracts  = "Contracts"
+	sheetDataIssues = "Data issues"
+	sheetRuleErrors = "Rule errors"
+	sheetRules      = "Rules"
+	sheetRun        = "Run"
+)
+
+// severityColours are the fill and font colours of each severity word, shared
+// by the XLSX and HTML reports.
+var severityColours = map[string]struct{ Fill, Font string }{
+	"critical": {"B71C1C", "FFFFFF"},
+	"high":     {"F4B183", "3B1F00"},
+	"medium":   {"FFE699", "3D3000"},
+	"low":      {"DDEBF7", "1F3864"},
+	"info":     {"EDEDED", "404040"},
+}
+
+// statusColours are the fills of contract statuses.
+var statusColours = map[string]string{
+	StatusFlagged:      "F8CBAD",
+	StatusClear:        "E2EFDA",
+	StatusInsufficient: "FFF2CC",
+}
+
+// WriteXLSX writes r as a workbook for spreadsheet programs, with the sheets
+// Summary (totals, counts by severity, indicator and supplier, and a bar
+// chart of findings by indicator), Findings, Contracts, Data issues, Rule
+// errors, Rules and Run (what was read with which rules and options).
+//
+// Findings, Contracts, Data issues and Rule errors are written with
+// excelize's StreamWriter, so their rows do not pile up as cell objects in
+// memory. Every text cell is neutralised against formula injection (see
+// safeText); row numbers and counts are numeric cells.
+func WriteXLSX(w io.Writer, r *Report) (err error) {
+	f := excelize.NewFile()
+	defer func() {
+		// Close removes the stream writers' temporary files.
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	x := &xlsxWriter{f: f, r: r}
+	if err := x.newStyles(); err != nil {
+		return fmt.Errorf("xlsx styles: %w", err)
+	}
+	steps := []struct {
+		name string
+		fn   func() error
+	}{
+		{sheetSummary, x.summary},
+		{sheetFindings, x.findings},
+		{sheetContracts, x.contracts},
+		{sheetDataIssues, x.dataIssues},
+		{sheetRuleErrors, x.ruleErrors},
+		{sheetRules, x.rules},
+		{sheetRun, x.run},
+	}
+	for _, s := range steps {
+		if err := s.fn(); err != nil {
+			return fmt.Errorf("xlsx sheet %q: %w", s.name, err)
+		}
+	}
+	f.SetActiveSheet(0)
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title:          "laborcheck report",
+		Subject:        "Forced-labour risk indicators in labour-contract data",
+		Creator:        "laborcheck " + r.Run.Version,
+		LastModifiedBy: "laborcheck",
+		Created:        r.Run.StartedAt.UTC().Format(time.RFC3339),
+		Modified:       r.Run.StartedAt.UTC().Format(time.RFC3339),
+	}); err != nil {
+		return fmt.Errorf("xlsx properties: %w", err)
+	}
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	return nil
+}
+
+type xlsxWriter struct {
+	f  *excelize.File
+	r  *Report
+	st xlsxStyles
+}
+
+type xlsxStyles struct {
+	header, cell, wrap, num, title, note, section, label, total int
+	severity                                                     map[string]int
+	status                                                       map[string]int
+}
+
+func (x *xlsxWriter) newStyles() error {
+	var err error
+	style := func(s *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = x.f.NewStyle(s)
+		return id
+	}
+	top := excelize.Alignment{Vertical: "top"}
+	border := func(pos, colour string) []excelize.Border {
+		return []excelize.Border{{Type: pos, Color: colour, Style: 1}}
+	}
+	x.st.header = style(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3864"}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+	})
+	x.st.cell = style(&excelize.Style{Alignment: &top})
+	x.st.wrap = style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	x.st.num = style(&excelize.Style{Alignment: &top, NumFmt: 1}) // "0"
+	x.st.title = style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16, Color: "1F3864"}})
+	x.st.note = style(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "595959"}})
+	x.st.section = style(&excelize.Style{
+		Font:   &excelize.Font{Bold: true, Color: "1F3864"},
+		Border: border("bottom", "1F3864"),
+	})
+	x.st.label = style(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	x.st.total = style(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: border("top", "000000"), NumFmt: 1})
+	x.st.severity = map[string]int{}
+	for _, w := range []string{"critical", "high", "medium", "low", "info"} {
+		c := severityColours[w]
+		x.st.severity[w] = style(&excelize.Style{
+			Font:      &excelize.Font{Bold: w == "critical", Color: c.Font},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c.Fill}},
+			Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "center"},
+		})
+	}
+	x.st.status = map[string]int{}
+	for _, s := range []string{StatusFlagged, StatusClear, StatusInsufficient} {
+		x.st.status[s] = style(&excelize.Style{
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusColours[s]}},
+			Alignment: &top,
+		})
+	}
+	return err
+}
+
+// styled is a cell value with a style of its own.
+type styled struct {
+	v     any
+	style int
+}
+
+func (x *xlsxWriter) sevCell(sev string) any {
+	if id, ok := x.st.severity[sev]; ok {
+		return styled{sev, id}
+	}
+	return sev
+}
+
+func (x *xlsxWriter) statusCell(status string) any {
+	if id, ok := x.st.status[status]; ok {
+		return styled{status, id}
+	}
+	return status
+}
+
+// column is one column of a streamed table.
+type column struct {
+	header string
+	width  float64
+	wrap   bool
+}
+
+// streamTable writes a sheet holding one table: a frozen, filtered header
+// row, then the rows that emit passes to its put function (one value per
+// column: a string, an int or a styled value).
+//
+// The order matters with excelize's StreamWriter: the autofilter is set on
+// the sheet before the stream writer exists (its range is known from n, the
+// number of rows), and column widths and panes are set before the first row.
+func (x *xlsxWriter) streamTable(sheet string, cols []column, n int, emit func(put func(...any) error) error) error {
+	if _, err := x.f.NewSheet(sheet); err != nil {
+		return err
+	}
+	last, err := excelize.ColumnNumberToName(len(cols))
+	if err != nil {
+		return err
+	}
+	if err := x.f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, n+1), nil); err != nil {
+		return err
+	}
+	sw, err := x.f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	for i, c := range cols {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	}); err != nil {
+		return err
+	}
+	row := make([]any, len(cols))
+	for i, c := range cols {
+		row[i] = excelize.Cell{StyleID: x.st.header, Value: c.header}
+	}
+	if err := sw.SetRow("A1", row, excelize.RowOpts{Height: 20}); err != nil {
+		return err
+	}
+	next := 1
+	put := func(values ...any) error {
+		if len(values) != len(cols) {
+			return fmt.Errorf("row %d has %d values for %d columns", next+1, len(values), len(cols))
+		}
+		next++
+		for i, v := range values {
+			row[i] = x.streamCell(v, cols[i].wrap)
+		}
+		cell, err := excelize.CoordinatesToCellName(1, next)
+		if err != nil {
+			return err
+		}
+		return sw.SetRow(cell, row)
+	}
+	if err := emit(put); err != nil {
+		return err
+	}
+	if next != n+1 {
+		return fmt.Errorf("wrote %d rows, want %d", next-1, n)
+	}
+	return sw.Flush()
+}
+
+// streamCell turns a value into a StreamWriter cell: text neutralised
+// against formulas, numbers as numbers.
+func (x *xlsxWriter) streamCell(v any, wrap bool) excelize.Cell {
+	style := x.st.cell
+	if wrap {
+		style = x.st.wrap
+	}
+	if s, ok := v.(styled); ok {
+		v, style = s.v, s.style
+	}
+	switch v := v.(type) {
+	case string:
+		if v == "" {
+			return excelize.Cell{StyleID: style}
+		}
+		return excelize.Cell{StyleID: style, Value: safeText(v)}
+	case int:
+		if style == x.st.cell {
+			style = x.st.num
+		}
+		return excelize.Cell{StyleID: style, Value: v}
+	case nil:
+		return excelize.Cell{StyleID: style}
+	}
+	// Other types do not occur; keep them numeric or text, never formulas.
+	return excelize.Cell{StyleID: style, Value: safeText(fmt.Sprint(v))}
+}
+
+func (x *xlsxWriter) findings() error {
+	cols := []column{
+		{"File", 28, false}, {"Sheet", 14, false}, {"Row", 7, false},
+		{"Contract", 14, false}, {"Worker ID", 12, false}, {"Worker name", 22, false},
+		{"Supplier", 22, false}, {"Rule", 22, false}, {"Indicator", 28, false},
+		{"Severity", 10, false}, {"Message", 60, true}, {"Evidence", 48, true},
+		{"References", 40, true},
+	}
+	fs := x.r.Findings
+	return x.streamTable(sheetFindings, cols, len(fs), func(put func(...any) error) error {
+		for i := range fs {
+			f := &fs[i]
+			if err := put(f.File, f.Sheet, f.Row, f.ContractID, f.WorkerID, f.WorkerName,
+				f.Supplier, f.RuleID, f.Indicator, x.sevCell(f.Severity), f.Message,
+				evidenceText(f.Evidence), strings.Join(f.References, "; ")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (x *xlsxWriter) contracts() error {
+	cols := []column{
+		{"File", 28, false}, {"Sheet", 14, false}, {"Row", 7, false},
+		{"Contract", 14, false}, {"Worker ID", 12, false}, {"Worker name", 22, false},
+		{"Supplier", 22, false}, {"Status", 17, false}, {"Risk", 10, false},
+		{"Findings", 9, false}, {"Missing fields", 40, true}, {"Rule errors", 11, false},
+	}
+	cs := x.r.Contracts
+	return x.streamTable(sheetContracts, cols, len(cs), func(put func(...any) error) error {
+		for i := range cs {
+			c := &cs[i]
+			var risk any = ""
+			if c.Risk != nil {
+				risk = x.sevCell(*c.Risk)
+			}
+			if err := put(c.File, c.Sheet, c.Row, c.ContractID, c.WorkerID, c.WorkerName,
+				c.Supplier, x.statusCell(c.Status), risk, c.Findings,
+				strings.Join(c.Missing, ", "), c.RuleErrors); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (x *xlsxWriter) dataIssues() error {
+	cols := []column{
+		{"File", 28, false}, {"Sheet", 14, false}, {"Row", 7, false},
+		{"Column", 10, false}, {"Field", 28, false}, {"Value", 28, true},
+		{"Problem", 50, true},
+	}
+	ds := x.r.DataIssues
+	return x.streamTable(sheetDataIssues, cols, len(ds), func(put func(...any) error) error {
+		for i := range ds {
+			d := &ds[i]
+			if err := put(d.File, d.Sheet, d.Row, d.Column, d.Field, d.Value, d.Problem); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (x *xlsxWriter) ruleErrors() error {
+	cols := []column{
+		{"Rule", 22, false}, {"File", 28, false}, {"Sheet", 14, false},
+		{"Row", 7, false}, {"Contract", 14, false}, {"Error", 70, true},
+	}
+	es := x.r.RuleErrors
+	return x.streamTable(sheetRuleErrors, cols, len(es), func(put func(...any) error) error {
+		for i := range es {
+			e := &es[i]
+			if err := put(e.RuleID, e.File, e.Sheet, e.Row, e.ContractID, e.Error); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (x *xlsxWriter) rules() error {
+	cols := []column{
+		{"ID", 24, false}, {"Title", 44, true}, {"Indicator", 30, false},
+		{"Severity", 10, false}, {"References", 50, true}, {"Source", 30, false},
+	}
+	rs := x.r.Rules
+	return x.streamTable(sheetRules, cols, len(rs), func(put func(...any) error) error {
+		for i := range rs {
+			ru := &rs[i]
+			if err := put(ru.ID, ru.Title, ru.Indicator, x.sevCell(ru.Severity),
+				strings.Join(ru.References, "; "), ru.Source); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,264 @@
+// Package scan runs a review end to end: it reads rosters through
+// internal/source, evaluates them through internal/engine, and assembles the
+// internal/report model. It holds no business logic of its own beyond
+// counting.
+package scan
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/engine"
+	"github.com/laborcheck/laborcheck/internal/report"
+	"github.com/laborcheck/laborcheck/internal/rules"
+	"github.com/laborcheck/laborcheck/internal/source"
+)
+
+// Options configure a scan.
+type Options struct {
+	Schema  *contract.Schema
+	Program *rules.Program
+	Source  source.Options
+	Engine  engine.Options
+	FailOn  contract.Severity
+	Version string
+	// Now stamps the report; nil means time.Now.
+	Now func() time.Time
+	// Progress, when set, is called after each file with the number of files
+	// done and contracts read so far.
+	Progress func(filesDone, files, contracts int)
+	// RunOptions are recorded in the report as they are.
+	RunOptions report.Options
+	// Tables are lookup tables the rules use, recorded with their digests.
+	Tables []report.File
+}
+
+// Run reviews files and returns the report. It fails only when the context
+// is cancelled; unreadable files and failing rules are part of the report.
+func Run(ctx context.Context, files []string, opts Options) (*report.Report, error) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	opts.Source.Schema = opts.Schema
+	rep := &report.Report{
+		Inputs:     []report.Input{},
+		Contracts:  []report.Contract{},
+		Findings:   []report.Finding{},
+		DataIssues: []contract.DataIssue{},
+		RuleErrors: []report.RuleError{},
+		Suppliers:  []report.Supplier{},
+		Run: report.Run{
+			Version:     opts.Version,
+			StartedAt:   now().UTC().Truncate(time.Second),
+			RulesDigest: opts.Program.Set.Digest(),
+			RuleFiles:   []report.File{},
+			Tables:      opts.Tables,
+			Options:     opts.RunOptions,
+		},
+	}
+	if rep.Run.Tables == nil {
+		rep.Run.Tables = []report.File{}
+	}
+	rep.Run.Options.FailOn = opts.FailOn.String()
+	for _, f := range opts.Program.Set.Files {
+		rep.Run.RuleFiles = append(rep.Run.RuleFiles, report.File{Path: f.Path, SHA256: f.SHA256})
+	}
+	for _, r := range opts.Program.Rules {
+		rep.Rules = append(rep.Rules, report.Rule{
+			ID: r.ID, Title: r.Title, Indicator: r.Indicator, Severity: r.Severity.String(),
+			References: r.References, Source: r.Source(),
+		})
+	}
+
+	eng := engine.New(opts.Program, opts.Schema, opts.Engine)
+	var inputs []*source.Input
+	contracts := 0
+	produce := func(emit func(*contract.Contract) error) error {
+		for i, path := range files {
+			in, err := source.Read(ctx, path, opts.Source, func(c *contract.Contract, issues []contract.DataIssue) error {
+				rep.DataIssues = append(rep.DataIssues, issues...)
+				contracts++
+				return emit(c)
+			})
+			inputs = append(inputs, in)
+			if err != nil {
+				return err
+			}
+			if opts.Progress != nil {
+				opts.Progress(i+1, len(files), contracts)
+			}
+		}
+		return nil
+	}
+	b := newBuilder(rep, opts.FailOn)
+	if err := eng.Run(ctx, produce, b.add); err != nil {
+		return nil, err
+	}
+	for _, in := range inputs {
+		rep.Inputs = append(rep.Inputs, convertInput(in))
+	}
+	b.finish()
+	return rep, nil
+}
+
+func errText(err error) *string {
+	if err == nil {
+		return nil
+	}
+	s := err.Error()
+	return &s
+}
+
+func convertInput(in *source.Input) report.Input {
+	out := report.Input{Path: in.Path, SHA256: in.SHA256, Format: in.Format, Error: errText(in.Err), Notes: in.Notes, Sheets: []report.Sheet{}}
+	var fe *source.FileError
+	if errors.As(in.Err, &fe) {
+		out.Hint = fe.Hint
+	}
+	for _, s := range in.Sheets {
+		sh := report.Sheet{Name: s.Name, HeaderRow: s.HeaderRow, Rows: s.Rows, Hidden: s.Hidden, Skipped: s.Skipped,
+			Error: errText(s.Err), Notes: s.Notes, Mapped: []report.Column{}, Unmapped: []report.Column{}}
+		for _, c := range s.Columns {
+			col := report.Column{Column: c.Letter, Header: c.Header}
+			if c.Field != nil && !c.Duplicate {
+				col.Field = c.Field.Name
+				sh.Mapped = append(sh.Mapped, col)
+			} else if c.Header != "" {
+				sh.Unmapped = append(sh.Unmapped, col)
+			}
+		}
+		out.Sheets = append(out.Sheets, sh)
+	}
+	return out
+}
+
+// builder accumulates engine results into the report, in order.
+type builder struct {
+	rep       *report.Report
+	failOn    contract.Severity
+	suppliers map[string]*supplierAcc
+}
+
+type supplierAcc struct {
+	s    report.Supplier
+	risk contract.Severity
+}
+
+func newBuilder(rep *report.Report, failOn contract.Severity) *builder {
+	rep.Summary.BySeverity = map[string]int{}
+	for _, s := range contract.Severities() {
+		rep.Summary.BySeverity[s] = 0
+	}
+	rep.Summary.ByIndicator = map[string]int{}
+	return &builder{rep: rep, failOn: failOn, suppliers: map[string]*supplierAcc{}}
+}
+
+func (b *builder) add(r engine.Result) error {
+	rep := b.rep
+	sum := &rep.Summary
+	c := report.Contract{
+		File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID, WorkerID: r.WorkerID,
+		WorkerName: r.WorkerName, Supplier: r.Supplier, Status: r.Status.String(), Findings: len(r.Findings),
+		Missing: r.Missing, RuleErrors: len(r.Errors),
+	}
+	if r.Risk != contract.SeverityNone {
+		s := r.Risk.String()
+		c.Risk = &s
+	}
+	rep.Contracts = append(rep.Contracts, c)
+	sum.Contracts++
+	switch r.Status {
+	case engine.Flagged:
+		sum.ContractsFlagged++
+	case engine.Clear:
+		sum.ContractsClear++
+	default:
+		sum.ContractsInsufficient++
+	}
+
+	name := r.Supplier
+	if name == "" {
+		name = "(not given)"
+	}
+	acc := b.suppliers[name]
+	if acc == nil {
+		acc = &supplierAcc{s: report.Supplier{Name: name, ByIndicator: map[string]int{}}}
+		b.suppliers[name] = acc
+	}
+	acc.s.Contracts++
+	switch r.Status {
+	case engine.Flagged:
+		acc.s.ContractsFlagged++
+	case engine.Clear:
+		acc.s.ContractsClear++
+	default:
+		acc.s.ContractsInsufficient++
+	}
+	acc.risk = max(acc.risk, r.Risk)
+
+	for _, f := range r.Findings {
+		ev := make(map[string]report.Evidence, len(f.Evidence))
+		for _, e := range f.Evidence {
+			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived}
+		}
+		rep.Findings = append(rep.Findings, report.Finding{
+			RuleID: f.Rule.ID, Title: f.Rule.Title, Indicator: f.Rule.Indicator, Severity: f.Severity.String(),
+			Message: f.Message, File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID,
+			WorkerID: r.WorkerID, WorkerName: r.WorkerName, Supplier: r.Supplier, Evidence: ev,
+			References: f.Rule.References,
+		})
+		sum.Findings++
+		sum.BySeverity[f.Severity.String()]++
+		sum.ByIndicator[f.Rule.Indicator]++
+		if f.Severity >= b.failOn {
+			sum.FindingsAtOrAbove++
+		}
+		acc.s.Findings++
+		acc.s.ByIndicator[f.Rule.Indicator]++
+	}
+	for _, e := range r.Errors {
+		rep.RuleErrors = append(rep.RuleErrors, report.RuleError{
+			RuleID: e.Rule.ID, File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID, Error: e.Err.Error(),
+		})
+		sum.RuleErrors++
+	}
+	return nil
+}
+
+func (b *builder) finish() {
+	rep := b.rep
+	sum := &rep.Summary
+	sum.FailOn = b.failOn.String()
+	sum.Inputs = len(rep.Inputs)
+	sum.DataIssues = len(rep.DataIssues)
+	for _, in := range rep.Inputs {
+		if in.Error != nil {
+			sum.InputsUnreadable++
+		}
+		for _, s := range in.Sheets {
+			if s.Error != nil {
+				sum.SheetsUnreadable++
+			}
+			if s.Skipped != "" {
+				sum.SheetsSkipped++
+			}
+		}
+	}
+	names := make([]string, 0, len(b.suppliers))
+	for n := range b.suppliers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		acc := b.suppliers[n]
+		if acc.risk != contract.SeverityNone {
+			s := acc.risk.String()
+			acc.s.Risk = &s
+		}
+		rep.Suppliers = append(rep.Suppliers, acc.s)
+	}
+}

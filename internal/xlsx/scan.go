@@ -1,0 +1,610 @@
+package xlsx
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The scanner is a byte-level XML tokenizer for the large parts of a workbook
+// (worksheets and the shared strings table). It recognises just enough XML to
+// walk elements: start tags (with their raw attribute text), end tags, text,
+// CDATA, comments, processing instructions and DOCTYPE. It never allocates per
+// token: names, attributes and text are slices of its read buffer, valid until
+// the next call that reads more input.
+//
+// Namespace prefixes are stripped from element and attribute names, so
+// <x:c> and <c> are the same element to the callers.
+
+type tokKind uint8
+
+const (
+	tokEOF tokKind = iota
+	tokStart
+	tokEnd
+)
+
+const (
+	scanChunk     = 256 << 10
+	scanMaxBuffer = 64 << 20 // longest single token (tag or text run) accepted
+)
+
+var (
+	errUnexpectedEOF = errors.New("xlsx: unexpected end of XML")
+	errTokenTooLong  = errors.New("xlsx: XML token longer than 64 MiB")
+	errSyntax        = errors.New("xlsx: malformed XML")
+)
+
+type scanner struct {
+	r    io.Reader
+	buf  []byte
+	pos  int // first unconsumed byte
+	end  int // end of valid data in buf
+	eof  bool
+	err  error // first read error other than io.EOF
+	read int64
+	max  int // upper bound on len(buf)
+	// started is set once the byte order mark has been checked.
+	started bool
+
+	// Current token (valid until the next read).
+	name  []byte // local name (prefix stripped)
+	attrs []byte // raw attribute text of a start tag
+	empty bool   // start tag was self-closing
+}
+
+func newScanner(r io.Reader) *scanner {
+	return &scanner{r: r, buf: make([]byte, scanChunk), max: scanMaxBuffer}
+}
+
+// reset reuses the scanner (and its buffer) for another reader.
+func (s *scanner) reset(r io.Reader) {
+	s.r, s.pos, s.end, s.eof, s.err, s.read, s.started = r, 0, 0, false, nil, 0, false
+	s.name, s.attrs, s.empty = nil, nil, false
+}
+
+// fill moves unconsumed data to the front of the buffer and reads more. It
+// reports whether any new bytes arrived. Offsets relative to s.pos stay valid
+// across a fill; slices into the buffer do not.
+func (s *scanner) fill() bool {
+	if s.eof || s.err != nil {
+		return false
+	}
+	if s.pos > 0 {
+		n := copy(s.buf, s.buf[s.pos:s.end])
+		s.end, s.pos = n, 0
+	}
+	if s.end == len(s.buf) {
+		if len(s.buf) >= s.max {
+			s.err = errTokenTooLong
+			return false
+		}
+		nb := make([]byte, min(2*len(s.buf), s.max))
+		copy(nb, s.buf[:s.end])
+		s.buf = nb
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		s.read += int64(n)
+		if err != nil {
+			if err == io.EOF {
+				s.eof = true
+			} else {
+				s.err = err
+			}
+		}
+		if !s.started && s.end > 0 {
+			s.checkBOM()
+		}
+		if n > 0 {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
+	s.err = io.ErrNoProgress
+	return false
+}
+
+// checkBOM drops a UTF-8 byte order mark and switches to transcoding when the
+// part is UTF-16 (some writers emit UTF-16 parts with a BOM).
+func (s *scanner) checkBOM() {
+	if s.end < 3 && !s.eof && s.err == nil {
+		return // wait for more bytes
+	}
+	s.started = true
+	b := s.buf[s.pos:s.end]
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		s.pos += 3
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}), bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		big := b[0] == 0xFE
+		rest := append([]byte(nil), b[2:]...)
+		var src io.Reader = bytes.NewReader(rest)
+		if !s.eof && s.err == nil {
+			src = io.MultiReader(src, s.r)
+		}
+		s.r = &utf16Reader{r: src, big: big}
+		s.pos, s.end, s.eof = 0, 0, false
+		// The next Read in fill's loop pulls transcoded bytes.
+	}
+}
+
+// find returns the offset (relative to s.pos) of the first c at or after
+// offset from, reading more input as needed; -1 at end of input.
+func (s *scanner) find(c byte, from int) int {
+	for {
+		if i := bytes.IndexByte(s.buf[s.pos+from:s.end], c); i >= 0 {
+			return from + i
+		}
+		from = s.end - s.pos
+		if !s.fill() {
+			return -1
+		}
+	}
+}
+
+// findSeq is find for a byte sequence.
+func (s *scanner) findSeq(seq []byte, from int) int {
+	for {
+		if i := bytes.Index(s.buf[s.pos+from:s.end], seq); i >= 0 {
+			return from + i
+		}
+		from = max(from, s.end-s.pos-len(seq)+1)
+		if !s.fill() {
+			return -1
+		}
+	}
+}
+
+// ensure makes at least n bytes available after s.pos when the input has
+// them; it reports whether it could.
+func (s *scanner) ensure(n int) bool {
+	for s.end-s.pos < n {
+		if !s.fill() {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *scanner) failure() error {
+	if s.err != nil {
+		return s.err
+	}
+	return errUnexpectedEOF
+}
+
+// skipSpecial skips markup at s.pos that starts with "<!" or "<?"
+// (comment, CDATA, DOCTYPE, processing instruction).
+func (s *scanner) skipSpecial() error {
+	s.ensure(9)
+	b := s.buf[s.pos:s.end]
+	var term []byte
+	switch {
+	case bytes.HasPrefix(b, []byte("<!--")):
+		term = []byte("-->")
+	case bytes.HasPrefix(b, []byte("<![CDATA[")):
+		term = []byte("]]>")
+	case bytes.HasPrefix(b, []byte("<?")):
+		term = []byte("?>")
+	default: // <!DOCTYPE ...> and other declarations
+		return s.skipDecl()
+	}
+	i := s.findSeq(term, 2)
+	if i < 0 {
+		return s.failure()
+	}
+	s.pos += i + len(term)
+	return nil
+}
+
+// skipDecl skips a <!...> declaration, allowing for a bracketed internal
+// subset and quoted strings. Declared entities are never expanded.
+func (s *scanner) skipDecl() error {
+	depth := 0
+	for i := 2; ; i++ {
+		if s.pos+i >= s.end && !s.fill() {
+			return s.failure()
+		}
+		switch s.buf[s.pos+i] {
+		case '"', '\'':
+			j := s.find(s.buf[s.pos+i], i+1)
+			if j < 0 {
+				return s.failure()
+			}
+			i = j
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case '>':
+			if depth <= 0 {
+				s.pos += i + 1
+				return nil
+			}
+		}
+	}
+}
+
+// tagEnd returns the offset of the '>' closing the tag at s.pos, skipping
+// quoted attribute values.
+func (s *scanner) tagEnd() int {
+	i := 1
+	for {
+		if s.pos+i >= s.end && !s.fill() {
+			return -1
+		}
+		// Jump to the next interesting byte.
+		b := s.buf[s.pos+i : s.end]
+		j := indexTagByte(b)
+		if j < 0 {
+			i += len(b)
+			continue
+		}
+		i += j
+		switch s.buf[s.pos+i] {
+		case '>':
+			return i
+		default: // quote
+			k := s.find(s.buf[s.pos+i], i+1)
+			if k < 0 {
+				return -1
+			}
+			i = k + 1
+		}
+	}
+}
+
+func indexTagByte(b []byte) int {
+	for i, c := range b {
+		if c == '>' || c == '"' || c == '\'' {
+			return i
+		}
+	}
+	return -1
+}
+
+// next advances to the next start or end tag, skipping text, comments, CDATA,
+// processing instructions and declarations.
+func (s *scanner) next() (tokKind, error) {
+	for {
+		i := s.find('<', 0)
+		if i < 0 {
+			if s.err != nil {
+				return tokEOF, s.err
+			}
+			s.pos = s.end
+			return tokEOF, nil
+		}
+		s.pos += i
+		if !s.ensure(2) {
+			return tokEOF, s.failure()
+		}
+		switch s.buf[s.pos+1] {
+		case '!', '?':
+			if err := s.skipSpecial(); err != nil {
+				return tokEOF, err
+			}
+			continue
+		}
+		return s.tag()
+	}
+}
+
+// tag parses the tag at s.pos (which is '<' followed by a name or '/').
+func (s *scanner) tag() (tokKind, error) {
+	e := s.tagEnd()
+	if e < 0 {
+		return tokEOF, s.failure()
+	}
+	t := s.buf[s.pos+1 : s.pos+e] // between '<' and '>'
+	s.pos += e + 1
+	kind := tokStart
+	if len(t) > 0 && t[0] == '/' {
+		kind = tokEnd
+		t = t[1:]
+	}
+	n := 0
+	for n < len(t) && !isSpace(t[n]) && t[n] != '/' {
+		n++
+	}
+	name := t[:n]
+	if k := bytes.LastIndexByte(name, ':'); k >= 0 {
+		name = name[k+1:]
+	}
+	s.name = name
+	s.empty = false
+	s.attrs = nil
+	if kind == tokStart {
+		rest := t[n:]
+		if len(rest) > 0 && rest[len(rest)-1] == '/' {
+			s.empty = true
+			rest = rest[:len(rest)-1]
+		}
+		s.attrs = rest
+	}
+	if len(name) == 0 {
+		return tokEOF, errSyntax
+	}
+	return kind, nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+// skip consumes the rest of the element whose start tag was just read.
+func (s *scanner) skip() error {
+	if s.empty {
+		return nil
+	}
+	depth := 1
+	for {
+		k, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch k {
+		case tokEOF:
+			return errUnexpectedEOF
+		case tokStart:
+			if !s.empty {
+				depth++
+			}
+		case tokEnd:
+			depth--
+			if depth == 0 {
+				return nil
+			}
+		}
+	}
+}
+
+// text appends the decoded character data at the current position (text,
+// entity and character references, CDATA sections; comments and processing
+// instructions are dropped) to dst and stops before the next tag.
+func (s *scanner) text(dst []byte) ([]byte, error) {
+	for {
+		i := s.find('<', 0)
+		if i < 0 {
+			return dst, s.failure()
+		}
+		dst = appendText(dst, s.buf[s.pos:s.pos+i])
+		s.pos += i
+		if !s.ensure(2) {
+			return dst, s.failure()
+		}
+		c := s.buf[s.pos+1]
+		if c != '!' && c != '?' {
+			return dst, nil
+		}
+		s.ensure(9)
+		if bytes.HasPrefix(s.buf[s.pos:s.end], []byte("<![CDATA[")) {
+			j := s.findSeq([]byte("]]>"), 9)
+			if j < 0 {
+				return dst, s.failure()
+			}
+			dst = appendCRLF(dst, s.buf[s.pos+9:s.pos+j])
+			s.pos += j + 3
+			continue
+		}
+		if err := s.skipSpecial(); err != nil {
+			return dst, err
+		}
+	}
+}
+
+// appendText appends XML character data with entity and character references
+// decoded and line ends normalised as encoding/xml does ("\r\n" and lone "\r"
+// become "\n"). Unknown or malformed references are kept literally.
+func appendText(dst, b []byte) []byte {
+	for {
+		i := indexAmpCR(b)
+		if i < 0 {
+			return append(dst, b...)
+		}
+		dst = append(dst, b[:i]...)
+		b = b[i:]
+		if b[0] == '\r' {
+			dst = append(dst, '\n')
+			b = b[1:]
+			if len(b) > 0 && b[0] == '\n' {
+				b = b[1:]
+			}
+			continue
+		}
+		n, r := decodeEntity(b)
+		if n == 0 {
+			dst = append(dst, '&')
+			b = b[1:]
+			continue
+		}
+		dst = utf8.AppendRune(dst, r)
+		b = b[n:]
+	}
+}
+
+func indexAmpCR(b []byte) int {
+	for i, c := range b {
+		if c == '&' || c == '\r' {
+			return i
+		}
+	}
+	return -1
+}
+
+// appendCRLF appends b with line ends normalised (CDATA content).
+func appendCRLF(dst, b []byte) []byte {
+	for {
+		i := bytes.IndexByte(b, '\r')
+		if i < 0 {
+			return append(dst, b...)
+		}
+		dst = append(dst, b[:i]...)
+		dst = append(dst, '\n')
+		b = b[i+1:]
+		if len(b) > 0 && b[0] == '\n' {
+			b = b[1:]
+		}
+	}
+}
+
+// decodeEntity decodes the reference at the start of b ("&amp;", "&#10;",
+// "&#x1F600;"). It returns the number of bytes used, 0 when b does not start
+// with a reference it knows.
+func decodeEntity(b []byte) (int, rune) {
+	end := bytes.IndexByte(b, ';')
+	if end < 2 || end > 12 {
+		return 0, 0
+	}
+	name := b[1:end]
+	if name[0] == '#' {
+		var v rune
+		digits := name[1:]
+		base := rune(10)
+		if len(digits) > 0 && (digits[0] == 'x' || digits[0] == 'X') {
+			base, digits = 16, digits[1:]
+		}
+		if len(digits) == 0 {
+			return 0, 0
+		}
+		for _, c := range digits {
+			d := hexVal(c)
+			if d < 0 || rune(d) >= base {
+				return 0, 0
+			}
+			v = v*base + rune(d)
+			if v > utf8.MaxRune {
+				return 0, 0
+			}
+		}
+		if !utf8.ValidRune(v) {
+			return 0, 0
+		}
+		return end + 1, v
+	}
+	switch string(name) {
+	case "amp":
+		return end + 1, '&'
+	case "lt":
+		return end + 1, '<'
+	case "gt":
+		return end + 1, '>'
+	case "quot":
+		return end + 1, '"'
+	case "apos":
+		return end + 1, '\''
+	}
+	return 0, 0
+}
+
+func hexVal(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// nextAttr splits the first attribute off raw attribute text. It returns the
+// local name (prefix stripped), the raw (still escaped) value and the rest.
+func nextAttr(b []byte) (name, val, rest []byte, ok bool) {
+	i := 0
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	start := i
+	for i < len(b) && b[i] != '=' && !isSpace(b[i]) {
+		i++
+	}
+	name = b[start:i]
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	if len(name) == 0 || i >= len(b) || b[i] != '=' {
+		return nil, nil, nil, false
+	}
+	i++
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	if i >= len(b) || (b[i] != '"' && b[i] != '\'') {
+		return nil, nil, nil, false
+	}
+	q := b[i]
+	j := bytes.IndexByte(b[i+1:], q)
+	if j < 0 {
+		return nil, nil, nil, false
+	}
+	val = b[i+1 : i+1+j]
+	rest = b[i+2+j:]
+	if k := bytes.LastIndexByte(name, ':'); k >= 0 {
+		name = name[k+1:]
+	}
+	return name, val, rest, true
+}
+
+// utf16Reader transcodes UTF-16 (either byte order) to UTF-8.
+type utf16Reader struct {
+	r       io.Reader
+	big     bool
+	in      [4096]byte
+	inN     int
+	out     []byte
+	outPos  int
+	pending rune // high surrogate waiting for its pair, or 0
+	err     error
+}
+
+func (u *utf16Reader) Read(p []byte) (int, error) {
+	for u.outPos == len(u.out) {
+		u.out, u.outPos = u.out[:0], 0
+		if u.err != nil {
+			return 0, u.err
+		}
+		n, err := u.r.Read(u.in[u.inN:])
+		u.inN += n
+		if err != nil {
+			u.err = err
+		}
+		m := u.inN &^ 1
+		for i := 0; i < m; i += 2 {
+			var c rune
+			if u.big {
+				c = rune(u.in[i])<<8 | rune(u.in[i+1])
+			} else {
+				c = rune(u.in[i+1])<<8 | rune(u.in[i])
+			}
+			if u.pending > 0 {
+				r := utf16.DecodeRune(u.pending, c)
+				u.pending = 0
+				if r != utf8.RuneError {
+					u.out = utf8.AppendRune(u.out, r)
+					continue
+				}
+				u.out = utf8.AppendRune(u.out, utf8.RuneError)
+			}
+			if utf16.IsSurrogate(c) && c < 0xDC00 {
+				u.pending = c
+				continue
+			}
+			u.out = utf8.AppendRune(u.out, c)
+		}
+		copy(u.in[:], u.in[m:u.inN])
+		u.inN -= m
+		if u.err != nil && u.pending > 0 {
+			u.out = utf8.AppendRune(u.out, utf8.RuneError)
+			u.pending = 0
+		}
+	}
+	n := copy(p, u.out[u.outPos:])
+	u.outPos += n
+	return n, nil
+}
