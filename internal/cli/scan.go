@@ -150,7 +150,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
-	files, err := source.Expand(cfg.paths)
+	files, err := source.Expand(expandPatterns(cfg.paths))
 	if err != nil {
 		ui.errorf("%v", err)
 		return ExitCannotRun

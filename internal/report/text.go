@@ -1,0 +1,276 @@
+package report
+
+import (
+	"bufio"
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// DefaultTextFindings is how many findings [WriteText] lists when
+// TextOptions.MaxFindings is 0.
+const DefaultTextFindings = 10
+
+// TextOptions shapes the terminal summary of [WriteText].
+type TextOptions struct {
+	// Color adds ANSI colours and bold. Leave it off unless the output is a
+	// terminal that wants them.
+	Color bool
+	// MaxFindings caps the findings listed, highest severity first:
+	// 0 lists DefaultTextFindings, a negative number lists them all.
+	MaxFindings int
+}
+
+// textWidth is the terminal width the summary fits in.
+const textWidth = 80
+
+// WriteText writes a compact summary of r for a terminal, at most 80
+// columns wide: contracts by status, findings by severity and indicator, the
+// most severe findings with file:sheet:row, inputs and sheets that could not
+// be read with the reason and hint, and the number of data issues and rule
+// errors. Control characters in report text are shown as U+FFFD so that a
+// roster cannot drive the terminal.
+func WriteText(w io.Writer, r *Report, o TextOptions) error {
+	bw := bufio.NewWriter(w)
+	t := &textWriter{w: bw, color: o.Color}
+	t.write(r, o)
+	return bw.Flush()
+}
+
+type textWriter struct {
+	w     *bufio.Writer
+	color bool
+}
+
+// ANSI styles.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+var severityANSI = map[string]string{
+	"critical": ansiBold + ansiRed,
+	"high":     ansiRed,
+	"medium":   ansiYellow,
+	"low":      ansiCyan,
+	"info":     ansiDim,
+}
+
+// paint wraps s (already safe and sized) in an ANSI style when colour is on.
+func (t *textWriter) paint(style, s string) string {
+	if !t.color || style == "" || s == "" {
+		return s
+	}
+	return style + s + ansiReset
+}
+
+func (t *textWriter) line(parts ...string) {
+	for _, p := range parts {
+		t.w.WriteString(p)
+	}
+	t.w.WriteByte('\n')
+}
+
+func (t *textWriter) write(r *Report, o TextOptions) {
+	s := r.Summary
+	t.line(t.paint(ansiBold, "laborcheck report"), " · ", r.Run.StartedAt.UTC().Format(time.RFC3339),
+		" · ", fit(termSafe("laborcheck "+r.Run.Version), 30))
+	t.line(t.paint(ansiDim, "Risk indicators call for follow-up; they are not a finding of forced labour."))
+	t.line()
+
+	statuses := []string{
+		t.paint(ansiRed, fmt.Sprintf("flagged %d", s.ContractsFlagged)),
+		t.paint(ansiYellow, fmt.Sprintf("insufficient data %d", s.ContractsInsufficient)),
+		t.paint(ansiGreen, fmt.Sprintf("clear %d", s.ContractsClear)),
+	}
+	t.row("Contracts", s.Contracts, strings.Join(statuses, ", "))
+	var sevs []string
+	for _, c := range severityCounts(s.BySeverity) {
+		txt := fmt.Sprintf("%s %d", termSafe(c.Name), c.N)
+		if c.N > 0 {
+			txt = t.paint(severityANSI[c.Name], txt)
+		}
+		sevs = append(sevs, txt)
+	}
+	t.row("Findings", s.Findings, strings.Join(sevs, ", "))
+	if failOn := cmp.Or(s.FailOn, r.Run.Options.FailOn); failOn != "" {
+		t.row("Fail-on "+fit(termSafe(failOn), 8), s.FindingsAtOrAbove, "findings at or above the threshold")
+	}
+	var in []string
+	switch {
+	case s.InputsUnreadable > 0 && s.SheetsUnreadable > 0:
+		in = append(in, fmt.Sprintf("unreadable: %s, %s", plural(s.InputsUnreadable, "file", "files"), plural(s.SheetsUnreadable, "sheet", "sheets")))
+	case s.InputsUnreadable > 0:
+		in = append(in, "unreadable: "+plural(s.InputsUnreadable, "file", "files"))
+	case s.SheetsUnreadable > 0:
+		in = append(in, "unreadable: "+plural(s.SheetsUnreadable, "sheet", "sheets"))
+	}
+	if s.SheetsSkipped > 0 {
+		in = append(in, "skipped: "+plural(s.SheetsSkipped, "sheet", "sheets"))
+	}
+	if len(in) == 0 {
+		in = append(in, "all read")
+	}
+	t.row("Inputs", s.Inputs, strings.Join(in, "; "))
+	t.row("Data issues", s.DataIssues, "cells that could not be read (absent)")
+	if s.RuleErrors > 0 {
+		t.row("Rule errors", s.RuleErrors, "rule evaluations that failed")
+	}
+
+	if inds := indicatorCounts(s.ByIndicator); len(inds) > 0 {
+		t.line()
+		t.line(t.paint(ansiBold, "Findings by indicator"))
+		top := inds[0].N
+		for _, c := range inds {
+			bar := strings.Repeat("█", max(1, c.N*20/top))
+			t.line("  ", pad(fit(termSafe(c.Name), 40), 40), fmt.Sprintf(" %6d  ", c.N), t.paint(ansiCyan, bar))
+		}
+	}
+
+	t.findings(r, o)
+	t.failures(r)
+}
+
+// row writes "Label      12  detail".
+func (t *textWriter) row(label string, n int, detail string) {
+	t.line(pad(label, 16), fmt.Sprintf(" %7d  ", n), detail)
+}
+
+func (t *textWriter) findings(r *Report, o TextOptions) {
+	if len(r.Findings) == 0 {
+		return
+	}
+	limit := o.MaxFindings
+	switch {
+	case limit == 0:
+		limit = DefaultTextFindings
+	case limit < 0:
+		limit = len(r.Findings)
+	}
+	order := make([]int, len(r.Findings))
+	for i := range order {
+		order[i] = i
+	}
+	// Most severe first; within a severity, report order.
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Compare(severityRank(r.Findings[b].Severity), severityRank(r.Findings[a].Severity))
+	})
+	shown := min(limit, len(order))
+	t.line()
+	title := fmt.Sprintf("Top findings (%d of %d, most severe first)", shown, len(order))
+	if shown == len(order) {
+		title = fmt.Sprintf("Findings (%d, most severe first)", shown)
+	}
+	t.line(t.paint(ansiBold, title))
+	t.line(t.paint(ansiDim, "  SEVERITY  LOCATION                          CONTRACT      RULE"))
+	for _, i := range order[:shown] {
+		f := &r.Findings[i]
+		sev := pad(fit(termSafe(f.Severity), 8), 8)
+		loc := pad(fitLeft(termSafe(location(f.File, f.Sheet, f.Row)), 32), 32)
+		id := pad(fit(termSafe(f.ContractID), 12), 12)
+		rule := fit(termSafe(f.RuleID), textWidth-2-10-34-14)
+		t.line("  ", t.paint(severityANSI[f.Severity], sev), "  ", loc, "  ", id, "  ", rule)
+		msg := f.Message
+		if ev := evidenceText(f.Evidence); ev != "" {
+			msg += " [" + ev + "]"
+		}
+		t.line("            ", fit(termSafe(msg), textWidth-12))
+	}
+	if rest := len(order) - shown; rest > 0 {
+		t.line(t.paint(ansiDim, fmt.Sprintf("  … and %s in the full report", plural(rest, "more finding", "more findings"))))
+	}
+}
+
+func (t *textWriter) failures(r *Report) {
+	var lines [][2]string // what, hint
+	for _, in := range r.Inputs {
+		if in.Error != nil {
+			lines = append(lines, [2]string{in.Path + ": " + *in.Error, in.Hint})
+		}
+		for _, sh := range in.Sheets {
+			if sh.Error != nil {
+				lines = append(lines, [2]string{fmt.Sprintf("%s, sheet %q: %s", in.Path, sh.Name, *sh.Error), ""})
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	t.line()
+	t.line(t.paint(ansiBold, "Inputs that could not be read"))
+	for _, l := range lines {
+		t.line("  ", t.paint(ansiRed, fit(termSafe(l[0]), textWidth-2)))
+		if l[1] != "" {
+			t.line("    hint: ", fit(termSafe(l[1]), textWidth-10))
+		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// termSafe replaces control characters (including bidirectional overrides)
+// with U+FFFD and line breaks and tabs with spaces, so report text cannot
+// move the cursor, change colours or reorder what the terminal shows.
+func termSafe(s string) string {
+	clean := true
+	for _, r := range s {
+		if unsafeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case unsafeRune(r):
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || r == utf8.RuneError ||
+		(r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F
+}
+
+// fit cuts s to n runes, ending in "…" when cut.
+func fit(s string, n int) string { return truncateRunes(s, n) }
+
+// fitLeft cuts s to n runes from the left, starting with "…" when cut: the
+// end of a path is what tells files apart.
+func fitLeft(s string, n int) string {
+	c := utf8.RuneCountInString(s)
+	if c <= n {
+		return s
+	}
+	rs := []rune(s)
+	return "…" + string(rs[c-n+1:])
+}
+
+// pad right-pads s with spaces to n runes.
+func pad(s string, n int) string {
+	if c := utf8.RuneCountInString(s); c < n {
+		return s + strings.Repeat(" ", n-c)
+	}
+	return s
+}

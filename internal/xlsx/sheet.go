@@ -1,0 +1,417 @@
+package xlsx
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Rows streams the rows of the named sheet (matched exactly, else
+// case-insensitively) to fn, in file order. fn sees only the rows written in
+// the sheet's XML: missing row numbers are not filled with blank rows, so a
+// lone formatted row at 1,048,576 costs one call. row is the 1-based row
+// number from the row's r attribute, or one more than the previous row when
+// it has none. cells holds the row's cells in file order (a cell without an
+// r attribute takes the column after the previous cell); it includes Blank
+// cells (styled cells without a value) and may be empty. cells and every
+// Value are reused after fn returns: copy what you keep.
+//
+// An error from fn stops the scan and is returned as is. ctx is checked
+// between rows.
+func (w *Workbook) Rows(ctx context.Context, sheet string, fn func(row int, cells []Cell) error) error {
+	si, ok := w.sheetByName(sheet)
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrNoSheet, sheet)
+	}
+	zf := w.part(si.path)
+	if zf == nil {
+		return fmt.Errorf("%w: missing part %s", ErrFormat, si.path)
+	}
+	rc, err := w.openPart(ctx, zf)
+	if err != nil {
+		return fmt.Errorf("xlsx: sheet %q: %w", si.Name, err)
+	}
+	defer rc.Close()
+	p := sheetParser{w: w, ctx: ctx, sc: newScanner(rc), fn: fn}
+	if err := p.run(); err != nil {
+		if p.fnErr {
+			return err
+		}
+		return fmt.Errorf("xlsx: sheet %q: %w", si.Name, err)
+	}
+	return nil
+}
+
+type sheetParser struct {
+	w     *Workbook
+	ctx   context.Context
+	sc    *scanner
+	fn    func(int, []Cell) error
+	fnErr bool // the error came from fn
+
+	sst   *sharedStrings
+	cells []Cell
+	spans []span // where each cell's value lies in vals (a < 0: Value already set)
+	vals  []byte
+	rows  int
+}
+
+type span struct{ a, b int32 }
+
+// Cell type attribute values.
+const (
+	typeNumber = iota
+	typeShared
+	typeInline
+	typeStr
+	typeBool
+	typeError
+	typeDate
+)
+
+func (p *sheetParser) run() error {
+	sc := p.sc
+	for {
+		k, err := sc.next()
+		if err != nil {
+			return err
+		}
+		if k == tokEOF {
+			return nil // no sheetData: no rows (chart sheets, empty parts)
+		}
+		if k == tokStart && string(sc.name) == "sheetData" {
+			if sc.empty {
+				return nil
+			}
+			break
+		}
+	}
+	row := 0
+	for {
+		k, err := sc.next()
+		if err != nil {
+			return err
+		}
+		switch k {
+		case tokEOF:
+			return errUnexpectedEOF
+		case tokEnd:
+			if string(sc.name) == "sheetData" {
+				return nil
+			}
+		case tokStart:
+			if string(sc.name) != "row" {
+				if err := sc.skip(); err != nil {
+					return err
+				}
+				continue
+			}
+			if v, ok := attrValue(sc.attrs, "r"); ok {
+				if n := parseUint(v, 1<<40); n > 0 {
+					if n > MaxRows {
+						return fmt.Errorf("row number %d is beyond the last row (%d)", n, MaxRows)
+					}
+					row = n
+				} else {
+					row++
+				}
+			} else {
+				row++
+			}
+			if row > MaxRows {
+				return fmt.Errorf("more than %d rows", MaxRows)
+			}
+			if err := p.row(row); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// row reads the cells of the row whose start tag was just read and calls fn.
+func (p *sheetParser) row(row int) error {
+	sc := p.sc
+	p.cells, p.spans, p.vals = p.cells[:0], p.spans[:0], p.vals[:0]
+	if !sc.empty {
+		col := -1
+	cells:
+		for {
+			k, err := sc.next()
+			if err != nil {
+				return err
+			}
+			switch k {
+			case tokEOF:
+				return errUnexpectedEOF
+			case tokEnd:
+				break cells
+			case tokStart:
+				if string(sc.name) == "c" {
+					if col, err = p.cell(col, row); err != nil {
+						return err
+					}
+				} else if err := sc.skip(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for i, s := range p.spans {
+		if s.a >= 0 {
+			p.cells[i].Value = p.vals[s.a:s.b:s.b]
+		}
+	}
+	p.rows++
+	if p.rows&1023 == 0 {
+		if err := p.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if err := p.fn(row, p.cells); err != nil {
+		p.fnErr = true
+		return err
+	}
+	return nil
+}
+
+// cell reads a <c> element whose start tag was just read; prev is the
+// previous cell's column. It returns this cell's column.
+func (p *sheetParser) cell(prev, row int) (int, error) {
+	sc := p.sc
+	col, style, typ := -1, 0, typeNumber
+	for a := sc.attrs; ; {
+		name, v, rest, ok := nextAttr(a)
+		if !ok {
+			break
+		}
+		a = rest
+		if len(name) != 1 {
+			continue
+		}
+		switch name[0] {
+		case 'r':
+			if c, ok := parseCellRef(v); ok {
+				col = c
+			}
+		case 's':
+			style = parseUint(v, 1<<30)
+		case 't':
+			switch string(v) {
+			case "s":
+				typ = typeShared
+			case "inlineStr":
+				typ = typeInline
+			case "str":
+				typ = typeStr
+			case "b":
+				typ = typeBool
+			case "e":
+				typ = typeError
+			case "d":
+				typ = typeDate
+			}
+		}
+	}
+	if col < 0 {
+		col = prev + 1
+	}
+	if col >= MaxColumns {
+		return col, fmt.Errorf("row %d: cell beyond the last column (%s)", row, ColumnLetter(MaxColumns-1))
+	}
+	if sc.empty {
+		p.add(col, Blank, -1, -1)
+		return col, nil
+	}
+	var err error
+	va, vb, ia, ib := -1, -1, -1, -1
+	for depth := 0; ; {
+		k, err := sc.next()
+		if err != nil {
+			return col, err
+		}
+		if k == tokEOF {
+			return col, errUnexpectedEOF
+		}
+		if k == tokEnd {
+			if depth == 0 {
+				break
+			}
+			depth--
+			continue
+		}
+		switch string(sc.name) {
+		case "v":
+			if sc.empty {
+				va, vb = len(p.vals), len(p.vals)
+				continue
+			}
+			va = len(p.vals)
+			if p.vals, err = sc.text(p.vals); err != nil {
+				return col, err
+			}
+			vb = len(p.vals)
+			depth++ // the </v> follows
+		case "is":
+			if sc.empty {
+				ia, ib = len(p.vals), len(p.vals)
+				continue
+			}
+			ia = len(p.vals)
+			if p.vals, err = richText(sc, p.vals); err != nil {
+				return col, err
+			}
+			p.vals = append(p.vals[:ia], unescapeBSTR(p.vals[ia:])...)
+			ib = len(p.vals)
+		default: // <f> and extensions
+			if err := sc.skip(); err != nil {
+				return col, err
+			}
+		}
+	}
+	switch typ {
+	case typeShared:
+		if va < 0 || va == vb {
+			p.add(col, Blank, -1, -1)
+			break
+		}
+		idx := parseUint(p.vals[va:vb], 1<<40)
+		if p.sst == nil {
+			if p.sst, err = p.w.sharedStrings(p.ctx); err != nil {
+				return col, err
+			}
+		}
+		if idx < 0 || idx >= p.sst.len() {
+			return col, fmt.Errorf("cell %s%d: shared string index %q out of range (table has %d strings)",
+				ColumnLetter(col), row, p.vals[va:vb], p.sst.len())
+		}
+		p.vals = p.vals[:va]
+		p.cells = append(p.cells, Cell{Col: col, Kind: String, Value: p.sst.get(idx)})
+		p.spans = append(p.spans, span{-1, -1})
+	case typeInline:
+		switch {
+		case ia >= 0:
+			p.add(col, String, ia, ib)
+		case va >= 0:
+			p.add(col, String, va, vb)
+		default:
+			p.add(col, Blank, -1, -1)
+		}
+	case typeStr:
+		p.addV(col, String, va, vb)
+	case typeBool:
+		p.addV(col, Bool, va, vb)
+	case typeError:
+		p.addV(col, Error, va, vb)
+	case typeDate:
+		if va < 0 {
+			p.add(col, Blank, -1, -1)
+			break
+		}
+		if serial, ok := isoToSerial(p.vals[va:vb], p.w.Date1904); ok {
+			p.vals = strconv.AppendFloat(p.vals[:va], serial, 'f', -1, 64)
+			p.add(col, Date, va, len(p.vals))
+		} else {
+			p.add(col, String, va, vb)
+		}
+	default:
+		kind := Number
+		if style > 0 && style < len(p.w.isDate) && p.w.isDate[style] {
+			kind = Date
+		}
+		p.addV(col, kind, va, vb)
+	}
+	return col, nil
+}
+
+// addV adds a cell whose value is its <v>, or a Blank cell without one.
+func (p *sheetParser) addV(col int, kind CellKind, a, b int) {
+	if a < 0 {
+		kind = Blank
+	}
+	p.add(col, kind, a, b)
+}
+
+func (p *sheetParser) add(col int, kind CellKind, a, b int) {
+	if a < 0 {
+		a, b = 0, 0
+	}
+	p.cells = append(p.cells, Cell{Col: col, Kind: kind})
+	p.spans = append(p.spans, span{int32(a), int32(b)})
+}
+
+// attrValue returns the raw value of the named attribute (local name).
+func attrValue(attrs []byte, name string) ([]byte, bool) {
+	for {
+		n, v, rest, ok := nextAttr(attrs)
+		if !ok {
+			return nil, false
+		}
+		if string(n) == name {
+			return v, true
+		}
+		attrs = rest
+	}
+}
+
+var (
+	epoch1900 = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	epoch1904 = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+	jan1900   = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	march1900 = time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)
+)
+
+var isoLayouts = []string{
+	"2006-01-02T15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04",
+	"2006-01-02Z07:00",
+	"2006-01-02",
+}
+
+var isoTimeLayouts = []string{
+	"15:04:05.999999999",
+	"T15:04:05.999999999",
+	"15:04",
+}
+
+// isoToSerial converts the ISO 8601 value of a t="d" cell to a serial date
+// number in the workbook's date system (a time alone becomes a fraction of a
+// day). A zone offset is ignored: the wall-clock time is kept, as
+// spreadsheets have no time zones.
+func isoToSerial(v []byte, date1904 bool) (float64, bool) {
+	s := string(v)
+	for _, l := range isoTimeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			secs := t.Hour()*3600 + t.Minute()*60 + t.Second()
+			return (float64(secs) + float64(t.Nanosecond())/1e9) / 86400, true
+		}
+	}
+	var t time.Time
+	var err error
+	for _, l := range isoLayouts {
+		if t, err = time.Parse(l, s); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return 0, false
+	}
+	t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	epoch := epoch1900
+	if date1904 {
+		epoch = epoch1904
+	}
+	if t.Before(epoch) || (!date1904 && t.Before(jan1900)) {
+		return 0, false
+	}
+	secs := t.Unix() - epoch.Unix()
+	serial := (float64(secs) + float64(t.Nanosecond())/1e9) / 86400
+	if !date1904 && t.Before(march1900) {
+		// Serial numbers before 1900-03-01 are one lower: the 1900 date
+		// system counts a 29 February 1900 that never was.
+		serial--
+	}
+	return serial, true
+}

@@ -1,0 +1,335 @@
+// Package xlsx is laborcheck's fast streaming reader for the cells of
+// .xlsx/.xlsm workbooks (Office Open XML spreadsheets, transitional or
+// strict).
+//
+// It reads a worksheet part straight from the inflated zip stream with a
+// byte-level scanner instead of encoding/xml, so a roster of hundreds of
+// thousands of rows reads in a small multiple of the time it takes just to
+// inflate the sheet. Cell values come back as the text written in the file
+// (numbers exactly as stored, shared and inline strings resolved), tagged
+// with a kind; numbers with a date number format are reported as dates so a
+// caller can convert the serial number with the workbook's Date1904 flag.
+//
+// Formats this package does not read (binary .xlsb, encrypted workbooks,
+// legacy .xls, OpenDocument) give errors wrapping ErrUnsupported, so a caller
+// can fall back to a slower general-purpose reader for them.
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+	"sync"
+
+	kflate "github.com/klauspost/compress/flate"
+)
+
+// Errors returned by Open and Rows. The format errors wrap ErrUnsupported.
+var (
+	// ErrUnsupported marks a file this package cannot read but another
+	// reader might (for example with a password).
+	ErrUnsupported = errors.New("xlsx: unsupported workbook format")
+	// ErrEncrypted: a password-protected (encrypted) workbook.
+	ErrEncrypted = fmt.Errorf("%w: encrypted (password-protected) workbook", ErrUnsupported)
+	// ErrLegacyXLS: an Excel 97–2003 .xls (BIFF) workbook.
+	ErrLegacyXLS = fmt.Errorf("%w: legacy Excel 97-2003 (.xls) workbook", ErrUnsupported)
+	// ErrXLSB: an Excel binary (.xlsb) workbook.
+	ErrXLSB = fmt.Errorf("%w: Excel binary (.xlsb) workbook", ErrUnsupported)
+	// ErrODS: an OpenDocument spreadsheet (.ods).
+	ErrODS = fmt.Errorf("%w: OpenDocument (.ods) spreadsheet", ErrUnsupported)
+
+	// ErrFormat: the file is not a zip-packaged workbook (for example CSV
+	// text, or a truncated or damaged file).
+	ErrFormat = errors.New("xlsx: not a valid .xlsx/.xlsm file")
+	// ErrTooLarge: the zip directory declares more inflated data, or a
+	// higher compression ratio, than the Limits allow (a zip bomb defence).
+	ErrTooLarge = errors.New("xlsx: workbook exceeds size limits")
+	// ErrNoSheet: Rows was asked for a sheet the workbook does not have.
+	ErrNoSheet = errors.New("xlsx: no such sheet")
+)
+
+// Limits bound what Open accepts, checked against the zip central directory
+// before any part is read. A zero field takes its default; a negative one
+// disables that check.
+type Limits struct {
+	// MaxInflated is the largest total uncompressed size of all zip
+	// entries. Default 4 GiB.
+	MaxInflated int64
+	// MaxRatio is the largest uncompressed/compressed ratio allowed for any
+	// entry bigger than 1 MiB uncompressed. Deflate cannot exceed about
+	// 1032:1; spreadsheet XML is typically 5–30:1 and rarely above 200:1.
+	// Default 500.
+	MaxRatio float64
+}
+
+// Default limits.
+const (
+	DefaultMaxInflated = 4 << 30
+	DefaultMaxRatio    = 500
+	ratioFloor         = 1 << 20 // entries this small are never ratio-checked
+)
+
+// CellKind is the type of a cell's value.
+type CellKind uint8
+
+// Cell kinds.
+const (
+	// Blank: the cell exists (it may carry a style or an uncomputed formula)
+	// but has no value. Value is empty.
+	Blank CellKind = iota
+	// Number: Value is the number's text exactly as stored (e.g. "0.1",
+	// "1.5E-3", "42").
+	Number
+	// String: shared, inline or formula string; Value is the text, possibly
+	// empty.
+	String
+	// Bool: Value is "1" (true) or "0" (false) as stored.
+	Bool
+	// Error: Value is the error text, e.g. "#N/A", "#DIV/0!".
+	Error
+	// Date: a number shown with a date or time format, or an ISO 8601 date
+	// cell converted to a number. Value is the serial number's text; convert
+	// it with the workbook's Date1904 flag.
+	Date
+)
+
+var kindNames = [...]string{"Blank", "Number", "String", "Bool", "Error", "Date"}
+
+func (k CellKind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("CellKind(%d)", k)
+}
+
+// Cell is one cell of a row.
+type Cell struct {
+	Col   int // 0-based column (0 is column A)
+	Kind  CellKind
+	Value []byte // valid only during the Rows callback; copy to keep it
+}
+
+// SheetInfo describes a sheet in workbook order.
+type SheetInfo struct {
+	Name string
+	// Hidden is true for hidden and "very hidden" sheets.
+	Hidden bool
+	path   string
+}
+
+// Workbook is an open .xlsx/.xlsm file. Rows may be called from several
+// goroutines at once.
+type Workbook struct {
+	// Date1904 is true when the workbook uses the 1904 date system: serial
+	// numbers of Date cells count days from 1904-01-01 instead of
+	// 1899-12-30.
+	Date1904 bool
+
+	file   *os.File
+	zr     *zip.Reader
+	parts  map[string]*zip.File // normalised lower-case name → entry
+	sheets []SheetInfo
+	isDate []bool // by cellXfs index: the style's number format is a date
+
+	sstPath string
+	sstOnce sync.Once
+	sst     *sharedStrings
+	sstErr  error
+}
+
+// Open opens the workbook at path, checks it against lim, and reads its
+// workbook, relationship and style parts. Worksheets and shared strings are
+// read later, by Rows.
+func Open(filename string, lim Limits) (*Workbook, error) {
+	f, err := os.Open(filename)
+	if err != nil {
+		return nil, err
+	}
+	w, err := open(f, lim)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+var (
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+	// "EncryptionInfo" as an OLE directory entry name (UTF-16LE).
+	oleEncryptionInfo = []byte("E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o\x00")
+)
+
+func open(f *os.File, lim Limits) (*Workbook, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	var head [8]byte
+	n, _ := f.ReadAt(head[:], 0)
+	if n == 8 && bytes.Equal(head[:], oleMagic) {
+		return nil, sniffOLE(f, st.Size(), lim)
+	}
+	if n < 4 || head[0] != 'P' || head[1] != 'K' {
+		return nil, ErrFormat
+	}
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	if err := checkLimits(zr, lim); err != nil {
+		return nil, err
+	}
+	zr.RegisterDecompressor(zip.Deflate, newFlateReader)
+	w := &Workbook{file: f, zr: zr, parts: make(map[string]*zip.File, len(zr.File))}
+	for _, zf := range zr.File {
+		name := normPart(zf.Name)
+		if _, dup := w.parts[name]; !dup {
+			w.parts[name] = zf
+		}
+	}
+	if err := w.load(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// sniffOLE tells an encrypted OOXML workbook (an OLE container with an
+// EncryptionInfo stream) from a legacy .xls.
+func sniffOLE(f *os.File, size int64, lim Limits) error {
+	maxRead := int64(256 << 20)
+	if lim.MaxInflated > 0 && lim.MaxInflated < maxRead {
+		maxRead = lim.MaxInflated
+	}
+	data, err := io.ReadAll(io.LimitReader(f, min(size, maxRead)))
+	if err != nil {
+		return err
+	}
+	if bytes.Contains(data, oleEncryptionInfo) {
+		return ErrEncrypted
+	}
+	return ErrLegacyXLS
+}
+
+func checkLimits(zr *zip.Reader, lim Limits) error {
+	maxInflated := lim.MaxInflated
+	if maxInflated == 0 {
+		maxInflated = DefaultMaxInflated
+	}
+	maxRatio := lim.MaxRatio
+	if maxRatio == 0 {
+		maxRatio = DefaultMaxRatio
+	}
+	var total uint64
+	for _, zf := range zr.File {
+		u, c := zf.UncompressedSize64, zf.CompressedSize64
+		total += u
+		if total < u || (maxInflated > 0 && total > uint64(maxInflated)) {
+			return fmt.Errorf("%w: entries inflate to more than %d bytes", ErrTooLarge, maxInflated)
+		}
+		if maxRatio > 0 && u > ratioFloor {
+			if c == 0 || float64(u)/float64(c) > maxRatio {
+				return fmt.Errorf("%w: entry %q compresses %d bytes into %d (ratio above %g)",
+					ErrTooLarge, zf.Name, u, c, maxRatio)
+			}
+		}
+	}
+	return nil
+}
+
+var flatePool sync.Pool
+
+// newFlateReader is the zip decompressor for Deflate entries: the klauspost
+// inflater is markedly faster than compress/flate.
+func newFlateReader(r io.Reader) io.ReadCloser {
+	if fr, ok := flatePool.Get().(io.ReadCloser); ok {
+		fr.(kflate.Resetter).Reset(r, nil)
+		return &pooledFlate{fr}
+	}
+	return &pooledFlate{kflate.NewReader(r)}
+}
+
+type pooledFlate struct{ io.ReadCloser }
+
+func (p *pooledFlate) Close() error {
+	if p.ReadCloser == nil {
+		return nil
+	}
+	err := p.ReadCloser.Close()
+	flatePool.Put(p.ReadCloser)
+	p.ReadCloser = nil
+	return err
+}
+
+// normPart normalises a zip entry name or part name for lookup: forward
+// slashes, no leading slash, lower case (part names are case-insensitive).
+func normPart(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = strings.TrimLeft(name, "/")
+	return strings.ToLower(name)
+}
+
+func (w *Workbook) part(name string) *zip.File {
+	return w.parts[normPart(name)]
+}
+
+// Sheets returns the workbook's sheets in workbook order. Sheets whose part
+// is missing from the package are left out.
+func (w *Workbook) Sheets() []SheetInfo {
+	return append([]SheetInfo(nil), w.sheets...)
+}
+
+// Close releases the file.
+func (w *Workbook) Close() error {
+	if w.file == nil {
+		return nil
+	}
+	err := w.file.Close()
+	w.file = nil
+	return err
+}
+
+// sheetByName finds a sheet: exact name first, then case-insensitively (as
+// spreadsheet programs compare sheet names).
+func (w *Workbook) sheetByName(name string) (SheetInfo, bool) {
+	for _, s := range w.sheets {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	for _, s := range w.sheets {
+		if strings.EqualFold(s.Name, name) {
+			return s, true
+		}
+	}
+	return SheetInfo{}, false
+}
+
+// openPart opens a part for streaming. The inflater runs ahead in its own
+// goroutine for big parts, so inflating and scanning overlap.
+func (w *Workbook) openPart(ctx context.Context, zf *zip.File) (io.ReadCloser, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	if zf.UncompressedSize64 < 4*scanChunk {
+		return rc, nil
+	}
+	return newPrefetch(ctx, rc), nil
+}
+
+// resolveTarget turns a relationship target into a package part name: an
+// absolute target ("/xl/worksheets/sheet1.xml") is taken from the package
+// root, a relative one from the source part's folder.
+func resolveTarget(sourceDir, target string) string {
+	target = strings.ReplaceAll(target, "\\", "/")
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(path.Clean(target), "/")
+	}
+	return strings.TrimPrefix(path.Clean(path.Join("/", sourceDir, target)), "/")
+}
