@@ -38,10 +38,19 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 	schema := contract.DefaultSchema()
 	samples := map[string][]*contract.Contract{}
 	var issues []contract.DataIssue
+	type cellKey struct {
+		sheet string
+		row   int
+		field string
+	}
+	bad := map[cellKey]bool{}
 	in, err := source.Read(ctx, paths[0], source.Options{Schema: schema, Sheet: *sheet, Password: *password, MaxRows: *rows},
 		func(c *contract.Contract, is []contract.DataIssue) error {
 			samples[c.Sheet] = append(samples[c.Sheet], c)
 			issues = append(issues, is...)
+			for _, i := range is {
+				bad[cellKey{i.Sheet, i.Row, i.Field}] = true
+			}
 			return nil
 		})
 	if err != nil {
@@ -111,8 +120,10 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 					switch {
 					case v.Present:
 						cell = v.Display(col.Field.Type)
+					case bad[cellKey{c.Sheet, c.Row, col.Field.Name}]:
+						cell = "! " + oneLine(v.Raw) // unreadable: listed below
 					case v.Raw != "":
-						cell = "! " + oneLine(v.Raw)
+						cell = "(blank: " + oneLine(v.Raw) + ")"
 					}
 				}
 				fmt.Fprintf(tw, "\t%s", cell)
@@ -124,8 +135,11 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 			fmt.Fprintf(ui.out, "  note: %s\n", n)
 		}
 	}
-	for _, is := range issues {
-		fmt.Fprintf(ui.out, "data issue: %s\n", is.Error())
+	if len(issues) > 0 {
+		fmt.Fprintln(ui.out, "\ncells that could not be read (marked !; the field is treated as blank):")
+		for _, is := range issues {
+			fmt.Fprintf(ui.out, "  %s\n", is.Error())
+		}
 	}
 	return code
 }

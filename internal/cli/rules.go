@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -11,23 +12,25 @@ import (
 	defaultrules "github.com/laborcheck/laborcheck/rules"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/report"
 	"github.com/laborcheck/laborcheck/internal/rules"
 )
 
-// builtinPrefix names the built-in pack's files in positions and reports.
-const builtinPrefix = "builtin:"
-
-// loadRules reads the rule files at paths, or the built-in pack when there
-// are none, and compiles them. It prints every problem and returns false when
-// there were any.
-func loadRules(ui *ui, paths []string, schema *contract.Schema) (*rules.Program, rules.Errors) {
-	var set *rules.Set
-	var errs rules.Errors
+// rulePaths is the rule paths to load: the built-in pack when none is given.
+func rulePaths(paths []string) []string {
 	if len(paths) == 0 {
-		set, errs = rules.LoadFS(defaultrules.FS, builtinPrefix)
-	} else {
-		set, errs = rules.Load(paths)
+		return []string{rules.BuiltinPath}
 	}
+	return paths
+}
+
+var loadOptions = rules.LoadOptions{Builtin: defaultrules.FS}
+
+// loadRules reads the rule files at paths (the path "builtin" is the
+// built-in pack; no path at all means the pack alone) and compiles them. It
+// returns every problem it found.
+func loadRules(paths []string, schema *contract.Schema) (*rules.Program, rules.Errors) {
+	set, errs := rules.Load(rulePaths(paths), loadOptions)
 	env, err := rules.NewEnv(schema)
 	if err != nil {
 		return nil, append(errs, &rules.Error{File: "schema", Msg: err.Error()})
@@ -39,34 +42,67 @@ func loadRules(ui *ui, paths []string, schema *contract.Schema) (*rules.Program,
 	return prog, append(errs, cerrs...)
 }
 
+// loadProgram is loadRules for commands that run the rules: it prints every
+// problem and returns false when there were any.
 func loadProgram(ui *ui, paths []string, schema *contract.Schema) (*rules.Program, bool) {
-	prog, errs := loadRules(ui, paths, schema)
+	prog, errs := loadRules(paths, schema)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintf(ui.err, "%s\n", e.Detail())
 		}
-		ui.errorf("%d problem(s) in the rule files; nothing was scanned", len(errs))
+		ui.errorf("%s in the rule files; nothing was run", plural(len(errs), "problem"))
 		ui.hint("run 'laborcheck rules lint' on the files for the full list")
 		return nil, false
 	}
 	return prog, true
 }
 
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// ruleTables lists the lookup tables the rules read, with their digests,
+// for the report.
+func ruleTables(prog *rules.Program) []report.File {
+	var out []report.File
+	for _, t := range prog.Set.Tables() {
+		out = append(out, report.File{Path: t.Path, SHA256: t.SHA256})
+	}
+	return out
+}
+
 const rulesUsage = `Usage:
   laborcheck rules list [-format table|json] [PATH...]
-  laborcheck rules test [PATH...]
+  laborcheck rules test [-v] [PATH...]
   laborcheck rules lint [PATH...]
 
-PATH is a rule file or a folder of them; without PATH the built-in pack is used.
+PATH is a rule file or a folder of them. Later files layer over earlier
+ones: they can add rules, change a rule's severity (overrides:) and turn
+rules off (disable:). The path "builtin" is the built-in pack, so
+"builtin local.yaml" layers local.yaml over it; without PATH the built-in
+pack is used alone.
 
-  list   the rules in effect: id, indicator, severity, title and source
-  test   runs every example the rules carry and prints failures with the
-         expected and actual outcome; ends with "N passed, M failed"
-  lint   checks rule files (YAML, fields, types, expressions, references)
-         without running a scan; every problem is printed as file:line:col
+  list   the rules in effect: id, indicator, severity, title, where each is
+         defined and what later files changed; then the rules turned off
+  test   runs every example the rules carry (tests:) and prints each failure
+         with the expected and actual outcome and the values the rule read;
+         ends with "N passed, M failed"; exits 1 when an example fails
+  lint   checks rule files without running a scan: YAML, keys, indicators,
+         severities, expressions and their types, literals, cost, variables,
+         lists, tables, layering and examples. Every problem is printed as
+         file:line:col with the line, a caret and a hint; exits 2 when there
+         is an error (warnings alone exit 0)
+
+Examples:
+  laborcheck rules lint my-rules/
+  laborcheck rules test builtin my-rules/local.yaml
+  laborcheck rules list -format json builtin my-rules/
 `
 
-func runRules(ctx context.Context, ui *ui, args []string) int {
+func runRules(_ context.Context, ui *ui, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprint(ui.err, rulesUsage)
 		return ExitCannotRun
@@ -76,7 +112,7 @@ func runRules(ctx context.Context, ui *ui, args []string) int {
 		return runRulesList(ui, args[1:])
 	case "test":
 		return runRulesTest(ui, args[1:])
-	case "lint":
+	case "lint", "check":
 		return runRulesLint(ui, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(ui.out, rulesUsage)
@@ -87,15 +123,36 @@ func runRules(ctx context.Context, ui *ui, args []string) int {
 	return ExitCannotRun
 }
 
-func rulesFlags(ui *ui, name string, args []string) (*flag.FlagSet, []string, bool) {
+func rulesFlags(ui *ui, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("rules "+name, flag.ContinueOnError)
 	fs.SetOutput(ui.err)
 	fs.Usage = func() { fmt.Fprint(ui.err, rulesUsage) }
-	return fs, args, true
+	return fs
+}
+
+// listedRule is one row of `rules list`.
+type listedRule struct {
+	ID         string   `json:"id"`
+	Indicator  string   `json:"indicator"`
+	Severity   string   `json:"severity"`
+	Title      string   `json:"title"`
+	Source     string   `json:"source"`
+	Layers     []string `json:"layers,omitempty"`
+	DisabledBy string   `json:"disabled_by,omitempty"`
+	References []string `json:"references"`
+}
+
+func listRow(r *rules.Rule) listedRule {
+	row := listedRule{ID: r.ID, Indicator: r.Indicator, Severity: r.Severity.String(), Title: r.Title,
+		Source: r.Source(), DisabledBy: r.DisabledBy, References: r.References}
+	for _, c := range r.Changes {
+		row.Layers = append(row.Layers, c.String())
+	}
+	return row
 }
 
 func runRulesList(ui *ui, args []string) int {
-	fs, _, _ := rulesFlags(ui, "list", args)
+	fs := rulesFlags(ui, "list")
 	format := fs.String("format", "table", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -105,23 +162,19 @@ func runRulesList(ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
-	type row struct {
-		ID         string   `json:"id"`
-		Indicator  string   `json:"indicator"`
-		Severity   string   `json:"severity"`
-		Title      string   `json:"title"`
-		Source     string   `json:"source"`
-		References []string `json:"references"`
-	}
-	var rows []row
+	var rows, off []listedRule
 	for _, r := range prog.Rules {
-		rows = append(rows, row{r.ID, r.Indicator, r.Severity.String(), r.Title, r.Source(), r.References})
+		rows = append(rows, listRow(r.Rule))
+	}
+	for _, r := range prog.Set.Disabled {
+		off = append(off, listRow(r))
 	}
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(ui.out)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rows); err != nil {
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(append(rows, off...)); err != nil {
 			ui.errorf("%v", err)
 			return ExitCannotRun
 		}
@@ -129,9 +182,16 @@ func runRulesList(ui *ui, args []string) int {
 		tw := tabwriter.NewWriter(ui.out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tINDICATOR\tSEVERITY\tTITLE\tSOURCE")
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Indicator, r.Severity, r.Title, r.Source)
+			src := r.Source
+			for _, l := range r.Layers {
+				src += "; " + l
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Indicator, r.Severity, r.Title, src)
 		}
 		tw.Flush()
+		for _, r := range off {
+			fmt.Fprintf(ui.out, "disabled: %s (%s), by %s\n", r.ID, r.Source, r.DisabledBy)
+		}
 	default:
 		ui.errorf("-format %q: want table or json", *format)
 		return ExitCannotRun
@@ -140,7 +200,7 @@ func runRulesList(ui *ui, args []string) int {
 }
 
 func runRulesTest(ui *ui, args []string) int {
-	fs, _, _ := rulesFlags(ui, "test", args)
+	fs := rulesFlags(ui, "test")
 	verbose := fs.Bool("v", false, "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -154,33 +214,44 @@ func runRulesTest(ui *ui, args []string) int {
 	deriver := contract.NewDeriver(schema, rules.TestReviewDate)
 	results := prog.RunTests(deriver.Derive)
 	passed, failed := 0, 0
+	const indent = "      "
 	for _, r := range results {
 		if r.OK() {
 			passed++
 			if *verbose {
-				fmt.Fprintf(ui.out, "ok    %s %s: %s\n", r.Where(), r.Rule.ID, r.Test.Name)
+				fmt.Fprintf(ui.out, "ok    %s rule %s, example %q\n", r.Where(), r.Rule.ID, r.Test.Name)
 			}
 			continue
 		}
 		failed++
 		fmt.Fprintf(ui.out, "FAIL  %s rule %s, example %q\n", r.Where(), r.Rule.ID, r.Test.Name)
 		if r.Setup != nil {
-			if e, ok := r.Setup.(*rules.Error); ok {
-				fmt.Fprintf(ui.out, "      %s\n", strings.ReplaceAll(e.Detail(), "\n", "\n      "))
+			var e *rules.Error
+			if errors.As(r.Setup, &e) {
+				fmt.Fprintf(ui.out, "%s%s\n", indent, strings.ReplaceAll(e.Detail(), "\n", "\n"+indent))
 			} else {
-				fmt.Fprintf(ui.out, "      %v\n", r.Setup)
+				fmt.Fprintf(ui.out, "%s%v\n", indent, r.Setup)
 			}
 			continue
 		}
-		fmt.Fprintf(ui.out, "      expected %s, got %s\n", r.Test.Expect, outcomeWord(r.Got))
+		fmt.Fprintf(ui.out, "%sexpected %s, got %s\n", indent, r.Test.Expect, outcomeWord(r.Got))
 		if r.Err != nil {
-			fmt.Fprintf(ui.out, "      error: %v\n", r.Err)
+			fmt.Fprintf(ui.out, "%serror: %v\n", indent, r.Err)
+		}
+		if len(r.Missing) > 0 {
+			fmt.Fprintf(ui.out, "%sblank: %s\n", indent, strings.Join(r.Missing, ", "))
+		}
+		for _, l := range r.Lookups {
+			fmt.Fprintf(ui.out, "%slookup: %s\n", indent, l)
 		}
 		if len(r.Values) > 0 {
-			fmt.Fprintf(ui.out, "      values: %s\n", strings.Join(r.Values, ", "))
+			fmt.Fprintf(ui.out, "%svalues: %s\n", indent, strings.Join(r.Values, ", "))
+		}
+		if len(r.Variables) > 0 {
+			fmt.Fprintf(ui.out, "%svariables: %s\n", indent, strings.Join(r.Variables, ", "))
 		}
 	}
-	// Rules that cannot show they both flag and pass are weakly tested.
+	// A rule that cannot show it both flags and passes is weakly tested.
 	for _, r := range prog.Rules {
 		var flagEx, passEx bool
 		for _, t := range r.Tests {
@@ -216,31 +287,37 @@ func outcomeWord(s rules.Status) string {
 }
 
 func runRulesLint(ui *ui, args []string) int {
-	fs, _, _ := rulesFlags(ui, "lint", args)
+	fs := rulesFlags(ui, "lint")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return ExitCannotRun
 	}
-	schema := contract.DefaultSchema()
-	prog, errs := loadRules(ui, paths, schema)
-	if prog != nil {
-		for _, r := range prog.RunTests(nil) {
-			if e, ok := r.Setup.(*rules.Error); ok {
-				errs = append(errs, e)
-			}
-		}
-	}
-	for _, e := range errs {
+	prog, problems := rules.Lint(rulePaths(paths), contract.DefaultSchema(), loadOptions)
+	errs, warns := 0, 0
+	for _, e := range problems {
 		fmt.Fprintf(ui.out, "%s\n", e.Detail())
-	}
-	if len(errs) > 0 {
-		fmt.Fprintf(ui.out, "%d problem(s)\n", len(errs))
-		return ExitCannotRun
+		if e.Warning {
+			warns++
+		} else {
+			errs++
+		}
 	}
 	n := 0
 	if prog != nil {
 		n = len(prog.Rules)
 	}
-	fmt.Fprintf(ui.out, "%d rules, no problems\n", n)
+	switch {
+	case errs > 0 && warns > 0:
+		fmt.Fprintf(ui.out, "%s, %s\n", plural(errs, "error"), plural(warns, "warning"))
+	case errs > 0:
+		fmt.Fprintf(ui.out, "%s\n", plural(errs, "error"))
+	case warns > 0:
+		fmt.Fprintf(ui.out, "%s, %s\n", plural(n, "rule"), plural(warns, "warning"))
+	default:
+		fmt.Fprintf(ui.out, "%s, no problems\n", plural(n, "rule"))
+	}
+	if errs > 0 {
+		return ExitCannotRun
+	}
 	return ExitOK
 }

@@ -1,17 +1,25 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	defaultrules "github.com/laborcheck/laborcheck/rules"
+
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/crossrow"
 	"github.com/laborcheck/laborcheck/internal/engine"
 	"github.com/laborcheck/laborcheck/internal/report"
+	"github.com/laborcheck/laborcheck/internal/rules"
 	"github.com/laborcheck/laborcheck/internal/scan"
 	"github.com/laborcheck/laborcheck/internal/source"
 )
@@ -24,7 +32,12 @@ Flags may come before or after the paths.
 
 Flags:
   -rules PATH       rule file or folder; repeatable, later files layer over
-                    earlier ones (default: the built-in pack)
+                    earlier ones (default: the built-in pack). The path
+                    "builtin" is the built-in pack: -rules builtin -rules
+                    local.yaml layers local.yaml over it
+  -waivers FILE     waiver file (YAML): findings it covers are reported as
+                    waived and do not count towards -fail-on; expired
+                    waivers are not applied
   -o FILE           write a report; the extension picks the format (.json,
                     .csv, .xlsx, .html); repeatable. Without -o a summary is
                     printed
@@ -36,6 +49,11 @@ Flags:
   -date-order ORDER how to read dates like 03/04/2024 when a column does not
                     decide it: day-first or month-first
   -workers N        contracts evaluated in parallel (default: number of CPUs)
+  -min-wage FILE    minimum-wage table (CSV: country, region, effective date
+                    or year, monthly amount, currency, source) that fills a
+                    blank minimum_wage_monthly; see samples/README.md
+  -entity-list FILE entity list (CSV with a name column, e.g. the UFLPA
+                    Entity List) to screen supplier and employer names against
   -q                print nothing on success but the reports' paths
 
 Examples:
@@ -55,6 +73,9 @@ type scanConfig struct {
 	workers   int
 	quiet     bool
 	paths     []string
+	waivers   string
+	minWage   string
+	entities  string
 }
 
 // parseInterleaved parses flags that may come before or after positional
@@ -90,7 +111,10 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	asOf := fs.String("as-of", "", "")
 	dateOrder := fs.String("date-order", "", "")
 	fs.IntVar(&cfg.workers, "workers", 0, "")
+	fs.StringVar(&cfg.minWage, "min-wage", "", "")
+	fs.StringVar(&cfg.entities, "entity-list", "", "")
 	fs.BoolVar(&cfg.quiet, "q", false, "")
+	fs.StringVar(&cfg.waivers, "waivers", "", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return nil, errUsage
@@ -150,6 +174,14 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
+	tables, ok := loadTables(ui, cfg)
+	if !ok {
+		return ExitCannotRun
+	}
+	waivers, waiverFiles, ok := loadWaivers(ui, cfg, prog)
+	if !ok {
+		return ExitCannotRun
+	}
 	files, err := source.Expand(expandPatterns(cfg.paths))
 	if err != nil {
 		ui.errorf("%v", err)
@@ -168,9 +200,14 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 			Password:  cfg.password,
 			DateOrder: cfg.dateOrder,
 		},
-		Engine:  engine.Options{Workers: cfg.workers, ReviewDate: cfg.asOf},
-		FailOn:  cfg.failOn,
-		Version: version(),
+		Engine: engine.Options{Workers: cfg.workers, ReviewDate: cfg.asOf,
+			Combinations: tables.combinations, MinimumWages: tables.minWage},
+		CrossRow:    crossrow.Options{EntityList: tables.entities},
+		Tables:      append(ruleTables(prog), tables.files...),
+		Waivers:     waivers,
+		WaiverFiles: waiverFiles,
+		FailOn:      cfg.failOn,
+		Version:     version(),
 		RunOptions: report.Options{
 			Sheet: cfg.sheet,
 		},
@@ -203,6 +240,102 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		fmt.Fprintf(ui.out, "wrote %s\n", o)
 	}
 	return exitCode(ui, rep)
+}
+
+// scanTables are the reference data a scan uses besides the rules.
+type scanTables struct {
+	combinations []engine.Combination
+	minWage      *contract.MinimumWages
+	entities     *crossrow.EntityList
+	files        []report.File // user-supplied tables with their digests
+}
+
+// loadTables reads the built-in combinations and the tables named by
+// -min-wage and -entity-list. It prints any problem and returns false.
+func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
+	var t scanTables
+	combos, err := engine.ParseCombinations(defaultrules.CombinationsPath, defaultrules.Combinations)
+	if err != nil {
+		ui.errorf("built-in combinations: %v", err)
+		return t, false
+	}
+	t.combinations = combos
+	read := func(flag, path string) ([]byte, bool) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			ui.errorf("-%s: %v", flag, err)
+			return nil, false
+		}
+		sum := sha256.Sum256(data)
+		t.files = append(t.files, report.File{Path: path, SHA256: hex.EncodeToString(sum[:])})
+		return data, true
+	}
+	if cfg.minWage != "" {
+		data, ok := read("min-wage", cfg.minWage)
+		if !ok {
+			return t, false
+		}
+		if t.minWage, err = contract.ReadMinimumWages(bytes.NewReader(data)); err != nil {
+			ui.errorf("-min-wage %s: %v", cfg.minWage, err)
+			ui.hint("see samples/tables/minimum-wages-example.csv for the columns")
+			return t, false
+		}
+	}
+	if cfg.entities != "" {
+		data, ok := read("entity-list", cfg.entities)
+		if !ok {
+			return t, false
+		}
+		if t.entities, err = crossrow.ReadEntityList(filepath.Base(cfg.entities), data); err != nil {
+			ui.errorf("-entity-list %s: %v", cfg.entities, err)
+			ui.hint("the list needs a header row with a name column; see samples/tables/entity-list-example.csv")
+			return t, false
+		}
+	}
+	return t, true
+}
+
+// loadWaivers reads the -waivers file. It warns about waivers that have
+// expired (they are not applied) or name a rule that does not run, and
+// prints every problem of an invalid file and returns false.
+func loadWaivers(ui *ui, cfg *scanConfig, prog *rules.Program) (*rules.Matcher, []report.File, bool) {
+	if cfg.waivers == "" {
+		return nil, nil, true
+	}
+	ws, errs := rules.ReadWaivers(cfg.waivers)
+	if len(errs) > 0 {
+		for _, e := range errs {
+			fmt.Fprintf(ui.err, "%s\n", e.Detail())
+		}
+		ui.errorf("%s in the waiver file; nothing was scanned", plural(len(errs), "problem"))
+		return nil, nil, false
+	}
+	day := cfg.asOf
+	if day.IsZero() {
+		day = time.Now()
+	}
+	active, expired := ws.Split(day)
+	for _, w := range expired {
+		ui.warnf("%s: waiver of %s for %s expired on %s; not applied", w.Source(), w.Rule, waiverScope(w), w.Expires.Format(time.DateOnly))
+	}
+	for _, w := range ws.UnknownRules(prog) {
+		ui.warnf("%s: waiver names rule %q, which is not in the rule set", w.Source(), w.Rule)
+	}
+	return rules.NewMatcher(active), []report.File{{Path: ws.Path, SHA256: ws.SHA256}}, true
+}
+
+func waiverScope(w *rules.Waiver) string {
+	var parts []string
+	if w.Contract != "" {
+		parts = append(parts, "contract "+w.Contract)
+	}
+	if w.Worker != "" {
+		parts = append(parts, "worker "+w.Worker)
+	}
+	if w.Supplier != "" {
+		parts = append(parts, "supplier "+w.Supplier)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // exitCode decides the exit code from the report: unreadable input wins over

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -12,10 +14,18 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testscript expectations and golden files")
 
+// exitFile is where the test build of laborcheck records its exit code, so
+// scripts can assert it exactly with "exitcode N".
+const exitFile = ".laborcheck-exit"
+
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"laborcheck": func() {
-			os.Exit(Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+			code := Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+			if work := os.Getenv("WORK"); work != "" {
+				_ = os.WriteFile(filepath.Join(work, exitFile), []byte(strconv.Itoa(code)), 0o644)
+			}
+			os.Exit(code)
 		},
 	})
 }
@@ -35,6 +45,18 @@ func TestScript(t *testing.T) {
 			env.Setenv("SAMPLES", samples)
 			env.Setenv("CI", "")
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// exitcode N: the last laborcheck run exited with code N.
+			"exitcode": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: exitcode N")
+				}
+				got := strings.TrimSpace(ts.ReadFile(exitFile))
+				if (got == args[0]) == neg {
+					ts.Fatalf("laborcheck exited with %s, want %s%s", got, map[bool]string{true: "not ", false: ""}[neg], args[0])
+				}
+			},
 		},
 	})
 }

@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -8,17 +10,38 @@ import (
 // Deriver fills fields that a roster leaves blank but that follow from other
 // fields: age from date of birth, total weekly hours from regular plus
 // overtime, migrant status from nationality against the country of
-// employment. A derived value is marked Derived and shows in evidence as
-// such. A Deriver is immutable and safe for concurrent use.
+// employment, the statutory minimum wage from a [MinimumWages] table, whether
+// the contract is in the worker's language, and the money ratios rules
+// compare (recruitment costs in months of wages, deductions as a share of
+// the wage, the wage against the promised and the minimum wage).
+//
+// A derived value is marked Derived and says in Raw how it was reached. A
+// value is derived only when every input it needs is present: otherwise the
+// field stays blank, so rules that need it report insufficient data rather
+// than guess. Amounts are compared only when they are in one currency (see
+// [Deriver.Derive]).
+//
+// A Deriver is immutable and safe for concurrent use.
 type Deriver struct {
-	asOf                                  time.Time
+	asOf    time.Time
+	minWage *MinimumWages
+
 	age, dob, start                       int
 	total, regular, overtime              int
 	migrant, nationality, employerCountry int
+	region, currency                      int
+
+	contractLang, nativeLang, inLanguage int
+
+	wage, promised, minimum, deductions int
+	costs                               [5]int // recruitment fee, visa, travel, medical, other
+	costsTotal, feeMonths, costsMonths  int
+	deductionShare, toPromised, toMin   int
 }
 
 // NewDeriver prepares derivations for schema. asOf is the review date used
-// for ages when a contract has no start date; zero means today.
+// for ages when a contract has no start date, and to pick the minimum wage in
+// force; zero means today. Fields the schema lacks are not derived.
 func NewDeriver(s *Schema, asOf time.Time) *Deriver {
 	idx := func(name string) int {
 		if f := s.Field(name); f != nil {
@@ -34,7 +57,25 @@ func NewDeriver(s *Schema, asOf time.Time) *Deriver {
 		age:  idx("age"), dob: idx("date_of_birth"), start: idx("start_date"),
 		total: idx("weekly_hours_total"), regular: idx("regular_hours_per_week"), overtime: idx("overtime_hours_per_week"),
 		migrant: idx("is_migrant"), nationality: idx("nationality"), employerCountry: idx("employer_country"),
+		region: idx("worksite_region"), currency: idx("currency"),
+		contractLang: idx("contract_language"), nativeLang: idx("worker_native_language"), inLanguage: idx("contract_in_worker_language"),
+		wage: idx("base_wage_monthly"), promised: idx("promised_monthly_wage"), minimum: idx("minimum_wage_monthly"),
+		deductions: idx("deductions_total_monthly"),
+		costs: [5]int{idx("recruitment_fee_paid_by_worker"), idx("visa_cost_paid_by_worker"), idx("travel_cost_paid_by_worker"),
+			idx("medical_cost_paid_by_worker"), idx("other_recruitment_cost_paid_by_worker")},
+		costsTotal: idx("recruitment_costs_total"), feeMonths: idx("recruitment_fee_months_of_wage"),
+		costsMonths: idx("recruitment_costs_months_of_wage"), deductionShare: idx("deductions_share_of_wage"),
+		toPromised: idx("wage_to_promised_ratio"), toMin: idx("wage_to_minimum_ratio"),
 	}
+}
+
+// WithMinimumWages returns a copy of d that fills a blank
+// minimum_wage_monthly from t, by employer_country and worksite_region, with
+// the rate in force on the review date.
+func (d *Deriver) WithMinimumWages(t *MinimumWages) *Deriver {
+	n := *d
+	n.minWage = t
+	return &n
 }
 
 func (d *Deriver) has(c *Contract, i int) bool { return i >= 0 && c.Value(i).Present }
@@ -44,6 +85,12 @@ func (d *Deriver) blank(c *Contract, i int) bool {
 }
 
 // Derive fills c's derivable blank fields in place.
+//
+// Money: an amount's currency is the one its cell or column header names,
+// else the row's currency column. Two amounts are compared only when their
+// currencies agree, or neither names one; a zero amount compares with any.
+// So a fee of "NPR 150,000" is never set against a wage of "MYR 1,500": the
+// ratio stays blank and the rule reports insufficient data.
 func (d *Deriver) Derive(c *Contract) {
 	if d.blank(c, d.age) && d.has(c, d.dob) {
 		at := d.asOf
@@ -66,6 +113,121 @@ func (d *Deriver) Derive(c *Contract) {
 				Raw: "derived: nationality " + c.Values[d.nationality].Str + " vs employer_country " + c.Values[d.employerCountry].Str}
 		}
 	}
+	if d.blank(c, d.inLanguage) && d.has(c, d.contractLang) && d.has(c, d.nativeLang) {
+		cl, nl := c.Values[d.contractLang].Str, c.Values[d.nativeLang].Str
+		if in, ok := languageCovered(cl, nl); ok {
+			c.Values[d.inLanguage] = Value{Present: true, Bool: in, Derived: true,
+				Raw: "derived: contract_language " + cl + " vs worker_native_language " + nl}
+		}
+	}
+	d.deriveMinimumWage(c)
+	d.deriveMoney(c)
+}
+
+func (d *Deriver) deriveMinimumWage(c *Contract) {
+	if d.minWage == nil || !d.blank(c, d.minimum) || !d.has(c, d.employerCountry) {
+		return
+	}
+	region := ""
+	if d.has(c, d.region) {
+		region = c.Values[d.region].Str
+	}
+	r, ok := d.minWage.Lookup(c.Values[d.employerCountry].Str, region, d.asOf)
+	if !ok {
+		return
+	}
+	where := r.Country
+	if r.Region != "" {
+		where += " " + r.Region
+	}
+	raw := fmt.Sprintf("from minimum-wage table: %s, in force from %s", where, r.From.Format(time.DateOnly))
+	if r.Source != "" {
+		raw += ", source: " + r.Source
+	}
+	c.Values[d.minimum] = Value{Present: true, Num: r.Monthly, Currency: r.Currency, Derived: true, Raw: raw}
+}
+
+// money is an amount with its resolved currency ("" when none is named).
+type money struct {
+	amount   float64
+	currency string
+}
+
+func (d *Deriver) money(c *Contract, i int) (money, bool) {
+	if !d.has(c, i) {
+		return money{}, false
+	}
+	v := c.Values[i]
+	m := money{amount: v.Num, currency: v.Currency}
+	if m.currency == "" && d.has(c, d.currency) {
+		s := c.Values[d.currency].Str
+		if code := CurrencyCode(s); code != "" {
+			m.currency = code
+		} else {
+			m.currency = strings.ToUpper(strings.TrimSpace(s))
+		}
+	}
+	return m, true
+}
+
+// comparable reports whether two amounts can be set against each other
+// without an exchange rate.
+func (m money) comparable(o money) bool {
+	return m.amount == 0 || o.amount == 0 || m.currency == o.currency
+}
+
+// ratio sets field i to num/den when both are present and comparable and den
+// is positive.
+func (d *Deriver) ratio(c *Contract, i int, num, den money, okNum, okDen bool, what string) {
+	if !d.blank(c, i) || !okNum || !okDen || den.amount <= 0 || !num.comparable(den) {
+		return
+	}
+	c.Values[i] = Value{Present: true, Num: num.amount / den.amount, Derived: true, Raw: "derived: " + what}
+}
+
+func (d *Deriver) deriveMoney(c *Contract) {
+	if d.blank(c, d.costsTotal) {
+		if total, ok := d.recruitmentCosts(c); ok {
+			c.Values[d.costsTotal] = Value{Present: true, Num: total.amount, Currency: total.currency, Derived: true,
+				Raw: "derived: recruitment fee + visa + travel + medical + other costs paid by the worker"}
+		}
+	}
+	wage, okWage := d.money(c, d.wage)
+	fee, okFee := d.money(c, d.costs[0])
+	total, okTotal := d.money(c, d.costsTotal)
+	ded, okDed := d.money(c, d.deductions)
+	ded.amount = math.Abs(ded.amount) // "(200)" and "-200" are deductions of 200
+	promised, okPromised := d.money(c, d.promised)
+	minimum, okMin := d.money(c, d.minimum)
+	d.ratio(c, d.feeMonths, fee, wage, okFee, okWage, "recruitment_fee_paid_by_worker / base_wage_monthly")
+	d.ratio(c, d.costsMonths, total, wage, okTotal, okWage, "recruitment_costs_total / base_wage_monthly")
+	d.ratio(c, d.deductionShare, ded, wage, okDed, okWage, "deductions_total_monthly / base_wage_monthly")
+	d.ratio(c, d.toPromised, wage, promised, okWage, okPromised, "base_wage_monthly / promised_monthly_wage")
+	d.ratio(c, d.toMin, wage, minimum, okWage, okMin, "base_wage_monthly / minimum_wage_monthly")
+}
+
+// recruitmentCosts sums the five worker-paid cost fields when all are
+// present and the non-zero ones share a currency.
+func (d *Deriver) recruitmentCosts(c *Contract) (money, bool) {
+	var total money
+	for _, i := range d.costs {
+		if i < 0 {
+			return money{}, false
+		}
+		m, ok := d.money(c, i)
+		if !ok {
+			return money{}, false
+		}
+		if m.amount == 0 {
+			continue
+		}
+		if total.amount != 0 && total.currency != m.currency {
+			return money{}, false
+		}
+		total.amount += m.amount
+		total.currency = m.currency
+	}
+	return total, true
 }
 
 func yearsBetween(birth, at time.Time) (int, bool) {
@@ -89,51 +251,157 @@ func countryKey(s string) string {
 	return k
 }
 
-var countryAliases = func() map[string]string {
+// CountryKey folds a country name, demonym or ISO 3166 code to the
+// lower-case alpha-2 code when it is known ("Malaysia", "Malaysian", "MYS"
+// all give "my"), else to its normalised words. Tables keyed by country use
+// it so that a roster's spelling and the table's agree.
+func CountryKey(s string) string { return countryKey(s) }
+
+var countryAliases = aliasTable([]string{
+	"bd|bgd|bangladesh|bangladeshi",
+	"np|npl|nepal|nepali|nepalese",
+	"in|ind|india|indian",
+	"pk|pak|pakistan|pakistani",
+	"lk|lka|sri lanka|sri lankan",
+	"ph|phl|philippines|filipino|filipina|philippine",
+	"id|idn|indonesia|indonesian",
+	"mm|mmr|myanmar|burma|burmese|myanmar national",
+	"kh|khm|cambodia|cambodian",
+	"la|lao|laos|lao pdr|laotian",
+	"vn|vnm|vietnam|viet nam|vietnamese",
+	"th|tha|thailand|thai",
+	"my|mys|malaysia|malaysian",
+	"sg|sgp|singapore|singaporean",
+	"cn|chn|china|chinese|prc|people s republic of china",
+	"hk|hkg|hong kong",
+	"tw|twn|taiwan|taiwanese",
+	"kr|kor|south korea|korea|korean|republic of korea",
+	"jp|jpn|japan|japanese",
+	"ae|are|uae|united arab emirates|emirati",
+	"sa|sau|saudi arabia|saudi",
+	"qa|qat|qatar|qatari",
+	"kw|kwt|kuwait|kuwaiti",
+	"bh|bhr|bahrain|bahraini",
+	"om|omn|oman|omani",
+	"jo|jor|jordan|jordanian",
+	"lb|lbn|lebanon|lebanese",
+	"eg|egy|egypt|egyptian",
+	"et|eth|ethiopia|ethiopian",
+	"ke|ken|kenya|kenyan",
+	"ug|uga|uganda|ugandan",
+	"gh|gha|ghana|ghanaian",
+	"ng|nga|nigeria|nigerian",
+	"us|usa|united states|united states of america|american",
+	"gb|gbr|united kingdom|uk|british",
+	"mx|mex|mexico|mexican",
+	"gt|gtm|guatemala|guatemalan",
+	"hn|hnd|honduras|honduran",
+	"uz|uzb|uzbekistan|uzbek",
+	"kz|kaz|kazakhstan|kazakh",
+	"kg|kgz|kyrgyzstan|kyrgyz",
+	"tj|tjk|tajikistan|tajik",
+	"tr|tur|turkey|turkiye|turkish",
+	"ru|rus|russia|russian federation|russian",
+	"ua|ukr|ukraine|ukrainian",
+	"ro|rou|romania|romanian",
+	"pl|pol|poland|polish",
+	"fj|fji|fiji|fijian",
+	"pg|png|papua new guinea",
+	"tl|tls|timor leste|east timor|timorese",
+})
+
+func aliasTable(rows []string) map[string]string {
 	m := map[string]string{}
-	for _, row := range []string{
-		"bd|bgd|bangladesh|bangladeshi",
-		"np|npl|nepal|nepali|nepalese",
-		"in|ind|india|indian",
-		"pk|pak|pakistan|pakistani",
-		"lk|lka|sri lanka|sri lankan",
-		"ph|phl|philippines|filipino|filipina|philippine",
-		"id|idn|indonesia|indonesian",
-		"mm|mmr|myanmar|burmese|myanmar national",
-		"kh|khm|cambodia|cambodian",
-		"la|lao|laos|laotian",
-		"vn|vnm|vietnam|viet nam|vietnamese",
-		"th|tha|thailand|thai",
-		"my|mys|malaysia|malaysian",
-		"sg|sgp|singapore|singaporean",
-		"cn|chn|china|chinese",
-		"tw|twn|taiwan|taiwanese",
-		"kr|kor|south korea|korea|korean",
-		"jp|jpn|japan|japanese",
-		"ae|are|uae|united arab emirates|emirati",
-		"sa|sau|saudi arabia|saudi",
-		"qa|qat|qatar|qatari",
-		"kw|kwt|kuwait|kuwaiti",
-		"bh|bhr|bahrain|bahraini",
-		"om|omn|oman|omani",
-		"jo|jor|jordan|jordanian",
-		"lb|lbn|lebanon|lebanese",
-		"et|eth|ethiopia|ethiopian",
-		"ke|ken|kenya|kenyan",
-		"ug|uga|uganda|ugandan",
-		"gh|gha|ghana|ghanaian",
-		"ng|nga|nigeria|nigerian",
-		"us|usa|united states|united states of america|american",
-		"gb|gbr|united kingdom|uk|british",
-		"mx|mex|mexico|mexican",
-		"gt|gtm|guatemala|guatemalan",
-		"uz|uzb|uzbekistan|uzbek",
-		"tr|tur|turkey|turkiye|turkish",
-	} {
+	for _, row := range rows {
 		names := strings.Split(row, "|")
 		for _, n := range names {
 			m[n] = names[0]
 		}
 	}
 	return m
-}()
+}
+
+// languageAliases fold language names and ISO 639 codes to one key. Malay
+// and Indonesian share a key: "Bahasa" is written for either, and a contract
+// in one is read by speakers of the other.
+var languageAliases = aliasTable([]string{
+	"en|eng|english",
+	"ne|nep|nepali|nepalese",
+	"bn|ben|bengali|bangla",
+	"hi|hin|hindi",
+	"ur|urd|urdu",
+	"ms|msa|may|malay|bahasa|bahasa malaysia|bahasa melayu|melayu|id|ind|indonesian|bahasa indonesia",
+	"my|mya|bur|burmese|myanmar",
+	"km|khm|khmer|cambodian",
+	"lo|lao|laotian",
+	"vi|vie|vietnamese",
+	"th|tha|thai",
+	"zh|zho|chi|chinese|mandarin|putonghua|cantonese",
+	"tl|tgl|fil|tagalog|filipino",
+	"si|sin|sinhala|sinhalese",
+	"ta|tam|tamil",
+	"te|tel|telugu",
+	"ml|mal|malayalam",
+	"pa|pan|punjabi",
+	"ar|ara|arabic",
+	"am|amh|amharic",
+	"sw|swa|swahili",
+	"es|spa|spanish|espanol",
+	"pt|por|portuguese",
+	"fr|fra|fre|french",
+	"uz|uzb|uzbek",
+	"ru|rus|russian",
+	"ug|uig|uyghur|uighur",
+	"ko|kor|korean",
+	"ja|jpn|japanese",
+})
+
+// languageFiller are words in a language cell that name no language.
+var languageFiller = map[string]bool{
+	"and": true, "with": true, "in": true, "language": true, "languages": true, "version": true,
+	"bilingual": true, "translation": true, "translated": true, "copy": true, "only": true, "plus": true,
+}
+
+// languageKeys reads the languages a cell names: "English/Nepali",
+// "EN + NE", "Bahasa Malaysia and English". Words it does not know are kept
+// as they are, so unknown languages still compare by name.
+func languageKeys(s string) []string {
+	words := strings.Fields(NormalizeWord(s))
+	var out []string
+	for i := 0; i < len(words); i++ {
+		if i+1 < len(words) {
+			if k, ok := languageAliases[words[i]+" "+words[i+1]]; ok {
+				out = append(out, k)
+				i++
+				continue
+			}
+		}
+		w := words[i]
+		if languageFiller[w] {
+			continue
+		}
+		if k, ok := languageAliases[w]; ok {
+			out = append(out, k)
+		} else {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// languageCovered reports whether the contract's language(s) include one of
+// the worker's native language(s); ok is false when either names nothing.
+func languageCovered(contractLang, nativeLang string) (covered, ok bool) {
+	cl, nl := languageKeys(contractLang), languageKeys(nativeLang)
+	if len(cl) == 0 || len(nl) == 0 {
+		return false, false
+	}
+	for _, n := range nl {
+		for _, k := range cl {
+			if n == k {
+				return true, true
+			}
+		}
+	}
+	return false, true
+}

@@ -1,87 +1,330 @@
 package contract
 
-// PLACEHOLDER: replaced by the full value parsers.
-
 import (
 	"errors"
-	"strconv"
+	"fmt"
 	"strings"
-	"time"
+	"unicode"
+	"unicode/utf8"
 )
+
+// This file holds [Field.Parse] and what every type shares: blank and null
+// cells, spreadsheet error values, text folding and string fields. Each other
+// type has a file of its own (number.go, money.go, bool.go, date.go,
+// duration.go, enum.go).
+//
+// The parsers run once per cell on rosters of hundreds of thousands of rows,
+// so they scan by hand instead of using regular expressions, fold text into
+// buffers on the stack, and allocate only to build an error message or, for
+// string fields, to collapse whitespace.
 
 // DateOrder says how an ambiguous numeric date such as 03/04/2024 is read.
 type DateOrder int
 
+// Date orders. DateOrderUnknown makes an ambiguous date a data issue rather
+// than a guess.
 const (
 	DateOrderUnknown DateOrder = iota
-	DayFirst
-	MonthFirst
+	DayFirst                   // 03/04/2024 is 3 April 2024
+	MonthFirst                 // 03/04/2024 is 4 March 2024
 )
+
+// String returns "day-first", "month-first" or "unknown".
+func (o DateOrder) String() string {
+	switch o {
+	case DayFirst:
+		return "day-first"
+	case MonthFirst:
+		return "month-first"
+	}
+	return "unknown"
+}
 
 // Hints carry what is known about a column beyond its field: the currency its
 // header names, how its dates are ordered, and the workbook's date system.
+// The zero value knows nothing.
 type Hints struct {
-	Currency  string
+	// Currency is the ISO 4217 code the column header names ("Fee (USD)"),
+	// used for money cells that name no currency themselves. A currency named
+	// in the cell wins over it.
+	Currency string
+	// DateOrder says how a numeric date with both day and month at most 12 is
+	// read. Use [DetectDateOrder] on the column's cells or a user setting.
 	DateOrder DateOrder
-	Date1904  bool
+	// Date1904 is set when the workbook counts date serials from 1904.
+	Date1904 bool
+	// Numeric is set by readers when the cell holds a number as the
+	// spreadsheet stores it ("1200.5", "4.5E-2"): '.' is the decimal point
+	// and there are no group separators, so "123.456" is not ambiguous. Text
+	// that is not such a number is read as if Numeric were false.
+	Numeric bool
 }
 
-// CurrencyCode returns the ISO 4217 code a unit or symbol names, or "".
-func CurrencyCode(s string) string {
-	switch strings.ToUpper(strings.TrimSpace(s)) {
-	case "USD", "$":
-		return "USD"
-	case "EUR":
-		return "EUR"
-	}
-	return ""
-}
+// Problems reported for cells. They are short, lowercase, and shown to users
+// beside the cell reference.
+var (
+	errNotNumber = errors.New("not a number")
+	errNotWhole  = errors.New("not a whole number")
+	errRange     = errors.New("a range, not a single number")
+	errNotExact  = errors.New("an estimate or a limit, not an exact number")
+)
 
-// Parse reads raw as a value of the field's type.
+// Parse reads raw, the text of one cell, as a value of the field's type.
+//
+// A blank cell, or one holding a null word ("N/A", "n.a.", "-", "unknown",
+// "TBC", "?", "none given" and the like), gives a Value that is not Present
+// and a nil error: unknown is never false or zero. A cell that cannot be read
+// gives a Value that is not Present and an error whose text says what is
+// wrong in a few lowercase words ("not a date"). A Value always keeps raw.
+//
+// Parse is safe for concurrent use.
 func (f *Field) Parse(raw string, h Hints) (Value, error) {
 	v := Value{Raw: raw}
-	s := strings.TrimSpace(raw)
-	if s == "" || strings.EqualFold(s, "n/a") {
+	s := trim(raw)
+	if s == "" || isNullPunct(s) {
 		return v, nil
 	}
+	if s[0] == '#' {
+		if null, err := excelError(s); null || err != nil {
+			return v, err
+		}
+	}
+	var buf [64]byte
+	w := fold(buf[:0], s)
+	if wordy(w) && nullWords[string(w)] {
+		return v, nil
+	}
+	var err error
 	switch f.Type {
-	case Int, Duration:
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return v, errors.New("not a whole number")
-		}
-		v.Int = n
-	case Number, Money:
-		n, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
-		if err != nil {
-			return v, errors.New("not a number")
-		}
-		v.Num = n
-		v.Currency = h.Currency
-	case Bool:
-		switch strings.ToLower(s) {
-		case "yes", "y", "true", "1":
-			v.Bool = true
-		case "no", "n", "false", "0":
-		default:
-			return v, errors.New("not yes or no")
-		}
-	case Date:
-		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			return v, errors.New("not a date")
-		}
-		v.Time = t
+	case String:
+		v.Str = collapseSpace(s)
 	case Enum:
-		w := NormalizeWord(s)
-		if syn, ok := f.Synonyms[w]; ok {
-			v.Str = syn
-		} else {
-			v.Str = w
-		}
+		v.Str, err = f.parseEnum(w)
+	case Bool:
+		v.Bool, err = parseBool(s, w)
+	case Int:
+		v.Int, err = f.parseInt(s, w, h)
+	case Number:
+		v.Num, err = f.parseNumber(s, w, h)
+	case Money:
+		v.Num, v.Currency, err = parseMoney(s, w, h)
+	case Date:
+		v.Time, err = parseDate(s, h)
+	case Duration:
+		v.Int, err = f.parseDuration(s, w, h)
 	default:
-		v.Str = s
+		err = fmt.Errorf("unsupported field type %v", f.Type)
+	}
+	if err != nil {
+		return Value{Raw: raw}, err
 	}
 	v.Present = true
 	return v, nil
 }
+
+// nullWords are the folded texts that mean "not known" in every field type.
+// "none" and "nil" are not among them: in money fields they mean zero, in a
+// field's words they may mean a number, and in string fields they are text.
+var nullWords = map[string]bool{
+	"na": true, "n a": true, "nan": true, "null": true, "nd": true, "n d": true,
+	"not applicable": true, "not available": true,
+	"unknown": true, "unk": true, "unkn": true, "not known": true, "nk": true, "n k": true,
+	"dk": true, "don t know": true, "dont know": true, "do not know": true,
+	"not sure": true, "unsure": true,
+	"tbc": true, "tbd": true, "tba": true, "to be confirmed": true, "to be determined": true,
+	"to be advised": true, "to be announced": true,
+	"none given": true, "not given": true, "not stated": true, "not specified": true,
+	"unspecified": true, "not recorded": true, "no data": true, "no info": true,
+	"no information": true, "missing": true, "blank": true,
+}
+
+// isNullPunct reports whether s holds only dashes, question marks, dots,
+// slashes and the like: "-", "--", "?", "...", "—", "n/a" without letters.
+func isNullPunct(s string) bool {
+	for _, r := range s {
+		switch r {
+		case '-', '–', '—', '‒', '―', '?', '.', '/', '\\', '_', '*', '\'', '"', '`', '…':
+		default:
+			if !isSpace(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// excelError recognises the error values a spreadsheet shows in place of a
+// formula's result. "#N/A" is a null; the others are problems.
+func excelError(s string) (null bool, err error) {
+	var up [16]byte
+	if len(s) > len(up) {
+		return false, nil
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		up[i] = c
+	}
+	switch string(up[:len(s)]) {
+	case "#N/A", "#NA":
+		return true, nil
+	case "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+		"#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!":
+		return false, fmt.Errorf("formula error %s", up[:len(s)])
+	}
+	return false, nil
+}
+
+// isSpace reports whether r is white space, a byte order mark or a zero-width
+// space: characters that surround cell text without being part of it.
+func isSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B'
+}
+
+// trim removes surrounding white space, byte order marks and zero-width spaces.
+func trim(s string) string {
+	for len(s) > 0 {
+		c := s[0]
+		if c < utf8.RuneSelf {
+			if c != ' ' && (c < '\t' || c > '\r') {
+				break
+			}
+			s = s[1:]
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		if !isSpace(r) {
+			break
+		}
+		s = s[n:]
+	}
+	for len(s) > 0 {
+		c := s[len(s)-1]
+		if c < utf8.RuneSelf {
+			if c != ' ' && (c < '\t' || c > '\r') {
+				break
+			}
+			s = s[:len(s)-1]
+			continue
+		}
+		r, n := utf8.DecodeLastRuneInString(s)
+		if !isSpace(r) {
+			break
+		}
+		s = s[:len(s)-n]
+	}
+	return s
+}
+
+// collapseSpace turns every run of white space in s into one space. It
+// allocates only when there is something to change.
+func collapseSpace(s string) string {
+	clean := true
+	prevSpace := false
+	for _, r := range s {
+		sp := isSpace(r)
+		if sp && (r != ' ' || prevSpace) {
+			clean = false
+			break
+		}
+		prevSpace = sp
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	prevSpace = false
+	for _, r := range s {
+		if isSpace(r) {
+			prevSpace = true
+			continue
+		}
+		if prevSpace {
+			b.WriteByte(' ')
+			prevSpace = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// fold appends to dst the [NormalizeWord] form of s: lower case, each run of
+// characters other than letters and digits a single space, "#" as "no".
+// With a dst on the caller's stack it does not allocate for short text.
+func fold(dst []byte, s string) []byte {
+	start := len(dst)
+	space := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			case c == '#':
+				if len(dst) > start {
+					dst = append(dst, ' ')
+				}
+				dst = append(dst, "no"...)
+				space = true
+				continue
+			default:
+				space = true
+				continue
+			}
+			if space && len(dst) > start {
+				dst = append(dst, ' ')
+			}
+			space = false
+			dst = append(dst, c)
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		r = unicode.ToLower(r)
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			space = true
+			continue
+		}
+		if space && len(dst) > start {
+			dst = append(dst, ' ')
+		}
+		space = false
+		dst = utf8.AppendRune(dst, r)
+	}
+	return dst
+}
+
+// wordy reports whether folded text starts with a letter: only such text can
+// be one of the null, zero, yes/no or interval words, so the others skip the
+// map lookups.
+func wordy(w []byte) bool { return len(w) > 0 && !isDigit(w[0]) }
+
+// nextWord splits the first space-separated word off folded text.
+func nextWord(w []byte) (word, rest []byte) {
+	for i, c := range w {
+		if c == ' ' {
+			return w[:i], w[i+1:]
+		}
+	}
+	return w, nil
+}
+
+// lowerASCII appends s to dst with ASCII letters in lower case.
+func lowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"runtime"
+	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -25,12 +26,21 @@ func (s Status) String() string {
 	return [...]string{"clear", "insufficient_data", "flagged"}[s]
 }
 
-// Finding is one rule that flagged one contract.
+// Finding is one rule that flagged one contract, or one [Combination] of
+// such findings.
 type Finding struct {
-	Rule     *rules.Compiled
-	Severity contract.Severity
-	Message  string
-	Evidence []Evidence
+	Rule      *rules.Compiled
+	Indicator string // the rule's indicator; a combination's may be its gravest part's
+	Severity  contract.Severity
+	Message   string
+	Evidence  []Evidence // a combination's evidence is its parts: Field the rule id, Value the severity, Raw the message
+}
+
+func (f *Finding) indicator() string {
+	if f.Indicator != "" {
+		return f.Indicator
+	}
+	return f.Rule.Indicator
 }
 
 // Evidence is one field the rule read.
@@ -60,6 +70,7 @@ type Result struct {
 	Risk        contract.Severity
 	Findings    []Finding
 	Missing     []string // blank fields that left rules undecided, in schema order
+	Lookups     []string // table lookups that found no value and left rules undecided
 	Errors      []RuleError
 }
 
@@ -67,6 +78,11 @@ type Result struct {
 type Options struct {
 	Workers    int       // 0 means GOMAXPROCS
 	ReviewDate time.Time // review_date in expressions; zero means today
+	// Combinations escalate co-occurring findings on one contract; parts
+	// that name rules the program lacks are ignored.
+	Combinations []Combination
+	// MinimumWages, when set, fills a blank minimum_wage_monthly.
+	MinimumWages *contract.MinimumWages
 }
 
 // Engine evaluates a compiled program. It is safe for concurrent use.
@@ -77,6 +93,7 @@ type Engine struct {
 	ids      [4]int // contract_id, worker_id, worker_name, supplier_name; -1 when absent
 	employer int
 	deriver  *contract.Deriver
+	combiner *combiner
 }
 
 // New returns an engine for prog over contracts of schema.
@@ -85,6 +102,12 @@ func New(prog *rules.Program, schema *contract.Schema, opts Options) *Engine {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	e := &Engine{prog: prog, schema: schema, opts: opts, deriver: contract.NewDeriver(schema, opts.ReviewDate)}
+	if opts.MinimumWages != nil {
+		e.deriver = e.deriver.WithMinimumWages(opts.MinimumWages)
+	}
+	if len(opts.Combinations) > 0 {
+		e.combiner = newCombiner(prog, opts.Combinations)
+	}
 	for i, name := range []string{"contract_id", "worker_id", "worker_name", "supplier_name"} {
 		e.ids[i] = -1
 		if f := schema.Field(name); f != nil {
@@ -125,30 +148,42 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 		r.Supplier = str(e.employer)
 	}
 	var missing []int
+	undecided := false
 	for _, rule := range e.prog.Rules {
 		o := x.ev.Eval(rule, c)
 		switch o.Status {
 		case rules.Flag:
 			r.Findings = append(r.Findings, Finding{
-				Rule:     rule,
-				Severity: o.Severity,
-				Message:  x.ev.Message(rule, c),
-				Evidence: e.evidence(rule, c),
+				Rule:      rule,
+				Indicator: rule.Indicator,
+				Severity:  o.Severity,
+				Message:   x.ev.Message(rule, c),
+				Evidence:  e.evidence(rule, c),
 			})
 			r.Risk = max(r.Risk, o.Severity)
 		case rules.Insufficient:
+			undecided = true
 			missing = append(missing, o.Missing...)
+			r.Lookups = append(r.Lookups, o.Lookups...)
 		case rules.Failed:
 			r.Errors = append(r.Errors, RuleError{Rule: rule, Err: o.Err})
 		}
 	}
+	for _, f := range e.combiner.combine(r.Findings) {
+		r.Findings = append(r.Findings, f)
+		r.Risk = max(r.Risk, f.Severity)
+	}
 	switch {
 	case len(r.Findings) > 0:
 		r.Status = Flagged
-	case len(missing) > 0 || len(r.Errors) > 0:
+	case undecided || len(r.Errors) > 0:
 		r.Status = Insufficient
 	default:
 		r.Status = Clear
+	}
+	if len(r.Lookups) > 1 {
+		slices.Sort(r.Lookups)
+		r.Lookups = slices.Compact(r.Lookups)
 	}
 	if len(missing) > 0 {
 		r.Missing = e.fieldNames(missing)

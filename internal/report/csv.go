@@ -12,11 +12,16 @@ import (
 var csvHeader = []string{
 	"file", "sheet", "row", "contract_id", "worker_id", "worker_name", "supplier",
 	"rule_id", "indicator", "severity", "message", "evidence", "references",
+	"scope", "contracts", "waived", "waiver",
 }
 
 // WriteCSV writes one line per finding, in report order, under a header line
 // (see csvHeader for the columns). Evidence is "field=raw; field=raw" sorted
-// by field, references are joined with "; ". Every text cell is neutralised
+// by field, references are joined with "; ". The last columns say whether
+// the finding is a contract's own or a supplier-level one (scope "contract"
+// or "supplier"), how many contracts it concerns, and whether a waiver
+// covers it ("true"/"false", and the waiver's reason, approver, expiry and
+// source). Every text cell is neutralised
 // against formula injection (see safeText); the row number is written as a
 // plain number.
 //
@@ -45,6 +50,10 @@ func WriteCSV(w io.Writer, r *Report) error {
 		rec[10] = safeText(f.Message)
 		rec[11] = safeText(evidenceText(f.Evidence))
 		rec[12] = safeText(strings.Join(f.References, "; "))
+		rec[13] = safeText(scopeWord(f))
+		rec[14] = strconv.Itoa(contractsConcerned(f))
+		rec[15] = strconv.FormatBool(f.Waived)
+		rec[16] = safeText(waiverText(f))
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

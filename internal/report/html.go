@@ -78,9 +78,11 @@ type htmlView struct {
 	Tiles                           []htmlTile
 	Charts                          []htmlChart
 	Severities                      []string
-	Indicators                      []string
+	Indicators                      []htmlIndicator
 	Findings                        []htmlFinding
 	Flagged                         []htmlContract
+	SupplierFindings                []htmlFinding
+	Suppliers                       []htmlSupplier
 	Insufficient                    []htmlContract
 	Inputs                          []htmlInput
 	Sheets                          []htmlSheet
@@ -89,10 +91,13 @@ type htmlView struct {
 	RuleErrors                      []RuleError
 	RuleErrorsMore                  int
 	Rules                           []Rule
+	DisabledRules                   []DisabledRule
 	CSS                             template.CSS
 	JS                              template.JS
 	CSP                             string
 }
+
+type htmlIndicator struct{ Code, Label string }
 
 type htmlTile struct {
 	Label string
@@ -105,9 +110,11 @@ type htmlFinding struct {
 	Index                                      int
 	Severity                                   string
 	SevRank                                    int
-	Indicator, RuleID, Title, Message          string
+	Indicator, IndicatorLabel                  string
+	RuleID, Title, Message                     string
 	ContractID, WorkerID, WorkerName, Supplier string
-	Location                                   string
+	File, Sheet                                string
+	Row                                        int
 	Evidence                                   []evidenceField
 	References                                 []string
 }
@@ -137,6 +144,7 @@ type htmlSheet struct {
 type htmlChart struct {
 	ID, Title   string
 	Width       int
+	Span        int // the width of a full bar
 	Height      int
 	Bars        []htmlBar
 	Empty, More string
@@ -164,14 +172,14 @@ func newHTMLView(r *Report) *htmlView {
 		CSP:         htmlCSP,
 	}
 	v.Tiles = []htmlTile{
-		{Label: "Contracts reviewed", Value: s.Contracts, Tone: "neutral"},
+		{Label: "Contracts", Value: s.Contracts, Tone: "neutral"},
 		{Label: "Flagged", Value: s.ContractsFlagged, Tone: "flagged", Note: "at least one risk indicator"},
 		{Label: "Insufficient data", Value: s.ContractsInsufficient, Tone: "insufficient", Note: "rules could not decide"},
 		{Label: "Clear", Value: s.ContractsClear, Tone: "clear", Note: "no indicator found"},
 		{Label: "Findings", Value: s.Findings, Tone: "neutral"},
-		{Label: "At or above " + v.FailOn, Value: s.FindingsAtOrAbove, Tone: alertIf(s.FindingsAtOrAbove), Note: "the fail-on threshold"},
+		{Label: "At or above " + cmp.Or(v.FailOn, "fail-on"), Value: s.FindingsAtOrAbove, Tone: alertIf(s.FindingsAtOrAbove), Note: "the fail-on threshold"},
 		{Label: "Unreadable inputs", Value: s.InputsUnreadable + s.SheetsUnreadable, Tone: alertIf(s.InputsUnreadable + s.SheetsUnreadable),
-			Note: strconv.Itoa(s.InputsUnreadable) + " files, " + strconv.Itoa(s.SheetsUnreadable) + " sheets of " + strconv.Itoa(s.Inputs) + " files"},
+			Note: plural(s.InputsUnreadable, "file", "files") + " and " + plural(s.SheetsUnreadable, "sheet", "sheets") + " of " + plural(s.Inputs, "input", "inputs")},
 		{Label: "Data issues", Value: s.DataIssues, Tone: alertIf(s.DataIssues), Note: "cells that could not be read"},
 	}
 	v.Charts = htmlCharts(r)
@@ -180,10 +188,10 @@ func newHTMLView(r *Report) *htmlView {
 	for _, f := range r.Findings {
 		if !seen[f.Indicator] {
 			seen[f.Indicator] = true
-			v.Indicators = append(v.Indicators, f.Indicator)
+			v.Indicators = append(v.Indicators, htmlIndicator{f.Indicator, humanIndicator(f.Indicator)})
 		}
 	}
-	slices.Sort(v.Indicators)
+	slices.SortFunc(v.Indicators, func(a, b htmlIndicator) int { return cmp.Compare(a.Code, b.Code) })
 	for _, c := range severityCounts(s.BySeverity) {
 		v.Severities = append(v.Severities, c.Name)
 	}
@@ -192,20 +200,23 @@ func newHTMLView(r *Report) *htmlView {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		v.Findings[i] = htmlFinding{
-			Index:      i,
-			Severity:   f.Severity,
-			SevRank:    severityRank(f.Severity),
-			Indicator:  f.Indicator,
-			RuleID:     f.RuleID,
-			Title:      f.Title,
-			Message:    f.Message,
-			ContractID: f.ContractID,
-			WorkerID:   f.WorkerID,
-			WorkerName: f.WorkerName,
-			Supplier:   f.Supplier,
-			Location:   location(f.File, f.Sheet, f.Row),
-			Evidence:   evidenceFields(f.Evidence),
-			References: f.References,
+			Index:          i,
+			Severity:       f.Severity,
+			SevRank:        severityRank(f.Severity),
+			Indicator:      f.Indicator,
+			IndicatorLabel: humanIndicator(f.Indicator),
+			RuleID:         f.RuleID,
+			Title:          f.Title,
+			Message:        f.Message,
+			ContractID:     f.ContractID,
+			WorkerID:       f.WorkerID,
+			WorkerName:     f.WorkerName,
+			Supplier:       f.Supplier,
+			File:           f.File,
+			Sheet:          f.Sheet,
+			Row:            f.Row,
+			Evidence:       evidenceFields(f.Evidence),
+			References:     f.References,
 		}
 	}
 	byContract := findingsByContract(r.Findings)
@@ -270,8 +281,13 @@ func htmlCharts(r *Report) []htmlChart {
 	for _, c := range indicatorCounts(r.Summary.ByIndicator) {
 		ind = append(ind, htmlBar{Label: humanIndicator(c.Name), Full: c.Name, Value: c.N, Colour: chartDefaultColour})
 	}
+	total := 0
 	for _, c := range severityCounts(r.Summary.BySeverity) {
 		sev = append(sev, htmlBar{Label: c.Name, Full: c.Name, Value: c.N, Colour: cmp.Or(chartColours[c.Name], chartDefaultColour)})
+		total += c.N
+	}
+	if total == 0 {
+		sev = nil
 	}
 	suppliers := slices.Clone(r.Suppliers)
 	slices.SortStableFunc(suppliers, func(a, b Supplier) int {
@@ -291,7 +307,7 @@ func htmlCharts(r *Report) []htmlChart {
 	}
 	charts := []htmlChart{
 		newChart("chart-indicator", "Findings by indicator", ind, "No findings."),
-		newChart("chart-severity", "Findings by severity", sev, ""),
+		newChart("chart-severity", "Findings by severity", sev, "No findings."),
 		newChart("chart-supplier", "Findings by supplier", sup, "No findings with a supplier or employer."),
 	}
 	if more > 0 {
@@ -319,6 +335,7 @@ func newChart(id, title string, bars []htmlBar, empty string) htmlChart {
 		maxV = max(maxV, b.Value)
 	}
 	span := chartWidth - chartValueRoom
+	c.Span = span
 	for i := range c.Bars {
 		b := &c.Bars[i]
 		b.Y = 4 + chartStep*i

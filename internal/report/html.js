@@ -1,5 +1,6 @@
 (function () {
   "use strict";
+  document.documentElement.setAttribute("data-script", "ready");
   var table = document.getElementById("findings-table");
   if (!table) { return; }
   var body = table.tBodies[0];

@@ -38,6 +38,7 @@ type Summary struct {
 	RuleErrors            int            `json:"rule_errors"`       // (rule, contract) evaluations that failed
 	FailOn                string         `json:"fail_on"`           // the -fail-on threshold
 	FindingsAtOrAbove     int            `json:"findings_at_or_above_fail_on"`
+	Waived                int            `json:"waived"` // findings a waiver covers (counted in Findings, not in FindingsAtOrAbove)
 }
 
 // Input is one file given to the scan.
@@ -84,7 +85,10 @@ type Contract struct {
 	Risk       *string  `json:"risk"`               // highest severity of its findings, or nil
 	Findings   int      `json:"findings"`
 	Missing    []string `json:"missing,omitempty"` // fields whose absence left rules undecided
-	RuleErrors int      `json:"rule_errors,omitempty"`
+	// MissingLookups are table lookups that found no value and left rules
+	// undecided, e.g. `table min_wage has no row for "MY", "2024"`.
+	MissingLookups []string `json:"missing_lookups,omitempty"`
+	RuleErrors     int      `json:"rule_errors,omitempty"`
 }
 
 // Contract statuses.
@@ -110,6 +114,36 @@ type Finding struct {
 	Supplier   string              `json:"supplier,omitempty"`
 	Evidence   map[string]Evidence `json:"evidence"`
 	References []string            `json:"references"`
+	// Scope is "supplier" for a cross-row finding, which concerns a group
+	// of contracts (a supplier's workforce, a shared passport or bank
+	// account, an entity-list match); File, Sheet, Row and ContractID then
+	// point at the first contract concerned. "" for a contract's own finding.
+	Scope string `json:"scope,omitempty"`
+	// Contracts lists the contracts a cross-row finding concerns (at most
+	// 20); ContractsTotal counts them all.
+	Contracts      []ContractRef `json:"contracts,omitempty"`
+	ContractsTotal int           `json:"contracts_total,omitempty"`
+	// Waived is set when a waiver covers the finding: it stays in the
+	// report but does not count towards -fail-on.
+	Waived           bool   `json:"waived,omitempty"`
+	WaiverReason     string `json:"waiver_reason,omitempty"`
+	WaiverApprovedBy string `json:"waiver_approved_by,omitempty"`
+	WaiverExpires    string `json:"waiver_expires,omitempty"` // YYYY-MM-DD
+	WaiverSource     string `json:"waiver_source,omitempty"`  // file:line of the waiver
+}
+
+// Finding scopes.
+const (
+	ScopeContract = ""
+	ScopeSupplier = "supplier"
+)
+
+// ContractRef points at one contract.
+type ContractRef struct {
+	File       string `json:"file"`
+	Sheet      string `json:"sheet"`
+	Row        int    `json:"row"`
+	ContractID string `json:"contract_id"`
 }
 
 // Evidence is one field a rule read: the typed value and the cell text.
@@ -139,6 +173,20 @@ type Supplier struct {
 	Findings              int            `json:"findings"`
 	Risk                  *string        `json:"risk"`
 	ByIndicator           map[string]int `json:"by_indicator"`
+	// FeesPaid counts workers who paid recruitment fees or related costs,
+	// FeesNotPaid those with every cost recorded and none paid, FeesUnknown
+	// the rest. FeePaidShare is FeesPaid / (FeesPaid + FeesNotPaid), nil
+	// when no worker's costs are known.
+	FeesPaid     int      `json:"fees_paid"`
+	FeesNotPaid  int      `json:"fees_not_paid"`
+	FeesUnknown  int      `json:"fees_unknown"`
+	FeePaidShare *float64 `json:"fee_paid_share"`
+	// CrossRowFindings counts the supplier-level findings about the
+	// supplier; they are included in Findings and ByIndicator.
+	CrossRowFindings int `json:"cross_row_findings"`
+	// EntityListMatch is the entity-list entry the supplier or one of its
+	// employers matched, when an entity list was given.
+	EntityListMatch string `json:"entity_list_match,omitempty"`
 }
 
 // Rule is one rule of the effective rule set.
@@ -149,6 +197,16 @@ type Rule struct {
 	Severity   string   `json:"severity"`
 	References []string `json:"references"`
 	Source     string   `json:"source"` // file:line where the rule is defined
+	// Layers lists what later rule files changed, each "file:line: what",
+	// e.g. "local.yaml:3: severity high → critical".
+	Layers []string `json:"layers,omitempty"`
+}
+
+// DisabledRule is a rule a later rule file turned off.
+type DisabledRule struct {
+	ID         string `json:"id"`
+	Source     string `json:"source"`      // file:line where the rule is defined
+	DisabledBy string `json:"disabled_by"` // file:line of the disable entry
 }
 
 // Run says how the report was made.
@@ -159,6 +217,11 @@ type Run struct {
 	RuleFiles   []File    `json:"rule_files"`
 	Tables      []File    `json:"tables"`
 	Options     Options   `json:"options"`
+	// DisabledRules are rules of the loaded files that a later file
+	// turned off; they did not run.
+	DisabledRules []DisabledRule `json:"disabled_rules,omitempty"`
+	// WaiverFiles are the waiver files applied, with their digests.
+	WaiverFiles []File `json:"waiver_files,omitempty"`
 }
 
 // File is a file the run depended on, with its digest.

@@ -52,8 +52,10 @@ const (
 // sampleReport builds a representative report: three inputs (one
 // unreadable, one workbook with a skipped and a failed sheet), flagged,
 // clear and insufficient contracts, findings of every severity but info with
-// evidence (derived and absent values included), data issues, a rule error,
-// suppliers, rules and the run. With hostile set, roster text carries
+// evidence (derived and absent values included), a waived finding, a
+// supplier-level (cross-row) finding, data issues, a rule error, suppliers
+// with fee shares and an entity-list match, rules (one changed by a later
+// file, one disabled) and the run. With hostile set, roster text carries
 // formula and markup injections in the places a real roster could.
 func sampleReport(tb testing.TB, hostile bool) *Report {
 	tb.Helper()
@@ -64,6 +66,8 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 	dataIssueValue := "twelve hundred"
 	workerIDC2 := "E-102"
 	notesHeader := "Remarks"
+	entityMatch := "Bright Fields Agricultural Group (entity list, 2024-01)"
+	feeShare := 0.5
 	if hostile {
 		workerC3 = hostileFormula
 		supplierB = hostileScript + " Agro"
@@ -72,6 +76,7 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 		dataIssueValue = hostileLink
 		workerIDC2 = "\t=1"
 		notesHeader = "-2+3"
+		entityMatch = "=1+2 (entity list)"
 	}
 	const (
 		acme   = "rosters/acme-garments.xlsx"
@@ -96,11 +101,11 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 	r := &Report{
 		Summary: Summary{
 			Contracts: 8, ContractsFlagged: 4, ContractsClear: 2, ContractsInsufficient: 2,
-			Findings:    7,
-			BySeverity:  map[string]int{"critical": 3, "high": 2, "medium": 1, "low": 1},
-			ByIndicator: map[string]int{"debt_bondage": 3, "retention_of_identity_documents": 1, "excessive_overtime": 2, "deception": 1},
+			Findings:    8,
+			BySeverity:  map[string]int{"critical": 4, "high": 2, "medium": 1, "low": 1},
+			ByIndicator: map[string]int{"debt_bondage": 4, "retention_of_identity_documents": 1, "excessive_overtime": 2, "deception": 1},
 			Inputs:      3, InputsUnreadable: 1, SheetsUnreadable: 1, SheetsSkipped: 1,
-			DataIssues: 2, RuleErrors: 1, FailOn: "high", FindingsAtOrAbove: 5,
+			DataIssues: 2, RuleErrors: 1, FailOn: "high", FindingsAtOrAbove: 5, Waived: 1,
 		},
 		Inputs: []Input{
 			{
@@ -138,7 +143,8 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 			{File: acme, Sheet: "Contracts", Row: 7, ContractID: "C-0005", WorkerID: "E-105", WorkerName: "Siti Aminah", Supplier: "Acme Garments Ltd", Status: StatusClear},
 			{File: bright, Row: 2, ContractID: "BF-17", WorkerID: "W-17", WorkerName: workerC3, Supplier: supplierB, Status: StatusFlagged, Risk: str("critical"), Findings: 2},
 			{File: bright, Row: 3, ContractID: "BF-18", WorkerID: "W-18", Supplier: supplierB, Status: StatusFlagged, Risk: str("low"), Findings: 1, RuleErrors: 1},
-			{File: bright, Row: 4, ContractID: "BF-19", WorkerID: "W-19", Supplier: supplierB, Status: StatusInsufficient, Missing: []string{"weekly_hours_total"}},
+			{File: bright, Row: 4, ContractID: "BF-19", WorkerID: "W-19", Supplier: supplierB, Status: StatusInsufficient, Missing: []string{"weekly_hours_total"},
+				MissingLookups: []string{`table min_wage has no row for "MY", "2024"`}},
 		},
 		Findings: []Finding{
 			{
@@ -171,6 +177,8 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 				File:    acme, Sheet: "Contracts", Row: 4, ContractID: "C-0002", WorkerID: workerIDC2, WorkerName: "Bikash Tamang", Supplier: "Acme Garments Ltd",
 				Evidence:   map[string]Evidence{"deposit_amount": {Value: 300.0, Raw: "300"}},
 				References: []string{"ETI Base Code 1.2"},
+				Waived:     true, WaiverReason: "Deposit refunded in full on 2024-03-01; receipt on file",
+				WaiverApprovedBy: "J. Okafor (compliance)", WaiverExpires: "2024-12-31", WaiverSource: "waivers/acme.yaml:4",
 			},
 			{
 				RuleID: "hours-60", Title: "Weekly hours over 60", Indicator: "excessive_overtime", Severity: "critical",
@@ -204,6 +212,21 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 				},
 				References: nil,
 			},
+			{
+				RuleID: "fee-share", Title: "Workers of one supplier paid recruitment fees", Indicator: "debt_bondage", Severity: "critical",
+				Message: "1 of 2 Acme Garments Ltd workers with known costs (50%) paid recruitment fees.",
+				File:    acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", Supplier: "Acme Garments Ltd",
+				Evidence: map[string]Evidence{
+					"fee_paid_share": {Value: 0.5},
+					"fees_paid":      {Value: 1.0},
+				},
+				References: []string{"ILO Fair Recruitment General Principle 7"},
+				Scope:      ScopeSupplier,
+				Contracts: []ContractRef{
+					{File: acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001"},
+				},
+				ContractsTotal: 1,
+			},
 		},
 		DataIssues: []contract.DataIssue{
 			{File: acme, Sheet: "Contracts", Row: 6, Column: "E", Field: "recruitment_fee_paid_by_worker", Value: dataIssueValue, Problem: "not an amount of money"},
@@ -213,17 +236,20 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 			{RuleID: "pay-interval", File: bright, Row: 3, ContractID: "BF-18", Error: "no such key: wage_payment_interval_days"},
 		},
 		Suppliers: []Supplier{
-			{Name: "Acme Garments Ltd", Contracts: 5, ContractsFlagged: 2, ContractsClear: 2, ContractsInsufficient: 1, Findings: 4, Risk: str("critical"),
-				ByIndicator: map[string]int{"debt_bondage": 3, "retention_of_identity_documents": 1}},
+			{Name: "Acme Garments Ltd", Contracts: 5, ContractsFlagged: 2, ContractsClear: 2, ContractsInsufficient: 1, Findings: 5, Risk: str("critical"),
+				ByIndicator: map[string]int{"debt_bondage": 4, "retention_of_identity_documents": 1},
+				FeesPaid:    1, FeesNotPaid: 1, FeesUnknown: 3, FeePaidShare: &feeShare, CrossRowFindings: 1},
 			{Name: supplierB, Contracts: 3, ContractsFlagged: 2, ContractsInsufficient: 1, Findings: 3, Risk: str("critical"),
-				ByIndicator: map[string]int{"excessive_overtime": 2, "deception": 1}},
+				ByIndicator: map[string]int{"excessive_overtime": 2, "deception": 1},
+				FeesUnknown: 3, EntityListMatch: entityMatch},
 		},
 		Rules: []Rule{
 			{ID: "passport-held", Title: "Identity documents held by employer or agent", Indicator: "retention_of_identity_documents", Severity: "critical", References: []string{"ILO indicator 7", "RBA Code A1", "FAR 52.222-50"}, Source: "rules/documents.yaml:3"},
 			{ID: "fee-paid", Title: "Worker paid a recruitment fee", Indicator: "debt_bondage", Severity: "high", References: []string{"ILO Fair Recruitment General Principle 7", "ILO C181 Art. 7"}, Source: "rules/recruitment.yaml:3"},
 			{ID: "fee-vs-wage", Title: "Worker-paid costs of a month's wage or more", Indicator: "debt_bondage", Severity: "critical", Source: "rules/recruitment.yaml:21"},
 			{ID: "deposit", Title: "Worker paid a deposit", Indicator: "debt_bondage", Severity: "high", References: []string{"ETI Base Code 1.2"}, Source: "rules/recruitment.yaml:40"},
-			{ID: "hours-60", Title: "Weekly hours over 60", Indicator: "excessive_overtime", Severity: "high", References: []string{"RBA Code A3"}, Source: "rules/hours.yaml:3"},
+			{ID: "hours-60", Title: "Weekly hours over 60", Indicator: "excessive_overtime", Severity: "critical", References: []string{"RBA Code A3"}, Source: "rules/hours.yaml:3",
+				Layers: []string{"rules/local-overrides.yaml:7: severity high → critical"}},
 			{ID: "regular-48", Title: "Regular hours over 48", Indicator: "excessive_overtime", Severity: "medium", References: []string{"ILO C1", "ILO C30"}, Source: "rules/hours.yaml:19"},
 			{ID: "contract-language", Title: "Contract not in the worker's language", Indicator: "deception", Severity: "high", References: []string{"RBA Code A1", "Dhaka Principle 2"}, Source: "rules/contract.yaml:12"},
 			{ID: "pay-interval", Title: "Wages paid less often than monthly", Indicator: "withholding_of_wages", Severity: "high", References: []string{"ILO R85 §4"}, Source: "rules/wages.yaml:8"},
@@ -236,8 +262,12 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 				{Path: "(built-in)/documents.yaml", SHA256: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"},
 				{Path: "rules/local-overrides.yaml", SHA256: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"},
 			},
-			Tables:  []File{{Path: "tables/minimum-wages.csv", SHA256: "cafebabecafebabecafebabecafebabecafebabecafebabecafebabecafebabe"}},
-			Options: Options{FailOn: "high", AsOf: "2024-05-01", MapFile: "maps/acme.yaml"},
+			Tables: []File{{Path: "tables/minimum-wages.csv", SHA256: "cafebabecafebabecafebabecafebabecafebabecafebabecafebabecafebabe"}},
+			DisabledRules: []DisabledRule{
+				{ID: "notice-period", Source: "(built-in)/movement.yaml:14", DisabledBy: "rules/local-overrides.yaml:12"},
+			},
+			WaiverFiles: []File{{Path: "waivers/acme.yaml", SHA256: "feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface"}},
+			Options:     Options{FailOn: "high", AsOf: "2024-05-01", MapFile: "maps/acme.yaml"},
 		},
 	}
 	return r

@@ -201,3 +201,48 @@ func sheetColumns(s Sheet) []Column {
 	})
 	return cols
 }
+
+// scopeWord names a finding's scope: "contract" for a contract's own
+// finding, else the scope ("supplier").
+func scopeWord(f *Finding) string {
+	if f.Scope == ScopeContract {
+		return "contract"
+	}
+	return f.Scope
+}
+
+// waiverText describes the waiver that covers f, or "" when none does:
+// "reason (approved by …, expires …; file:line)".
+func waiverText(f *Finding) string {
+	if !f.Waived {
+		return ""
+	}
+	var meta []string
+	if f.WaiverApprovedBy != "" {
+		meta = append(meta, "approved by "+f.WaiverApprovedBy)
+	}
+	if f.WaiverExpires != "" {
+		meta = append(meta, "expires "+f.WaiverExpires)
+	}
+	text := cmp.Or(f.WaiverReason, "waived")
+	if len(meta) > 0 || f.WaiverSource != "" {
+		text += " (" + strings.Join(meta, ", ")
+		if f.WaiverSource != "" {
+			if len(meta) > 0 {
+				text += "; "
+			}
+			text += f.WaiverSource
+		}
+		text += ")"
+	}
+	return text
+}
+
+// contractsConcerned is how many contracts a finding concerns: one for a
+// contract's own finding.
+func contractsConcerned(f *Finding) int {
+	if f.Scope == ScopeContract {
+		return 1
+	}
+	return max(f.ContractsTotal, len(f.Contracts))
+}

@@ -83,8 +83,14 @@ func (t *textWriter) line(parts ...string) {
 
 func (t *textWriter) write(r *Report, o TextOptions) {
 	s := r.Summary
-	t.line(t.paint(ansiBold, "laborcheck report"), " · ", r.Run.StartedAt.UTC().Format(time.RFC3339),
-		" · ", fit(termSafe("laborcheck "+r.Run.Version), 30))
+	head := []string{t.paint(ansiBold, "laborcheck report")}
+	if !r.Run.StartedAt.IsZero() {
+		head = append(head, r.Run.StartedAt.UTC().Format(time.RFC3339))
+	}
+	if r.Run.Version != "" {
+		head = append(head, fit(termSafe("laborcheck "+r.Run.Version), 30))
+	}
+	t.line(strings.Join(head, " · "))
 	t.line(t.paint(ansiDim, "Risk indicators call for follow-up; they are not a finding of forced labour."))
 	t.line()
 
@@ -104,7 +110,11 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 	}
 	t.row("Findings", s.Findings, strings.Join(sevs, ", "))
 	if failOn := cmp.Or(s.FailOn, r.Run.Options.FailOn); failOn != "" {
-		t.row("Fail-on "+fit(termSafe(failOn), 8), s.FindingsAtOrAbove, "findings at or above the threshold")
+		detail := "findings at or above the threshold"
+		if s.Waived > 0 {
+			detail += fmt.Sprintf(" (%d waived)", s.Waived)
+		}
+		t.row("Fail-on "+fit(termSafe(failOn), 8), s.FindingsAtOrAbove, detail)
 	}
 	var in []string
 	switch {
@@ -161,9 +171,12 @@ func (t *textWriter) findings(r *Report, o TextOptions) {
 	for i := range order {
 		order[i] = i
 	}
-	// Most severe first; within a severity, report order.
+	// Most severe first, waived ones last within a severity, else in report
+	// order.
 	slices.SortStableFunc(order, func(a, b int) int {
-		return cmp.Compare(severityRank(r.Findings[b].Severity), severityRank(r.Findings[a].Severity))
+		fa, fb := &r.Findings[a], &r.Findings[b]
+		return cmp.Or(cmp.Compare(severityRank(fb.Severity), severityRank(fa.Severity)),
+			cmp.Compare(boolInt(fa.Waived), boolInt(fb.Waived)))
 	})
 	shown := min(limit, len(order))
 	t.line()
@@ -176,15 +189,25 @@ func (t *textWriter) findings(r *Report, o TextOptions) {
 	for _, i := range order[:shown] {
 		f := &r.Findings[i]
 		sev := pad(fit(termSafe(f.Severity), 8), 8)
-		loc := pad(fitLeft(termSafe(location(f.File, f.Sheet, f.Row)), 32), 32)
-		id := pad(fit(termSafe(f.ContractID), 12), 12)
-		rule := fit(termSafe(f.RuleID), textWidth-2-10-34-14)
-		t.line("  ", t.paint(severityANSI[f.Severity], sev), "  ", loc, "  ", id, "  ", rule)
-		msg := f.Message
-		if ev := evidenceText(f.Evidence); ev != "" {
-			msg += " [" + ev + "]"
+		loc, id := fitLeft(termSafe(location(f.File, f.Sheet, f.Row)), 32), f.ContractID
+		if f.Scope == ScopeSupplier {
+			loc = fit(termSafe("supplier "+cmp.Or(f.Supplier, "(several)")), 32)
+			id = plural(contractsConcerned(f), "contract", "contracts")
 		}
-		t.line("            ", fit(termSafe(msg), textWidth-12))
+		loc = pad(loc, 32)
+		id = pad(fit(termSafe(id), 12), 12)
+		ruleID := f.RuleID
+		if f.Waived {
+			ruleID += " (waived)"
+		}
+		rule := fit(termSafe(ruleID), textWidth-2-10-34-14)
+		t.line("  ", t.paint(severityANSI[f.Severity], sev), "  ", loc, "  ", id, "  ", rule)
+		for _, l := range wrapText(termSafe(f.Message), textWidth-12, 2) {
+			t.line("            ", l)
+		}
+		if ev := evidenceText(f.Evidence); ev != "" {
+			t.line("            ", t.paint(ansiDim, fit(termSafe(ev), textWidth-12)))
+		}
 	}
 	if rest := len(order) - shown; rest > 0 {
 		t.line(t.paint(ansiDim, fmt.Sprintf("  … and %s in the full report", plural(rest, "more finding", "more findings"))))
@@ -214,6 +237,13 @@ func (t *textWriter) failures(r *Report) {
 			t.line("    hint: ", fit(termSafe(l[1]), textWidth-10))
 		}
 	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func plural(n int, one, many string) string {
@@ -265,6 +295,34 @@ func fitLeft(s string, n int) string {
 	}
 	rs := []rune(s)
 	return "…" + string(rs[c-n+1:])
+}
+
+// wrapText wraps s at spaces into lines of at most width runes, at most
+// maxLines of them; the last line ends in "…" when text is left over.
+func wrapText(s string, width, maxLines int) []string {
+	var lines []string
+	var cur []rune
+	words := strings.Fields(s)
+	for i, w := range words {
+		wr := []rune(w)
+		switch {
+		case len(cur) == 0:
+			cur = wr
+		case len(cur)+1+len(wr) <= width:
+			cur = append(append(cur, ' '), wr...)
+		default:
+			if len(lines) == maxLines-1 {
+				rest := string(cur) + " " + strings.Join(words[i:], " ")
+				return append(lines, fit(rest, width))
+			}
+			lines = append(lines, fit(string(cur), width))
+			cur = wr
+		}
+	}
+	if len(cur) > 0 || len(lines) == 0 {
+		lines = append(lines, fit(string(cur), width))
+	}
+	return lines
 }
 
 // pad right-pads s with spaces to n runes.

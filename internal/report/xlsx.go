@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -75,7 +76,9 @@ func WriteXLSX(w io.Writer, r *Report) (err error) {
 			return fmt.Errorf("xlsx sheet %q: %w", s.name, err)
 		}
 	}
-	f.SetActiveSheet(0)
+	// Summary, first, is the active sheet already (it is the new file's
+	// Sheet1). SetActiveSheet would be harmful here: it parses every sheet,
+	// the buffered XML of the streamed ones included.
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Title:          "laborcheck report",
 		Subject:        "Forced-labour risk indicators in labour-contract data",
@@ -99,9 +102,9 @@ type xlsxWriter struct {
 }
 
 type xlsxStyles struct {
-	header, cell, wrap, num, title, note, section, label, total int
-	severity                                                    map[string]int
-	status                                                      map[string]int
+	header, cell, wrap, num, pct, title, note, section, label, total int
+	severity                                                         map[string]int
+	status                                                           map[string]int
 }
 
 func (x *xlsxWriter) newStyles() error {
@@ -126,6 +129,7 @@ func (x *xlsxWriter) newStyles() error {
 	x.st.cell = style(&excelize.Style{Alignment: &top})
 	x.st.wrap = style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 	x.st.num = style(&excelize.Style{Alignment: &top, NumFmt: 1}) // "0"
+	x.st.pct = style(&excelize.Style{NumFmt: 9})                  // "0%"
 	x.st.title = style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16, Color: "1F3864"}})
 	x.st.note = style(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "595959"}})
 	x.st.section = style(&excelize.Style{
@@ -198,6 +202,9 @@ func (x *xlsxWriter) streamTable(sheet string, cols []column, n int, emit func(p
 	if err := x.f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, n+1), nil); err != nil {
 		return err
 	}
+	if err := x.printLayout(sheet, true); err != nil {
+		return err
+	}
 	sw, err := x.f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -213,12 +220,19 @@ func (x *xlsxWriter) streamTable(sheet string, cols []column, n int, emit func(p
 	}); err != nil {
 		return err
 	}
-	row := make([]any, len(cols))
+	header := make([]any, len(cols))
 	for i, c := range cols {
-		row[i] = excelize.Cell{StyleID: x.st.header, Value: c.header}
+		header[i] = excelize.Cell{StyleID: x.st.header, Value: c.header}
 	}
-	if err := sw.SetRow("A1", row, excelize.RowOpts{Height: 20}); err != nil {
+	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 20}); err != nil {
 		return err
+	}
+	// The row's cells are reused from row to row: SetRow copies what it
+	// needs, and reuse saves an allocation per cell.
+	cells := make([]excelize.Cell, len(cols))
+	row := make([]any, len(cols))
+	for i := range cells {
+		row[i] = &cells[i]
 	}
 	next := 1
 	put := func(values ...any) error {
@@ -226,12 +240,22 @@ func (x *xlsxWriter) streamTable(sheet string, cols []column, n int, emit func(p
 			return fmt.Errorf("row %d has %d values for %d columns", next+1, len(values), len(cols))
 		}
 		next++
+		lines := 1
 		for i, v := range values {
-			row[i] = x.streamCell(v, cols[i].wrap)
+			c := &cells[i]
+			*c = x.streamCell(v, cols[i].wrap)
+			if s, ok := c.Value.(string); ok && cols[i].wrap {
+				lines = max(lines, wrappedLines(s, cols[i].width))
+			}
 		}
 		cell, err := excelize.CoordinatesToCellName(1, next)
 		if err != nil {
 			return err
+		}
+		if lines > 1 {
+			// Spreadsheet programs do not grow a row for wrapped text when
+			// they open a file, so the height is set from the wrapped length.
+			return sw.SetRow(cell, row, excelize.RowOpts{Height: min(rowHeight*float64(lines), excelize.MaxRowHeight)})
 		}
 		return sw.SetRow(cell, row)
 	}
@@ -244,6 +268,61 @@ func (x *xlsxWriter) streamTable(sheet string, cols []column, n int, emit func(p
 	return sw.Flush()
 }
 
+// printLayout prints a sheet landscape, one page wide, repeating the
+// header row on every page when titleRow is set. For a streamed sheet it
+// must run after AutoFilter (which replaces the sheet properties) and before
+// the stream writer is created.
+func (x *xlsxWriter) printLayout(sheet string, titleRow bool) error {
+	landscape, one, any := "landscape", 1, 0
+	if err := x.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: new(true)}); err != nil {
+		return err
+	}
+	if err := x.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Orientation: &landscape, FitToWidth: &one, FitToHeight: &any,
+	}); err != nil {
+		return err
+	}
+	if !titleRow {
+		return nil
+	}
+	return x.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$1", sheet), Scope: sheet,
+	})
+}
+
+// rowHeight is the default row height in points.
+const rowHeight = 15
+
+// wrappedLines estimates how many lines s takes in a wrapping column of the
+// given width (in characters of the default font), wrapping greedily at
+// spaces. Proportional text is narrower than the digits the width is
+// measured in, so the estimate errs towards too many lines, never too few.
+func wrappedLines(s string, width float64) int {
+	per := max(1, int(width))
+	lines := 0
+	for para := range strings.SplitSeq(s, "\n") {
+		lines++
+		col := 0
+		for word := range strings.FieldsSeq(para) {
+			n := utf8.RuneCountInString(word)
+			switch {
+			case col == 0:
+				col = n
+			case col+1+n <= per:
+				col += 1 + n
+			default:
+				lines++
+				col = n
+			}
+			for col > per { // a word longer than the column breaks anywhere
+				lines++
+				col -= per
+			}
+		}
+	}
+	return max(lines, 1)
+}
+
 // streamCell turns a value into a StreamWriter cell: text neutralised
 // against formulas, numbers as numbers.
 func (x *xlsxWriter) streamCell(v any, wrap bool) excelize.Cell {
@@ -254,21 +333,24 @@ func (x *xlsxWriter) streamCell(v any, wrap bool) excelize.Cell {
 	if s, ok := v.(styled); ok {
 		v, style = s.v, s.style
 	}
-	switch v := v.(type) {
+	switch t := v.(type) {
+	case nil:
+		return excelize.Cell{StyleID: style}
 	case string:
-		if v == "" {
+		if t == "" {
 			return excelize.Cell{StyleID: style}
 		}
-		return excelize.Cell{StyleID: style, Value: safeText(v)}
+		if safe := safeText(t); safe != t {
+			return excelize.Cell{StyleID: style, Value: safe}
+		}
+		return excelize.Cell{StyleID: style, Value: v} // v already holds t: no new box
 	case int:
 		if style == x.st.cell {
 			style = x.st.num
 		}
 		return excelize.Cell{StyleID: style, Value: v}
-	case nil:
-		return excelize.Cell{StyleID: style}
 	}
-	// Other types do not occur; keep them numeric or text, never formulas.
+	// Other types do not occur; make them text, never formulas.
 	return excelize.Cell{StyleID: style, Value: safeText(fmt.Sprint(v))}
 }
 
@@ -278,7 +360,8 @@ func (x *xlsxWriter) findings() error {
 		{"Contract", 14, false}, {"Worker ID", 12, false}, {"Worker name", 22, false},
 		{"Supplier", 22, false}, {"Rule", 22, false}, {"Indicator", 28, false},
 		{"Severity", 10, false}, {"Message", 60, true}, {"Evidence", 48, true},
-		{"References", 40, true},
+		{"References", 40, true}, {"Scope", 10, false}, {"Contracts", 10, false},
+		{"Waiver", 40, true},
 	}
 	fs := x.r.Findings
 	return x.streamTable(sheetFindings, cols, len(fs), func(put func(...any) error) error {
@@ -286,7 +369,8 @@ func (x *xlsxWriter) findings() error {
 			f := &fs[i]
 			if err := put(f.File, f.Sheet, f.Row, f.ContractID, f.WorkerID, f.WorkerName,
 				f.Supplier, f.RuleID, f.Indicator, x.sevCell(f.Severity), f.Message,
-				evidenceText(f.Evidence), strings.Join(f.References, "; ")); err != nil {
+				evidenceText(f.Evidence), strings.Join(f.References, "; "), scopeWord(f),
+				contractsConcerned(f), waiverText(f)); err != nil {
 				return err
 			}
 		}
@@ -299,7 +383,8 @@ func (x *xlsxWriter) contracts() error {
 		{"File", 28, false}, {"Sheet", 14, false}, {"Row", 7, false},
 		{"Contract", 14, false}, {"Worker ID", 12, false}, {"Worker name", 22, false},
 		{"Supplier", 22, false}, {"Status", 17, false}, {"Risk", 10, false},
-		{"Findings", 9, false}, {"Missing fields", 40, true}, {"Rule errors", 11, false},
+		{"Findings", 9, false}, {"Missing fields", 40, true}, {"Missing lookups", 40, true},
+		{"Rule errors", 11, false},
 	}
 	cs := x.r.Contracts
 	return x.streamTable(sheetContracts, cols, len(cs), func(put func(...any) error) error {
@@ -311,7 +396,7 @@ func (x *xlsxWriter) contracts() error {
 			}
 			if err := put(c.File, c.Sheet, c.Row, c.ContractID, c.WorkerID, c.WorkerName,
 				c.Supplier, x.statusCell(c.Status), risk, c.Findings,
-				strings.Join(c.Missing, ", "), c.RuleErrors); err != nil {
+				strings.Join(c.Missing, ", "), strings.Join(c.MissingLookups, "; "), c.RuleErrors); err != nil {
 				return err
 			}
 		}
@@ -358,13 +443,14 @@ func (x *xlsxWriter) rules() error {
 	cols := []column{
 		{"ID", 24, false}, {"Title", 44, true}, {"Indicator", 30, false},
 		{"Severity", 10, false}, {"References", 50, true}, {"Source", 30, false},
+		{"Changed by", 50, true},
 	}
 	rs := x.r.Rules
 	return x.streamTable(sheetRules, cols, len(rs), func(put func(...any) error) error {
 		for i := range rs {
 			ru := &rs[i]
 			if err := put(ru.ID, ru.Title, ru.Indicator, x.sevCell(ru.Severity),
-				strings.Join(ru.References, "; "), ru.Source); err != nil {
+				strings.Join(ru.References, "; "), ru.Source, strings.Join(ru.Layers, "; ")); err != nil {
 				return err
 			}
 		}

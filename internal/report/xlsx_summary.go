@@ -19,7 +19,8 @@ type grid struct {
 }
 
 // line writes values into columns A, B, … of the next row. A value is a
-// string (neutralised against formulas), an int, or a styled value.
+// string (neutralised against formulas), an int, a float64, nil (no cell) or
+// a styled value.
 func (g *grid) line(values ...any) {
 	g.row++
 	for i, v := range values {
@@ -42,6 +43,8 @@ func (g *grid) line(values ...any) {
 			}
 		case int:
 			g.err = g.x.f.SetCellInt(g.sheet, cell, int64(v))
+		case float64:
+			g.err = g.x.f.SetCellFloat(g.sheet, cell, v, -1, 64)
 		case nil:
 		default:
 			g.err = fmt.Errorf("cell %s: unexpected %T", cell, v)
@@ -84,8 +87,11 @@ func (x *xlsxWriter) summary() error {
 	if err := x.f.SetSheetName("Sheet1", sheetSummary); err != nil {
 		return err
 	}
+	if err := x.printLayout(sheetSummary, false); err != nil {
+		return err
+	}
 	g := &grid{x: x, sheet: sheetSummary}
-	g.widths(36, 12, 12, 12, 12, 12, 12)
+	g.widths(36, 12, 12, 12, 12, 12, 12, 14, 11, 11, 13, 14, 40)
 	g.line(styled{"laborcheck report", x.st.title})
 	g.line(styled{"Findings are risk indicators that call for follow-up, not a determination of forced labour.", x.st.note})
 	g.line("Started at", r.Run.StartedAt.UTC().Format(time.RFC3339))
@@ -107,6 +113,7 @@ func (x *xlsxWriter) summary() error {
 		failOn = r.Run.Options.FailOn
 	}
 	g.line(fmt.Sprintf("At or above fail-on (%s)", failOn), s.FindingsAtOrAbove)
+	g.line("Waived (not counted towards fail-on)", s.Waived)
 	g.line("Rule evaluations that failed", s.RuleErrors)
 	g.blank()
 
@@ -136,14 +143,19 @@ func (x *xlsxWriter) summary() error {
 	indLast := g.row
 	g.blank()
 
-	g.header("Supplier", "Contracts", "Flagged", "Clear", "Insufficient", "Findings", "Risk")
+	g.header("Supplier", "Contracts", "Flagged", "Clear", "Insufficient", "Findings", "Risk",
+		"Supplier-level", "Paid fees", "No fees", "Fees unknown", "Fee-paid share", "Entity list match")
 	for _, sup := range r.Suppliers {
-		var risk any = ""
+		var risk, share any = "", nil
 		if sup.Risk != nil {
 			risk = x.sevCell(*sup.Risk)
 		}
+		if sup.FeePaidShare != nil {
+			share = styled{*sup.FeePaidShare, x.st.pct}
+		}
 		g.line(sup.Name, sup.Contracts, sup.ContractsFlagged, sup.ContractsClear,
-			sup.ContractsInsufficient, sup.Findings, risk)
+			sup.ContractsInsufficient, sup.Findings, risk, sup.CrossRowFindings,
+			sup.FeesPaid, sup.FeesNotPaid, sup.FeesUnknown, share, sup.EntityListMatch)
 	}
 	if len(r.Suppliers) == 0 {
 		g.line(styled{"no supplier or employer column", x.st.note})
@@ -157,8 +169,15 @@ func (x *xlsxWriter) summary() error {
 	// The chart sits right of the one- and two-column tables above the
 	// supplier table, and is never taller than the rows up to it (20 px each).
 	height := min(110+26*len(inds), 20*(indLast-chartRow+1))
+	axisFont := excelize.Font{Color: "404040", Size: 9}
+	// Counts are whole numbers: no 0.5 ticks for small ones.
+	majorUnit := 0.0
+	if inds[0].N <= 10 {
+		majorUnit = 1
+	}
 	return x.f.AddChart(sheetSummary, fmt.Sprintf("D%d", chartRow), &excelize.Chart{
-		Type: excelize.Bar,
+		Type:       excelize.Bar,
+		VaryColors: new(false),
 		Series: []excelize.ChartSeries{{
 			Name:       fmt.Sprintf("%s!$B$%d", sheetSummary, indFirst-1),
 			Categories: fmt.Sprintf("%s!$A$%d:$A$%d", sheetSummary, indFirst, indLast),
@@ -167,10 +186,10 @@ func (x *xlsxWriter) summary() error {
 		}},
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Findings by indicator"}}},
 		Legend:    excelize.ChartLegend{Position: "none"},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true}, // largest at the top
-		YAxis:     excelize.ChartAxis{MajorGridLines: true},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: axisFont}, // largest at the top
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, MajorUnit: majorUnit, Font: axisFont},
 		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
-		Dimension: excelize.ChartDimension{Width: 620, Height: uint(height)},
+		Dimension: excelize.ChartDimension{Width: 720, Height: uint(height)},
 		Format:    excelize.GraphicOptions{OffsetX: 10, OffsetY: 0},
 	})
 }
@@ -178,6 +197,9 @@ func (x *xlsxWriter) summary() error {
 func (x *xlsxWriter) run() error {
 	r := x.r
 	if _, err := x.f.NewSheet(sheetRun); err != nil {
+		return err
+	}
+	if err := x.printLayout(sheetRun, false); err != nil {
 		return err
 	}
 	g := &grid{x: x, sheet: sheetRun}
@@ -251,6 +273,22 @@ func (x *xlsxWriter) run() error {
 		g.line(rf.Path, rf.SHA256)
 	}
 	g.blank()
+
+	if len(r.Run.DisabledRules) > 0 {
+		g.header("Disabled rule", "Defined at", "Disabled by")
+		for _, d := range r.Run.DisabledRules {
+			g.line(d.ID, d.Source, d.DisabledBy)
+		}
+		g.blank()
+	}
+
+	if len(r.Run.WaiverFiles) > 0 {
+		g.header("Waiver file", "SHA-256")
+		for _, w := range r.Run.WaiverFiles {
+			g.line(w.Path, w.SHA256)
+		}
+		g.blank()
+	}
 
 	g.header("Table", "SHA-256")
 	for _, t := range r.Run.Tables {

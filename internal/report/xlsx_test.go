@@ -100,6 +100,7 @@ func TestWriteXLSX_CellTypes(t *testing.T) {
 				typ, err := f.GetCellType(sheet, cell)
 				require.NoError(t, err)
 				if v == "" || typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset {
+					// A cell without a type is a number.
 					continue
 				}
 				switch v[0] {
@@ -115,13 +116,13 @@ func TestWriteXLSX_CellTypes(t *testing.T) {
 		typ         excelize.CellType
 		want        string
 	}{
-		{sheetFindings, "C2", excelize.CellTypeNumber, "3"},                     // row
+		{sheetFindings, "C2", excelize.CellTypeUnset, "3"},                         // row (no type: a number)
 		{sheetFindings, "F6", excelize.CellTypeInlineString, "'" + hostileFormula}, // worker name
-		{sheetFindings, "E5", excelize.CellTypeInlineString, "'\t=1"},           // worker ID
-		{sheetContracts, "D5", excelize.CellTypeInlineString, "'+1"},            // contract ID
-		{sheetContracts, "J2", excelize.CellTypeNumber, "-3"},                   // findings
+		{sheetFindings, "E5", excelize.CellTypeInlineString, "'\t=1"},              // worker ID
+		{sheetContracts, "D5", excelize.CellTypeInlineString, "'+1"},               // contract ID
+		{sheetContracts, "J2", excelize.CellTypeUnset, "-3"},                       // findings
 		{sheetDataIssues, "F2", excelize.CellTypeInlineString, "'" + hostileLink},
-		{sheetSummary, "B7", excelize.CellTypeNumber, "4"}, // contracts flagged
+		{sheetSummary, "B7", excelize.CellTypeUnset, "4"}, // contracts flagged
 	}
 	for _, tc := range cases {
 		typ, err := f.GetCellType(tc.sheet, tc.cell)
@@ -149,7 +150,8 @@ func TestWriteXLSX_SummaryChartAndLayout(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, chart, "no chart in the workbook")
-	assert.Contains(t, chart, "<c:barDir val=\"bar\"/>")
+	assert.Contains(t, chart, `<barDir val="bar">`)
+	assert.Contains(t, chart, `<varyColors val="0">`)
 	assert.Contains(t, chart, "Summary!$A$32:$A$35")
 	assert.Contains(t, chart, "Findings by indicator")
 

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/ast"
@@ -13,15 +14,29 @@ import (
 	"github.com/laborcheck/laborcheck/internal/contract"
 )
 
-// DefaultCostLimit bounds the work one rule may do on one contract. CEL
+// DefaultCostLimit bounds the work one expression may do on one contract. CEL
 // counts cost in its own units (roughly one per operation, more for string
-// and list work); a rule that exceeds it on a contract ends as an error for
-// that contract.
+// and list work); an expression that exceeds it on a contract ends as an
+// error for that contract, never as a crash or a hang.
 const DefaultCostLimit = 100_000
+
+// DefaultCostBudget bounds a rule's estimated worst-case cost, summed over its
+// expressions, message placeholders and the variables it reads. A rule over
+// the budget does not load. The estimate assumes text of up to
+// [MaxTextSize] characters and lists of up to [MaxListSize] items where the
+// real sizes are not known from the rule file.
+const DefaultCostBudget = 100_000
+
+// Size assumptions of the cost estimate.
+const (
+	MaxTextSize = 1_000 // characters in a cell or a computed text
+	MaxListSize = 100   // items in a list built from contract data
+)
 
 // CompileOptions tune compilation.
 type CompileOptions struct {
-	CostLimit uint64 // per evaluation; 0 means DefaultCostLimit
+	CostLimit  uint64 // per evaluation of one expression; 0 means DefaultCostLimit
+	CostBudget uint64 // estimated per rule; 0 means DefaultCostBudget
 }
 
 // Program is a compiled rule set, ready to evaluate contracts. It is safe for
@@ -29,14 +44,28 @@ type CompileOptions struct {
 type Program struct {
 	Set   *Set
 	Rules []*Compiled
-	env   *Env
+	// Warnings are problems that do not stop a scan (a rule that reads no
+	// contract field, a variable no rule reads), for lint to show. They
+	// include Set.Warnings.
+	Warnings Errors
+	env      *Env
+	files    []*compiledFile
 }
 
 // Compiled is one rule with its expressions compiled.
 type Compiled struct {
 	*Rule
-	Index    int   // position in Program.Rules
-	Fields   []int // schema indexes of the fields the rule reads, ascending
+	Index int // position in Program.Rules
+	// Fields are the schema indexes of the contract fields the rule's
+	// decision reads, directly or through variables, ascending.
+	Fields []int
+	// Variables are the names of the variables the rule reads, directly or
+	// through other variables, in declaration order.
+	Variables []string
+	// Cost is the estimated worst-case cost of the rule.
+	Cost     uint64
+	cfile    *compiledFile
+	vars     []int // indexes of Variables in file.vars
 	when     cel.Program
 	expr     cel.Program
 	escalate []compiledEscalation
@@ -55,77 +84,304 @@ type messagePart struct {
 	field int // >= 0 when the expression is exactly contract.<field>
 }
 
+// compiledFile is what the rules of one file share.
+type compiledFile struct {
+	file     *File
+	index    int // in Program.files
+	env      *cel.Env
+	vars     []*compiledVar
+	varIndex map[string]int
+	lists    map[string]*List
+	used     map[string]bool // "variables.x", "lists.x", "tables.x" read anywhere in the file
+}
+
+// compiledVar is one variable of a file.
+type compiledVar struct {
+	*Variable
+	index  int
+	prog   cel.Program
+	fields []int // contract fields read, through earlier variables too
+	deps   []int // variables read, transitively, ascending
+	cost   uint64
+	size   *sizeEstimate
+}
+
+// refs is what a checked expression reads.
+type refs struct {
+	fields []int
+	vars   []string
+	lists  []string
+	tables []string
+}
+
 // Compile type-checks and compiles every rule of set. It returns all problems
 // in all rules, each at its place in its file.
 func (e *Env) Compile(set *Set, opts CompileOptions) (*Program, Errors) {
 	if opts.CostLimit == 0 {
 		opts.CostLimit = DefaultCostLimit
 	}
+	if opts.CostBudget == 0 {
+		opts.CostBudget = DefaultCostBudget
+	}
 	p := &Program{Set: set, env: e}
+	p.Warnings = append(p.Warnings, set.Warnings...)
 	var errs Errors
+	byFile := map[*File]*compiledFile{}
+	fileOf := func(f *File) *compiledFile {
+		if cf, ok := byFile[f]; ok {
+			return cf
+		}
+		cf, fe := e.compileFile(f, len(p.files), opts)
+		errs = append(errs, fe...)
+		byFile[f] = cf
+		p.files = append(p.files, cf)
+		return cf
+	}
+	for _, f := range set.Files {
+		fileOf(f)
+	}
 	for _, r := range set.Rules {
-		c, ce := e.compileRule(r, opts)
+		cf := fileOf(r.file)
+		c, ce := cf.compileRule(e, r, opts)
 		errs = append(errs, ce...)
 		if len(ce) == 0 {
 			c.Index = len(p.Rules)
 			p.Rules = append(p.Rules, c)
 		}
+		p.Warnings = append(p.Warnings, cf.ruleWarnings(e, c)...)
 	}
+	for _, r := range set.Disabled {
+		// A disabled rule still has to compile: the file must stay valid
+		// for whoever loads it without the layer that disables the rule.
+		if cf := byFile[r.file]; cf != nil {
+			_, ce := cf.compileRule(e, r, opts)
+			errs = append(errs, ce...)
+		}
+	}
+	for _, cf := range p.files {
+		p.Warnings = append(p.Warnings, cf.unused()...)
+	}
+	sortErrors(errs)
+	sortErrors(p.Warnings)
 	return p, errs
 }
 
-func (e *Env) compileRule(r *Rule, opts CompileOptions) (*Compiled, Errors) {
-	c := &Compiled{Rule: r}
+func sortErrors(errs Errors) {
+	slices.SortStableFunc(errs, func(a, b *Error) int {
+		if a.File != b.File {
+			return 0 // files stay in load order
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Col - b.Col
+	})
+}
+
+// compileFile builds the environment of file f and compiles its variables.
+func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFile, Errors) {
+	cf := &compiledFile{file: f, index: index, varIndex: map[string]int{}, lists: map[string]*List{}, used: map[string]bool{}}
+	for _, l := range f.Lists {
+		cf.lists[l.Name] = l
+	}
+	var errs Errors
+	env, err := e.fileEnv(f)
+	if err != nil {
+		errs = append(errs, f.errorAt(f.root, "", err.Error(), ""))
+		env = e.cel
+	}
+	for _, v := range f.Variables {
+		cv := &compiledVar{Variable: v, index: len(cf.vars)}
+		cf.env = env
+		checked, ce := cf.check(e, nil, v.node, v.Expr, "variable "+v.Name, false)
+		typ := cel.DynType
+		if len(ce) > 0 {
+			errs = append(errs, ce...)
+		} else {
+			typ = checked.OutputType()
+			rf := cf.refsOf(e, checked)
+			cv.fields = rf.fields
+			for _, name := range rf.vars {
+				dep := cf.vars[cf.varIndex[name]]
+				cv.deps = append(cv.deps, dep.index)
+				cv.deps = append(cv.deps, dep.deps...)
+				cv.fields = append(cv.fields, dep.fields...)
+			}
+			cv.deps = sortedSet(cv.deps)
+			cv.fields = sortedSet(cv.fields)
+			cv.cost = cf.estimate(e, checked)
+			cv.size = cf.resultSize(checked)
+			prg, err := env.Program(checked, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(opts.CostLimit))
+			if err != nil {
+				errs = append(errs, cf.celError(e, nil, v.node, v.Expr, 0, 1, 0, err.Error(), "variable "+v.Name))
+			}
+			cv.prog = prg
+		}
+		cf.varIndex[v.Name] = cv.index
+		cf.vars = append(cf.vars, cv)
+		ext, err := env.Extend(cel.Variable("variables."+v.Name, typ))
+		if err != nil {
+			errs = append(errs, f.errorAt(v.key, "", fmt.Sprintf("variable %q: %v", v.Name, err), ""))
+			continue
+		}
+		env = ext
+	}
+	cf.env = env
+	for _, cv := range cf.vars {
+		if cv.cost > opts.CostBudget {
+			errs = append(errs, cf.costError(nil, cv.node, "variable "+cv.Name, cv.cost, opts.CostBudget))
+		}
+	}
+	return cf, errs
+}
+
+func sortedSet(xs []int) []int {
+	slices.Sort(xs)
+	return slices.Compact(xs)
+}
+
+// check parses and type-checks src, an expression written at node. wantBool
+// requires a true-or-false result.
+func (cf *compiledFile) check(e *Env, r *Rule, node *yaml.Node, src, what string, wantBool bool) (*cel.Ast, Errors) {
+	return cf.checkAt(e, r, node, src, 0, what, wantBool)
+}
+
+// checkAt is check for an expression that starts at character offset base
+// of node's text (a message placeholder).
+func (cf *compiledFile) checkAt(e *Env, r *Rule, node *yaml.Node, src string, base int, what string, wantBool bool) (*cel.Ast, Errors) {
+	checked, iss := cf.env.Compile(src)
+	if iss.Err() != nil {
+		var errs Errors
+		skip := map[string]bool{}
+		for _, ce := range iss.Errors() {
+			line, col := ce.Location.Line(), ce.Location.Column()
+			if undefinedField.MatchString(ce.Message) && charAt(src, runeOffset(src, line, col)) == '.' {
+				col++ // point at the field name, not the dot before it
+			}
+			msg, hint, name := cf.explain(e, strings.TrimSuffix(ce.Message, " (in container '')"), src, line, col)
+			if m := undeclaredRef.FindStringSubmatch(ce.Message); m != nil && skip[m[1]] {
+				continue
+			}
+			if name != "" {
+				skip[name] = true
+			}
+			err := cf.celError(e, r, node, src, base, line, col, msg, what)
+			if hint != "" {
+				err.Hint = hint
+			}
+			errs = append(errs, err)
+		}
+		return nil, errs
+	}
+	if wantBool && !checked.OutputType().IsExactType(cel.BoolType) {
+		return nil, Errors{cf.celError(e, r, node, src, base, 1, 0,
+			fmt.Sprintf("must be true or false, but this expression gives %s", typeWord(checked.OutputType().String())), what)}
+	}
+	return checked, nil
+}
+
+func (cf *compiledFile) compileRule(e *Env, r *Rule, opts CompileOptions) (*Compiled, Errors) {
+	c := &Compiled{Rule: r, cfile: cf}
 	var errs Errors
 	fields := map[int]bool{}
-	compile := func(src string, node *yaml.Node, what string, wantBool bool) cel.Program {
-		if node == nil || strings.TrimSpace(src) == "" {
-			return nil
-		}
-		checked, iss := e.cel.Compile(src)
-		if iss.Err() != nil {
-			for _, ce := range iss.Errors() {
-				errs = append(errs, e.celError(r, node, src, ce.Location.Line(), ce.Location.Column(), ce.Message, what))
-			}
-			return nil
-		}
-		if wantBool && !checked.OutputType().IsExactType(cel.BoolType) {
-			errs = append(errs, e.celError(r, node, src, 1, 0,
-				fmt.Sprintf("%s must be true or false, but this expression gives %s", what, checked.OutputType()),
-				what))
-			return nil
-		}
-		for _, i := range e.readFields(checked) {
-			fields[i] = true
-		}
-		prg, err := e.cel.Program(checked,
+	vars := map[int]bool{}
+	var cost uint64
+	program := func(checked *cel.Ast, node *yaml.Node, src, what string) cel.Program {
+		prg, err := cf.env.Program(checked,
 			cel.EvalOptions(cel.OptOptimize),
 			cel.CostLimit(opts.CostLimit),
 		)
 		if err != nil {
-			errs = append(errs, e.celError(r, node, src, 1, 0, err.Error(), what))
+			errs = append(errs, cf.celError(e, r, node, src, 0, 1, 0, err.Error(), what))
 			return nil
 		}
 		return prg
 	}
-	c.expr = compile(r.Expr, r.nodes["expr"], "expr", true)
-	c.when = compile(r.When, r.nodes["when"], "when", true)
+	use := func(checked *cel.Ast, decision bool) {
+		rf := cf.refsOf(e, checked)
+		for _, name := range rf.vars {
+			v := cf.vars[cf.varIndex[name]]
+			vars[v.index] = true
+			for _, d := range v.deps {
+				vars[d] = true
+			}
+			if decision {
+				for _, i := range v.fields {
+					fields[i] = true
+				}
+			}
+		}
+		if decision {
+			for _, i := range rf.fields {
+				fields[i] = true
+			}
+		}
+		cost += cf.estimate(e, checked)
+	}
+	compile := func(src string, node *yaml.Node, what string) cel.Program {
+		if node == nil || strings.TrimSpace(src) == "" {
+			return nil
+		}
+		checked, ce := cf.check(e, r, node, src, what, true)
+		if len(ce) > 0 {
+			errs = append(errs, ce...)
+			return nil
+		}
+		use(checked, true)
+		return program(checked, node, src, what)
+	}
+	c.expr = compile(r.Expr, r.nodes["expr"], "expr")
+	c.when = compile(r.When, r.nodes["when"], "when")
 	for _, esc := range r.Escalate {
-		if prg := compile(esc.When, esc.node, "escalate.when", true); prg != nil {
+		if prg := compile(esc.When, esc.node, "escalate.when"); prg != nil {
 			c.escalate = append(c.escalate, compiledEscalation{prog: prg, severity: esc.Severity})
 		}
 	}
-	c.message = e.compileMessage(r, &errs)
+	c.message = cf.compileMessage(e, r, &errs, use, opts)
 	for i := range fields {
 		c.Fields = append(c.Fields, i)
 	}
 	slices.Sort(c.Fields)
+	for i := range vars {
+		c.vars = append(c.vars, i)
+	}
+	slices.Sort(c.vars)
+	for _, i := range c.vars {
+		c.Variables = append(c.Variables, cf.vars[i].Name)
+		cost += cf.vars[i].cost
+	}
+	c.Cost = cost
+	if cost > opts.CostBudget && len(errs) == 0 {
+		node := r.nodes["expr"]
+		if node == nil {
+			node = r.nodes["message"]
+		}
+		errs = append(errs, cf.costError(r, node, "", cost, opts.CostBudget))
+	}
 	return c, errs
+}
+
+func (cf *compiledFile) costError(r *Rule, node *yaml.Node, what string, cost, budget uint64) *Error {
+	id := ""
+	if r != nil {
+		id = r.ID
+	}
+	msg := fmt.Sprintf("estimated cost up to %d is over the budget of %d", cost, budget)
+	if what != "" {
+		msg = what + ": " + msg
+	}
+	err := cf.file.errorAt(node, id, msg,
+		fmt.Sprintf("the estimate assumes text of up to %d characters and lists of up to %d items; avoid all()/exists() inside all()/exists(), and matches() or split() inside them", MaxTextSize, MaxListSize))
+	if node != nil {
+		err.Line, err.Col = cf.file.sourcePos(node, 0)
+		err.Snippet = cf.file.line(err.Line)
+	}
+	return err
 }
 
 var placeholder = regexp.MustCompile(`\{\{(.*?)\}\}`)
 
-func (e *Env) compileMessage(r *Rule, errs *Errors) []messagePart {
+func (cf *compiledFile) compileMessage(e *Env, r *Rule, errs *Errors, use func(*cel.Ast, bool), opts CompileOptions) []messagePart {
 	node := r.nodes["message"]
 	var parts []messagePart
 	last := 0
@@ -133,25 +389,29 @@ func (e *Env) compileMessage(r *Rule, errs *Errors) []messagePart {
 		if m[0] > last {
 			parts = append(parts, messagePart{text: r.Message[last:m[0]], field: -1})
 		}
-		src := strings.TrimSpace(r.Message[m[2]:m[3]])
+		inner := r.Message[m[2]:m[3]]
+		src := strings.TrimSpace(inner)
+		base := utf8.RuneCountInString(r.Message[:m[2]]) + utf8.RuneCountInString(inner[:len(inner)-len(strings.TrimLeft(inner, " \t\n"))])
 		last = m[1]
 		part := messagePart{field: -1}
+		if src == "" {
+			*errs = append(*errs, cf.celError(e, r, node, r.Message, utf8.RuneCountInString(r.Message[:m[0]]), 1, 0, "empty placeholder {{ }}", "message"))
+			continue
+		}
 		if name, ok := strings.CutPrefix(src, "contract."); ok {
 			if f := e.schema.Field(name); f != nil {
 				part.field = f.Index
 			}
 		}
-		checked, iss := e.cel.Compile(src)
-		if iss.Err() != nil {
-			for _, ce := range iss.Errors() {
-				line, col := 1, m[2]+ce.Location.Column()
-				*errs = append(*errs, e.celError(r, node, r.Message, line, col, ce.Message, "message"))
-			}
+		checked, ce := cf.checkAt(e, r, node, src, base, "message", false)
+		if len(ce) > 0 {
+			*errs = append(*errs, ce...)
 			continue
 		}
-		prg, err := e.cel.Program(checked, cel.EvalOptions(cel.OptOptimize))
+		use(checked, false)
+		prg, err := cf.env.Program(checked, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(opts.CostLimit))
 		if err != nil {
-			*errs = append(*errs, e.celError(r, node, r.Message, 1, m[2], err.Error(), "message"))
+			*errs = append(*errs, cf.celError(e, r, node, src, base, 1, 0, err.Error(), "message"))
 			continue
 		}
 		part.prog = prg
@@ -163,61 +423,163 @@ func (e *Env) compileMessage(r *Rule, errs *Errors) []messagePart {
 	return parts
 }
 
-// readFields lists the schema fields an expression selects from contract.
-func (e *Env) readFields(checked *cel.Ast) []int {
-	var out []int
+// refsOf lists what a checked expression reads: contract fields, variables,
+// lists and tables. It records the names as used in the file.
+func (cf *compiledFile) refsOf(e *Env, checked *cel.Ast) refs {
+	var out refs
 	ast.PreOrderVisit(ast.NavigateAST(checked.NativeRep()), ast.NewExprVisitor(func(x ast.Expr) {
-		if x.Kind() != ast.SelectKind {
-			return
-		}
-		sel := x.AsSelect()
-		if op := sel.Operand(); op.Kind() == ast.IdentKind && op.AsIdent() == "contract" {
-			if f := e.schema.Field(sel.FieldName()); f != nil {
-				out = append(out, f.Index)
+		switch x.Kind() {
+		case ast.SelectKind:
+			sel := x.AsSelect()
+			if op := sel.Operand(); op.Kind() == ast.IdentKind && op.AsIdent() == "contract" {
+				if f := e.schema.Field(sel.FieldName()); f != nil {
+					out.fields = append(out.fields, f.Index)
+				}
+			}
+		case ast.IdentKind:
+			name := x.AsIdent()
+			if v, ok := strings.CutPrefix(name, "variables."); ok {
+				if _, known := cf.varIndex[v]; known && !slices.Contains(out.vars, v) {
+					out.vars = append(out.vars, v)
+				}
+			} else if l, ok := strings.CutPrefix(name, "lists."); ok {
+				out.lists = append(out.lists, l)
+			}
+			cf.used[name] = true
+		case ast.CallKind:
+			if t, ok := strings.CutPrefix(x.AsCall().FunctionName(), "tables."); ok {
+				out.tables = append(out.tables, t)
+				cf.used["tables."+t] = true
 			}
 		}
 	}))
+	// Constants such as lists.<name> are folded into literals by the
+	// checker; find them through the reference map.
+	for _, ref := range checked.NativeRep().ReferenceMap() {
+		if l, ok := strings.CutPrefix(ref.Name, "lists."); ok {
+			out.lists = append(out.lists, l)
+			cf.used[ref.Name] = true
+		}
+	}
 	return out
 }
 
 var (
 	undefinedField = regexp.MustCompile(`undefined field '([^']+)'`)
 	undeclaredRef  = regexp.MustCompile(`undeclared reference to '([^']+)'`)
+	noOverload     = regexp.MustCompile(`found no matching overload for '([^']+)' applied to '\((.*)\)'`)
+	declaredName   = regexp.MustCompile(`^(variables|lists|tables)\.([A-Za-z_][A-Za-z0-9_]*)`)
 )
 
-// celError places a CEL issue (line and 0-based column within the
-// expression) at its position in the rule file.
-func (e *Env) celError(r *Rule, node *yaml.Node, src string, line, col int, msg, what string) *Error {
-	f := r.file
-	err := &Error{File: r.File, RuleID: r.ID, Msg: fmt.Sprintf("%s: %s", what, msg)}
+// celError places a CEL issue (line and 0-based column within src, which
+// starts at character offset base of node's text) at its position in the
+// rule file.
+func (cf *compiledFile) celError(e *Env, r *Rule, node *yaml.Node, src string, base, line, col int, msg, what string) *Error {
+	f := cf.file
+	err := &Error{File: f.Path, Msg: fmt.Sprintf("%s: %s", what, msg)}
+	if r != nil {
+		err.RuleID = r.ID
+	}
 	if node == nil {
 		return err
 	}
 	if line < 1 {
 		line = 1
 	}
-	switch node.Style {
-	case yaml.LiteralStyle, yaml.FoldedStyle:
-		err.Line = node.Line + line
-		err.Col = indentOf(f.line(err.Line)) + col + 1
-	default:
-		err.Line = node.Line + line - 1
-		if line == 1 {
-			err.Col = node.Column + col
-			if node.Style == yaml.DoubleQuotedStyle || node.Style == yaml.SingleQuotedStyle {
-				err.Col++
-			}
-		} else {
-			err.Col = indentOf(f.line(err.Line)) + col + 1
-		}
-	}
+	err.Line, err.Col = f.sourcePos(node, base+runeOffset(src, line, col))
 	err.Snippet = f.line(err.Line)
 	err.Hint = e.hint(msg, src)
 	return err
 }
 
-func indentOf(s string) int {
-	return len(s) - len(strings.TrimLeft(s, " \t"))
+// explain rewrites a CEL issue in the words of a rule author. name is set
+// when the issue is about a name the file should declare; the checker's
+// follow-up issues about the same name are then dropped.
+func (cf *compiledFile) explain(e *Env, msg, src string, line, col int) (out, hint, name string) {
+	out = msg
+	if m := noOverload.FindStringSubmatch(msg); m != nil {
+		args := strings.Split(m[2], ", ")
+		for i, a := range args {
+			args[i] = typeWord(a)
+		}
+		if op, ok := operators[m[1]]; ok {
+			out = fmt.Sprintf("cannot use %s with %s", op, strings.Join(args, " and "))
+		} else {
+			out = fmt.Sprintf("cannot call %s with (%s)", m[1], strings.Join(args, ", "))
+		}
+		return out, e.hint(msg, src), ""
+	}
+	rest := []rune(src)
+	off := min(runeOffset(src, line, col), len(rest))
+	before, rest := string(rest[:off]), rest[off:]
+	if m := undefinedField.FindStringSubmatch(msg); m != nil && !strings.HasSuffix(strings.TrimRight(before, " \t\n."), "contract") {
+		var cols []string
+		for _, t := range cf.file.Tables {
+			for _, c := range t.Columns {
+				cols = append(cols, c.Name)
+			}
+		}
+		if len(cols) > 0 {
+			return out, suggestOr(m[1], cols, "a table row has the table's value columns: "+strings.Join(cols, ", ")), ""
+		}
+		return out, "", ""
+	}
+	if !undeclaredRef.MatchString(msg) {
+		return out, "", ""
+	}
+	m := declaredName.FindStringSubmatch(string(rest))
+	if m == nil {
+		return out, "", ""
+	}
+	kind, n := m[1], m[2]
+	var have []string
+	switch kind {
+	case "variables":
+		if i := slices.IndexFunc(cf.file.Variables, func(v *Variable) bool { return v.Name == n }); i >= 0 {
+			return fmt.Sprintf("variables.%s is not declared above this expression (it is declared at line %d)", n, cf.file.Variables[i].Line),
+				"a variable can read only the variables declared above it", n
+		}
+		have = names(cf.file.Variables, func(v *Variable) string { return v.Name })
+		out = fmt.Sprintf("no variable %q in this file", n)
+	case "lists":
+		have = names(cf.file.Lists, func(l *List) string { return l.Name })
+		out = fmt.Sprintf("no list %q in this file", n)
+	case "tables":
+		have = names(cf.file.Tables, func(t *Table) string { return t.Name })
+		out = fmt.Sprintf("no table %q in this file", n)
+	}
+	hint = suggest(n, have)
+	if hint == "" {
+		if len(have) > 0 {
+			hint = fmt.Sprintf("this file declares %s: %s", kind, strings.Join(have, ", "))
+		} else {
+			hint = fmt.Sprintf("declare it under `%s:` at the top of this file; %s are not shared between files", kind, kind)
+		}
+	}
+	return out, hint, n
+}
+
+var operators = map[string]string{
+	"_>_": ">", "_<_": "<", "_>=_": ">=", "_<=_": "<=", "_==_": "==", "_!=_": "!=",
+	"_+_": "+", "_-_": "-", "_*_": "*", "_/_": "/", "_%_": "%", "@in": "in",
+	"_&&_": "&&", "_||_": "||", "!_": "!", "-_": "-", "_[_]": "[ ]", "_?_:_": "? :",
+}
+
+// typeWord names a CEL type the way the rule-file format describes it.
+func typeWord(t string) string {
+	switch t {
+	case "timestamp", "google.protobuf.Timestamp":
+		return "date (timestamp)"
+	case "google.protobuf.Duration":
+		return "duration"
+	case "double":
+		return "number (double)"
+	case "string":
+		return "text (string)"
+	case contractTypeName:
+		return "contract"
+	}
+	return t
 }
 
 func (e *Env) hint(msg, src string) string {
@@ -234,17 +596,41 @@ func (e *Env) hint(msg, src string) string {
 		if best := e.schema.Closest(m[1]); best != "" {
 			return fmt.Sprintf("did you mean contract.%s?", best)
 		}
-		return "expressions can use contract.<field>, review_date and the variables defined in the file"
+		return "expressions can use contract.<field>, review_date, and the variables., lists. and tables. the file declares"
 	}
+	m := noOverload.FindStringSubmatch(msg)
 	switch {
-	case strings.Contains(msg, "google.protobuf.Timestamp") && strings.Contains(msg, "no matching overload"):
-		return "dates compare with dates: timestamp('2024-01-01T00:00:00Z'), review_date, or a date field; use duration('720h') for spans"
-	case strings.Contains(msg, "no matching overload") && strings.Contains(msg, "string"):
-		return "text compares with text in quotes, numbers with numbers; check the field's type with `laborcheck inspect`"
+	case m != nil && strings.Contains(m[2], "timestamp") && (strings.Contains(m[2], "int") || strings.Contains(m[2], "double")):
+		return "a date compares with a date: review_date, another date field, or timestamp(\"2024-01-31T00:00:00Z\"); use .getFullYear() for the year, or subtract two dates and compare with duration(\"720h\")"
+	case m != nil && strings.Contains(m[2], "timestamp") && strings.Contains(m[2], "string"):
+		return "write a date as timestamp(\"2024-01-31T00:00:00Z\"), not as text"
+	case m != nil && strings.Contains(m[2], "string") && (strings.Contains(m[2], "int") || strings.Contains(m[2], "double")):
+		return "text compares with text in quotes, numbers with numbers; check the field's type in rules/README.md or with `laborcheck inspect`"
+	case m != nil && strings.Contains(m[2], "bool"):
+		return "true/false fields compare with true or false, e.g. contract.overtime_voluntary == false"
+	case m != nil && m[1] == "@in":
+		return "x in [\"a\", \"b\"] needs a value of the list's type on the left"
 	case strings.Contains(msg, "must be true or false"):
 		return "compare the value, e.g. contract.recruitment_fee_paid_by_worker > 0"
 	case strings.Contains(msg, "Syntax error"):
 		return "check brackets and quotes; text values are written in quotes, e.g. contract.passport_held_by == \"employer\""
+	case strings.Contains(msg, "invalid timestamp"):
+		return "write dates as timestamp(\"2024-01-31T00:00:00Z\")"
+	case strings.Contains(msg, "invalid duration"):
+		return "write spans in hours, minutes or seconds, e.g. duration(\"720h\") for 30 days; units d, w, mo are not allowed"
+	case strings.Contains(msg, "invalid matches") || strings.Contains(msg, "regex"):
+		return "the pattern is an RE2 regular expression; escape special characters such as ( [ . with \\\\"
 	}
 	return ""
+}
+
+// charAt is the character at offset off of s, or 0.
+func charAt(s string, off int) rune {
+	for _, r := range s {
+		if off == 0 {
+			return r
+		}
+		off--
+	}
+	return 0
 }

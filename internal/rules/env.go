@@ -220,3 +220,45 @@ func (v *contractVal) Get(field ref.Val) ref.Val {
 
 // timestamp converts a review date for the activation.
 func timestamp(t time.Time) ref.Val { return types.Timestamp{Time: t.UTC()} }
+
+// fileEnv extends the base environment with what file f declares: its
+// lists as constants lists.<name>, and a function tables.<name>(key...) per
+// lookup table. Variables are added one by one as they compile.
+func (e *Env) fileEnv(f *File) (*cel.Env, error) {
+	var opts []cel.EnvOption
+	for _, l := range f.Lists {
+		opts = append(opts, cel.Constant("lists."+l.Name, cel.ListType(cel.StringType),
+			types.NewStringList(types.DefaultTypeAdapter, l.Items)))
+	}
+	for _, t := range f.Tables {
+		args := make([]*cel.Type, max(len(t.Key), 1))
+		for i := range args {
+			args[i] = cel.DynType
+		}
+		result := cel.DynType // the table could not be read; its error is reported already
+		var binding cel.OverloadOpt
+		if t.rows != nil {
+			rt := newRowType(t)
+			opts = append(opts, cel.Types(rt))
+			result = cel.ObjectType(rt.name)
+			switch len(args) {
+			case 1:
+				binding = cel.UnaryBinding(func(a ref.Val) ref.Val { return t.lookup(rt, a) })
+			case 2:
+				binding = cel.BinaryBinding(func(a, b ref.Val) ref.Val { return t.lookup(rt, a, b) })
+			default:
+				binding = cel.FunctionBinding(func(a ...ref.Val) ref.Val { return t.lookup(rt, a...) })
+			}
+		} else {
+			binding = cel.FunctionBinding(func(a ...ref.Val) ref.Val {
+				return types.NewErr("table %s could not be read", t.Name)
+			})
+		}
+		opts = append(opts, cel.Function("tables."+t.Name,
+			cel.Overload(fmt.Sprintf("tables_%s_%d", t.Name, len(args)), args, result, binding)))
+	}
+	if len(opts) == 0 {
+		return e.cel, nil
+	}
+	return e.cel.Extend(opts...)
+}

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error is a problem at a place in a rule file.
@@ -15,6 +16,10 @@ type Error struct {
 	Hint   string
 	// Snippet is the offending source line; the caret goes under Col.
 	Snippet string
+	// Warning marks a problem that does not stop a scan, such as a rule
+	// that reads no contract field. Lint prints it; load and compile never
+	// return one among their errors.
+	Warning bool
 }
 
 func (e *Error) Error() string {
@@ -24,6 +29,9 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
 	}
 	b.WriteString(": ")
+	if e.Warning {
+		b.WriteString("warning: ")
+	}
 	if e.RuleID != "" {
 		fmt.Fprintf(&b, "rule %q: ", e.RuleID)
 	}
@@ -38,7 +46,7 @@ func (e *Error) Detail() string {
 	b.WriteString(e.Error())
 	if e.Snippet != "" && e.Col > 0 {
 		line := strings.ReplaceAll(e.Snippet, "\t", " ")
-		fmt.Fprintf(&b, "\n | %s\n | %s^", line, strings.Repeat(".", min(e.Col-1, len(line))))
+		fmt.Fprintf(&b, "\n | %s\n | %s^", line, strings.Repeat(".", min(e.Col-1, utf8.RuneCountInString(line))))
 	}
 	if e.Hint != "" {
 		fmt.Fprintf(&b, "\n hint: %s", e.Hint)

@@ -11,6 +11,7 @@ import (
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
 	"github.com/google/cel-go/interpreter"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
@@ -36,11 +37,16 @@ type Outcome struct {
 	Status   Status
 	Severity contract.Severity // Flag: the rule's severity, raised by escalations
 	Missing  []int             // Insufficient: schema indexes of the blank fields that left it undecided
-	Err      error             // Failed: why
+	// Lookups are, for Insufficient, the table lookups that found no value,
+	// e.g. `table min_wage has no row for "MY", "2024"`.
+	Lookups []string
+	Err     error // Failed: why
 }
 
-// Evaluator evaluates compiled rules on contracts. It reuses its activation,
-// so one goroutine uses it at a time; make one per worker.
+// Evaluator evaluates compiled rules on contracts. It reuses its activation
+// and remembers the values of variables for the contract it last saw, so one
+// goroutine uses it at a time (make one per worker), and a contract must not
+// change between calls that evaluate it.
 type Evaluator struct {
 	p   *Program
 	act activation
@@ -56,12 +62,21 @@ func (p *Program) NewEvaluator(reviewDate time.Time) *Evaluator {
 	ev := &Evaluator{p: p}
 	ev.act.review = timestamp(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 	ev.act.val.t = p.env.ct
+	ev.act.cache = make([][]ref.Val, len(p.files))
+	for i, f := range p.files {
+		ev.act.cache[i] = make([]ref.Val, len(f.vars))
+	}
 	return ev
 }
 
+// activation resolves the names an expression reads: contract, review_date
+// and the variables of the file being evaluated, each computed on first use
+// and kept until the contract changes.
 type activation struct {
 	val    contractVal
 	review ref.Val
+	file   *compiledFile
+	cache  [][]ref.Val // [file][variable]; nil until computed
 }
 
 func (a *activation) ResolveName(name string) (any, bool) {
@@ -71,14 +86,54 @@ func (a *activation) ResolveName(name string) (any, bool) {
 	case "review_date":
 		return a.review, true
 	}
+	if v, ok := strings.CutPrefix(name, "variables."); ok && a.file != nil {
+		if i, ok := a.file.varIndex[v]; ok {
+			return a.variable(a.file.vars[i]), true
+		}
+	}
 	return nil, false
+}
+
+func (a *activation) variable(v *compiledVar) ref.Val {
+	slot := &a.cache[a.file.index][v.index]
+	if *slot != nil {
+		return *slot
+	}
+	var out ref.Val
+	if v.prog == nil {
+		out = types.NewErr("variable %s did not compile", v.Name)
+	} else {
+		val, _, err := v.prog.Eval(a)
+		switch {
+		case err != nil:
+			out = types.WrapErr(fmt.Errorf("variables.%s: %w", v.Name, cleanErr(err)))
+		default:
+			out = val
+		}
+	}
+	*slot = out
+	return out
+}
+
+// use points the activation at contract c and rule r's file, forgetting
+// variable values when the contract changes.
+func (ev *Evaluator) use(r *Compiled, c *contract.Contract) {
+	a := &ev.act
+	a.file = r.cfile
+	if a.val.c == c {
+		return
+	}
+	a.val.c = c
+	for _, vals := range a.cache {
+		clear(vals)
+	}
 }
 
 func (a *activation) Parent() interpreter.Activation { return nil }
 
 // Eval evaluates rule r on contract c.
 func (ev *Evaluator) Eval(r *Compiled, c *contract.Contract) Outcome {
-	ev.act.val.c = c
+	ev.use(r, c)
 	if r.when != nil {
 		o := ev.decide(r.when, c)
 		if o.Status != Flag {
@@ -111,7 +166,7 @@ func (ev *Evaluator) decide(prg cel.Program, c *contract.Contract) Outcome {
 		}
 		return Outcome{Status: Pass}
 	case *types.Unknown:
-		return Outcome{Status: Insufficient, Missing: missingFields(v)}
+		return Outcome{Status: Insufficient, Missing: missingFields(v), Lookups: lookupMisses(v)}
 	}
 	return Outcome{Status: Failed, Err: fmt.Errorf("expression gave %v, not true or false", out)}
 }
@@ -127,7 +182,7 @@ func cleanErr(err error) error {
 func missingFields(u *types.Unknown) []int {
 	var out []int
 	for _, id := range u.IDs() {
-		if id <= -unknownBase {
+		if id <= -unknownBase && id > tableMissID {
 			out = append(out, int(-id-unknownBase))
 		}
 	}
@@ -135,9 +190,49 @@ func missingFields(u *types.Unknown) []int {
 	return slices.Compact(out)
 }
 
+func lookupMisses(u *types.Unknown) []string {
+	trails, ok := u.GetAttributeTrails(tableMissID)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, t := range trails {
+		if s, ok := missReason(t); ok {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// VariableValues renders the values of the variables rule r reads on
+// contract c, as "name=value", for explaining a result.
+func (ev *Evaluator) VariableValues(r *Compiled, c *contract.Contract) []string {
+	ev.use(r, c)
+	var out []string
+	for _, i := range r.vars {
+		v := r.cfile.vars[i]
+		out = append(out, v.Name+"="+display(ev.act.variable(v)))
+	}
+	return out
+}
+
+func display(v ref.Val) string {
+	switch x := v.(type) {
+	case *types.Unknown:
+		if l := lookupMisses(x); len(l) > 0 {
+			return "(unknown: " + strings.Join(l, "; ") + ")"
+		}
+		return "(unknown)"
+	case *types.Err:
+		return "(error: " + x.String() + ")"
+	}
+	return formatVal(v)
+}
+
 // Message renders the rule's message for contract c.
 func (ev *Evaluator) Message(r *Compiled, c *contract.Contract) string {
-	ev.act.val.c = c
+	ev.use(r, c)
 	var b strings.Builder
 	schema := ev.p.env.schema
 	for _, part := range r.message {
@@ -176,6 +271,13 @@ func formatVal(v ref.Val) string {
 		return x.Time.Format(time.DateOnly)
 	case types.String:
 		return string(x)
+	case traits.Lister:
+		var parts []string
+		it := x.Iterator()
+		for it.HasNext() == types.True {
+			parts = append(parts, formatVal(it.Next()))
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
 	}
 	return fmt.Sprint(v.Value())
 }

@@ -42,7 +42,7 @@ func compileDemo(t testing.TB) (*Program, *contract.Schema) {
 	s := contract.DefaultSchema()
 	f, errs := Parse("demo.yaml", []byte(demoRules))
 	require.Empty(t, errs)
-	set, errs := newSet([]*File{f})
+	set, errs := NewSet([]*File{f})
 	require.Empty(t, errs)
 	env, err := NewEnv(s)
 	require.NoError(t, err)

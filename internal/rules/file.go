@@ -1,28 +1,35 @@
 package rules
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
 )
 
-// File is one parsed rule file.
+// File is one parsed rule file: its rules, the declarations they share
+// (variables, lists, tables) and the changes it makes to rules of earlier
+// files (overrides, disable).
 type File struct {
-	Path   string
-	SHA256 string
-	Rules  []*Rule
-	lines  []string
+	Path      string
+	SHA256    string
+	Rules     []*Rule
+	Variables []*Variable
+	Lists     []*List
+	Tables    []*Table
+	Overrides []*Override
+	Disable   Disable
+
+	lines []string
+	root  *yaml.Node // the top-level mapping, for positions
 }
 
 // Rule is one rule as written in a rule file.
@@ -40,6 +47,14 @@ type Rule struct {
 
 	File string // the rule file's path
 	Line int    // the line of the rule's first key
+
+	// DeclaredSeverity is the severity written in the rule; Severity is the
+	// one in effect after later files' overrides.
+	DeclaredSeverity contract.Severity
+	// Changes lists what later files changed, in order.
+	Changes []Change
+	// DisabledBy is where a later file disabled the rule ("" when enabled).
+	DisabledBy string
 
 	nodes map[string]*yaml.Node // key → value node, for positions
 	file  *File
@@ -79,6 +94,15 @@ type Test struct {
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
+// ruleKeyAliases are words people write for a rule key, from other tools.
+var ruleKeyAliases = map[string]string{
+	"expression": "expr", "condition": "expr", "rule": "expr", "match": "expr",
+	"msg": "message", "output": "message", "refs": "references", "reference": "references",
+	"standards": "references", "name": "title", "test": "tests", "examples": "tests",
+	"priority": "severity", "level": "severity", "desc": "description", "escalation": "escalate",
+	"precondition": "when", "if": "when",
+}
+
 var ruleKeys = []string{"id", "title", "indicator", "severity", "when", "expr", "message", "references", "escalate", "tests", "description"}
 
 // ReadFile reads and parses one rule file.
@@ -110,21 +134,47 @@ func Parse(path string, data []byte) (*File, Errors) {
 		p.errorf(root, "", "a rule file must be a mapping with a `rules:` key", "")
 		return f, p.errs
 	}
+	f.root = root
 	var rulesNode *yaml.Node
+	seenKeys := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
+		if seenKeys[k.Value] {
+			p.errorf(k, "", fmt.Sprintf("top-level key %q given twice", k.Value), "merge the two blocks into one")
+			continue
+		}
+		seenKeys[k.Value] = true
 		switch k.Value {
 		case "rules":
 			rulesNode = v
+		case "variables":
+			p.variables(v)
+		case "lists":
+			p.lists(v)
+		case "tables":
+			p.tables(v)
+		case "overrides":
+			p.overrides(v)
+		case "disable":
+			p.disable(v)
+		case "description":
+			if v.Kind != yaml.ScalarNode {
+				p.errorf(v, "", "`description` must be text", "")
+			}
 		default:
-			p.errorf(k, "", fmt.Sprintf("unknown top-level key %q", k.Value), suggest(k.Value, []string{"rules"}))
+			p.errorf(k, "", fmt.Sprintf("unknown top-level key %q", k.Value), suggestOr(k.Value, topKeys, "a rule file has: "+strings.Join(topKeys, ", ")))
 		}
 	}
 	if rulesNode == nil {
-		p.errorf(root, "", "no `rules:` key", "a rule file lists its rules under `rules:`")
+		if len(f.Overrides) == 0 && len(f.Disable.IDs) == 0 && len(f.Disable.Indicators) == 0 && len(p.errs) == 0 {
+			p.errorf(root, "", "no `rules:` key", "a rule file lists its rules under `rules:`; a file that only changes earlier rules has `overrides:` or `disable:`")
+		}
 		return f, p.errs
 	}
 	if rulesNode.Kind != yaml.SequenceNode {
+		if rulesNode.Kind == yaml.ScalarNode && rulesNode.Tag == "!!null" {
+			return f, p.errs // rules: with nothing under it
+		}
 		p.errorf(rulesNode, "", "`rules:` must be a list", "start each rule with `- id: ...`")
 		return f, p.errs
 	}
@@ -145,6 +195,8 @@ func Parse(path string, data []byte) (*File, Errors) {
 	}
 	return f, p.errs
 }
+
+var topKeys = []string{"description", "variables", "lists", "tables", "rules", "overrides", "disable"}
 
 type parser struct {
 	file *File
@@ -176,7 +228,7 @@ func (p *parser) rule(n *yaml.Node) *Rule {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !slices.Contains(ruleKeys, k.Value) {
-			p.errorf(k, "", fmt.Sprintf("unknown rule key %q", k.Value), suggest(k.Value, ruleKeys))
+			p.errorf(k, "", fmt.Sprintf("unknown rule key %q", k.Value), suggestKey(k.Value, ruleKeys, ruleKeyAliases))
 			continue
 		}
 		if _, dup := r.nodes[k.Value]; dup {
@@ -206,6 +258,7 @@ func (p *parser) rule(n *yaml.Node) *Rule {
 		r.Indicator = ind
 	}
 	r.Severity = p.severity(r, r.nodes["severity"], n)
+	r.DeclaredSeverity = r.Severity
 
 	if rn := r.nodes["references"]; rn == nil {
 		p.errorf(n, r.ID, `missing "references"`, "name the standard and clause the rule rests on, e.g. - \"ILO C29, Art. 2\"")
@@ -294,6 +347,10 @@ func (p *parser) escalation(r *Rule, n *yaml.Node) Escalation {
 	if e.When == "" {
 		p.errorf(n, r.ID, "escalation without `when`", "")
 	}
+	if sev == nil {
+		p.errorf(n, r.ID, "escalation without `severity`", "the severity the finding takes when `when` holds, e.g. severity: critical")
+		return e
+	}
 	e.Severity = p.severity(r, sev, n)
 	return e
 }
@@ -356,13 +413,48 @@ func yamlError(path string, err error, lines []string) *Error {
 	e := &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "yaml: "), Hint: "check indentation and quoting; text containing ': ' or starting with a quote needs quotes around it"}
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		fmt.Sscan(m[1], &e.Line)
-		e.Col = 1
-		if e.Line >= 1 && e.Line <= len(lines) {
-			e.Snippet = lines[e.Line-1]
-		}
 		e.Msg = strings.Replace(e.Msg, "line "+m[1]+": ", "", 1)
+		if e.Line >= 1 && e.Line <= len(lines) {
+			e.Snippet = strings.TrimRight(lines[e.Line-1], "\r")
+			text := e.Snippet
+			e.Col = len(text) - len(strings.TrimLeft(text, " \t")) + 1
+			// "mapping values are not allowed": an unquoted ': ' inside a
+			// value; point at it.
+			if strings.Contains(e.Msg, "mapping values are not allowed") {
+				if i := strings.Index(text, ": "); i >= 0 {
+					if j := strings.Index(text[i+2:], ": "); j >= 0 {
+						e.Col = utf8.RuneCountInString(text[:i+2+j]) + 1
+					}
+				}
+			}
+		}
 	}
 	return e
+}
+
+// suggestKey is suggest for keys, knowing words other tools use for them.
+func suggestKey(got string, keys []string, aliases map[string]string) string {
+	if k, ok := aliases[strings.ToLower(got)]; ok {
+		return fmt.Sprintf("did you mean %q?", k)
+	}
+	if s := suggest(got, keys); s != "" {
+		return s
+	}
+	var words []string
+	for a := range aliases {
+		words = append(words, a)
+	}
+	slices.Sort(words)
+	best, bestD := "", len(got)/3+2
+	for _, w := range words {
+		if d := distance(strings.ToLower(got), w); d < bestD {
+			best, bestD = w, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("did you mean %q?", aliases[best])
+	}
+	return ""
 }
 
 func suggest(got string, options []string) string {
@@ -402,125 +494,3 @@ func distance(a, b string) int {
 	return prev[len(b)]
 }
 
-// Set is the effective rule set: the rules of several files, in order.
-type Set struct {
-	Files []*File
-	Rules []*Rule
-}
-
-// Digest is a sha256 over the rule files' digests, in order: the same files
-// in the same order give the same digest.
-func (s *Set) Digest() string {
-	var b bytes.Buffer
-	for _, f := range s.Files {
-		b.WriteString(f.SHA256)
-		b.WriteByte('\n')
-	}
-	sum := sha256.Sum256(b.Bytes())
-	return hex.EncodeToString(sum[:])
-}
-
-// Load reads rule files from paths. A directory contributes its *.yaml and
-// *.yml files in name order. Rule ids must be unique across the set.
-func Load(paths []string) (*Set, Errors) {
-	var files []*File
-	var errs Errors
-	for _, p := range paths {
-		names, err := expand(p)
-		if err != nil {
-			errs = append(errs, &Error{File: p, Msg: err.Error()})
-			continue
-		}
-		for _, name := range names {
-			f, fe := ReadFile(name)
-			errs = append(errs, fe...)
-			if f != nil {
-				files = append(files, f)
-			}
-		}
-	}
-	set, se := newSet(files)
-	return set, append(errs, se...)
-}
-
-// LoadFS reads every *.yaml and *.yml file at the top of fsys, in name order,
-// naming each prefix+name in positions. The built-in pack loads this way.
-func LoadFS(fsys fs.FS, prefix string) (*Set, Errors) {
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, Errors{{File: prefix, Msg: err.Error()}}
-	}
-	var files []*File
-	var errs Errors
-	for _, e := range entries {
-		if e.IsDir() || !isRuleFile(e.Name()) {
-			continue
-		}
-		data, err := fs.ReadFile(fsys, e.Name())
-		if err != nil {
-			errs = append(errs, &Error{File: prefix + e.Name(), Msg: err.Error()})
-			continue
-		}
-		f, fe := Parse(prefix+e.Name(), data)
-		errs = append(errs, fe...)
-		files = append(files, f)
-	}
-	set, se := newSet(files)
-	return set, append(errs, se...)
-}
-
-func newSet(files []*File) (*Set, Errors) {
-	s := &Set{Files: files}
-	var errs Errors
-	seen := map[string]*Rule{}
-	for _, f := range files {
-		for _, r := range f.Rules {
-			if r.ID == "" {
-				continue
-			}
-			if prev, dup := seen[r.ID]; dup {
-				if prev.File != r.File {
-					errs = append(errs, &Error{File: r.File, Line: r.nodes["id"].Line, Col: r.nodes["id"].Column, RuleID: r.ID,
-						Msg: fmt.Sprintf("duplicate rule id (also defined at %s)", prev.Source()), Snippet: f.line(r.nodes["id"].Line),
-						Hint: "rule ids are unique across all rule files; rename one of them"})
-				}
-				continue
-			}
-			seen[r.ID] = r
-			s.Rules = append(s.Rules, r)
-		}
-	}
-	if len(s.Rules) == 0 && len(errs) == 0 && len(files) > 0 {
-		errs = append(errs, &Error{File: files[0].Path, Msg: "no rules found", Hint: "list rules under `rules:`"})
-	}
-	return s, errs
-}
-
-func isRuleFile(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	return (ext == ".yaml" || ext == ".yml") && !strings.HasPrefix(name, ".")
-}
-
-func expand(p string) ([]string, error) {
-	st, err := os.Stat(p)
-	if err != nil {
-		return nil, fmt.Errorf("rule path: %w", err)
-	}
-	if !st.IsDir() {
-		return []string{p}, nil
-	}
-	entries, err := os.ReadDir(p)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, e := range entries {
-		if !e.IsDir() && isRuleFile(e.Name()) {
-			out = append(out, filepath.Join(p, e.Name()))
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no .yaml rule files in directory %s", p)
-	}
-	return out, nil
-}

@@ -15,6 +15,12 @@ type TestResult struct {
 	Err    error    // why the rule failed, when Got is Failed
 	Setup  error    // the example itself is broken (unknown field, unreadable value)
 	Values []string // "field=value" for the fields the rule read, for failure reports
+	// Variables are "name=value" for the variables the rule read.
+	Variables []string
+	// Missing are the blank fields that left the rule undecided, and
+	// Lookups the table lookups that found nothing (Got is Insufficient).
+	Missing []string
+	Lookups []string
 }
 
 // OK reports whether the rule reached the expected outcome.
@@ -59,7 +65,11 @@ func (p *Program) RunTests(derive func(*contract.Contract)) []TestResult {
 				derive(c)
 			}
 			o := ev.Eval(r, c)
-			res.Got, res.Err = o.Status, o.Err
+			res.Got, res.Err, res.Lookups = o.Status, o.Err, o.Lookups
+			for _, i := range o.Missing {
+				res.Missing = append(res.Missing, schema.Fields()[i].Name)
+			}
+			res.Variables = ev.VariableValues(r, c)
 			for _, i := range r.Fields {
 				f := schema.Fields()[i]
 				v := c.Value(i)

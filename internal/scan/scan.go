@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/crossrow"
 	"github.com/laborcheck/laborcheck/internal/engine"
 	"github.com/laborcheck/laborcheck/internal/report"
 	"github.com/laborcheck/laborcheck/internal/rules"
@@ -34,6 +35,13 @@ type Options struct {
 	RunOptions report.Options
 	// Tables are lookup tables the rules use, recorded with their digests.
 	Tables []report.File
+	// Waivers, when set, mark the findings they cover as waived; those do
+	// not count towards FailOn. WaiverFiles are recorded in the report.
+	Waivers     *rules.Matcher
+	WaiverFiles []report.File
+	// CrossRow tunes the supplier-level checks that run over all rows
+	// after evaluation (internal/crossrow), e.g. an entity list to screen.
+	CrossRow crossrow.Options
 }
 
 // Run reviews files and returns the report. It fails only when the context
@@ -70,11 +78,33 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	for _, r := range opts.Program.Rules {
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: r.ID, Title: r.Title, Indicator: r.Indicator, Severity: r.Severity.String(),
-			References: r.References, Source: r.Source(),
+			References: r.References, Source: r.Source(), Layers: layers(r.Rule),
+		})
+	}
+	for _, r := range opts.Program.Set.Disabled {
+		rep.Run.DisabledRules = append(rep.Run.DisabledRules, report.DisabledRule{ID: r.ID, Source: r.Source(), DisabledBy: r.DisabledBy})
+	}
+	rep.Run.WaiverFiles = opts.WaiverFiles
+	for _, c := range opts.Engine.Combinations {
+		rep.Rules = append(rep.Rules, report.Rule{
+			ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity.String(),
+			References: c.References, Source: c.Rule().Source(),
+		})
+	}
+	for _, c := range crossrow.Checks {
+		if c.ID == crossrow.EntityListMatch.ID && opts.CrossRow.EntityList == nil {
+			continue
+		}
+		rep.Rules = append(rep.Rules, report.Rule{
+			ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity.String(),
+			References: c.References, Source: "internal/crossrow",
 		})
 	}
 
 	eng := engine.New(opts.Program, opts.Schema, opts.Engine)
+	// Cross-row checks keep a few fields of each contract, taken before the
+	// contract goes to the workers.
+	extract, cross := crossrow.NewExtractor(opts.Schema), crossrow.New(opts.CrossRow)
 	var inputs []*source.Input
 	contracts := 0
 	produce := func(emit func(*contract.Contract) error) error {
@@ -82,6 +112,7 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 			in, err := source.Read(ctx, path, opts.Source, func(c *contract.Contract, issues []contract.DataIssue) error {
 				rep.DataIssues = append(rep.DataIssues, issues...)
 				contracts++
+				cross.Add(extract.Record(c))
 				return emit(c)
 			})
 			inputs = append(inputs, in)
@@ -95,12 +126,14 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		return nil
 	}
 	b := newBuilder(rep, opts.FailOn)
+	b.waivers = opts.Waivers
 	if err := eng.Run(ctx, produce, b.add); err != nil {
 		return nil, err
 	}
 	for _, in := range inputs {
 		rep.Inputs = append(rep.Inputs, convertInput(in))
 	}
+	b.crossRow(cross)
 	b.finish()
 	return rep, nil
 }
@@ -141,6 +174,29 @@ type builder struct {
 	rep       *report.Report
 	failOn    contract.Severity
 	suppliers map[string]*supplierAcc
+	waivers   *rules.Matcher
+}
+
+// layers lists what later rule files changed about r.
+func layers(r *rules.Rule) []string {
+	var out []string
+	for _, c := range r.Changes {
+		out = append(out, c.String())
+	}
+	return out
+}
+
+// waive marks f as waived when a waiver covers it, and reports whether it
+// still counts towards -fail-on.
+func (b *builder) waive(f *report.Finding) (counts bool) {
+	w := b.waivers.Match(f.RuleID, f.ContractID, f.WorkerID, f.Supplier)
+	if w == nil {
+		return true
+	}
+	f.Waived, f.WaiverReason, f.WaiverApprovedBy = true, w.Reason, w.ApprovedBy
+	f.WaiverExpires, f.WaiverSource = w.Expires.Format(time.DateOnly), w.Source()
+	b.rep.Summary.Waived++
+	return false
 }
 
 type supplierAcc struct {
@@ -163,7 +219,7 @@ func (b *builder) add(r engine.Result) error {
 	c := report.Contract{
 		File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID, WorkerID: r.WorkerID,
 		WorkerName: r.WorkerName, Supplier: r.Supplier, Status: r.Status.String(), Findings: len(r.Findings),
-		Missing: r.Missing, RuleErrors: len(r.Errors),
+		Missing: r.Missing, MissingLookups: r.Lookups, RuleErrors: len(r.Errors),
 	}
 	if r.Risk != contract.SeverityNone {
 		s := r.Risk.String()
@@ -180,10 +236,7 @@ func (b *builder) add(r engine.Result) error {
 		sum.ContractsInsufficient++
 	}
 
-	name := r.Supplier
-	if name == "" {
-		name = "(not given)"
-	}
+	name := supplierKey(r.Supplier)
 	acc := b.suppliers[name]
 	if acc == nil {
 		acc = &supplierAcc{s: report.Supplier{Name: name, ByIndicator: map[string]int{}}}
@@ -205,20 +258,26 @@ func (b *builder) add(r engine.Result) error {
 		for _, e := range f.Evidence {
 			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived}
 		}
-		rep.Findings = append(rep.Findings, report.Finding{
-			RuleID: f.Rule.ID, Title: f.Rule.Title, Indicator: f.Rule.Indicator, Severity: f.Severity.String(),
+		indicator := f.Rule.Indicator
+		if f.Indicator != "" {
+			indicator = f.Indicator // a combination takes its gravest part's
+		}
+		rf := report.Finding{
+			RuleID: f.Rule.ID, Title: f.Rule.Title, Indicator: indicator, Severity: f.Severity.String(),
 			Message: f.Message, File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID,
 			WorkerID: r.WorkerID, WorkerName: r.WorkerName, Supplier: r.Supplier, Evidence: ev,
 			References: f.Rule.References,
-		})
+		}
+		counts := b.waive(&rf)
+		rep.Findings = append(rep.Findings, rf)
 		sum.Findings++
 		sum.BySeverity[f.Severity.String()]++
-		sum.ByIndicator[f.Rule.Indicator]++
-		if f.Severity >= b.failOn {
+		sum.ByIndicator[indicator]++
+		if f.Severity >= b.failOn && counts {
 			sum.FindingsAtOrAbove++
 		}
 		acc.s.Findings++
-		acc.s.ByIndicator[f.Rule.Indicator]++
+		acc.s.ByIndicator[indicator]++
 	}
 	for _, e := range r.Errors {
 		rep.RuleErrors = append(rep.RuleErrors, report.RuleError{
@@ -227,6 +286,68 @@ func (b *builder) add(r engine.Result) error {
 		sum.RuleErrors++
 	}
 	return nil
+}
+
+// crossRow adds the supplier-level findings and per-supplier figures of the
+// cross-row checks. They count in the summary and in their suppliers'
+// totals; contracts' own statuses are unchanged.
+func (b *builder) crossRow(c *crossrow.Checker) {
+	rep, sum := b.rep, &b.rep.Summary
+	findings := c.Findings()
+	for _, f := range findings {
+		first := f.Contracts[0]
+		rf := report.Finding{
+			RuleID: f.Check.ID, Title: f.Check.Title, Indicator: f.Check.Indicator, Severity: f.Severity.String(),
+			Message: f.Message, File: first.File, Sheet: first.Sheet, Row: first.Row, ContractID: first.ContractID,
+			Evidence: make(map[string]report.Evidence, len(f.Evidence)), References: f.Check.References,
+			Scope: report.ScopeSupplier, ContractsTotal: f.Total,
+		}
+		if len(f.Groups) == 1 {
+			rf.Supplier = f.Groups[0]
+		}
+		for k, v := range f.Evidence {
+			rf.Evidence[k] = report.Evidence{Value: v}
+		}
+		for _, r := range f.Contracts {
+			rf.Contracts = append(rf.Contracts, report.ContractRef{File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID})
+		}
+		counts := b.waive(&rf)
+		rep.Findings = append(rep.Findings, rf)
+		sum.Findings++
+		sum.BySeverity[rf.Severity]++
+		sum.ByIndicator[rf.Indicator]++
+		if f.Severity >= b.failOn && counts {
+			sum.FindingsAtOrAbove++
+		}
+		for _, g := range f.Groups {
+			if acc := b.suppliers[supplierKey(g)]; acc != nil {
+				acc.s.Findings++
+				acc.s.CrossRowFindings++
+				acc.s.ByIndicator[rf.Indicator]++
+				acc.risk = max(acc.risk, f.Severity)
+			}
+		}
+	}
+	for g, s := range c.Summaries(findings) {
+		acc := b.suppliers[supplierKey(g)]
+		if acc == nil {
+			continue
+		}
+		acc.s.FeesPaid, acc.s.FeesNotPaid, acc.s.FeesUnknown = s.FeesPaid, s.FeesNotPaid, s.FeesUnknown
+		if s.FeesPaid+s.FeesNotPaid > 0 {
+			share := s.FeePaidShare
+			acc.s.FeePaidShare = &share
+		}
+		acc.s.EntityListMatch = s.EntityMatch
+	}
+}
+
+// supplierKey is the name a supplier summary goes by.
+func supplierKey(name string) string {
+	if name == "" {
+		return "(not given)"
+	}
+	return name
 }
 
 func (b *builder) finish() {

@@ -21,9 +21,9 @@ func ColumnLetter(col int) string {
 	return string(b[i:])
 }
 
-// parseCellRef parses the column part of a cell reference such as "AB12"
-// ("$AB$12" is accepted too) and returns the 0-based column. ok is false when
-// the reference has no column letters or the column is beyond MaxColumns.
+// parseCellRef parses a cell reference such as "AB12" ("$AB$12" is accepted
+// too) and returns its 0-based column. ok is false when the reference is not
+// letters followed by digits, or the column is beyond MaxColumns.
 func parseCellRef(ref []byte) (col int, ok bool) {
 	i := 0
 	if i < len(ref) && ref[i] == '$' {
@@ -48,6 +48,17 @@ func parseCellRef(ref []byte) (col int, ok bool) {
 done:
 	if i == start {
 		return 0, false
+	}
+	if i < len(ref) && ref[i] == '$' {
+		i++
+	}
+	if i == len(ref) {
+		return 0, false
+	}
+	for ; i < len(ref); i++ {
+		if ref[i] < '0' || ref[i] > '9' {
+			return 0, false
+		}
 	}
 	return n - 1, true
 }
@@ -80,8 +91,8 @@ func parseUint(b []byte, limit int) int {
 // IsDateFormat reports whether a number format shows numbers as dates or
 // times. code is the format's code when the workbook defines one (custom
 // formats, or a built-in id the workbook redefines); with code == "" the
-// built-in id decides: 14–22 and 45–47 (dates and times), and 27–36 and 50–58
-// (the East Asian built-in date formats). A custom code is a date format when
+// built-in id decides: 14–22 and 45–47 (dates and times), 27–36 and 50–58
+// (the East Asian built-in date formats) and 71–81 (the Thai ones). A custom code is a date format when
 // it uses d, m, y, h or s outside quoted text, [brackets] and escaped
 // characters ("\x", "_x", "*x").
 func IsDateFormat(numFmtID int, code string) bool {
@@ -90,7 +101,8 @@ func IsDateFormat(numFmtID int, code string) bool {
 		case 14 <= numFmtID && numFmtID <= 22,
 			45 <= numFmtID && numFmtID <= 47,
 			27 <= numFmtID && numFmtID <= 36,
-			50 <= numFmtID && numFmtID <= 58:
+			50 <= numFmtID && numFmtID <= 58,
+			71 <= numFmtID && numFmtID <= 81:
 			return true
 		}
 		return false

@@ -88,8 +88,12 @@ func (w *Workbook) load() error {
 		if err != nil {
 			return err
 		}
-		if w.isDate, err = parseStyles(data); err != nil {
+		if w.xfFmt, w.fmts, err = parseStyles(data); err != nil {
 			return fmt.Errorf("xlsx: %s: %w", stylesPath, err)
+		}
+		w.isDate = make([]bool, len(w.xfFmt))
+		for i, id := range w.xfFmt {
+			w.isDate[i] = IsDateFormat(id, w.fmts[id])
 		}
 	}
 	return nil
@@ -127,12 +131,12 @@ func readZipFile(zf *zip.File) ([]byte, error) {
 	}
 	rc, err := zf.Open()
 	if err != nil {
-		return nil, fmt.Errorf("xlsx: %s: %w", zf.Name, err)
+		return nil, fmt.Errorf("%w: damaged part %s: %v", ErrFormat, zf.Name, err)
 	}
 	defer rc.Close()
 	data, err := io.ReadAll(io.LimitReader(rc, maxSmallPart))
 	if err != nil {
-		return nil, fmt.Errorf("xlsx: %s: %w", zf.Name, err)
+		return nil, fmt.Errorf("%w: damaged part %s: %v", ErrFormat, zf.Name, err)
 	}
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
@@ -250,12 +254,12 @@ func xmlBool(v string) bool {
 	return v == "1" || v == "true"
 }
 
-// parseStyles reads the number formats and cell formats (cellXfs) and
-// returns, for each cell format index, whether it shows dates.
-func parseStyles(data []byte) ([]bool, error) {
+// parseStyles reads the number formats and cell formats (cellXfs): it
+// returns each cell format's number format id and the format codes the
+// workbook defines (empty codes left out).
+func parseStyles(data []byte) (xfFmt []int, custom map[int]string, err error) {
 	d := newDecoder(data)
-	custom := map[int]string{}
-	var xfFmt []int
+	custom = map[int]string{}
 	inCellXfs := false
 	depth, xfsDepth := 0, 0
 	for {
@@ -264,7 +268,7 @@ func parseStyles(data []byte) ([]bool, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -282,7 +286,7 @@ func parseStyles(data []byte) ([]bool, error) {
 						code = a.Value
 					}
 				}
-				if id >= 0 {
+				if id >= 0 && code != "" {
 					custom[id] = code
 				}
 			case "cellXfs":
@@ -307,13 +311,5 @@ func parseStyles(data []byte) ([]bool, error) {
 			depth--
 		}
 	}
-	isDate := make([]bool, len(xfFmt))
-	for i, id := range xfFmt {
-		if code, ok := custom[id]; ok && code != "" {
-			isDate[i] = IsDateFormat(id, code)
-		} else {
-			isDate[i] = IsDateFormat(id, "")
-		}
-	}
-	return isDate, nil
+	return xfFmt, custom, nil
 }

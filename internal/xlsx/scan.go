@@ -56,7 +56,11 @@ type scanner struct {
 }
 
 func newScanner(r io.Reader) *scanner {
-	return &scanner{r: r, buf: make([]byte, scanChunk), max: scanMaxBuffer}
+	return newScannerSize(r, scanChunk)
+}
+
+func newScannerSize(r io.Reader, size int) *scanner {
+	return &scanner{r: r, buf: make([]byte, size), max: scanMaxBuffer}
 }
 
 // reset reuses the scanner (and its buffer) for another reader.
@@ -69,6 +73,9 @@ func (s *scanner) reset(r io.Reader) {
 // reports whether any new bytes arrived. Offsets relative to s.pos stay valid
 // across a fill; slices into the buffer do not.
 func (s *scanner) fill() bool {
+	if !s.started {
+		return s.start()
+	}
 	if s.eof || s.err != nil {
 		return false
 	}
@@ -85,6 +92,12 @@ func (s *scanner) fill() bool {
 		copy(nb, s.buf[:s.end])
 		s.buf = nb
 	}
+	return s.readOnce() > 0
+}
+
+// readOnce reads into the free end of the buffer, retrying reads that return
+// nothing; it returns the number of bytes read.
+func (s *scanner) readOnce() int {
 	for tries := 0; tries < 100; tries++ {
 		n, err := s.r.Read(s.buf[s.end:])
 		s.end += n
@@ -96,42 +109,39 @@ func (s *scanner) fill() bool {
 				s.err = err
 			}
 		}
-		if !s.started && s.end > 0 {
-			s.checkBOM()
-		}
-		if n > 0 {
-			return true
-		}
-		if err != nil {
-			return false
+		if n > 0 || err != nil {
+			return n
 		}
 	}
 	s.err = io.ErrNoProgress
-	return false
+	return 0
 }
 
-// checkBOM drops a UTF-8 byte order mark and switches to transcoding when the
-// part is UTF-16 (some writers emit UTF-16 parts with a BOM).
-func (s *scanner) checkBOM() {
-	if s.end < 3 && !s.eof && s.err == nil {
-		return // wait for more bytes
-	}
+// start is the first fill: it drops a UTF-8 byte order mark, and switches to
+// transcoding when the part is UTF-16 (some writers emit UTF-16 parts with a
+// BOM), before any byte reaches a caller.
+func (s *scanner) start() bool {
 	s.started = true
+	for s.end < 3 && !s.eof && s.err == nil {
+		s.readOnce()
+	}
 	b := s.buf[s.pos:s.end]
 	switch {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
 		s.pos += 3
 	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}), bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
-		big := b[0] == 0xFE
 		rest := append([]byte(nil), b[2:]...)
 		var src io.Reader = bytes.NewReader(rest)
 		if !s.eof && s.err == nil {
 			src = io.MultiReader(src, s.r)
 		}
-		s.r = &utf16Reader{r: src, big: big}
+		s.r = &utf16Reader{r: src, big: b[0] == 0xFE}
 		s.pos, s.end, s.eof = 0, 0, false
-		// The next Read in fill's loop pulls transcoded bytes.
 	}
+	if s.end > s.pos {
+		return true
+	}
+	return s.fill()
 }
 
 // find returns the offset (relative to s.pos) of the first c at or after
@@ -335,6 +345,29 @@ func (s *scanner) tag() (tokKind, error) {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+// fastValue recognises, at the current position, the unprefixed
+// "<v>TEXT</v></c>" that follows most cell start tags, with TEXT free of
+// markup. It returns TEXT (raw, still to be decoded) and the length to
+// consume, or n == 0 (consuming nothing) when the input is anything else.
+func (s *scanner) fastValue() (text []byte, n int) {
+	if !s.ensure(3) {
+		return nil, 0
+	}
+	b := s.buf[s.pos:s.end]
+	if b[0] != '<' || b[1] != 'v' || b[2] != '>' {
+		return nil, 0
+	}
+	j := s.find('<', 3)
+	if j < 0 || !s.ensure(j+8) {
+		return nil, 0
+	}
+	b = s.buf[s.pos:s.end]
+	if string(b[j:j+8]) != "</v></c>" {
+		return nil, 0
+	}
+	return b[3:j], j + 8
+}
 
 // skip consumes the rest of the element whose start tag was just read.
 func (s *scanner) skip() error {

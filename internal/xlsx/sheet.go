@@ -195,7 +195,7 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 				col = c
 			}
 		case 's':
-			style = parseUint(v, 1<<30)
+			style = max(parseUint(v, 1<<30), 0)
 		case 't':
 			switch string(v) {
 			case "s":
@@ -220,11 +220,19 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 		return col, fmt.Errorf("row %d: cell beyond the last column (%s)", row, ColumnLetter(MaxColumns-1))
 	}
 	if sc.empty {
-		p.add(col, Blank, -1, -1)
+		p.add(col, style, Blank, -1, -1)
 		return col, nil
 	}
 	var err error
 	va, vb, ia, ib := -1, -1, -1, -1
+	if v, n := sc.fastValue(); n > 0 {
+		// Fast path for the common "<v>…</v></c>".
+		va = len(p.vals)
+		p.vals = appendText(p.vals, v)
+		vb = len(p.vals)
+		sc.pos += n
+		goto kind
+	}
 	for depth := 0; ; {
 		k, err := sc.next()
 		if err != nil {
@@ -269,10 +277,11 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 			}
 		}
 	}
+kind:
 	switch typ {
 	case typeShared:
 		if va < 0 || va == vb {
-			p.add(col, Blank, -1, -1)
+			p.add(col, style, Blank, -1, -1)
 			break
 		}
 		idx := parseUint(p.vals[va:vb], 1<<40)
@@ -286,57 +295,62 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 				ColumnLetter(col), row, p.vals[va:vb], p.sst.len())
 		}
 		p.vals = p.vals[:va]
-		p.cells = append(p.cells, Cell{Col: col, Kind: String, Value: p.sst.get(idx)})
+		p.cells = append(p.cells, Cell{Col: col, Kind: String, Style: style, Value: p.sst.get(idx)})
 		p.spans = append(p.spans, span{-1, -1})
 	case typeInline:
 		switch {
 		case ia >= 0:
-			p.add(col, String, ia, ib)
+			p.add(col, style, String, ia, ib)
 		case va >= 0:
-			p.add(col, String, va, vb)
+			p.add(col, style, String, va, vb)
 		default:
-			p.add(col, Blank, -1, -1)
+			p.add(col, style, Blank, -1, -1)
 		}
 	case typeStr:
-		p.addV(col, String, va, vb)
-	case typeBool:
-		p.addV(col, Bool, va, vb)
-	case typeError:
-		p.addV(col, Error, va, vb)
-	case typeDate:
 		if va < 0 {
-			p.add(col, Blank, -1, -1)
+			p.add(col, style, Blank, -1, -1)
+		} else {
+			p.add(col, style, String, va, vb) // a formula's empty string stays a String
+		}
+	case typeBool:
+		p.addV(col, style, Bool, va, vb)
+	case typeError:
+		p.addV(col, style, Error, va, vb)
+	case typeDate:
+		if va == vb {
+			p.add(col, style, Blank, -1, -1)
 			break
 		}
 		if serial, ok := isoToSerial(p.vals[va:vb], p.w.Date1904); ok {
 			p.vals = strconv.AppendFloat(p.vals[:va], serial, 'f', -1, 64)
-			p.add(col, Date, va, len(p.vals))
+			p.add(col, style, Date, va, len(p.vals))
 		} else {
-			p.add(col, String, va, vb)
+			p.add(col, style, String, va, vb)
 		}
 	default:
 		kind := Number
 		if style > 0 && style < len(p.w.isDate) && p.w.isDate[style] {
 			kind = Date
 		}
-		p.addV(col, kind, va, vb)
+		p.addV(col, style, kind, va, vb)
 	}
 	return col, nil
 }
 
-// addV adds a cell whose value is its <v>, or a Blank cell without one.
-func (p *sheetParser) addV(col int, kind CellKind, a, b int) {
-	if a < 0 {
+// addV adds a cell whose value is its <v>, or a Blank cell when there is no
+// <v> or it is empty.
+func (p *sheetParser) addV(col, style int, kind CellKind, a, b int) {
+	if a == b {
 		kind = Blank
 	}
-	p.add(col, kind, a, b)
+	p.add(col, style, kind, a, b)
 }
 
-func (p *sheetParser) add(col int, kind CellKind, a, b int) {
+func (p *sheetParser) add(col, style int, kind CellKind, a, b int) {
 	if a < 0 {
 		a, b = 0, 0
 	}
-	p.cells = append(p.cells, Cell{Col: col, Kind: kind})
+	p.cells = append(p.cells, Cell{Col: col, Kind: kind, Style: style})
 	p.spans = append(p.spans, span{int32(a), int32(b)})
 }
 

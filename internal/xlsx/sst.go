@@ -23,26 +23,35 @@ func (t *sharedStrings) get(i int) []byte {
 	return t.arena[start:t.ends[i]:t.ends[i]]
 }
 
-// sharedStrings loads the shared strings table once.
+// sharedStrings loads the shared strings table once. A load stopped by ctx
+// is not remembered, so a later call with a live context loads it again.
 func (w *Workbook) sharedStrings(ctx context.Context) (*sharedStrings, error) {
-	w.sstOnce.Do(func() {
+	w.sstMu.Lock()
+	defer w.sstMu.Unlock()
+	if w.sst != nil || w.sstErr != nil {
+		return w.sst, w.sstErr
+	}
+	zf := w.part(w.sstPath)
+	if zf == nil {
 		w.sst = &sharedStrings{}
-		zf := w.part(w.sstPath)
-		if zf == nil {
-			return
+		return w.sst, nil
+	}
+	rc, err := w.openPart(ctx, zf)
+	if err != nil {
+		w.sstErr = fmt.Errorf("%w: damaged part %s: %v", ErrFormat, zf.Name, err)
+		return nil, w.sstErr
+	}
+	defer rc.Close()
+	t := &sharedStrings{}
+	if err := parseSST(newScanner(rc), t, zf.UncompressedSize64); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-		rc, err := w.openPart(ctx, zf)
-		if err != nil {
-			w.sstErr = fmt.Errorf("xlsx: %s: %w", zf.Name, err)
-			return
-		}
-		defer rc.Close()
-		sc := newScanner(rc)
-		if err := parseSST(sc, w.sst, zf.UncompressedSize64); err != nil {
-			w.sstErr = fmt.Errorf("xlsx: %s: %w", zf.Name, err)
-		}
-	})
-	return w.sst, w.sstErr
+		w.sstErr = fmt.Errorf("xlsx: %s: %w", zf.Name, err)
+		return nil, w.sstErr
+	}
+	w.sst = t
+	return t, nil
 }
 
 // parseSST reads <sst><si>…</si>…</sst>. Each <si> is its <t> text, or the

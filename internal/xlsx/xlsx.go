@@ -110,8 +110,11 @@ func (k CellKind) String() string {
 
 // Cell is one cell of a row.
 type Cell struct {
-	Col   int // 0-based column (0 is column A)
-	Kind  CellKind
+	Col  int // 0-based column (0 is column A)
+	Kind CellKind
+	// Style is the cell's style (its index into the workbook's cell
+	// formats); Workbook.NumberFormat tells its number format.
+	Style int
 	Value []byte // valid only during the Rows callback; copy to keep it
 }
 
@@ -135,10 +138,12 @@ type Workbook struct {
 	zr     *zip.Reader
 	parts  map[string]*zip.File // normalised lower-case name → entry
 	sheets []SheetInfo
-	isDate []bool // by cellXfs index: the style's number format is a date
+	isDate []bool         // by cellXfs index: the style's number format is a date
+	xfFmt  []int          // by cellXfs index: the number format id
+	fmts   map[int]string // number format codes the workbook defines
 
 	sstPath string
-	sstOnce sync.Once
+	sstMu   sync.Mutex
 	sst     *sharedStrings
 	sstErr  error
 }
@@ -282,6 +287,19 @@ func (w *Workbook) part(name string) *zip.File {
 // is missing from the package are left out.
 func (w *Workbook) Sheets() []SheetInfo {
 	return append([]SheetInfo(nil), w.sheets...)
+}
+
+// NumberFormat returns the number format of a cell style (Cell.Style): its
+// id and, when the workbook defines the format (custom formats, or a
+// built-in id the workbook redefines), its code. code is "" for a built-in
+// format, which IsDateFormat(id, "") classifies. An unknown style has format
+// 0 (General).
+func (w *Workbook) NumberFormat(style int) (id int, code string) {
+	if style < 0 || style >= len(w.xfFmt) {
+		return 0, ""
+	}
+	id = w.xfFmt[style]
+	return id, w.fmts[id]
 }
 
 // Close releases the file.

@@ -1,0 +1,167 @@
+package contract
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func deriveRow(t *testing.T, s *Schema, cells map[string]string) *Contract {
+	t.Helper()
+	c := &Contract{File: "t.csv", Row: 2, Values: make([]Value, s.Len())}
+	for k, raw := range cells {
+		f := s.Field(k)
+		if f == nil {
+			t.Fatalf("no field %s", k)
+		}
+		v, err := f.Parse(raw, Hints{DateOrder: DayFirst})
+		if err != nil {
+			t.Fatalf("%s %q: %v", k, raw, err)
+		}
+		c.Values[f.Index] = v
+	}
+	return c
+}
+
+func TestDerive(t *testing.T) {
+	s := DefaultSchema()
+	asOf := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
+	d := NewDeriver(s, asOf)
+	tests := []struct {
+		name  string
+		cells map[string]string
+		field string
+		want  any // nil: stays blank
+	}{
+		{"age at start date", map[string]string{"date_of_birth": "2010-03-01", "start_date": "2024-02-28"}, "age", int64(13)},
+		{"age on birthday", map[string]string{"date_of_birth": "2010-03-01", "start_date": "2024-03-01"}, "age", int64(14)},
+		{"age at review date", map[string]string{"date_of_birth": "2007-07-01"}, "age", int64(17)},
+		{"age cell wins", map[string]string{"date_of_birth": "2007-07-01", "age": "30"}, "age", int64(30)},
+		{"birth after start", map[string]string{"date_of_birth": "2030-01-01"}, "age", nil},
+		{"total hours", map[string]string{"regular_hours_per_week": "48", "overtime_hours_per_week": "20"}, "weekly_hours_total", 68.0},
+		{"total needs overtime", map[string]string{"regular_hours_per_week": "48"}, "weekly_hours_total", nil},
+		{"migrant", map[string]string{"nationality": "Nepali", "employer_country": "MY"}, "is_migrant", true},
+		{"local", map[string]string{"nationality": "Malaysian", "employer_country": "Malaysia"}, "is_migrant", false},
+		{"Burma is Myanmar", map[string]string{"nationality": "Burmese", "employer_country": "Myanmar"}, "is_migrant", false},
+
+		{"language names", map[string]string{"contract_language": "English", "worker_native_language": "Nepali"}, "contract_in_worker_language", false},
+		{"language code", map[string]string{"contract_language": "NE", "worker_native_language": "Nepali"}, "contract_in_worker_language", true},
+		{"bilingual", map[string]string{"contract_language": "Bahasa Malaysia and English", "worker_native_language": "English"}, "contract_in_worker_language", true},
+		{"Malay and Indonesian", map[string]string{"contract_language": "Bahasa", "worker_native_language": "Indonesian"}, "contract_in_worker_language", true},
+		{"unknown languages by name", map[string]string{"contract_language": "Karen", "worker_native_language": "karen"}, "contract_in_worker_language", true},
+
+		{"fee months", map[string]string{"recruitment_fee_paid_by_worker": "USD 1,200", "base_wage_monthly": "USD 400"}, "recruitment_fee_months_of_wage", 3.0},
+		{"fee in row currency", map[string]string{"recruitment_fee_paid_by_worker": "1200", "base_wage_monthly": "USD 400", "currency": "USD"}, "recruitment_fee_months_of_wage", 3.0},
+		{"fee in another currency", map[string]string{"recruitment_fee_paid_by_worker": "NPR 150,000", "base_wage_monthly": "MYR 1,500"}, "recruitment_fee_months_of_wage", nil},
+		{"zero fee in any currency", map[string]string{"recruitment_fee_paid_by_worker": "0", "base_wage_monthly": "MYR 1,500"}, "recruitment_fee_months_of_wage", 0.0},
+		{"no wage", map[string]string{"recruitment_fee_paid_by_worker": "100", "base_wage_monthly": "0"}, "recruitment_fee_months_of_wage", nil},
+		{"costs total", map[string]string{"recruitment_fee_paid_by_worker": "USD 500", "visa_cost_paid_by_worker": "USD 100", "travel_cost_paid_by_worker": "0",
+			"medical_cost_paid_by_worker": "USD 50", "other_recruitment_cost_paid_by_worker": "none"}, "recruitment_costs_total", 650.0},
+		{"costs total needs every cost", map[string]string{"recruitment_fee_paid_by_worker": "USD 500", "visa_cost_paid_by_worker": "USD 100"}, "recruitment_costs_total", nil},
+		{"costs in two currencies", map[string]string{"recruitment_fee_paid_by_worker": "NPR 50,000", "visa_cost_paid_by_worker": "USD 100", "travel_cost_paid_by_worker": "0",
+			"medical_cost_paid_by_worker": "0", "other_recruitment_cost_paid_by_worker": "0"}, "recruitment_costs_total", nil},
+		{"costs months", map[string]string{"recruitment_fee_paid_by_worker": "300", "visa_cost_paid_by_worker": "100", "travel_cost_paid_by_worker": "0",
+			"medical_cost_paid_by_worker": "0", "other_recruitment_cost_paid_by_worker": "0", "base_wage_monthly": "800"}, "recruitment_costs_months_of_wage", 0.5},
+		{"deductions share", map[string]string{"deductions_total_monthly": "(300)", "base_wage_monthly": "1200"}, "deductions_share_of_wage", 0.25},
+		{"wage to promised", map[string]string{"promised_monthly_wage": "RM 2,000", "base_wage_monthly": "RM 1,500"}, "wage_to_promised_ratio", 0.75},
+		{"wage to minimum", map[string]string{"minimum_wage_monthly": "1500", "base_wage_monthly": "1200"}, "wage_to_minimum_ratio", 0.8},
+		{"minimum in another currency", map[string]string{"minimum_wage_monthly": "MYR 1500", "base_wage_monthly": "USD 300"}, "wage_to_minimum_ratio", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := deriveRow(t, s, tc.cells)
+			d.Derive(c)
+			f := s.Field(tc.field)
+			got := c.Value(f.Index)
+			if tc.want == nil {
+				if got.Present {
+					t.Fatalf("%s = %v, want blank", tc.field, got.Native(f.Type))
+				}
+				return
+			}
+			if !got.Present {
+				t.Fatalf("%s blank, want %v", tc.field, tc.want)
+			}
+			if n, ok := tc.want.(float64); ok {
+				if diff := got.Num - n; diff > 1e-9 || diff < -1e-9 {
+					t.Errorf("%s = %v, want %v", tc.field, got.Num, n)
+				}
+			} else if got.Native(f.Type) != tc.want {
+				t.Errorf("%s = %v, want %v", tc.field, got.Native(f.Type), tc.want)
+			}
+			if _, given := tc.cells[tc.field]; !given && (!got.Derived || !strings.HasPrefix(got.Raw, "derived")) {
+				t.Errorf("%s: Derived %v Raw %q, want a derived value saying how", tc.field, got.Derived, got.Raw)
+			}
+		})
+	}
+}
+
+const minWageCSV = `country,region,effective_from,monthly_amount,currency,source
+Malaysia,,2022-05-01,1500,MYR,Example gazette 2022
+MY,,2025-02-01,1700,MYR,Example gazette 2025
+Indonesia,West Java,2025-01-01,"2,200,000",IDR,Example decree
+Indonesia,,2025-01-01,"1,000,000",IDR,Example national floor
+`
+
+func TestMinimumWages(t *testing.T) {
+	tab, err := ReadMinimumWages(strings.NewReader(minWageCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.Len() != 4 {
+		t.Fatalf("Len %d, want 4", tab.Len())
+	}
+	tests := []struct {
+		country, region string
+		on              string
+		want            float64 // 0: none in force
+	}{
+		{"Malaysia", "", "2024-06-30", 1500},
+		{"malaysian", "Selangor", "2025-06-30", 1700},
+		{"MYS", "", "2022-01-01", 0},
+		{"ID", "West Java", "2025-03-01", 2200000},
+		{"Indonesia", "Bali", "2025-03-01", 1000000},
+		{"Viet Nam", "", "2025-03-01", 0},
+	}
+	for _, tc := range tests {
+		on, _ := time.Parse(time.DateOnly, tc.on)
+		r, ok := tab.Lookup(tc.country, tc.region, on)
+		if got := map[bool]float64{true: r.Monthly, false: 0}[ok]; got != tc.want {
+			t.Errorf("Lookup(%q, %q, %s) = %v, want %v", tc.country, tc.region, tc.on, got, tc.want)
+		}
+	}
+
+	s := DefaultSchema()
+	d := NewDeriver(s, time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)).WithMinimumWages(tab)
+	c := deriveRow(t, s, map[string]string{"employer_country": "Malaysia", "base_wage_monthly": "RM 1,500"})
+	d.Derive(c)
+	mw := c.Value(s.Field("minimum_wage_monthly").Index)
+	if !mw.Present || mw.Num != 1700 || mw.Currency != "MYR" || !mw.Derived || !strings.Contains(mw.Raw, "Example gazette 2025") {
+		t.Errorf("minimum_wage_monthly %+v", mw)
+	}
+	if r := c.Value(s.Field("wage_to_minimum_ratio").Index); !r.Present || r.Num >= 1 {
+		t.Errorf("wage_to_minimum_ratio %+v", r)
+	}
+	c = deriveRow(t, s, map[string]string{"employer_country": "Malaysia", "minimum_wage_monthly": "RM 1,000"})
+	d.Derive(c)
+	if mw := c.Value(s.Field("minimum_wage_monthly").Index); mw.Num != 1000 || mw.Derived {
+		t.Errorf("the roster's own minimum wage must win: %+v", mw)
+	}
+
+	for name, src := range map[string]string{
+		"no country":    "region,year,monthly_amount\nX,2024,100\n",
+		"no amount":     "country,year\nMY,2024\n",
+		"no date":       "country,monthly_amount\nMY,100\n",
+		"bad amount":    "country,year,monthly_amount\nMY,2024,lots\n",
+		"bad year":      "country,year,monthly_amount\nMY,24,100\n",
+		"empty":         "",
+		"country blank": "country,year,monthly_amount\n,2024,100\n",
+	} {
+		if _, err := ReadMinimumWages(strings.NewReader(src)); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if tab, err := ReadMinimumWages(strings.NewReader("country;year;monthly_amount;currency\nNP;2024;17300;NPR\n")); err != nil || tab.Len() != 1 {
+		t.Errorf("semicolons and a year: %v", err)
+	}
+}

@@ -1,0 +1,291 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"unicode/utf8"
+)
+
+// Durations are whole days. A month counts 30 days, a week 7, a fortnight 14,
+// a quarter 90 and a year 365:
+//
+//   - a number alone is days: "30";
+//   - amounts of units, summed: "30 days", "1 month", "2 weeks", "one month",
+//     "a month", "1 mo", "1.5 months", "1 month and 15 days", "1 month's notice";
+//   - intervals: "every 2 months", "once a month", "every other week";
+//   - pay frequencies: "Monthly" 30, "Bi-weekly"/"Fortnightly" 14,
+//     "Semi-monthly"/"Twice a month" 15, "Weekly" 7, "Daily" 1,
+//     "Quarterly" 90, "Half-yearly" 180, "Annually"/"Yearly" 365.
+//
+// "Bi-monthly" and "biannually" are data issues: each means both twice per
+// period and every two periods. "Working days" are a data issue too, since
+// they are not calendar days. Payment "at the end of the contract", "on
+// completion" or "on return home" has no fixed interval and is a data issue
+// ("no fixed interval"), not a number: wages held until the end of a
+// contract are themselves a risk indicator that a reviewer should see.
+
+var (
+	errNotDuration  = errors.New("not a length of time")
+	errNoInterval   = errors.New("no fixed interval")
+	errWorkingDays  = errors.New("working days, not calendar days")
+	errNotWholeDays = errors.New("not a whole number of days")
+)
+
+// durationPhrases are folded texts with a fixed number of days, for the
+// words that the unit grammar in parseDuration does not cover.
+var durationPhrases = map[string]int{
+	"monthly": 30, "end of month": 30, "end of the month": 30, "end of each month": 30,
+	"end of every month": 30, "month end": 30, "monthly basis": 30,
+	"bi weekly": 14, "biweekly": 14, "fortnightly": 14, "every other week": 14,
+	"every alternate week": 14, "alternate weeks": 14,
+	"semi monthly": 15, "semimonthly": 15, "twice a month": 15, "twice monthly": 15,
+	"twice per month": 15, "half monthly": 15, "twice in a month": 15,
+	"weekly": 7, "daily": 1, "quarterly": 90, "annually": 365, "yearly": 365, "annual": 365,
+	"per annum": 365, "semi annually": 180, "semiannually": 180, "semi annual": 180,
+	"half yearly": 180, "half annually": 180, "twice a year": 180, "twice yearly": 180,
+	"bi monthly": ambiguousMonthly, "bimonthly": ambiguousMonthly,
+	"biannually": ambiguousYearly, "bi annually": ambiguousYearly, "biannual": ambiguousYearly,
+	"bi annual": ambiguousYearly,
+}
+
+// Markers in durationPhrases for words that name two different intervals.
+const (
+	ambiguousMonthly = -1
+	ambiguousYearly  = -2
+)
+
+// durationUnits are unit words and their days.
+var durationUnits = map[string]float64{
+	"day": 1, "days": 1, "d": 1, "dy": 1, "dys": 1,
+	"week": 7, "weeks": 7, "wk": 7, "wks": 7, "w": 7,
+	"fortnight": 14, "fortnights": 14,
+	"month": 30, "months": 30, "mo": 30, "mos": 30, "mth": 30, "mths": 30, "mnth": 30, "mnths": 30,
+	"quarter": 90, "quarters": 90,
+	"year": 365, "years": 365, "yr": 365, "yrs": 365, "y": 365,
+}
+
+// durationQuantities are number words.
+var durationQuantities = map[string]float64{
+	"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+	"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "thirty": 30,
+	"sixty": 60, "ninety": 90, "half": 0.5, "other": 2,
+}
+
+// durationFillers may come before an amount: "every 2 months", "once a month".
+var durationFillers = map[string]bool{
+	"every": true, "each": true, "once": true, "per": true, "in": true, "after": true,
+	"within": true, "at": true, "least": true, "minimum": true, "min": true,
+}
+
+// durationTrailers may follow an amount: "1 month's notice", "30 days in advance".
+var durationTrailers = map[string]bool{
+	"s": true, "notice": true, "in": true, "advance": true, "prior": true, "written": true,
+	"period": true, "only": true, "before": true, "beforehand": true, "ahead": true,
+}
+
+// noIntervalWords mark payment tied to an event rather than a period.
+var noIntervalWords = map[string]bool{
+	"contract": true, "completion": true, "complete": true, "completed": true, "return": true,
+	"departure": true, "lump": true, "irregular": true, "irregularly": true, "season": true,
+	"project": true, "request": true, "demand": true, "harvest": true, "finish": true,
+	"end": true, "upon": true, "when": true, "termination": true, "leaving": true,
+}
+
+// durTok is a number or a lower-case word of a duration cell.
+type durTok struct {
+	num   float64
+	isNum bool
+	word  [12]byte
+	n     int // length of word
+}
+
+func (t *durTok) w() string { return string(t.word[:t.n]) }
+
+// parseDuration reads a duration field by the rules at the top of this file.
+// The field's words are tried first ("none" or "immediate" notice is 0).
+func (f *Field) parseDuration(s string, w []byte, h Hints) (int64, error) {
+	if x, ok := f.Words[string(w)]; ok {
+		return wholeNumber(x)
+	}
+	if d, ok := durationPhrases[string(w)]; ok && wordy(w) {
+		switch d {
+		case ambiguousMonthly:
+			return 0, fmt.Errorf("ambiguous: %q (twice a month or every two months?)", s)
+		case ambiguousYearly:
+			return 0, fmt.Errorf("ambiguous: %q (twice a year or every two years?)", s)
+		}
+		return int64(d), nil
+	}
+	if h.Numeric {
+		if x, ok := parseFloatStrict(s); ok {
+			return wholeDays(x)
+		}
+	}
+	days, err := durationAmounts(s)
+	if err == nil {
+		return wholeDays(days)
+	}
+	if err == errNotDuration {
+		for rest := w; len(rest) > 0; {
+			var word []byte
+			word, rest = nextWord(rest)
+			if noIntervalWords[string(word)] {
+				return 0, errNoInterval
+			}
+		}
+	}
+	return 0, err
+}
+
+func wholeDays(x float64) (int64, error) {
+	r := math.Round(x)
+	switch {
+	case x < 0:
+		return 0, errNotDuration
+	case math.Abs(x-r) > 1e-9:
+		return 0, errNotWholeDays
+	case r > 36600:
+		return 0, errors.New("implausible length of time")
+	}
+	return int64(r), nil
+}
+
+// durationAmounts reads amounts of units: "2 weeks", "one month and 15 days".
+func durationAmounts(s string) (float64, error) {
+	var toks [12]durTok
+	n := 0
+	rangeSep := false // a '-', '–' or '~' since the last token
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			j := i
+			for j < len(s) && isDigit(s[j]) {
+				j++
+			}
+			intPart, frac := s[i:j], ""
+			if j+1 < len(s) && (s[j] == '.' || s[j] == ',') && isDigit(s[j+1]) {
+				k := j + 1
+				for k < len(s) && isDigit(s[k]) {
+					k++
+				}
+				frac, j = s[j+1:k], k
+			}
+			if n == len(toks) {
+				return 0, errNotDuration
+			}
+			if rangeSep && n > 0 && toks[n-1].isNum || rangeSep && n > 1 && toks[n-2].isNum {
+				return 0, errRange
+			}
+			if rangeSep && n == 0 {
+				return 0, errNotDuration
+			}
+			x, err := decimalValue(intPart, frac)
+			if err != nil {
+				return 0, errNotDuration
+			}
+			toks[n] = durTok{num: x, isNum: true}
+			n, i, rangeSep = n+1, j, false
+		case isLetter(c):
+			j := i
+			for j < len(s) && isLetter(s[j]) {
+				j++
+			}
+			if n == len(toks) || j-i > len(toks[n].word) {
+				return 0, errNotDuration
+			}
+			toks[n] = durTok{n: j - i}
+			lowerASCII(toks[n].word[:0], s[i:j])
+			if toks[n].w() == "to" && n > 0 && toks[n-1].isNum {
+				return 0, errRange
+			}
+			n, i, rangeSep = n+1, j, false
+		case c == '-' || c == '~':
+			rangeSep = true
+			i++
+		case c == ' ' || c == '.' || c == ',' || c == '\'' || c == '/' || c == '(' || c == ')':
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case isSpace(r) || r == '’':
+			case r == '–' || r == '—':
+				rangeSep = true
+			default:
+				return 0, errNotDuration
+			}
+			i += size
+		}
+	}
+	return durationGrammar(toks[:n])
+}
+
+// durationGrammar sums [quantity] unit pairs, with fillers before and
+// trailers after.
+func durationGrammar(toks []durTok) (float64, error) {
+	i := 0
+	for i < len(toks) && !toks[i].isNum && durationFillers[toks[i].w()] {
+		i++
+	}
+	total, units := 0.0, 0
+	for i < len(toks) {
+		if units > 0 && onlyTrailers(toks[i:]) {
+			break
+		}
+		if units > 0 && !toks[i].isNum && toks[i].w() == "and" {
+			i++
+			continue
+		}
+		qty, hasQty := 1.0, false
+		if toks[i].isNum {
+			qty, hasQty = toks[i].num, true
+			i++
+		} else if q, ok := durationQuantities[toks[i].w()]; ok {
+			qty, hasQty = q, true
+			i++
+			if q == 0.5 && i < len(toks) && !toks[i].isNum && (toks[i].w() == "a" || toks[i].w() == "an") {
+				i++
+			}
+		}
+		if i < len(toks) && !toks[i].isNum && toks[i].w() == "calendar" {
+			i++
+		}
+		if i < len(toks) && !toks[i].isNum {
+			switch toks[i].w() {
+			case "working", "work", "business", "workdays", "workday":
+				return 0, errWorkingDays
+			}
+		}
+		if i == len(toks) || onlyTrailers(toks[i:]) {
+			// A number alone is days: "30", "30 notice".
+			if hasQty && units == 0 && toks[i-1].isNum {
+				return qty, nil
+			}
+			return 0, errNotDuration
+		}
+		if toks[i].isNum {
+			return 0, errNotDuration
+		}
+		u, ok := durationUnits[toks[i].w()]
+		if !ok {
+			return 0, errNotDuration
+		}
+		total += qty * u
+		units++
+		i++
+	}
+	if units == 0 {
+		return 0, errNotDuration
+	}
+	return total, nil
+}
+
+func onlyTrailers(toks []durTok) bool {
+	for i := range toks {
+		if toks[i].isNum || !durationTrailers[toks[i].w()] {
+			return false
+		}
+	}
+	return true
+}

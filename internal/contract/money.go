@@ -1,0 +1,378 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+var (
+	errNotMoney     = errors.New("not an amount of money")
+	errMoneyPercent = errors.New("a percentage, not an amount of money")
+)
+
+// isoCodes lists the ISO 4217 codes of current currencies.
+const isoCodes = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB " +
+	"BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN " +
+	"ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK " +
+	"JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD " +
+	"MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR " +
+	"PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP " +
+	"SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG " +
+	"XOF XPF YER ZAR ZMW ZWG ZWL"
+
+// wordCodes are ISO codes that are also English words. They name a currency
+// only when written in capitals ("TRY 500", not "try"); "ALL" never does, as
+// "(all)" and "(ALL)" in headers mean every item far more often than leks.
+var wordCodes = map[string]bool{
+	"all": true, "top": true, "try": true, "cup": true, "mop": true, "pen": true, "gel": true,
+	"mad": true, "bam": true, "lak": true, "sos": true, "bob": true, "std": true, "cop": true,
+	"rub": true, "ron": true, "nad": true,
+}
+
+// Signs shared by several currencies.
+var (
+	dollarFamily = []string{"USD", "SGD", "HKD", "AUD", "CAD", "NZD", "TWD", "MXN", "BND",
+		"FJD", "LRD", "NAD", "JMD", "TTD", "BSD", "BBD", "BZD", "GYD", "SRD", "XCD", "KYD", "SBD"}
+	yenFamily    = []string{"CNY", "JPY"}
+	rupeeFamily  = []string{"INR", "NPR", "PKR", "LKR", "MUR", "SCR"}
+	pesoFamily   = []string{"PHP", "MXN", "COP", "CLP", "ARS", "DOP", "CUP", "UYU"}
+	kronaFamily  = []string{"SEK", "NOK", "DKK", "ISK"}
+	riyalFamily  = []string{"SAR", "QAR", "OMR", "YER", "IRR"}
+	dirhamFamily = []string{"AED", "MAD"}
+	dinarFamily  = []string{"KWD", "BHD", "JOD", "IQD", "LYD", "TND", "RSD", "DZD"}
+	poundFamily  = []string{"GBP", "EGP", "LBP", "SDG", "SSP", "SYP"}
+)
+
+// currency is what a symbol, name or code says about the currency.
+type currency struct {
+	code   string   // the ISO code, or the usual one for a shared sign ("$": USD); "" if none is usual
+	family []string // the codes a shared sign may stand for; nil for an exact name
+}
+
+// currencies maps lower-case signs, names and local abbreviations to
+// currencies. ISO codes are added by init.
+var currencies = map[string]currency{
+	"$": {"USD", dollarFamily}, "us$": {"USD", nil}, "u$s": {"USD", nil}, "dollar": {"USD", dollarFamily},
+	"dollars": {"USD", dollarFamily}, "s$": {"SGD", nil}, "sg$": {"SGD", nil}, "hk$": {"HKD", nil},
+	"nt$": {"TWD", nil}, "a$": {"AUD", nil}, "au$": {"AUD", nil}, "c$": {"CAD", nil},
+	"ca$": {"CAD", nil}, "can$": {"CAD", nil}, "nz$": {"NZD", nil}, "mx$": {"MXN", nil},
+	"€": {"EUR", nil}, "euro": {"EUR", nil}, "euros": {"EUR", nil},
+	"£": {"GBP", poundFamily}, "pound": {"GBP", poundFamily}, "pounds": {"GBP", poundFamily},
+	"¥": {"", yenFamily}, "￥": {"", yenFamily}, "元": {"CNY", nil}, "rmb": {"CNY", nil},
+	"yuan": {"CNY", nil}, "renminbi": {"CNY", nil}, "cn¥": {"CNY", nil}, "円": {"JPY", nil},
+	"yen": {"JPY", nil}, "jp¥": {"JPY", nil},
+	"₹": {"INR", nil}, "₨": {"", rupeeFamily}, "rs": {"", rupeeFamily}, "rupee": {"", rupeeFamily},
+	"rupees": {"", rupeeFamily}, "nrs": {"NPR", nil}, "re": {"", rupeeFamily},
+	"rp": {"IDR", nil}, "rupiah": {"IDR", nil}, "rm": {"MYR", nil}, "ringgit": {"MYR", nil},
+	"tk": {"BDT", nil}, "৳": {"BDT", nil}, "taka": {"BDT", nil},
+	"₱": {"PHP", nil}, "peso": {"", pesoFamily}, "pesos": {"", pesoFamily},
+	"฿": {"THB", nil}, "baht": {"THB", nil}, "₫": {"VND", nil}, "đ": {"VND", nil},
+	"dong": {"VND", nil}, "₩": {"KRW", nil}, "won": {"KRW", nil}, "ks": {"MMK", nil},
+	"kyat": {"MMK", nil}, "kyats": {"MMK", nil}, "៛": {"KHR", nil}, "riel": {"KHR", nil},
+	"kip": {"LAK", nil}, "₭": {"LAK", nil},
+	"sr": {"SAR", nil}, "qr": {"QAR", nil}, "kd": {"KWD", nil}, "dhs": {"AED", nil},
+	"dh": {"", dirhamFamily}, "dirham": {"", dirhamFamily}, "dirhams": {"", dirhamFamily},
+	"riyal": {"", riyalFamily}, "riyals": {"", riyalFamily}, "rial": {"", riyalFamily},
+	"dinar": {"", dinarFamily}, "dinars": {"", dinarFamily},
+	"kr": {"", kronaFamily}, "₦": {"NGN", nil}, "naira": {"NGN", nil}, "ksh": {"KES", nil},
+	"kshs": {"KES", nil}, "ush": {"UGX", nil}, "tsh": {"TZS", nil}, "₺": {"TRY", nil},
+	"₽": {"RUB", nil}, "₴": {"UAH", nil}, "zł": {"PLN", nil}, "kč": {"CZK", nil},
+	"₸": {"KZT", nil}, "₮": {"MNT", nil}, "₾": {"GEL", nil}, "₪": {"ILS", nil},
+}
+
+func init() {
+	for _, c := range strings.Fields(isoCodes) {
+		k := strings.ToLower(c)
+		if k == "all" {
+			continue
+		}
+		if _, ok := currencies[k]; !ok {
+			currencies[k] = currency{code: c}
+		}
+	}
+}
+
+// dotThousandsCurrencies write amounts as 1.234,56, so "1.200" is 1200.
+var dotThousandsCurrencies = map[string]bool{
+	"EUR": true, "IDR": true, "VND": true, "BRL": true, "ARS": true, "CLP": true, "COP": true,
+	"PYG": true, "UYU": true, "TRY": true, "DKK": true, "ISK": true, "RSD": true, "RON": true,
+	"BOB": true, "MKD": true, "BAM": true,
+}
+
+// threeDecimalCurrencies have 1/1000 minor units, so "120.500" is 120.5.
+var threeDecimalCurrencies = map[string]bool{
+	"BHD": true, "IQD": true, "JOD": true, "KWD": true, "LYD": true, "OMR": true, "TND": true,
+}
+
+// lookupCurrency finds the currency a single token names: a sign, a name or
+// an ISO code, in any case ("usd", "Rs.", "RM", "€"), except codes that are
+// also English words ([wordCodes]), which count only in capitals.
+func lookupCurrency(tok string) (currency, bool) {
+	tok = strings.TrimSuffix(tok, ".")
+	if tok == "" || len(tok) > 24 {
+		return currency{}, false
+	}
+	var buf [32]byte
+	k := buf[:0]
+	upper := true
+	for _, r := range tok {
+		if unicode.IsLower(r) {
+			upper = false
+		}
+		k = utf8.AppendRune(k, unicode.ToLower(r))
+	}
+	if wordCodes[string(k)] && !upper {
+		return currency{}, false
+	}
+	c, ok := currencies[string(k)]
+	return c, ok
+}
+
+// CurrencyCode returns the ISO 4217 code that s names, or "" when it names
+// none or several. s is a code ("USD", "usd"), a sign ("$", "€", "£", "₹"),
+// a local abbreviation ("RM" for MYR, "Rp" for IDR, "Tk" for BDT, "Ks" for
+// MMK, "SR" for SAR) or a name ("ringgit"), alone or among other words, as
+// in a header's unit "(USD per month)".
+//
+// A sign that several currencies share gives its usual currency ("$" is USD,
+// "£" is GBP) or, where none is usual, "": "Rs" and "₨" (Indian, Nepalese,
+// Pakistani, Sri Lankan… rupees), "¥" (yuan or yen), "kr", "riyal",
+// "dinar". Money cells with such a sign take the column's currency when the
+// sign can stand for it.
+func CurrencyCode(s string) string {
+	s = trim(s)
+	if s == "" {
+		return ""
+	}
+	if c, ok := lookupCurrency(s); ok {
+		return c.code
+	}
+	found := ""
+	for _, tok := range strings.FieldsFunc(s, isUnitSep) {
+		c, ok := lookupCurrency(tok)
+		if !ok {
+			continue
+		}
+		if c.code == "" || found != "" && found != c.code {
+			return ""
+		}
+		found = c.code
+	}
+	return found
+}
+
+// isUnitSep separates the words of a header unit.
+func isUnitSep(r rune) bool {
+	return r < utf8.RuneSelf && strings.ContainsRune(" /,;:()[]-+*=|&", r) || isSpace(r)
+}
+
+// moneyZeroWords are the folded texts that mean no money changed hands.
+var moneyZeroWords = map[string]bool{
+	"none": true, "nil": true, "zero": true, "free": true, "free of charge": true, "foc": true,
+	"f o c": true, "no fee": true, "no fees": true, "no charge": true, "not charged": true,
+	"no cost": true, "waived": true, "nothing": true, "paid by employer": true,
+	"employer paid": true, "employer pays": true, "paid by company": true, "company paid": true,
+	"company pays": true, "covered by employer": true, "employer covered": true,
+	"borne by employer": true, "paid by the employer": true, "paid by the company": true,
+}
+
+// parseMoney reads an amount with an optional currency before or after it:
+// "$1,200", "USD 1,200", "1.200,00 EUR", "RM 500", "Rs. 5,000/-", "(200)"
+// and "-200" (negative), "$ -" (the accounting format's zero), and words
+// meaning zero ("none", "paid by employer"). The currency named in the cell
+// wins over h.Currency; a shared sign ("$", "Rs") takes h.Currency when it
+// can stand for it.
+func parseMoney(s string, w []byte, h Hints) (float64, string, error) {
+	hint := normalizeHint(h.Currency)
+	if wordy(w) && moneyZeroWords[string(w)] {
+		return 0, hint, nil
+	}
+	if h.Numeric {
+		if x, ok := parseFloatStrict(s); ok {
+			return x, hint, nil
+		}
+	}
+	if strings.IndexByte(s, '%') >= 0 {
+		return 0, "", errMoneyPercent
+	}
+	i := numberStart(s)
+	if i < 0 {
+		// "$ -", "USD -": the accounting format shows zero as a dash.
+		var m moneyParts
+		if err := m.scan(s, true); err != nil || m.minus == 0 || !m.hasCur || m.open+m.close > 0 {
+			return 0, "", errNotMoney
+		}
+		return 0, pickCurrency(m.cur, hint), nil
+	}
+	end := numberSpan(s, i)
+	var pre, post moneyParts
+	if err := pre.scan(s[:i], true); err != nil {
+		return 0, "", err
+	}
+	if err := post.scan(s[end:], false); err != nil {
+		return 0, "", err
+	}
+	minus := pre.minus + post.minus
+	if pre.close > 0 || post.open > 0 || pre.open != post.close || pre.open > 1 ||
+		minus > 1 || minus > 0 && pre.open > 0 {
+		return 0, "", errNotMoney
+	}
+	neg := pre.open > 0 || minus > 0
+	cur, err := combineCurrency(&pre, &post, hint)
+	if err != nil {
+		return 0, "", err
+	}
+	rule := dotAmbiguous
+	switch {
+	case dotThousandsCurrencies[cur]:
+		rule = dotThousands
+	case threeDecimalCurrencies[cur]:
+		rule = dotDecimal
+	}
+	if rule == dotAmbiguous && strings.HasPrefix(trim(s[end:]), ",-") {
+		rule = dotThousands // "1.200,-": written the 1.234,56 way
+	}
+	x, err := parseDecimal(s[i:end], rule)
+	if err == errNotNumber {
+		return 0, "", errNotMoney
+	} else if err != nil {
+		return 0, "", err
+	}
+	if neg {
+		x = -x
+	}
+	return x, cur, nil
+}
+
+// normalizeHint returns the ISO code of a header hint, which callers should
+// have normalised already.
+func normalizeHint(h string) string {
+	if len(h) == 3 && 'A' <= h[0] && h[0] <= 'Z' && 'A' <= h[1] && h[1] <= 'Z' && 'A' <= h[2] && h[2] <= 'Z' {
+		return h
+	}
+	return CurrencyCode(h)
+}
+
+// moneyParts is what surrounds the number in a money cell.
+type moneyParts struct {
+	cur         currency // the currency named, when hasCur
+	hasCur      bool
+	curText     string // as written
+	open, close int    // parentheses
+	minus       int    // minus signs
+}
+
+// scan reads the text before (prefix) or after the number of a money cell.
+func (m *moneyParts) scan(s string, prefix bool) error {
+	if !prefix {
+		// "5,000/-", "1.200,-", "1200.-", "1,200/=": no minor units.
+		t := trim(s)
+		for _, p := range []string{"/-", "/=", ",--", ".--", ",-", ".-", "."} {
+			if strings.HasPrefix(t, p) {
+				s = t[len(p):]
+				break
+			}
+		}
+		if hasDigit(s) {
+			if isRange(s) {
+				return errRange
+			}
+			return errNotMoney
+		}
+	}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case isSpace(r):
+		case r == '(':
+			m.open++
+		case r == ')':
+			m.close++
+		case isMinus(r):
+			m.minus++
+		case r == '+':
+			if !prefix {
+				return errNotExact
+			}
+		default:
+			j := i
+			for j < len(s) {
+				r2, n2 := utf8.DecodeRuneInString(s[j:])
+				if isSpace(r2) || r2 == '(' || r2 == ')' || r2 == '+' || isMinus(r2) {
+					break
+				}
+				j += n2
+			}
+			tok := s[i:j]
+			c, ok := lookupCurrency(tok)
+			if !ok {
+				if strings.ContainsAny(tok, "~<>≈≤≥") || qualifierError(tok) == errNotExact {
+					return errNotExact
+				}
+				return errNotMoney
+			}
+			if m.hasCur && !sameCurrency(m.cur, c) {
+				return fmt.Errorf("two currencies: %s and %s", m.curText, tok)
+			}
+			m.cur, m.hasCur, m.curText = c, true, tok
+			i = j
+			continue
+		}
+		i += n
+	}
+	return nil
+}
+
+func isMinus(r rune) bool { return r == '-' || r == '−' || r == '–' }
+
+func sameCurrency(a, b currency) bool {
+	return a.code == b.code && a.code != "" || a.code == "" && b.code == "" && len(a.family) > 0 &&
+		len(b.family) > 0 && a.family[0] == b.family[0]
+}
+
+// pickCurrency returns the ISO code for the currency a cell names, given
+// the column's hint: a shared sign takes the hint when it can stand for it.
+func pickCurrency(c currency, hint string) string {
+	if hint != "" && c.family != nil {
+		for _, f := range c.family {
+			if f == hint {
+				return hint
+			}
+		}
+	}
+	return c.code
+}
+
+// combineCurrency merges the currencies named before and after the number.
+func combineCurrency(pre, post *moneyParts, hint string) (string, error) {
+	switch {
+	case !pre.hasCur && !post.hasCur:
+		return hint, nil
+	case !post.hasCur:
+		return pickCurrency(pre.cur, hint), nil
+	case !pre.hasCur:
+		return pickCurrency(post.cur, hint), nil
+	}
+	a, b := pickCurrency(pre.cur, hint), pickCurrency(post.cur, hint)
+	// "$100 SGD": a shared sign and an exact code it can stand for.
+	if pre.cur.family != nil && post.cur.family == nil {
+		a = pickCurrency(pre.cur, post.cur.code)
+	}
+	if post.cur.family != nil && pre.cur.family == nil {
+		b = pickCurrency(post.cur, pre.cur.code)
+	}
+	if a != b {
+		return "", fmt.Errorf("two currencies: %s and %s", orSign(a, pre.curText), orSign(b, post.curText))
+	}
+	return a, nil
+}
+
+func orSign(code, text string) string {
+	if code == "" {
+		return text
+	}
+	return code
+}

@@ -1,0 +1,173 @@
+package contract
+
+import (
+	"math"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// seeds are cells of every kind, for every fuzz target.
+var seeds = []string{
+	"", " ", "N/A", "-", "?", "#REF!", "#N/A", "unknown", "none", "nil", "0", "1", "x", "✓", "✗",
+	"Yes", "no", "Y/N", "yes/no", "Yes, 22:00", "22:00", "10pm", "22:00-06:00", "2200 hrs",
+	"$1,200", "USD 1,200", "1.200,00 EUR", "1 200,50", "NPR 150,000", "RM 500", "€1.200", "(200)",
+	"-200", "1,50,000", "Rs. 5,000/-", "$ -", "KD 120.500", "1e5", "4.5E-2", "1'200.50", "1.200",
+	"500-600", "10%", "~500", "USD 100 EUR", "paid by employer",
+	"2024-01-15", "15/01/2024", "01/15/2024", "03/04/2024", "15.01.2024", "15 Jan 2024",
+	"Jan 15, 2024", "15-Jan-24", "January 2024", "2024-01-15T08:00:00Z", "45306", "45306.5",
+	"60", "20240115", "2024", "1/15/24 0:00",
+	"30", "30 days", "1 month", "2 weeks", "Monthly", "Bi-weekly", "every 2 months",
+	"1 month and 15 days", "end of contract", "Bi-monthly", "1-2 months", "30 working days",
+	"17 yrs", "60 hrs/week", "25%", "Sunday", "Company safe (HR office)", "employer/agent",
+	"not with worker", "\xff\xfe", "١٥/٠١/٢٠٢٤", "\u00a0\u202f", "9999999999999999999999",
+	"0.000000000000000000000001", "-0", "(-)", "$(", "()", ")(", "--1", ".", ",5", "5,",
+}
+
+// checkParse holds for every cell: Parse never panics, keeps Raw, reports
+// a problem only for values that are not Present, and a Present value is
+// sane for its type.
+func checkParse(t *testing.T, f *Field, raw string, h Hints) {
+	t.Helper()
+	v, err := f.Parse(raw, h)
+	if v.Raw != raw {
+		t.Fatalf("Parse(%q).Raw = %q", raw, v.Raw)
+	}
+	if err != nil {
+		if v.Present {
+			t.Fatalf("Parse(%q) = Present with error %v", raw, err)
+		}
+		if msg := err.Error(); msg == "" || !utf8.ValidString(msg) && utf8.ValidString(raw) {
+			t.Fatalf("Parse(%q): bad error text %q", raw, msg)
+		}
+		return
+	}
+	if !v.Present {
+		if v != (Value{Raw: raw}) {
+			t.Fatalf("Parse(%q) = not Present but set: %+v", raw, v)
+		}
+		return
+	}
+	switch f.Type {
+	case Number, Money:
+		if math.IsNaN(v.Num) || math.IsInf(v.Num, 0) {
+			t.Fatalf("Parse(%q) = %v", raw, v.Num)
+		}
+	case Date:
+		if y := v.Time.Year(); y < minYear || y > maxYear || v.Time != v.Time.Truncate(24*time.Hour) || v.Time.Location() != time.UTC {
+			t.Fatalf("Parse(%q) = %v", raw, v.Time)
+		}
+	case Duration:
+		if v.Int < 0 {
+			t.Fatalf("Parse(%q) = %d days", raw, v.Int)
+		}
+	case Enum:
+		found := false
+		for _, x := range f.Values {
+			found = found || x == v.Str
+		}
+		if !found {
+			t.Fatalf("Parse(%q) = %q, not one of %v", raw, v.Str, f.Values)
+		}
+	}
+}
+
+func addSeeds(f *testing.F) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+}
+
+func hintsVariants() []Hints {
+	return []Hints{
+		{},
+		{Currency: "USD", DateOrder: DayFirst},
+		{Currency: "EUR", DateOrder: MonthFirst, Date1904: true},
+		{Currency: "NPR", Numeric: true},
+		{Currency: "KWD"},
+	}
+}
+
+func fuzzType(f *testing.F, typ Type) {
+	addSeeds(f)
+	field := &Field{Name: "f", Type: typ}
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, h := range hintsVariants() {
+			checkParse(t, field, raw, h)
+		}
+	})
+}
+
+func FuzzParseMoney(f *testing.F)    { fuzzType(f, Money) }
+func FuzzParseDate(f *testing.F)     { fuzzType(f, Date) }
+func FuzzParseBool(f *testing.F)     { fuzzType(f, Bool) }
+func FuzzParseDuration(f *testing.F) { fuzzType(f, Duration) }
+
+// FuzzFieldParse runs every field of the default schema, and so every type
+// with its words and synonyms, over the same cell.
+func FuzzFieldParse(f *testing.F) {
+	addSeeds(f)
+	s := DefaultSchema()
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, field := range s.Fields() {
+			checkParse(t, field, raw, Hints{Currency: "MYR", DateOrder: DayFirst})
+		}
+		for _, h := range hintsVariants() {
+			checkParse(t, &Field{Name: "n", Type: Number}, raw, h)
+			checkParse(t, &Field{Name: "i", Type: Int}, raw, h)
+		}
+		// Detecting a column's order must not panic either.
+		DetectDateOrder([]string{raw, raw})
+		_ = CurrencyCode(raw)
+	})
+}
+
+// FuzzFold checks that the allocation-free fold agrees with NormalizeWord,
+// so that words and synonyms folded by the schema are found.
+func FuzzFold(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(fold(nil, s)), NormalizeWord(s); got != want {
+			t.Fatalf("fold(%q) = %q, NormalizeWord = %q", s, got, want)
+		}
+	})
+}
+
+// FuzzParseDecimal checks the fast decimal path against strconv.
+func FuzzParseDecimal(f *testing.F) {
+	f.Add(uint64(12345), uint8(2))
+	f.Add(uint64(999999999999999), uint8(22))
+	f.Fuzz(func(t *testing.T, m uint64, k uint8) {
+		digits := []byte(uitoa(m))
+		k %= 30
+		for len(digits) <= int(k) {
+			digits = append([]byte{'0'}, digits...)
+		}
+		s := string(digits[:len(digits)-int(k)])
+		if k > 0 {
+			s += "." + string(digits[len(digits)-int(k):])
+		}
+		got, err := parseDecimal(s, dotDecimal)
+		if err != nil {
+			t.Fatalf("parseDecimal(%q): %v", s, err)
+		}
+		want, ok := parseFloatStrict(s)
+		if !ok || got != want {
+			t.Fatalf("parseDecimal(%q) = %v, strconv %v", s, got, want)
+		}
+	})
+}
+
+func uitoa(m uint64) string {
+	if m == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for m > 0 {
+		i--
+		b[i] = byte('0' + m%10)
+		m /= 10
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,501 @@
+// Package crossrow runs the checks that need every row of a review at once:
+// supplier-level patterns that no single contract shows.
+//
+//   - fee-share: the share of a supplier's workers who paid recruitment fees
+//     or related costs (any: high; 10% or more: critical).
+//   - shared-passport: one passport number recorded for several workers or
+//     several employers.
+//   - shared-bank-account: several workers' wages paid into one bank account.
+//   - entity-list: a supplier or employer whose name is on an entity list the
+//     user supplies, such as the UFLPA Entity List.
+//
+// A scan keeps a small [Record] of each contract (names, passport, bank
+// account, whether fees were paid) and not the contract itself, adds the
+// records to a [Checker] as they are read, and asks it for [Finding]s and
+// per-supplier [Summary]s once all rows are in.
+//
+// Groups are keyed by supplier_name, else employer_name, exactly as written,
+// so that they match the report's per-supplier summaries.
+package crossrow
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// Check describes one cross-row check, for reports' rule lists.
+type Check struct {
+	ID         string
+	Title      string
+	Indicator  string
+	Severity   contract.Severity // the highest severity it gives
+	References []string
+}
+
+// The checks.
+var (
+	FeeShare = Check{
+		ID: "fee-share", Title: "Supplier's workers paid recruitment fees", Indicator: "debt_bondage", Severity: contract.Critical,
+		References: []string{
+			"ILO General Principles and Operational Guidelines for Fair Recruitment (2019), General Principle 7: no recruitment fees or related costs charged to workers",
+			"RBA Code of Conduct v8.0, A1 (Freely Chosen Employment): workers pay no recruitment fees",
+			"IHRB Employer Pays Principle",
+			"Project heuristic: any worker who paid is high; 10% or more of the workers with fees recorded is critical (a systemic fee model)",
+		},
+	}
+	SharedPassport = Check{
+		ID: "shared-passport", Title: "One passport number for several workers or employers", Indicator: "retention_of_identity_documents", Severity: contract.High,
+		References: []string{
+			"ILO indicators of forced labour (2012), indicator 7: retention of identity documents",
+			"Project heuristic: a passport number shared by workers or employers suggests document control, identity misuse or undisclosed labour hire",
+		},
+	}
+	SharedBankAccount = Check{
+		ID: "shared-bank-account", Title: "Several workers' wages paid into one bank account", Indicator: "withholding_of_wages", Severity: contract.Critical,
+		References: []string{
+			"ILO Protection of Wages Convention, 1949 (No. 95), Art. 5: wages paid directly to the worker",
+			"Dhaka Principles for Migration with Dignity, Principle 5: wages paid regularly, directly and on time",
+			"Project heuristic: two workers on one account is high, three or more critical",
+		},
+	}
+	EntityListMatch = Check{
+		ID: "entity-list", Title: "Supplier or employer on an entity list", Indicator: "sourcing_risk", Severity: contract.Critical,
+		References: []string{
+			"Uyghur Forced Labor Prevention Act (UFLPA, 2021): goods from entities on the UFLPA Entity List are presumed made with forced labour unless the importer rebuts it",
+			"Match on normalised names (case, punctuation and legal suffixes ignored): confirm the identity before acting",
+		},
+	}
+)
+
+// Checks lists every cross-row check.
+var Checks = []Check{FeeShare, SharedPassport, SharedBankAccount, EntityListMatch}
+
+// FeeStatus says whether a worker paid recruitment fees or related costs.
+type FeeStatus uint8
+
+// Fee statuses. FeesUnknown is neither: some cost is blank and none is paid.
+const (
+	FeesUnknown FeeStatus = iota
+	FeesNotPaid
+	FeesPaid
+)
+
+// Ref points at one contract.
+type Ref struct {
+	File       string `json:"file"`
+	Sheet      string `json:"sheet"`
+	Row        int    `json:"row"`
+	ContractID string `json:"contract_id"`
+}
+
+func (r Ref) String() string {
+	if r.Sheet == "" {
+		return fmt.Sprintf("%s:%d", r.File, r.Row)
+	}
+	return fmt.Sprintf("%s:%s:%d", r.File, r.Sheet, r.Row)
+}
+
+// Record is what the checks keep of one contract.
+type Record struct {
+	Ref
+	Group       string // supplier_name, else employer_name; "" when neither is given
+	Supplier    string
+	Employer    string
+	Worker      string // worker_id, else worker_name; "" when neither is given
+	Passport    string // normalised passport number, "" when blank or a placeholder
+	BankAccount string // normalised account number, "" when blank
+	Fees        FeeStatus
+}
+
+// Extractor makes Records from contracts of one schema. It is safe for
+// concurrent use.
+type Extractor struct {
+	schema                                   *contract.Schema
+	supplier, employer, workerID, workerName int
+	passport, bank                           int
+	costs                                    []int
+}
+
+// NewExtractor prepares extraction for schema; fields the schema lacks are
+// treated as blank.
+func NewExtractor(s *contract.Schema) *Extractor {
+	idx := func(name string) int {
+		if f := s.Field(name); f != nil {
+			return f.Index
+		}
+		return -1
+	}
+	x := &Extractor{schema: s, supplier: idx("supplier_name"), employer: idx("employer_name"),
+		workerID: idx("worker_id"), workerName: idx("worker_name"), passport: idx("passport_number"), bank: idx("bank_account")}
+	for _, n := range []string{"recruitment_fee_paid_by_worker", "visa_cost_paid_by_worker", "travel_cost_paid_by_worker",
+		"medical_cost_paid_by_worker", "other_recruitment_cost_paid_by_worker"} {
+		x.costs = append(x.costs, idx(n))
+	}
+	return x
+}
+
+// Record extracts what the checks need from c.
+func (x *Extractor) Record(c *contract.Contract) Record {
+	str := func(i int) string {
+		if i < 0 {
+			return ""
+		}
+		if v := c.Value(i); v.Present {
+			return strings.TrimSpace(v.Str)
+		}
+		return ""
+	}
+	r := Record{
+		Ref:      Ref{File: c.File, Sheet: c.Sheet, Row: c.Row, ContractID: c.ID(x.schema)},
+		Supplier: str(x.supplier), Employer: str(x.employer),
+		Worker:      str(x.workerID),
+		Passport:    NormalizeDocument(str(x.passport)),
+		BankAccount: NormalizeDocument(str(x.bank)),
+	}
+	if r.Worker == "" {
+		r.Worker = strings.ToLower(str(x.workerName))
+	}
+	r.Group = r.Supplier
+	if r.Group == "" {
+		r.Group = r.Employer
+	}
+	r.Fees = FeesNotPaid
+	for _, i := range x.costs {
+		v := c.Value(i)
+		switch {
+		case i < 0 || !v.Present:
+			if r.Fees == FeesNotPaid {
+				r.Fees = FeesUnknown
+			}
+		case v.Num > 0:
+			r.Fees = FeesPaid
+		}
+	}
+	return r
+}
+
+// NormalizeDocument folds a passport or account number for comparison:
+// upper case, letters and digits only. Placeholders (fewer than five
+// characters, or one character repeated, such as "000000") give "".
+func NormalizeDocument(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToUpper(r))
+		}
+	}
+	n := b.String()
+	if len(n) < 5 || strings.Count(n, n[:1]) == len(n) {
+		return ""
+	}
+	return n
+}
+
+// Options tune the checks. The zero value uses the defaults.
+type Options struct {
+	// FeeShareCritical is the share of workers (with fees recorded) who paid
+	// fees at which fee-share is critical; 0 means 0.10.
+	FeeShareCritical float64
+	// EntityList, when set, screens supplier and employer names.
+	EntityList *EntityList
+	// MaxRefs bounds how many contracts a finding lists; 0 means 20.
+	MaxRefs int
+}
+
+// Finding is one cross-row finding: a group of contracts that together show
+// a risk indicator.
+type Finding struct {
+	Check    Check
+	Severity contract.Severity
+	// Groups are the suppliers (or employers) the finding concerns, in input
+	// order: one for fee-share and entity-list, one or more for shared
+	// numbers.
+	Groups  []string
+	Message string
+	// Contracts are the contracts concerned, in input order, at most
+	// Options.MaxRefs; Total counts them all.
+	Contracts []Ref
+	Total     int
+	// Evidence holds the group's figures: counts, the shared number, the
+	// matched entity.
+	Evidence map[string]any
+}
+
+// Summary is what the checks found about one supplier (or employer).
+type Summary struct {
+	Workers      int     // contracts of the supplier
+	FeesPaid     int     // workers who paid fees or related costs
+	FeesNotPaid  int     // workers with every cost recorded and none paid
+	FeesUnknown  int     // workers with some cost blank and none paid
+	FeePaidShare float64 // FeesPaid / (FeesPaid + FeesNotPaid); 0 when none is known
+	Findings     int     // cross-row findings about the supplier
+	EntityMatch  string  // the entity-list entry the supplier or its employer matched, or ""
+}
+
+// Checker accumulates Records and runs the checks. Add is not safe for
+// concurrent use.
+type Checker struct {
+	opts      Options
+	groups    map[string]*group
+	order     []string // group keys in first-seen order
+	passports map[string]*shared
+	accounts  map[string]*shared
+}
+
+type group struct {
+	workers, paid, notPaid, unknown int
+	firstPaid                       []Ref
+	names                           map[string]Ref // supplier and employer names → first contract
+	nameOrder                       []string
+}
+
+// shared follows one passport or account number across rows.
+type shared struct {
+	refs      []Ref
+	total     int
+	workers   []string // distinct worker keys
+	employers []string // distinct employer keys
+	groups    []string // distinct supplier groups
+}
+
+// New returns a Checker.
+func New(opts Options) *Checker {
+	if opts.FeeShareCritical == 0 {
+		opts.FeeShareCritical = 0.10
+	}
+	if opts.MaxRefs == 0 {
+		opts.MaxRefs = 20
+	}
+	return &Checker{opts: opts, groups: map[string]*group{}, passports: map[string]*shared{}, accounts: map[string]*shared{}}
+}
+
+// Add records one contract.
+func (c *Checker) Add(r Record) {
+	g := c.groups[r.Group]
+	if g == nil {
+		g = &group{names: map[string]Ref{}}
+		c.groups[r.Group] = g
+		c.order = append(c.order, r.Group)
+	}
+	g.workers++
+	switch r.Fees {
+	case FeesPaid:
+		g.paid++
+		if len(g.firstPaid) < c.opts.MaxRefs {
+			g.firstPaid = append(g.firstPaid, r.Ref)
+		}
+	case FeesNotPaid:
+		g.notPaid++
+	default:
+		g.unknown++
+	}
+	if c.opts.EntityList != nil {
+		for _, n := range []string{r.Supplier, r.Employer} {
+			if _, ok := g.names[n]; n != "" && !ok {
+				g.names[n] = r.Ref
+				g.nameOrder = append(g.nameOrder, n)
+			}
+		}
+	}
+	worker := r.Worker
+	if worker == "" {
+		worker = r.Ref.String() // no id or name: each row is its own worker
+	}
+	employer := normalizeName(r.Employer)
+	if employer == "" {
+		employer = normalizeName(r.Supplier)
+	}
+	if r.Passport != "" {
+		c.passports[r.Passport] = c.share(c.passports[r.Passport], r, worker, employer)
+	}
+	if r.BankAccount != "" {
+		c.accounts[r.BankAccount] = c.share(c.accounts[r.BankAccount], r, worker, employer)
+	}
+}
+
+func (c *Checker) share(s *shared, r Record, worker, employer string) *shared {
+	if s == nil {
+		// Most numbers appear once: keep the first sighting small.
+		s = &shared{refs: []Ref{r.Ref}, total: 1, workers: []string{worker}, groups: []string{r.Group}}
+		if employer != "" {
+			s.employers = []string{employer}
+		}
+		return s
+	}
+	s.total++
+	if len(s.refs) < c.opts.MaxRefs {
+		s.refs = append(s.refs, r.Ref)
+	}
+	if !slices.Contains(s.workers, worker) {
+		s.workers = append(s.workers, worker)
+	}
+	if employer != "" && !slices.Contains(s.employers, employer) {
+		s.employers = append(s.employers, employer)
+	}
+	if !slices.Contains(s.groups, r.Group) {
+		s.groups = append(s.groups, r.Group)
+	}
+	return s
+}
+
+// Findings runs the checks over everything added so far. Findings come in a
+// stable order: by check, then by group in input order (shared numbers by
+// their first contract).
+func (c *Checker) Findings() []Finding {
+	var out []Finding
+	for _, key := range c.order {
+		if f, ok := c.feeShare(key, c.groups[key]); ok {
+			out = append(out, f)
+		}
+	}
+	out = append(out, c.sharedFindings(c.passports, SharedPassport)...)
+	out = append(out, c.sharedFindings(c.accounts, SharedBankAccount)...)
+	if c.opts.EntityList != nil {
+		for _, key := range c.order {
+			g := c.groups[key]
+			for _, n := range g.nameOrder {
+				if e, ok := c.opts.EntityList.Match(n); ok {
+					out = append(out, Finding{
+						Check: EntityListMatch, Severity: contract.Critical, Groups: []string{key},
+						Message: fmt.Sprintf("%s matches %q on the entity list %s: a sourcing risk indicator; goods from listed entities are presumed made with forced labour unless the importer rebuts it",
+							entityWho(n, key, g.workers), e.Name, c.opts.EntityList.Name),
+						Contracts: []Ref{g.names[n]}, Total: g.workers,
+						Evidence: map[string]any{"name": n, "entity": e.Name, "entity_list": c.opts.EntityList.Name, "entity_list_row": e.Line},
+					})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func entityWho(name, group string, contracts int) string {
+	if name == group {
+		return fmt.Sprintf("Supplier %q (%s)", name, plural(contracts, "contract"))
+	}
+	return fmt.Sprintf("Employer %q of supplier %q (%s)", name, group, plural(contracts, "contract"))
+}
+
+func groupName(key string) string {
+	if key == "" {
+		return "(not given)"
+	}
+	return fmt.Sprintf("%q", key)
+}
+
+func (c *Checker) feeShare(key string, g *group) (Finding, bool) {
+	if g.paid == 0 {
+		return Finding{}, false
+	}
+	known := g.paid + g.notPaid
+	share := float64(g.paid) / float64(known)
+	sev := contract.High
+	if share >= c.opts.FeeShareCritical {
+		sev = contract.Critical
+	}
+	msg := fmt.Sprintf("%d of %d workers of supplier %s with fees recorded (%.0f%%) paid recruitment fees or related costs", g.paid, known, groupName(key), share*100)
+	if g.unknown > 0 {
+		msg += fmt.Sprintf("; %d more have costs not recorded", g.unknown)
+	}
+	msg += ": a supplier-level debt bondage risk indicator"
+	return Finding{
+		Check: FeeShare, Severity: sev, Groups: []string{key}, Message: msg, Contracts: g.firstPaid, Total: g.paid,
+		Evidence: map[string]any{"workers": g.workers, "fees_paid": g.paid, "fees_not_paid": g.notPaid, "fees_unknown": g.unknown, "fee_paid_share": round3(share)},
+	}, true
+}
+
+func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+func (c *Checker) sharedFindings(m map[string]*shared, check Check) []Finding {
+	var out []Finding
+	for num, s := range m {
+		if s.total < 2 {
+			continue
+		}
+		f := Finding{Check: check, Severity: contract.High, Groups: s.groups, Contracts: s.refs, Total: s.total,
+			Evidence: map[string]any{"number": mask(num), "workers": len(s.workers), "employers": len(s.employers), "contracts": s.total}}
+		switch check.ID {
+		case SharedPassport.ID:
+			if len(s.workers) < 2 && len(s.employers) < 2 {
+				continue // the same worker listed twice at one employer
+			}
+			f.Message = fmt.Sprintf("Passport number %s appears on %d contracts for %s and %s (suppliers: %s): a risk indicator of document control or identity misuse",
+				mask(num), s.total, plural(len(s.workers), "worker"), plural(len(s.employers), "employer"), groupNames(s.groups))
+		case SharedBankAccount.ID:
+			if len(s.workers) < 2 {
+				continue
+			}
+			f.Message = fmt.Sprintf("Wages of %s are paid into one bank account, %s (%d contracts; suppliers: %s): a risk indicator of wages not paid directly to the worker",
+				plural(len(s.workers), "worker"), mask(num), s.total, groupNames(s.groups))
+			if len(s.workers) >= 3 {
+				f.Severity = contract.Critical
+			}
+		}
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b Finding) int { return compareRefs(a.Contracts[0], b.Contracts[0]) })
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func groupNames(keys []string) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = groupName(k)
+	}
+	return strings.Join(names, ", ")
+}
+
+func compareRefs(a, b Ref) int {
+	if c := strings.Compare(a.File, b.File); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Sheet, b.Sheet); c != 0 {
+		return c
+	}
+	return a.Row - b.Row
+}
+
+// mask shows the last four characters of a document or account number.
+func mask(n string) string {
+	if len(n) <= 4 {
+		return n
+	}
+	return strings.Repeat("*", len(n)-4) + n[len(n)-4:]
+}
+
+// Summaries returns what the checks found per supplier group.
+func (c *Checker) Summaries(findings []Finding) map[string]Summary {
+	out := make(map[string]Summary, len(c.groups))
+	for key, g := range c.groups {
+		s := Summary{Workers: g.workers, FeesPaid: g.paid, FeesNotPaid: g.notPaid, FeesUnknown: g.unknown}
+		if known := g.paid + g.notPaid; known > 0 {
+			s.FeePaidShare = round3(float64(g.paid) / float64(known))
+		}
+		out[key] = s
+	}
+	for _, f := range findings {
+		for _, g := range f.Groups {
+			s, ok := out[g]
+			if !ok {
+				continue
+			}
+			s.Findings++
+			if f.Check.ID == EntityListMatch.ID && s.EntityMatch == "" {
+				s.EntityMatch, _ = f.Evidence["entity"].(string)
+			}
+			out[g] = s
+		}
+	}
+	return out
+}

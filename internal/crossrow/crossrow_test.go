@@ -1,0 +1,268 @@
+package crossrow
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+func rec(row int, group, worker string, fees FeeStatus) Record {
+	return Record{Ref: Ref{File: "r.csv", Row: row, ContractID: fmt.Sprint("C", row)}, Group: group, Supplier: group, Worker: worker, Fees: fees}
+}
+
+func byCheck(fs []Finding, id string) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		if f.Check.ID == id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func TestFeeShare(t *testing.T) {
+	tests := []struct {
+		name    string
+		fees    []FeeStatus
+		want    contract.Severity // SeverityNone: no finding
+		wantMsg string
+	}{
+		{"nobody paid", []FeeStatus{FeesNotPaid, FeesNotPaid}, contract.SeverityNone, ""},
+		{"nothing known", []FeeStatus{FeesUnknown, FeesUnknown}, contract.SeverityNone, ""},
+		{"one of twenty", append([]FeeStatus{FeesPaid}, repeat(FeesNotPaid, 19)...), contract.High, "1 of 20 workers"},
+		{"two of twenty", append([]FeeStatus{FeesPaid, FeesPaid}, repeat(FeesNotPaid, 18)...), contract.Critical, "2 of 20 workers"},
+		{"unknowns are not counted as unpaid", append([]FeeStatus{FeesPaid, FeesNotPaid, FeesNotPaid}, repeat(FeesUnknown, 30)...), contract.Critical, "30 more have costs not recorded"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(Options{})
+			for i, f := range tc.fees {
+				c.Add(rec(i+2, "Acme Garments", fmt.Sprint("W", i), f))
+			}
+			got := byCheck(c.Findings(), FeeShare.ID)
+			if tc.want == contract.SeverityNone {
+				if len(got) != 0 {
+					t.Fatalf("got %d fee-share findings, want none: %v", len(got), got[0].Message)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("got %d fee-share findings, want 1", len(got))
+			}
+			if got[0].Severity != tc.want || !strings.Contains(got[0].Message, tc.wantMsg) || got[0].Groups[0] != "Acme Garments" {
+				t.Errorf("got %s %q groups %v, want %s containing %q", got[0].Severity, got[0].Message, got[0].Groups, tc.want, tc.wantMsg)
+			}
+			if got[0].Contracts[0].Row != 2 {
+				t.Errorf("first contract row %d, want 2", got[0].Contracts[0].Row)
+			}
+		})
+	}
+}
+
+func repeat(f FeeStatus, n int) []FeeStatus {
+	out := make([]FeeStatus, n)
+	for i := range out {
+		out[i] = f
+	}
+	return out
+}
+
+func TestSharedPassport(t *testing.T) {
+	c := New(Options{})
+	add := func(row int, worker, employer, passport string) {
+		r := rec(row, employer, worker, FeesUnknown)
+		r.Employer = employer
+		r.Passport = NormalizeDocument(passport)
+		c.Add(r)
+	}
+	add(2, "W1", "Acme", "P1234567")
+	add(3, "W2", "Acme", "p-123 4567") // same number, another worker
+	add(4, "W3", "Acme", "P7654321")
+	add(5, "W3", "Acme", "P7654321") // the same worker listed twice: not a finding
+	add(6, "W4", "Acme", "K5555555")
+	add(7, "W4", "Bravo Ltd", "K5555555") // one worker at two employers
+	add(8, "W5", "Acme", "N/A")
+	add(9, "W6", "Acme", "000000")
+	add(10, "W7", "Acme", "000000")
+	got := byCheck(c.Findings(), SharedPassport.ID)
+	if len(got) != 2 {
+		for _, f := range got {
+			t.Log(f.Message)
+		}
+		t.Fatalf("got %d shared-passport findings, want 2", len(got))
+	}
+	if got[0].Contracts[0].Row != 2 || got[0].Total != 2 || got[0].Severity != contract.High {
+		t.Errorf("first finding %+v", got[0])
+	}
+	if !strings.Contains(got[0].Message, "****4567") || strings.Contains(got[0].Message, "P1234567") {
+		t.Errorf("message should mask the number: %q", got[0].Message)
+	}
+	if got[1].Contracts[0].Row != 6 || len(got[1].Groups) != 2 || !strings.Contains(got[1].Message, "2 employers") {
+		t.Errorf("second finding %q groups %v", got[1].Message, got[1].Groups)
+	}
+}
+
+func TestSharedBankAccount(t *testing.T) {
+	c := New(Options{})
+	add := func(row int, worker, account string) {
+		r := rec(row, "Acme", worker, FeesUnknown)
+		r.BankAccount = NormalizeDocument(account)
+		c.Add(r)
+	}
+	add(2, "W1", "MY12 3456 7890")
+	add(3, "W2", "my1234567890")
+	add(4, "W3", "5550001111")
+	add(5, "W4", "5550001111")
+	add(6, "W5", "5550001111")
+	add(7, "W6", "9990001111")
+	got := byCheck(c.Findings(), SharedBankAccount.ID)
+	if len(got) != 2 {
+		t.Fatalf("got %d findings, want 2", len(got))
+	}
+	if got[0].Severity != contract.High || got[1].Severity != contract.Critical {
+		t.Errorf("severities %s %s, want high critical", got[0].Severity, got[1].Severity)
+	}
+	if !strings.Contains(got[1].Message, "3 workers") {
+		t.Errorf("message %q", got[1].Message)
+	}
+}
+
+func TestMaxRefs(t *testing.T) {
+	c := New(Options{MaxRefs: 3})
+	for i := range 10 {
+		r := rec(i+2, "Acme", fmt.Sprint("W", i), FeesPaid)
+		r.BankAccount = "ACCOUNT123"
+		c.Add(r)
+	}
+	for _, f := range c.Findings() {
+		if len(f.Contracts) != 3 || f.Total != 10 {
+			t.Errorf("%s: %d contracts listed of %d, want 3 of 10", f.Check.ID, len(f.Contracts), f.Total)
+		}
+	}
+}
+
+func TestSummaries(t *testing.T) {
+	c := New(Options{})
+	c.Add(rec(2, "Acme", "W1", FeesPaid))
+	c.Add(rec(3, "Acme", "W2", FeesNotPaid))
+	c.Add(rec(4, "Acme", "W3", FeesUnknown))
+	c.Add(rec(5, "Bravo", "W4", FeesNotPaid))
+	fs := c.Findings()
+	s := c.Summaries(fs)
+	if a := s["Acme"]; a.Workers != 3 || a.FeesPaid != 1 || a.FeesNotPaid != 1 || a.FeesUnknown != 1 || a.FeePaidShare != 0.5 || a.Findings != 1 {
+		t.Errorf("Acme: %+v", a)
+	}
+	if b := s["Bravo"]; b.Workers != 1 || b.FeePaidShare != 0 || b.Findings != 0 {
+		t.Errorf("Bravo: %+v", b)
+	}
+}
+
+func TestExtractor(t *testing.T) {
+	s := contract.DefaultSchema()
+	x := NewExtractor(s)
+	mk := func(cells map[string]string) *contract.Contract {
+		c := &contract.Contract{File: "f.xlsx", Sheet: "Roster", Row: 7, Values: make([]contract.Value, s.Len())}
+		for k, raw := range cells {
+			f := s.Field(k)
+			v, err := f.Parse(raw, contract.Hints{})
+			if err != nil {
+				t.Fatalf("%s %q: %v", k, raw, err)
+			}
+			c.Values[f.Index] = v
+		}
+		return c
+	}
+	allZero := map[string]string{"recruitment_fee_paid_by_worker": "0", "visa_cost_paid_by_worker": "0", "travel_cost_paid_by_worker": "0",
+		"medical_cost_paid_by_worker": "0", "other_recruitment_cost_paid_by_worker": "0"}
+	r := x.Record(mk(allZero))
+	if r.Fees != FeesNotPaid {
+		t.Errorf("all costs zero: fees %v, want not paid", r.Fees)
+	}
+	r = x.Record(mk(map[string]string{"travel_cost_paid_by_worker": "USD 300", "employer_name": "Acme", "worker_name": "Ram Thapa",
+		"passport_number": "pa 123-4567", "bank_account": "N/A", "contract_id": "K-1"}))
+	if r.Fees != FeesPaid || r.Group != "Acme" || r.Worker != "ram thapa" || r.Passport != "PA1234567" || r.BankAccount != "" || r.ContractID != "K-1" {
+		t.Errorf("record %+v", r)
+	}
+	if r.Ref.String() != "f.xlsx:Roster:7" {
+		t.Errorf("ref %s", r.Ref)
+	}
+	if r = x.Record(mk(map[string]string{"recruitment_fee_paid_by_worker": "0"})); r.Fees != FeesUnknown {
+		t.Errorf("other costs blank: fees %v, want unknown", r.Fees)
+	}
+}
+
+func TestEntityList(t *testing.T) {
+	csv := "entity_name;aliases;list\n" +
+		"Example Cotton Trading Co., Ltd.;Example Cotton | 示例棉业有限公司;UFLPA\n" +
+		"The Sample Polysilicon Company Limited (Sample Group);;UFLPA\n" +
+		"Hypothetical Textiles & Yarns LLC;;UFLPA\n"
+	l, err := ReadEntityList("entities.csv", []byte(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Len() != 3 {
+		t.Fatalf("Len %d, want 3", l.Len())
+	}
+	tests := []struct {
+		name string
+		want string // "" for no match
+	}{
+		{"EXAMPLE COTTON TRADING CO LTD", "Example Cotton Trading Co., Ltd."},
+		{"Example Cotton Trading Company Limited", "Example Cotton Trading Co., Ltd."},
+		{"Example  Cotton", "Example Cotton Trading Co., Ltd."},
+		{"示例棉业", "Example Cotton Trading Co., Ltd."},
+		{"Sample Polysilicon Co.", "The Sample Polysilicon Company Limited (Sample Group)"},
+		{"Sample Group", "The Sample Polysilicon Company Limited (Sample Group)"},
+		{"Hypothetical Textiles and Yarns, L.L.C.", "Hypothetical Textiles & Yarns LLC"},
+		{"Hypothetical Textiles and Yarns LLC", "Hypothetical Textiles & Yarns LLC"},
+		{"Example Cotton Trading Shenzhen Co., Ltd.", ""},
+		{"Acme Garments Sdn. Bhd.", ""},
+	}
+	for _, tc := range tests {
+		e, ok := l.Match(tc.name)
+		if got := map[bool]string{true: e.Name, false: ""}[ok]; got != tc.want {
+			t.Errorf("Match(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	if _, err := ReadEntityList("x.csv", []byte("supplier,country\nA,CN\n")); err == nil || !strings.Contains(err.Error(), "no name column") {
+		t.Errorf("no name column: err %v", err)
+	}
+
+	c := New(Options{EntityList: l})
+	r := rec(2, "Acme Garments", "W1", FeesNotPaid)
+	r.Employer = "Example Cotton Trading Co Ltd"
+	c.Add(r)
+	c.Add(rec(3, "Sample Group", "W2", FeesNotPaid))
+	c.Add(rec(4, "Sample Group", "W3", FeesNotPaid))
+	got := byCheck(c.Findings(), EntityListMatch.ID)
+	if len(got) != 2 {
+		t.Fatalf("got %d entity-list findings, want 2", len(got))
+	}
+	if got[0].Groups[0] != "Acme Garments" || !strings.Contains(got[0].Message, `Employer "Example Cotton Trading Co Ltd" of supplier "Acme Garments"`) {
+		t.Errorf("first: %q", got[0].Message)
+	}
+	if got[1].Contracts[0].Row != 3 || got[1].Total != 2 || got[1].Severity != contract.Critical {
+		t.Errorf("second: %+v", got[1])
+	}
+	if s := c.Summaries(got)["Sample Group"]; s.EntityMatch != "The Sample Polysilicon Company Limited (Sample Group)" {
+		t.Errorf("summary entity match %q", s.EntityMatch)
+	}
+}
+
+func TestNormalizeName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Acme Garments Sdn. Bhd.":      "acme garments",
+		"ACME GARMENTS SDN BHD":        "acme garments",
+		"The Acme Company":             "acme",
+		"Co.":                          "co",
+		"Nusantara Apparel PT Tbk":     "nusantara apparel",
+		"示例棉业有限公司":                     "示例棉业",
+		"Bright Star (H.K.) Pte. Ltd.": "bright star hk",
+	} {
+		if got := normalizeName(in); got != want {
+			t.Errorf("normalizeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

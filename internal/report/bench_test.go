@@ -1,0 +1,139 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// bigReport builds a synthetic report of n contracts from 50 suppliers: every
+// other contract flagged (one finding, three for every tenth), every fifth
+// one short of data, and a data issue for every twentieth.
+func bigReport(n int) *Report {
+	r := &Report{
+		Summary: Summary{BySeverity: map[string]int{}, ByIndicator: map[string]int{}, FailOn: "high"},
+		Run:     Run{Version: "bench", StartedAt: time.Date(2024, 5, 2, 8, 0, 0, 0, time.UTC), Options: Options{FailOn: "high"}},
+	}
+	const file = "rosters/big-supplier-roster.xlsx"
+	r.Inputs = []Input{{Path: file, SHA256: "00", Format: "xlsx", Sheets: []Sheet{{Name: "Contracts", HeaderRow: 1, Rows: n}}}}
+	bySupplier := map[string]*Supplier{}
+	rules := []struct{ id, ind, sev string }{
+		{"passport-held", "retention_of_identity_documents", "critical"},
+		{"fee-paid", "debt_bondage", "high"},
+		{"hours-60", "excessive_overtime", "high"},
+	}
+	for i := range n {
+		row := i + 2
+		sup := fmt.Sprintf("Supplier %02d Manufacturing Co.", i%50)
+		c := Contract{File: file, Sheet: "Contracts", Row: row, ContractID: fmt.Sprintf("C-%07d", i),
+			WorkerID: fmt.Sprintf("E-%07d", i), WorkerName: fmt.Sprintf("Worker %d", i), Supplier: sup, Status: StatusClear}
+		switch {
+		case i%2 == 0:
+			c.Status = StatusFlagged
+			k := 1
+			if i%10 == 0 {
+				k = 3
+			}
+			for _, ru := range rules[:k] {
+				r.Findings = append(r.Findings, Finding{
+					RuleID: ru.id, Title: ru.id, Indicator: ru.ind, Severity: ru.sev,
+					Message: "The worker paid a recruitment fee of USD 1,200 to the agency before departure.",
+					File:    file, Sheet: "Contracts", Row: row, ContractID: c.ContractID, WorkerID: c.WorkerID,
+					WorkerName: c.WorkerName, Supplier: sup,
+					Evidence: map[string]Evidence{
+						"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200"},
+						"passport_held_by":               {Value: "employer", Raw: "HR"},
+					},
+					References: []string{"ILO indicator 7", "RBA Code A1"},
+				})
+				r.Summary.BySeverity[ru.sev]++
+				r.Summary.ByIndicator[ru.ind]++
+				c.Findings++
+			}
+			c.Risk = &rules[0].sev
+		case i%5 == 1:
+			c.Status = StatusInsufficient
+			c.Missing = []string{"passport_held_by"}
+		}
+		if i%20 == 3 {
+			r.DataIssues = append(r.DataIssues, contract.DataIssue{File: file, Sheet: "Contracts", Row: row,
+				Column: "E", Field: "recruitment_fee_paid_by_worker", Value: "twelve hundred", Problem: "not an amount of money"})
+		}
+		r.Contracts = append(r.Contracts, c)
+		s := bySupplier[sup]
+		if s == nil {
+			s = &Supplier{Name: sup, ByIndicator: map[string]int{}}
+			bySupplier[sup] = s
+		}
+		s.Contracts++
+		s.Findings += c.Findings
+		switch c.Status {
+		case StatusFlagged:
+			s.ContractsFlagged++
+			r.Summary.ContractsFlagged++
+		case StatusClear:
+			s.ContractsClear++
+			r.Summary.ContractsClear++
+		default:
+			s.ContractsInsufficient++
+			r.Summary.ContractsInsufficient++
+		}
+	}
+	for i := range 50 {
+		r.Suppliers = append(r.Suppliers, *bySupplier[fmt.Sprintf("Supplier %02d Manufacturing Co.", i)])
+	}
+	r.Summary.Contracts = n
+	r.Summary.Findings = len(r.Findings)
+	r.Summary.DataIssues = len(r.DataIssues)
+	r.Summary.Inputs = 1
+	return r
+}
+
+const benchContracts = 200_000
+
+func BenchmarkWriteXLSX(b *testing.B) {
+	r := bigReport(benchContracts)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := WriteXLSX(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWriteJSON(b *testing.B) {
+	r := bigReport(benchContracts)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := WriteJSON(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWriteCSV(b *testing.B) {
+	r := bigReport(benchContracts)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := WriteCSV(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWriteHTML(b *testing.B) {
+	r := bigReport(benchContracts)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := WriteHTML(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package report
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func writeText(tb testing.TB, r *Report, o TextOptions) string {
+	tb.Helper()
+	var buf bytes.Buffer
+	require.NoError(tb, WriteText(&buf, r, o))
+	return buf.String()
+}
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+func TestWriteText_Golden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    *Report
+		o    TextOptions
+	}{
+		{"report.txt.golden", sampleReport(t, true), TextOptions{MaxFindings: 5}},
+		{"report-color.txt.golden", sampleReport(t, true), TextOptions{Color: true, MaxFindings: 5}},
+		{"report-all.txt.golden", sampleReport(t, false), TextOptions{MaxFindings: -1}},
+		{"empty.txt.golden", &Report{}, TextOptions{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			golden(t, tc.name, []byte(writeText(t, tc.r, tc.o)))
+		})
+	}
+}
+
+func TestWriteText_Fits80Columns(t *testing.T) {
+	r := sampleReport(t, true)
+	r.Findings[0].File = strings.Repeat("very-long-directory-name/", 6) + "roster.xlsx"
+	r.Findings[0].Message = strings.Repeat("a long message ", 20)
+	r.Findings[0].ContractID = strings.Repeat("X", 40)
+	r.Findings[0].RuleID = strings.Repeat("rule-", 10)
+	r.Inputs[2].Hint = strings.Repeat("hint ", 30)
+	r.Summary.Contracts, r.Summary.ContractsFlagged, r.Summary.ContractsInsufficient, r.Summary.ContractsClear = 1200000, 400000, 400000, 400000
+	for _, color := range []bool{false, true} {
+		out := writeText(t, r, TextOptions{Color: color, MaxFindings: -1})
+		for i, line := range strings.Split(out, "\n") {
+			plain := ansi.ReplaceAllString(line, "")
+			assert.LessOrEqual(t, utf8.RuneCountInString(plain), 80, "line %d (color %v): %q", i+1, color, plain)
+		}
+		if !color {
+			assert.NotContains(t, out, "\x1b", "ANSI escape without Color")
+		}
+	}
+}
+
+func TestWriteText_TopFindings(t *testing.T) {
+	r := sampleReport(t, false)
+	out := writeText(t, r, TextOptions{MaxFindings: 3})
+	assert.Contains(t, out, "Top findings (3 of 7, most severe first)")
+	assert.Contains(t, out, "… and 4 more findings in the full report")
+	// The three critical findings, in report order.
+	i1 := strings.Index(out, "passport-held")
+	i2 := strings.Index(out, "fee-vs-wage")
+	i3 := strings.Index(out, "hours-60")
+	assert.True(t, 0 < i1 && i1 < i2 && i2 < i3, "order: %d %d %d\n%s", i1, i2, i3, out)
+	assert.NotContains(t, out, "fee-paid")
+
+	def := writeText(t, r, TextOptions{})
+	assert.Contains(t, def, "Findings (7, most severe first)", "0 means DefaultTextFindings (10)")
+}
+
+func TestTermSafe(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"\x1b[2J\x1b[31mred", "\uFFFD[2J\uFFFD[31mred"},
+		{"a\tb\nc\rd", "a b c d"},
+		{"bell\a", "bell\uFFFD"},
+		{"\u202Eevil\u202C", "\uFFFDevil\uFFFD"},
+		{"bad \xff byte", "bad \uFFFD byte"},
+		{"Nguyễn Thị Hương", "Nguyễn Thị Hương"},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, termSafe(tc.in), "termSafe(%q)", tc.in)
+	}
+}
+
+func TestWriteText_HostileTerminalText(t *testing.T) {
+	r := sampleReport(t, false)
+	r.Findings[0].Message = "\x1b]0;pwned\a\x1b[2Jcleared"
+	out := writeText(t, r, TextOptions{Color: false})
+	assert.NotContains(t, out, "\x1b")
+	assert.NotContains(t, out, "\a")
+}
+
+func TestWrapText(t *testing.T) {
+	tests := []struct {
+		in    string
+		width int
+		max   int
+		want  []string
+	}{
+		{"", 10, 2, []string{""}},
+		{"short", 10, 2, []string{"short"}},
+		{"one two three four", 9, 2, []string{"one two", "three fo…"}},
+		{"one two three", 9, 2, []string{"one two", "three"}},
+		{"averyveryverylongword x", 8, 2, []string{"averyve…", "x"}},
+		{"a b c d e f", 3, 1, []string{"a …"}},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, wrapText(tc.in, tc.width, tc.max), "wrapText(%q, %d, %d)", tc.in, tc.width, tc.max)
+	}
+}

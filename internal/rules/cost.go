@@ -1,0 +1,94 @@
+package rules
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/checker"
+	"github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/types"
+)
+
+// Cost estimates.
+//
+// CEL estimates the worst-case cost of an expression from the sizes of the
+// text and lists it works on. Where the rule file says the size (a list
+// under lists:, a list literal) the estimate uses it; contract text and
+// computed text are assumed to be at most MaxTextSize characters, computed
+// lists at most MaxListSize items.
+
+type sizeEstimate = checker.SizeEstimate
+
+type estimator struct{ cf *compiledFile }
+
+func (x estimator) EstimateSize(n checker.AstNode) *checker.SizeEstimate {
+	if p := n.Path(); len(p) > 0 {
+		if name, ok := strings.CutPrefix(p[0], "lists."); ok {
+			if l := x.cf.lists[name]; l != nil {
+				if len(p) == 1 {
+					s := checker.FixedSizeEstimate(uint64(len(l.Items)))
+					return &s
+				}
+				longest := 0
+				for _, it := range l.Items {
+					longest = max(longest, utf8.RuneCountInString(it))
+				}
+				return &checker.SizeEstimate{Min: 0, Max: uint64(longest)}
+			}
+		}
+		if name, ok := strings.CutPrefix(p[0], "variables."); ok && len(p) == 1 {
+			if i, ok := x.cf.varIndex[name]; ok && x.cf.vars[i].size != nil {
+				return x.cf.vars[i].size
+			}
+		}
+	}
+	switch n.Type().Kind() {
+	case types.StringKind, types.BytesKind:
+		return &checker.SizeEstimate{Min: 0, Max: MaxTextSize}
+	case types.ListKind, types.MapKind:
+		return &checker.SizeEstimate{Min: 0, Max: MaxListSize}
+	}
+	return nil
+}
+
+func (x estimator) EstimateCallCost(function, _ string, _ *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
+	if strings.HasPrefix(function, "tables.") {
+		// A map lookup after joining the key.
+		return &checker.CallEstimate{CostEstimate: checker.CostEstimate{Min: 1, Max: uint64(1 + len(args))}}
+	}
+	return nil
+}
+
+// estimate is the worst-case cost of a checked expression.
+func (cf *compiledFile) estimate(_ *Env, checked *cel.Ast) uint64 {
+	est, err := cf.env.EstimateCost(checked, estimator{cf})
+	if err != nil {
+		return 0
+	}
+	return est.Max
+}
+
+// resultSize is the size of a variable's value when the expression shows
+// it: a list literal, or a list of the file.
+func (cf *compiledFile) resultSize(checked *cel.Ast) *sizeEstimate {
+	root := checked.NativeRep().Expr()
+	switch root.Kind() {
+	case ast.ListKind:
+		s := checker.FixedSizeEstimate(uint64(len(root.AsList().Elements())))
+		return &s
+	case ast.IdentKind:
+		if name, ok := strings.CutPrefix(root.AsIdent(), "lists."); ok {
+			if l := cf.lists[name]; l != nil {
+				s := checker.FixedSizeEstimate(uint64(len(l.Items)))
+				return &s
+			}
+		}
+	case ast.LiteralKind:
+		if s, ok := root.AsLiteral().(types.String); ok {
+			e := checker.FixedSizeEstimate(uint64(utf8.RuneCountInString(string(s))))
+			return &e
+		}
+	}
+	return nil
+}

@@ -1,0 +1,524 @@
+package rules
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
+	"github.com/xuri/excelize/v2"
+	"go.yaml.in/yaml/v3"
+)
+
+// Lookup tables.
+//
+// A rule file may declare tables of reference data, such as minimum wages
+// by country and year, kept in CSV or XLSX files beside it. The first row of
+// the file names the columns. Some columns form the key; the others hold
+// values, each a number or text. A rule reads a row with a function named
+// after the table,
+//
+//	tables.min_wage(contract.employer_country, contract.start_date.getFullYear()).monthly_wage
+//
+// whose arguments are the key's values in order. Keys match after trimming
+// spaces and folding case; a whole number matches its digits (2024 and
+// 2024.0 both match "2024"), a date matches YYYY-MM-DD.
+//
+// A key the table has no row for, and a blank value cell, are unknown, like
+// a blank contract field: the rule ends as insufficient data, naming the
+// table and key, never as a pass.
+
+// ColumnType is the type of a table's value column.
+type ColumnType int
+
+// Column types.
+const (
+	TextColumn   ColumnType = iota // CEL string
+	NumberColumn                   // CEL double
+)
+
+func (t ColumnType) String() string {
+	if t == NumberColumn {
+		return "number"
+	}
+	return "text"
+}
+
+// TableColumn is one value column of a table.
+type TableColumn struct {
+	Name  string
+	Type  ColumnType
+	index int // position in the file's header
+	node  *yaml.Node
+}
+
+// Table is a lookup table declared in a rule file and loaded from its data
+// file.
+type Table struct {
+	Name    string
+	File    string // as written in the rule file
+	Path    string // the data file as read: relative to the working directory, or builtin:<name>
+	SHA256  string // of the data file
+	Sheet   string // XLSX: the sheet; "" means the first
+	Key     []string
+	Columns []*TableColumn // value columns
+	Line    int
+
+	rows     map[string]*tableRow
+	keyIndex []int // header positions of the key columns
+	key      *yaml.Node
+	fileNode *yaml.Node
+	keyNode  *yaml.Node
+
+	columnsNode *yaml.Node
+}
+
+// Rows is the number of rows the table holds.
+func (t *Table) Rows() int { return len(t.rows) }
+
+type tableRow struct {
+	line  int
+	key   []string // as written
+	cells []tableCell
+}
+
+type tableCell struct {
+	present bool
+	num     float64
+	text    string
+}
+
+// keyOf joins normalised key values.
+func keyOf(vals []string) string {
+	for i, v := range vals {
+		vals[i] = strings.ToLower(strings.TrimSpace(v))
+	}
+	return strings.Join(vals, "\x00")
+}
+
+var thousands = regexp.MustCompile(`^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$`)
+
+// parseNumber reads a table cell as a number: plain digits, an optional
+// sign and decimal point, and ',' as a thousands separator.
+func parseNumber(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if thousands.MatchString(s) {
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+// readTable reads the cells of a CSV, TSV or XLSX data file.
+func readTable(name string, data []byte, sheet string) ([][]string, error) {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".xlsx", ".xlsm":
+		wb, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("open workbook: %w", err)
+		}
+		defer wb.Close()
+		if sheet == "" {
+			list := wb.GetSheetList()
+			if len(list) == 0 {
+				return nil, errors.New("the workbook has no sheets")
+			}
+			sheet = list[0]
+		}
+		rows, err := wb.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("sheet %q: %w", sheet, err)
+		}
+		return rows, nil
+	case ".csv", ".tsv", ".txt":
+		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+		if !utf8.Valid(data) {
+			return nil, errors.New("the file is not UTF-8 text; save it as \"CSV UTF-8\"")
+		}
+		r := csv.NewReader(bytes.NewReader(data))
+		r.FieldsPerRecord = -1
+		first, _, _ := bytes.Cut(data, []byte("\n"))
+		switch {
+		case strings.EqualFold(path.Ext(name), ".tsv") || bytes.Count(first, []byte("\t")) > bytes.Count(first, []byte(",")):
+			r.Comma = '\t'
+		case bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")):
+			r.Comma = ';'
+		}
+		var rows [][]string
+		for {
+			rec, err := r.Read()
+			if errors.Is(err, io.EOF) {
+				return rows, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, rec)
+		}
+	}
+	return nil, fmt.Errorf("%s: a table is a .csv, .tsv or .xlsx file", path.Base(name))
+}
+
+// load reads the table's rows from its data file. display names the data
+// file in errors and reports.
+func (t *Table) load(rf *File, display string, data []byte) Errors {
+	sum := sha256.Sum256(data)
+	t.Path, t.SHA256 = display, hex.EncodeToString(sum[:])
+	at := func(line, col int, msg, hint string) *Error {
+		return &Error{File: display, Line: line, Col: col, Msg: fmt.Sprintf("table %q: %s", t.Name, msg), Hint: hint}
+	}
+	rows, err := readTable(display, data, t.Sheet)
+	if err != nil {
+		return Errors{rf.errorAt(t.fileNode, "", fmt.Sprintf("table %q: %s: %v", t.Name, display, err), "")}
+	}
+	head := -1
+	for i, r := range rows {
+		if strings.Join(r, "") != "" {
+			head = i
+			break
+		}
+	}
+	if head < 0 {
+		return Errors{rf.errorAt(t.fileNode, "", fmt.Sprintf("table %q: %s is empty", t.Name, display), "the first row names the columns, e.g. country,year,monthly_wage")}
+	}
+	header := map[string]int{}
+	var headers []string
+	for i, h := range rows[head] {
+		name := columnName(h)
+		if name == "" {
+			continue
+		}
+		if _, dup := header[name]; dup {
+			return Errors{at(head+1, i+1, fmt.Sprintf("column %q appears twice", name), "")}
+		}
+		header[name] = i
+		headers = append(headers, name)
+	}
+	var errs Errors
+	if len(t.Key) == 0 {
+		t.Key = []string{headers[0]}
+	}
+	for _, k := range t.Key {
+		i, ok := header[k]
+		if !ok {
+			errs = append(errs, rf.errorAt(t.keyNode, "", fmt.Sprintf("table %q: %s has no column %q", t.Name, display, k), suggestOr(k, headers, "columns: "+strings.Join(headers, ", "))))
+			continue
+		}
+		t.keyIndex = append(t.keyIndex, i)
+	}
+	if t.columnsNode == nil {
+		for _, h := range headers {
+			if !containsStr(t.Key, h) && namePattern.MatchString(h) {
+				t.Columns = append(t.Columns, &TableColumn{Name: h, Type: inferColumn(rows[head+1:], header[h])})
+			}
+		}
+	}
+	for _, c := range t.Columns {
+		i, ok := header[c.Name]
+		if !ok {
+			errs = append(errs, rf.errorAt(c.node, "", fmt.Sprintf("table %q: %s has no column %q", t.Name, display, c.Name), suggestOr(c.Name, headers, "columns: "+strings.Join(headers, ", "))))
+			continue
+		}
+		c.index = i
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	t.rows = map[string]*tableRow{}
+	cell := func(r []string, i int) string {
+		if i < len(r) {
+			return strings.TrimSpace(r[i])
+		}
+		return ""
+	}
+	for i, r := range rows[head+1:] {
+		line := head + 2 + i
+		if strings.TrimSpace(strings.Join(r, "")) == "" {
+			continue
+		}
+		row := &tableRow{line: line}
+		for _, ki := range t.keyIndex {
+			row.key = append(row.key, cell(r, ki))
+		}
+		for _, c := range t.Columns {
+			s := cell(r, c.index)
+			tc := tableCell{text: s, present: s != ""}
+			if c.Type == NumberColumn && tc.present {
+				n, ok := parseNumber(s)
+				if !ok {
+					errs = append(errs, at(line, c.index+1, fmt.Sprintf("column %q: %q is not a number", c.Name, s), "write plain numbers such as 1500.50; leave the cell blank when the value is not known"))
+					continue
+				}
+				tc.num = n
+			}
+			row.cells = append(row.cells, tc)
+		}
+		k := keyOf(append([]string(nil), row.key...))
+		if prev, dup := t.rows[k]; dup {
+			errs = append(errs, at(line, t.keyIndex[0]+1, fmt.Sprintf("key %s appears twice (first at row %d)", quoteAll(row.key), prev.line), "each key may have one row"))
+			continue
+		}
+		t.rows[k] = row
+	}
+	return errs
+}
+
+// inferColumn types a value column the declaration does not type: number
+// when most of its filled cells are numbers (the others are then reported),
+// text otherwise.
+func inferColumn(rows [][]string, i int) ColumnType {
+	nums, filled := 0, 0
+	for _, r := range rows {
+		if i >= len(r) || strings.TrimSpace(r[i]) == "" {
+			continue
+		}
+		filled++
+		if _, ok := parseNumber(r[i]); ok {
+			nums++
+		}
+	}
+	if nums > 0 && nums*2 > filled {
+		return NumberColumn
+	}
+	return TextColumn
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteAll(vals []string) string {
+	q := make([]string, len(vals))
+	for i, v := range vals {
+		q[i] = strconv.Quote(v)
+	}
+	return strings.Join(q, ", ")
+}
+
+// tableMissID is the unknown id of a lookup that found no value. The
+// attribute trail says which table, key and column.
+const tableMissID = -(1 << 40)
+
+// keyText turns a lookup argument into the text it matches in the table.
+func keyText(v ref.Val) (string, bool) {
+	switch x := v.(type) {
+	case types.String:
+		return string(x), true
+	case types.Int:
+		return strconv.FormatInt(int64(x), 10), true
+	case types.Uint:
+		return strconv.FormatUint(uint64(x), 10), true
+	case types.Double:
+		f := float64(x)
+		if f == float64(int64(f)) {
+			return strconv.FormatInt(int64(f), 10), true
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), true
+	case types.Bool:
+		return strconv.FormatBool(bool(x)), true
+	case types.Timestamp:
+		return x.Time.UTC().Format(time.DateOnly), true
+	}
+	return "", false
+}
+
+// lookup returns the row of t for args, or an unknown that names what was
+// not found.
+func (t *Table) lookup(rt *rowType, args ...ref.Val) ref.Val {
+	key := make([]string, len(args))
+	for i, a := range args {
+		s, ok := keyText(a)
+		if !ok {
+			return types.NewErr("tables.%s: key %d is a %s; keys are text, numbers or dates", t.Name, i+1, a.Type().TypeName())
+		}
+		key[i] = s
+	}
+	row, ok := t.rows[keyOf(append([]string(nil), key...))]
+	if !ok {
+		trail := types.NewAttributeTrail("table:" + t.Name)
+		for _, k := range key {
+			trail = types.QualifyAttribute(trail, k)
+		}
+		return types.NewUnknown(tableMissID, trail)
+	}
+	return &rowVal{row: row, t: rt}
+}
+
+// missReason describes a lookup miss from its attribute trail.
+func missReason(trail *types.AttributeTrail) (string, bool) {
+	name, ok := strings.CutPrefix(trail.Variable(), "table:")
+	if !ok {
+		return "", false
+	}
+	var key []string
+	column := ""
+	for _, q := range trail.QualifierPath() {
+		s := fmt.Sprint(q)
+		if c, ok := strings.CutPrefix(s, "\x00column:"); ok {
+			column = c
+			continue
+		}
+		key = append(key, s)
+	}
+	if column != "" {
+		return fmt.Sprintf("table %s has no %s for %s", name, column, quoteAll(key)), true
+	}
+	return fmt.Sprintf("table %s has no row for %s", name, quoteAll(key)), true
+}
+
+// rowType describes a table's rows to CEL: a struct whose fields are the
+// value columns.
+type rowType struct {
+	name       string // CEL type name
+	t          *Table
+	fieldTypes map[string]*types.FieldType
+	columns    map[string]int // column name → index in tableRow.cells
+}
+
+func newRowType(t *Table) *rowType {
+	rt := &rowType{name: "laborcheck.table." + t.Name, t: t, fieldTypes: map[string]*types.FieldType{}, columns: map[string]int{}}
+	for i, c := range t.Columns {
+		ct := types.StringType
+		if c.Type == NumberColumn {
+			ct = types.DoubleType
+		}
+		rt.columns[c.Name] = i
+		rt.fieldTypes[c.Name] = &types.FieldType{Type: ct,
+			IsSet: func(target any) bool { r, ok := target.(*tableRow); return ok && r.cells[i].present },
+			GetFrom: func(target any) (any, error) {
+				r, ok := target.(*tableRow)
+				if !ok {
+					return nil, fmt.Errorf("table %s column %s read from %T", t.Name, c.Name, target)
+				}
+				return t.cell(r, i), nil
+			},
+		}
+	}
+	return rt
+}
+
+var tableRowReflectType = reflect.TypeOf(&tableRow{})
+
+func (t *rowType) ConvertToNative(reflect.Type) (any, error) {
+	return nil, fmt.Errorf("type %s has no native form", t.name)
+}
+func (t *rowType) ConvertToType(typeVal ref.Type) ref.Val {
+	if typeVal == types.TypeType {
+		return types.TypeType
+	}
+	return types.NewErr("type conversion error from type to %s", typeVal)
+}
+func (t *rowType) Equal(other ref.Val) ref.Val {
+	o, ok := other.(ref.Type)
+	return types.Bool(ok && o.TypeName() == t.name)
+}
+func (t *rowType) Type() ref.Type   { return types.TypeType }
+func (t *rowType) Value() any       { return t }
+func (t *rowType) TypeName() string { return t.name }
+func (t *rowType) HasTrait(trait int) bool {
+	return trait&(traits.FieldTesterType|traits.IndexerType) == trait
+}
+func (t *rowType) String() string            { return t.name }
+func (t *rowType) ReflectType() reflect.Type { return nil }
+func (t *rowType) FieldNames() []string {
+	out := make([]string, len(t.t.Columns))
+	for i, c := range t.t.Columns {
+		out[i] = c.Name
+	}
+	return out
+}
+func (t *rowType) FindFieldType(name string) (*types.FieldType, bool) {
+	ft, ok := t.fieldTypes[name]
+	return ft, ok
+}
+func (t *rowType) NewValue(types.Adapter, map[string]ref.Val) ref.Val {
+	return types.NewErr("table rows cannot be built inside rule expressions")
+}
+func (t *rowType) Adapt(_ types.Adapter, value any) ref.Val {
+	if r, ok := value.(*tableRow); ok {
+		return &rowVal{row: r, t: t}
+	}
+	return types.NullValue
+}
+
+// rowVal is one table row as a CEL value.
+type rowVal struct {
+	row *tableRow
+	t   *rowType
+}
+
+func (v *rowVal) ConvertToNative(rt reflect.Type) (any, error) {
+	if rt == tableRowReflectType {
+		return v.row, nil
+	}
+	return nil, fmt.Errorf("a table row has no %v form", rt)
+}
+func (v *rowVal) ConvertToType(typeVal ref.Type) ref.Val {
+	if typeVal == types.TypeType {
+		return v.t
+	}
+	return types.NewErr("cannot convert a table row to %s", typeVal)
+}
+func (v *rowVal) Equal(other ref.Val) ref.Val {
+	o, ok := other.(*rowVal)
+	return types.Bool(ok && o.row == v.row)
+}
+func (v *rowVal) Type() ref.Type { return v.t }
+func (v *rowVal) Value() any     { return v.row }
+func (v *rowVal) IsSet(field ref.Val) ref.Val {
+	name, ok := field.(types.String)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(field)
+	}
+	i, ok := v.t.columns[string(name)]
+	if !ok {
+		return types.NewErr("table %s has no column %q", v.t.t.Name, string(name))
+	}
+	return types.Bool(v.row.cells[i].present)
+}
+func (v *rowVal) Get(field ref.Val) ref.Val {
+	name, ok := field.(types.String)
+	if !ok {
+		return types.MaybeNoSuchOverloadErr(field)
+	}
+	i, ok := v.t.columns[string(name)]
+	if !ok {
+		return types.NewErr("table %s has no column %q", v.t.t.Name, string(name))
+	}
+	return v.t.t.cell(v.row, i)
+}
+
+// cell is value column i of row as a CEL value; a blank cell is unknown.
+func (t *Table) cell(row *tableRow, i int) ref.Val {
+	c := row.cells[i]
+	if !c.present {
+		trail := types.NewAttributeTrail("table:" + t.Name)
+		for _, k := range row.key {
+			trail = types.QualifyAttribute(trail, k)
+		}
+		trail = types.QualifyAttribute(trail, "\x00column:"+t.Columns[i].Name)
+		return types.NewUnknown(tableMissID, trail)
+	}
+	if t.Columns[i].Type == NumberColumn {
+		return types.Double(c.num)
+	}
+	return types.String(c.text)
+}

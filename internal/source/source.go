@@ -1,0 +1,298 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// Format names, as [Input].Format reports them.
+const (
+	FormatXLSX = "xlsx"
+	FormatXLSM = "xlsm"
+	FormatCSV  = "csv"
+	FormatTSV  = "tsv"
+)
+
+// Formats lists the formats laborcheck reads, for help text.
+func Formats() []string { return []string{FormatXLSX, FormatXLSM, FormatCSV, FormatTSV} }
+
+// Options control how [Read] reads a file.
+type Options struct {
+	Schema    *contract.Schema   // required: the fields contracts are read into
+	Sheet     string             // read only this sheet; the input fails when the workbook has none of that name
+	Password  string             // opens an encrypted workbook
+	DateOrder contract.DateOrder // for date columns whose values do not say whether they are day- or month-first
+	MaxRows   int                // contracts read per sheet; 0 = all
+	Limits    Limits             // zero fields take the defaults of [DefaultLimits]
+}
+
+// Limits bound the work and memory one file may cost. Workbook limits are
+// checked against the zip directory before any part is inflated.
+type Limits struct {
+	// MaxFileSize bounds a workbook file, which is read into memory whole.
+	// Delimited text is streamed and not bounded by it.
+	MaxFileSize int64
+	// MaxInflated bounds the total uncompressed size the zip directory
+	// declares for a workbook's parts.
+	MaxInflated int64
+	// MaxRatio bounds how many times its compressed size one part of 1 MiB
+	// or more may inflate to; real workbooks stay well under 100.
+	MaxRatio float64
+	// MaxCells bounds the non-blank-row cells read from one sheet.
+	MaxCells int64
+	// MaxRecord bounds the bytes of one record of delimited text (a stray
+	// quote can otherwise swallow the rest of the file into one cell).
+	MaxRecord int64
+}
+
+// DefaultLimits are the limits [Read] applies where [Options].Limits has zero fields.
+var DefaultLimits = Limits{
+	MaxFileSize: 512 << 20,
+	MaxInflated: 2 << 30,
+	MaxRatio:    200,
+	MaxCells:    50_000_000,
+	MaxRecord:   16 << 20,
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	if l.MaxFileSize > 0 {
+		d.MaxFileSize = l.MaxFileSize
+	}
+	if l.MaxInflated > 0 {
+		d.MaxInflated = l.MaxInflated
+	}
+	if l.MaxRatio > 0 {
+		d.MaxRatio = l.MaxRatio
+	}
+	if l.MaxCells > 0 {
+		d.MaxCells = l.MaxCells
+	}
+	if l.MaxRecord > 0 {
+		d.MaxRecord = l.MaxRecord
+	}
+	return d
+}
+
+// Input is what [Read] learned about one file: its identity, what could not
+// be read, and each sheet's table.
+type Input struct {
+	Path   string   // as given
+	SHA256 string   // hex digest of the file's bytes
+	Format string   // FormatXLSX, FormatXLSM, FormatCSV, FormatTSV, or "" when unread
+	Err    error    // a *FileError when the file could not be read at all
+	Notes  []string // how the file was read: "text encoding: windows-1252 (not valid UTF-8)", "delimiter: ';'"
+	Sheets []*Sheet // in workbook order; one unnamed sheet for delimited text
+}
+
+// Sheet is one sheet of a workbook (or the one table of a text file).
+type Sheet struct {
+	Name      string   // "" for delimited text
+	HeaderRow int      // 1-based, as the spreadsheet shows it (text: the line); 0 when none was found
+	Rows      int      // contracts read
+	Columns   []Column // every header cell, in order
+	Hidden    bool     // hidden or very hidden in the workbook
+	Skipped   string   // why the sheet holds no contract table (not a failure); "" when read
+	Err       error    // why the sheet could not be read (a failure); a *FileError
+	Notes     []string // how the table was read: date orders, skipped totals rows, duplicates
+}
+
+// Column is one header cell and what it maps to.
+type Column struct {
+	Letter    string          // "A" … "XFD" for sheets; the 1-based position for text
+	Header    string          // the header text, trimmed
+	Field     *contract.Field // nil when the header names no field
+	Hints     contract.Hints  // what cells of this column are parsed with
+	Duplicate bool            // an earlier column maps to the same field; this one is ignored
+}
+
+// Read reads every contract of one file in row order and calls fn with each
+// (fn owns c); issues are that row's cells that could not be read as their
+// field's type. fn may be nil.
+//
+// Read always returns a non-nil *Input. A file that cannot be read sets
+// Input.Err; a sheet that cannot be read sets that Sheet's Err; neither is
+// returned. The error result is non-nil only when fn returned an error or ctx
+// was cancelled (reading stops and that error is returned), or when opts has
+// no Schema.
+//
+// Read never panics on a file's content. It is safe to call concurrently for
+// different files.
+func Read(ctx context.Context, path string, opts Options, fn func(c *contract.Contract, issues []contract.DataIssue) error) (*Input, error) {
+	in := &Input{Path: path}
+	if opts.Schema == nil {
+		return in, errors.New("read " + path + ": no schema given")
+	}
+	r := &reader{
+		ctx:  ctx,
+		path: path,
+		ext:  strings.ToLower(filepath.Ext(path)),
+		opts: opts,
+		lim:  opts.Limits.withDefaults(),
+		fn:   fn,
+		in:   in,
+	}
+	return in, r.read()
+}
+
+// reader is the state of one Read call.
+type reader struct {
+	ctx        context.Context
+	path       string
+	ext        string // lower case, with the dot
+	opts       Options
+	lim        Limits
+	fn         func(*contract.Contract, []contract.DataIssue) error
+	in         *Input
+	inCallback bool // fn is running: a panic there is the caller's, not the file's
+}
+
+func (r *reader) read() (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if r.inCallback {
+				panic(p)
+			}
+			r.in.Err = r.fileError(ErrCorrupt, fmt.Sprintf("the file made the reader fail (%v)", p), hintResave)
+			err = nil
+		}
+	}()
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	st, err := os.Stat(r.path)
+	if err != nil {
+		r.in.Err = r.statError(err)
+		return nil
+	}
+	switch {
+	case st.IsDir():
+		if r.ext == ".numbers" {
+			r.in.Err = r.fileError(ErrUnsupported, "an Apple Numbers document", hintNumbers)
+		} else {
+			r.in.Err = r.fileError(ErrUnsupported, "a directory, not a file", "")
+		}
+		return nil
+	case !st.Mode().IsRegular():
+		r.in.Err = r.fileError(ErrUnsupported, "not a regular file", "")
+		return nil
+	case st.Size() == 0:
+		r.in.Err = r.fileError(ErrEmpty, "the file is empty (0 bytes)", "")
+		return nil
+	}
+	sc, err := scanFile(r.path)
+	if err != nil {
+		r.in.Err = r.ioError(err)
+		return nil
+	}
+	r.in.SHA256 = sc.sum
+	return r.dispatch(sc)
+}
+
+// dispatch reads the file as what its first bytes say it is.
+func (r *reader) dispatch(sc *scan) error {
+	k := sniff(sc.head)
+	switch k {
+	case kindZip, kindOLE:
+		if sc.size > r.lim.MaxFileSize {
+			r.in.Err = r.fileError(ErrTooLarge, fmt.Sprintf("the workbook is %s, over the %s limit for workbooks", byteSize(sc.size), byteSize(r.lim.MaxFileSize)), hintSplit)
+			return nil
+		}
+		if k == kindOLE {
+			return r.readOLE()
+		}
+		return r.readZipFile()
+	case kindText:
+		if isWorkbookExt(r.ext) {
+			return r.readMisnamedText(sc)
+		}
+		return r.readText(sc)
+	}
+	r.in.Err = r.fileError(unsupportedKind(k))
+	return nil
+}
+
+// readMisnamedText reads a text file named like a workbook as delimited text
+// when it looks like some, and fails it otherwise.
+func (r *reader) readMisnamedText(sc *scan) error {
+	if looksDelimited(sc) {
+		r.in.Notes = append(r.in.Notes, fmt.Sprintf("a text file named %s: read as delimited text", r.ext))
+		return r.readText(sc)
+	}
+	r.in.Err = r.fileError(ErrCorrupt, fmt.Sprintf("a text file named %s, not a workbook", r.ext),
+		"open it to see what it holds; export the roster from its program as .xlsx or .csv")
+	return nil
+}
+
+// call hands one contract to fn.
+func (r *reader) call(c *contract.Contract, issues []contract.DataIssue) error {
+	if r.fn == nil {
+		return nil
+	}
+	r.inCallback = true
+	err := r.fn(c, issues)
+	r.inCallback = false
+	return err
+}
+
+func (r *reader) fileError(kind error, reason, hint string) *FileError {
+	return &FileError{Path: r.path, Kind: kind, Reason: reason, Hint: hint}
+}
+
+func (r *reader) statError(err error) *FileError {
+	if errors.Is(err, fs.ErrNotExist) {
+		return r.fileError(ErrNotFound, "no such file", "check the path")
+	}
+	return r.ioError(err)
+}
+
+// ioError reports an operating-system error reading the file; its Kind is the
+// error itself, so that errors.Is(err, fs.ErrPermission) works.
+func (r *reader) ioError(err error) *FileError {
+	var pe *fs.PathError
+	reason := err.Error()
+	if errors.As(err, &pe) {
+		reason = pe.Op + ": " + pe.Err.Error()
+	}
+	return &FileError{Path: r.path, Kind: err, Reason: reason}
+}
+
+// Hints shared by several errors.
+const (
+	hintResave  = "open it in Excel or LibreOffice and save it again as .xlsx"
+	hintSplit   = "split the roster into smaller files, or raise the limit"
+	hintNumbers = "export it from Numbers as .xlsx (File > Export To > Excel)"
+)
+
+func isWorkbookExt(ext string) bool {
+	switch ext {
+	case ".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods":
+		return true
+	}
+	return false
+}
+
+// byteSize renders a byte count for messages: "512 MiB", "3.2 GiB", "900 bytes".
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	f, units := float64(n), []string{"KiB", "MiB", "GiB", "TiB"}
+	i := -1
+	for f >= unit && i < len(units)-1 {
+		f /= unit
+		i++
+	}
+	if f == float64(int64(f)) {
+		return fmt.Sprintf("%d %s", int64(f), units[i])
+	}
+	return fmt.Sprintf("%.1f %s", f, units[i])
+}

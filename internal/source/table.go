@@ -1,0 +1,548 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+const (
+	// headerScanRows is how many non-blank rows header detection looks at.
+	headerScanRows = 30
+	// minHeaderFields is how many cells of a row must name distinct fields
+	// for it to be taken as the header (1 when the user named the sheet).
+	minHeaderFields = 2
+	// dateSampleRows is how many data rows are buffered to decide each date
+	// column's order before any contract is handed on.
+	dateSampleRows = 200
+	// noteRowList is how many row numbers a note lists before "…".
+	noteRowList = 5
+)
+
+// rawRow is one row of cells as the lower layer reads it, before any mapping.
+type rawRow struct {
+	num    int        // the row number a spreadsheet shows; for text, the record's first line
+	cells  []string   // cell text as shown (dates as ISO dates), left to right; may be shorter than the header
+	meta   []cellMeta // workbooks: what each cell holds beyond its text; nil for text
+	hidden bool       // the row is hidden in the sheet
+}
+
+// rowSource yields a table's rows. Both workbooks and delimited text are read
+// through it.
+type rowSource interface {
+	// next returns the next row with at least one non-blank cell, io.EOF
+	// after the last, or ctx.Err() when the context ends.
+	next() (rawRow, error)
+}
+
+// layout says how a table's columns are named.
+type layout struct {
+	text     bool // delimited text: columns are numbered, issues name the header
+	date1904 bool // the workbook's date system, for Hints.Date1904
+	forced   bool // the user named this sheet
+}
+
+// table reads one sheet's rows into contracts.
+type table struct {
+	r   *reader
+	sh  *Sheet
+	src rowSource
+	lay layout
+
+	mapped    []int    // indexes of the columns whose values are read
+	headerKey []string // normalised header text per column
+	idCols    []int    // columns holding contract_id, worker_id or passport_number
+	nameCol   int      // the worker_name column, or -1
+
+	totals    []int // row numbers of the first skipped totals rows
+	totalsN   int   // totals rows skipped
+	repeated  int   // repeated header rows skipped
+	noValue   int   // rows with nothing in any mapped column
+	hidden    int   // hidden rows read as contracts
+	beyond    int   // rows with cells right of the header's last column
+	limitNote bool  // reading stopped at MaxRows
+}
+
+// readTable finds the header among the first rows of src, maps its columns,
+// and hands each data row to fn as a contract. It returns only fn's error or
+// the context's; anything wrong with the sheet itself goes to sh.
+func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
+	var (
+		pre    []rawRow
+		srcErr error // ends the source: io.EOF or a failure
+	)
+	for len(pre) < headerScanRows {
+		row, err := src.next()
+		if err != nil {
+			srcErr = err
+			break
+		}
+		pre = append(pre, row)
+	}
+	if srcErr != nil && srcErr != io.EOF && r.isCancel(srcErr) {
+		return srcErr
+	}
+	hi, best := r.findHeader(pre)
+	need := minHeaderFields
+	if lay.forced {
+		need = 1
+	}
+	switch {
+	case best >= need:
+	case srcErr != nil && srcErr != io.EOF:
+		return r.sheetFailed(sh, srcErr)
+	case len(pre) == 0:
+		sh.Skipped = "no data: every cell is blank"
+		return nil
+	case len(pre) < headerScanRows:
+		sh.Skipped = fmt.Sprintf("no header row: at most %d of the %d rows' cells name a known field", best, len(pre))
+		return nil
+	default:
+		sh.Skipped = fmt.Sprintf("no header row: at most %d of the first %d rows' cells name a known field", best, len(pre))
+		return nil
+	}
+	t := &table{r: r, sh: sh, src: src, lay: lay, nameCol: -1}
+	t.mapColumns(pre[hi])
+
+	// Buffer the first data rows to decide date orders, then stream.
+	buf := pre[hi+1:]
+	for srcErr == nil && len(buf) < dateSampleRows {
+		row, err := src.next()
+		if err != nil {
+			srcErr = err
+			break
+		}
+		buf = append(buf, row)
+	}
+	t.decideDates(buf)
+	for i := 0; ; i++ {
+		var row rawRow
+		switch {
+		case i < len(buf):
+			row = buf[i]
+		case srcErr == nil:
+			row, srcErr = src.next()
+		}
+		if i >= len(buf) && srcErr != nil {
+			break
+		}
+		if t.atLimit() {
+			t.limitNote = true
+			break
+		}
+		if err := t.row(row); err != nil {
+			t.finish()
+			return err
+		}
+	}
+	t.finish()
+	if srcErr != nil && srcErr != io.EOF && !t.limitNote {
+		return r.sheetFailed(sh, srcErr)
+	}
+	return nil
+}
+
+// isCancel reports the context's own error.
+func (r *reader) isCancel(err error) bool {
+	if ctxErr := r.ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		return true
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// sheetFailed records a source error on the sheet, except the context's
+// own, which stops the whole read.
+func (r *reader) sheetFailed(sh *Sheet, err error) error {
+	if r.isCancel(err) {
+		return err
+	}
+	sh.Err = r.sheetError(sh.Name, err)
+	return nil
+}
+
+// sheetError wraps an error reading one sheet (or the table of a text file).
+func (r *reader) sheetError(name string, err error) *FileError {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		fe.Sheet = name
+		return fe
+	}
+	where := "the text"
+	if name != "" {
+		where = fmt.Sprintf("sheet %q", name)
+	}
+	return &FileError{Path: r.path, Sheet: name, Kind: ErrCorrupt, Reason: fmt.Sprintf("%s could not be read to the end: %v", where, err), Hint: hintResave}
+}
+
+// findHeader returns the index of the row whose cells name the most distinct
+// fields (the first such row), and that number.
+func (r *reader) findHeader(rows []rawRow) (int, int) {
+	best, bestN := 0, -1
+	for i, row := range rows {
+		seen := map[*contract.Field]bool{}
+		for _, c := range row.cells {
+			if c = strings.TrimSpace(c); c == "" {
+				continue
+			}
+			if m := r.opts.Schema.Match(c); m.Field != nil {
+				seen[m.Field] = true
+			}
+		}
+		if len(seen) > bestN {
+			best, bestN = i, len(seen)
+		}
+	}
+	return best, bestN
+}
+
+// mapColumns builds the sheet's columns from the header row.
+func (t *table) mapColumns(h rawRow) {
+	t.sh.HeaderRow = h.num
+	width := len(h.cells)
+	for width > 0 && strings.TrimSpace(h.cells[width-1]) == "" {
+		width--
+	}
+	byField := map[*contract.Field]int{}
+	t.sh.Columns = make([]Column, width)
+	t.headerKey = make([]string, width)
+	for i := range width {
+		text := strings.TrimSpace(h.cells[i])
+		col := Column{Letter: t.letter(i), Header: text}
+		col.Hints.DateOrder = t.r.opts.DateOrder
+		col.Hints.Date1904 = t.lay.date1904
+		if text != "" {
+			m := t.r.opts.Schema.Match(text)
+			col.Field = m.Field
+			col.Hints.Currency = m.Currency
+		}
+		t.headerKey[i] = contract.NormalizeHeader(text)
+		if f := col.Field; f != nil {
+			if j, dup := byField[f]; dup {
+				col.Duplicate = true
+				t.note("%s and %s both map to %s: %s ignored", t.colRef(j, &t.sh.Columns[j]), t.colRef(i, &col), f.Name, t.colName(i, &col))
+			} else {
+				byField[f] = i
+				t.mapped = append(t.mapped, i)
+				switch f.Name {
+				case "contract_id", "worker_id", "passport_number":
+					t.idCols = append(t.idCols, i)
+				case "worker_name":
+					t.nameCol = i
+				}
+			}
+		}
+		t.sh.Columns[i] = col
+	}
+	if h, ok := t.src.(interface{ columnHidden(col int) bool }); ok {
+		for _, i := range t.mapped {
+			if col := &t.sh.Columns[i]; h.columnHidden(i + 1) {
+				t.note("%s (%s) is hidden in the sheet", t.colRef(i, col), col.Field.Name)
+			}
+		}
+	}
+}
+
+func (t *table) letter(i int) string {
+	if t.lay.text {
+		return strconv.Itoa(i + 1)
+	}
+	return columnLetter(i + 1)
+}
+
+// colName names a column briefly: its letter, or for text its header.
+func (t *table) colName(i int, c *Column) string {
+	if t.lay.text {
+		if c.Header != "" {
+			return strconv.Quote(c.Header)
+		}
+		return "column " + c.Letter
+	}
+	return c.Letter
+}
+
+// colRef names a column in a note: "column F" or, for text, `column 6 ("DOB")`.
+func (t *table) colRef(i int, c *Column) string {
+	if t.lay.text && c.Header != "" {
+		return fmt.Sprintf("column %s (%q)", c.Letter, c.Header)
+	}
+	return "column " + c.Letter
+}
+
+func (t *table) note(format string, args ...any) {
+	t.sh.Notes = append(t.sh.Notes, fmt.Sprintf(format, args...))
+}
+
+// decideDates sets each date column's order from the buffered rows' values.
+func (t *table) decideDates(rows []rawRow) {
+	for _, i := range t.mapped {
+		col := &t.sh.Columns[i]
+		if col.Field.Type != contract.Date {
+			continue
+		}
+		vals := make([]string, 0, len(rows))
+		for _, row := range rows {
+			if i < len(row.cells) {
+				vals = append(vals, row.cells[i])
+			}
+		}
+		order, note := decideDateOrder(vals, t.r.opts.DateOrder, fmt.Sprintf("column %s (%s)", col.Letter, col.Field.Name))
+		col.Hints.DateOrder = order
+		if note != "" {
+			t.sh.Notes = append(t.sh.Notes, note)
+		}
+	}
+}
+
+func (t *table) atLimit() bool {
+	return t.r.opts.MaxRows > 0 && t.sh.Rows >= t.r.opts.MaxRows
+}
+
+// row turns one data row into a contract, unless it is not one.
+func (t *table) row(row rawRow) error {
+	cells := row.cells
+	if !t.hasMappedValue(cells) {
+		t.noValue++
+		return nil
+	}
+	if t.isRepeatedHeader(cells) {
+		t.repeated++
+		return nil
+	}
+	if t.isTotals(cells) {
+		if t.totalsN++; len(t.totals) < noteRowList {
+			t.totals = append(t.totals, row.num)
+		}
+		return nil
+	}
+	for j := len(t.sh.Columns); j < len(cells); j++ {
+		if strings.TrimSpace(cells[j]) != "" {
+			t.beyond++
+			break
+		}
+	}
+	if row.hidden {
+		t.hidden++
+	}
+	c := &contract.Contract{
+		File:   t.r.path,
+		Sheet:  t.sh.Name,
+		Row:    row.num,
+		Values: make([]contract.Value, t.r.opts.Schema.Len()),
+	}
+	var issues []contract.DataIssue
+	for _, i := range t.mapped {
+		col := &t.sh.Columns[i]
+		raw := cell(cells, i)
+		in, h := raw, col.Hints
+		if i < len(row.meta) {
+			switch m := row.meta[i]; m.kind {
+			case cellNumber:
+				h.Numeric = true
+				if h.Currency == "" {
+					h.Currency = m.currency
+				}
+			case cellDate:
+				in, h.Numeric = m.stored, true
+			}
+		}
+		v, err := col.Field.Parse(in, h)
+		v.Raw = raw
+		if err != nil {
+			v = contract.Value{Raw: raw}
+			issues = append(issues, contract.DataIssue{
+				File:    t.r.path,
+				Sheet:   t.sh.Name,
+				Row:     row.num,
+				Column:  t.issueColumn(i, col),
+				Field:   col.Field.Name,
+				Value:   raw,
+				Problem: err.Error(),
+			})
+		}
+		c.Values[col.Field.Index] = v
+	}
+	c.Issues = len(issues)
+	t.sh.Rows++
+	return t.r.call(c, issues)
+}
+
+// issueColumn names a column in a DataIssue: the letter for sheets, the
+// header for text.
+func (t *table) issueColumn(i int, c *Column) string {
+	if t.lay.text {
+		if c.Header != "" {
+			return c.Header
+		}
+		return c.Letter
+	}
+	return c.Letter
+}
+
+func cell(cells []string, i int) string {
+	if i < len(cells) {
+		return cells[i]
+	}
+	return ""
+}
+
+func (t *table) hasMappedValue(cells []string) bool {
+	for _, i := range t.mapped {
+		if strings.TrimSpace(cell(cells, i)) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// isRepeatedHeader reports a row that repeats the header's text in at least
+// two mapped columns (or the only one), as printed rosters repeat it on each page.
+func (t *table) isRepeatedHeader(cells []string) bool {
+	need := min(2, len(t.mapped))
+	same := 0
+	for _, i := range t.mapped {
+		if v := cell(cells, i); v != "" && contract.NormalizeHeader(v) == t.headerKey[i] {
+			same++
+		}
+	}
+	return same >= need
+}
+
+// isTotals reports a totals row: a text cell such as "Total" or "Grand
+// total", no contract, worker or passport id, and only numbers elsewhere.
+func (t *table) isTotals(cells []string) bool {
+	label := -1
+	for i, c := range cells {
+		if isTotalLabel(c) {
+			label = i
+			break
+		}
+	}
+	if label < 0 {
+		return false
+	}
+	for _, i := range t.idCols {
+		if i != label && strings.TrimSpace(cell(cells, i)) != "" {
+			return false
+		}
+	}
+	if t.nameCol >= 0 && t.nameCol != label && strings.TrimSpace(cell(cells, t.nameCol)) != "" {
+		return false
+	}
+	for i, c := range cells {
+		if i == label {
+			continue
+		}
+		if c = strings.TrimSpace(c); c != "" && !looksNumeric(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isTotalLabel matches "Total", "TOTAL:", "Totals", "Grand Total", "Sub-total",
+// "Subtotal (USD)", "Sum" and the like.
+func isTotalLabel(s string) bool {
+	words := strings.Fields(contract.NormalizeHeader(s))
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	switch words[0] {
+	case "total", "totals", "subtotal", "subtotals":
+		return true
+	case "sum":
+		return len(words) == 1 || words[1] == "total"
+	case "grand", "sub", "overall":
+		return len(words) > 1 && (words[1] == "total" || words[1] == "totals")
+	}
+	return false
+}
+
+// looksNumeric reports text that is a number, perhaps with a currency symbol
+// or code, separators, a sign, brackets or a percent sign.
+func looksNumeric(s string) bool {
+	digits, letters := 0, 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case unicode.IsLetter(r):
+			letters++
+		case strings.ContainsRune(" ,.'’()-+%\u00a0", r), unicode.Is(unicode.Sc, r):
+		default:
+			return false
+		}
+	}
+	return digits > 0 && letters <= 3
+}
+
+// finish writes the sheet's notes about rows that were not contracts and
+// cells that could not be read.
+func (t *table) finish() {
+	if n, ok := t.src.(interface{ notes() []string }); ok {
+		t.sh.Notes = append(t.sh.Notes, n.notes()...)
+	}
+	if t.totalsN > 0 {
+		t.note("%s skipped (%s)", plural(t.totalsN, "totals row", "totals rows"), rowList(t.totals, t.totalsN))
+	}
+	if t.repeated > 0 {
+		t.note("%s skipped", plural(t.repeated, "repeated header row", "repeated header rows"))
+	}
+	if t.noValue > 0 {
+		t.note("%s with no value in any recognised column skipped", plural(t.noValue, "row", "rows"))
+	}
+	if t.hidden > 0 {
+		t.note("%s (read as contracts)", plural(t.hidden, "hidden row", "hidden rows"))
+	}
+	if t.beyond > 0 {
+		t.note("%s cells right of the header's last column (ignored)", plural(t.beyond, "row has", "rows have"))
+	}
+	if t.limitNote {
+		t.note("stopped after %s (the row limit)", plural(t.sh.Rows, "contract", "contracts"))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// rowList renders "row 7" or "rows 7, 9, 12 and 4 more" from the first row
+// numbers and the total count.
+func rowList(rows []int, total int) string {
+	var b strings.Builder
+	b.WriteString("row")
+	if total > 1 {
+		b.WriteString("s")
+	}
+	for i, n := range rows {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, " %d", n)
+	}
+	if total > len(rows) {
+		fmt.Fprintf(&b, " and %d more", total-len(rows))
+	}
+	return b.String()
+}
+
+// columnLetter turns a 1-based column number into its letters: 1 → A, 28 → AB.
+func columnLetter(n int) string {
+	var b [8]byte
+	i := len(b)
+	for n > 0 {
+		n--
+		i--
+		b[i] = byte('A' + n%26)
+		n /= 26
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,224 @@
+package source
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// readZipFile reads a file that starts like a zip.
+func (r *reader) readZipFile() error {
+	f, err := os.Open(r.path)
+	if err != nil {
+		r.in.Err = r.ioError(err)
+		return nil
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		r.in.Err = r.ioError(err)
+		return nil
+	}
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		head := make([]byte, 4)
+		_, _ = f.ReadAt(head, 0)
+		r.in.Err = r.zipOpenError(head, st.Size(), err)
+		return nil
+	}
+	return r.readPackage(zr)
+}
+
+// readOLE reads an OLE compound file: encrypted OOXML (with a password) or
+// one of the legacy formats laborcheck reports.
+func (r *reader) readOLE() error {
+	f, err := os.Open(r.path)
+	if err != nil {
+		r.in.Err = r.ioError(err)
+		return nil
+	}
+	defer f.Close()
+	st, err := scanOLE(f)
+	if err != nil {
+		r.in.Err = r.ioError(err)
+		return nil
+	}
+	switch {
+	case st.encrypted && r.opts.Password == "":
+		r.in.Err = r.fileError(ErrEncrypted, "the workbook is encrypted with a password", "supply the password with -password")
+		return nil
+	case st.encrypted:
+		return r.readEncrypted(f)
+	case st.workbook:
+		r.in.Err = r.fileError(ErrLegacyXLS, "a legacy Excel 97-2003 workbook (.xls)", "open it in Excel or LibreOffice and save it as .xlsx")
+	case st.word:
+		r.in.Err = r.fileError(ErrUnsupported, "a legacy Word document, not a spreadsheet", "export the roster as .xlsx or .csv")
+	case st.powerPoint:
+		r.in.Err = r.fileError(ErrUnsupported, "a legacy PowerPoint file, not a spreadsheet", "export the roster as .xlsx or .csv")
+	default:
+		r.in.Err = r.fileError(ErrCorrupt, "an OLE compound file (the container of legacy Office files) in which no workbook can be found: damaged, or not a spreadsheet", hintResave)
+	}
+	return nil
+}
+
+// readEncrypted decrypts an encrypted workbook with the given password.
+func (r *reader) readEncrypted(f *os.File) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		r.in.Err = r.ioError(err)
+		return nil
+	}
+	raw, err := io.ReadAll(f)
+	if err != nil {
+		r.in.Err = r.ioError(err)
+		return nil
+	}
+	plain, err := excelize.Decrypt(raw, &excelize.Options{Password: r.opts.Password})
+	if err != nil || len(plain) == 0 {
+		reason := "the password does not open this workbook"
+		if err != nil && !errors.Is(err, excelize.ErrWorkbookPassword) {
+			reason = fmt.Sprintf("the encrypted workbook could not be decrypted (%v)", err)
+		}
+		r.in.Err = r.fileError(ErrEncrypted, reason, "check the -password value")
+		return nil
+	}
+	zr, err := zip.NewReader(bytes.NewReader(plain), int64(len(plain)))
+	if err != nil {
+		// Standard encryption has no password check: a wrong password
+		// decrypts to noise.
+		r.in.Err = r.fileError(ErrEncrypted, "the password does not open this workbook", "check the -password value")
+		return nil
+	}
+	r.in.Notes = append(r.in.Notes, "encrypted workbook: opened with the given password")
+	return r.readPackage(zr)
+}
+
+// readPackage classifies a zip, checks it against the limits, reads its
+// workbook structure and then its sheets.
+func (r *reader) readPackage(zr *zip.Reader) error {
+	format, ferr := r.classifyZip(zr)
+	if ferr != nil {
+		r.in.Err = ferr
+		return nil
+	}
+	if ferr := r.checkZip(zr); ferr != nil {
+		r.in.Err = ferr
+		return nil
+	}
+	wb, err := openWorkbook(zr)
+	if err != nil {
+		r.in.Err = r.diagnose(zr, err)
+		return nil
+	}
+	r.in.Format = format
+	if wb.date1904 {
+		r.in.Notes = append(r.in.Notes, "the workbook uses the 1904 date system")
+	}
+	sheets := wb.sheets
+	forced := false
+	if want := r.opts.Sheet; want != "" {
+		names := make([]string, len(sheets))
+		for i, s := range sheets {
+			names[i] = s.name
+		}
+		i, ok := findSheet(names, want)
+		if !ok {
+			r.in.Err = r.fileError(ErrNotFound, fmt.Sprintf("the workbook has no sheet named %q", want), "its sheets are "+quoteList(names))
+			return nil
+		}
+		sheets, forced = sheets[i:i+1], true
+	}
+	if len(sheets) == 0 {
+		r.in.Err = r.fileError(ErrCorrupt, "the workbook lists no sheets", hintResave)
+		return nil
+	}
+	for _, s := range sheets {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		if err := r.readSheet(wb, s, layout{date1904: wb.date1904, forced: forced}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// findSheet finds a sheet by exact name, else ignoring case.
+func findSheet(names []string, want string) (int, bool) {
+	for i, n := range names {
+		if n == want {
+			return i, true
+		}
+	}
+	for i, n := range names {
+		if strings.EqualFold(n, want) {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// readSheet reads one sheet. A failure, even a panic, becomes the sheet's
+// error.
+func (r *reader) readSheet(wb *workbook, ws wbSheet, lay layout) (err error) {
+	sh := &Sheet{Name: ws.name, Hidden: ws.hidden}
+	r.in.Sheets = append(r.in.Sheets, sh)
+	defer func() {
+		if p := recover(); p != nil {
+			if r.inCallback {
+				panic(p)
+			}
+			sh.Err = &FileError{Path: r.path, Sheet: ws.name, Kind: ErrCorrupt,
+				Reason: fmt.Sprintf("sheet %q made the reader fail (%v)", ws.name, p), Hint: hintResave}
+			err = nil
+		}
+	}()
+	switch ws.kind {
+	case "worksheet":
+	case "chartsheet":
+		sh.Skipped = "a chart sheet: no cells"
+		return nil
+	case "dialogsheet", "macrosheet", "xlMacrosheet", "xlIntlMacrosheet":
+		sh.Skipped = "a dialog or macro sheet, not a table"
+		return nil
+	}
+	if ws.part == "" {
+		sh.Err = &FileError{Path: r.path, Sheet: ws.name, Kind: ErrCorrupt,
+			Reason: fmt.Sprintf("sheet %q has no part in the workbook's relationships", ws.name), Hint: hintResave}
+		return nil
+	}
+	if _, ok := wb.parts[ws.part]; !ok {
+		sh.Err = &FileError{Path: r.path, Sheet: ws.name, Kind: ErrCorrupt,
+			Reason: fmt.Sprintf("sheet %q is missing from the file (no part %q)", ws.name, ws.part), Hint: hintResave}
+		return nil
+	}
+	src, err := wb.openSheet(r.ctx, ws.part, r.lim.MaxCells, r.path, ws.name)
+	if err != nil {
+		sh.Err = r.sheetError(ws.name, err)
+		return nil
+	}
+	defer src.Close()
+	return r.readTable(sh, src, lay)
+}
+
+func isBlank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
