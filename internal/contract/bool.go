@@ -10,10 +10,10 @@ var errNotBool = errors.New("not yes or no")
 
 // boolWords are the folded words that answer yes or no.
 var boolWords = map[string]bool{
-	"yes": true, "y": true, "true": true, "t": true, "1": true, "x": true,
-	"si": true, "sí": true, "oui": true, "ja": true, "ya": true,
-	"no": false, "n": false, "false": false, "f": false, "0": false,
-	"non": false, "nein": false, "tidak": false,
+	"yes": true, "y": true, "true": true, "t": true, "1": true, "x": true, "yep": true,
+	"yeah": true, "si": true, "sí": true, "oui": true, "ja": true, "ya": true,
+	"no": false, "n": false, "false": false, "f": false, "0": false, "nope": false,
+	"nah": false, "non": false, "nein": false, "tidak": false,
 }
 
 // doubtWords in a comment after "yes" or "no" make the answer unsure.
@@ -62,7 +62,8 @@ var answerWords = map[string]bool{
 }
 
 // leadAnswer reads a cell that starts with a yes/no word followed by more
-// words.
+// words: "Yes, 22:00", "No (none)", "No curfew". Doubt in the rest ("no
+// idea", "yes, not sure") or a contrary answer ("yes/no") makes it ambiguous.
 func leadAnswer(s string, w []byte) (bool, error) {
 	lead, rest := nextWord(w)
 	ans, ok := boolWords[string(lead)]
@@ -88,7 +89,11 @@ func leadAnswer(s string, w []byte) (bool, error) {
 	if onlyAnswers {
 		return ans, nil
 	}
-	// A comment must be set off by punctuation: "Yes, 22:00", "No (none)".
+	// After a whole word, the rest may follow plainly ("No curfew"); after a
+	// letter it must be set off by punctuation: "Y (verbal)", "N - none".
+	if len(lead) > 1 {
+		return ans, nil
+	}
 	i := 0
 	for i < len(s) && isLetter(s[i]) {
 		i++

@@ -165,3 +165,20 @@ func TestMinimumWages(t *testing.T) {
 		t.Errorf("semicolons and a year: %v", err)
 	}
 }
+
+// FuzzReadMinimumWages feeds arbitrary files to the minimum-wage reader: no
+// panics, and every rate read is positive.
+func FuzzReadMinimumWages(f *testing.F) {
+	f.Add([]byte(minWageCSV), "MY", "")
+	f.Add([]byte("country;year;monthly_amount\nNP;2024;17300\n"), "Nepal", "Bagmati")
+	f.Add([]byte("country,effective_from,amount,currency\nID,01/02/2025,\"1.000.000\",IDR\n"), "id", "x")
+	f.Fuzz(func(t *testing.T, data []byte, country, region string) {
+		tab, err := ReadMinimumWages(strings.NewReader(string(data)))
+		if err != nil {
+			return
+		}
+		if r, ok := tab.Lookup(country, region, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)); ok && r.Monthly <= 0 {
+			t.Errorf("rate %v", r.Monthly)
+		}
+	})
+}

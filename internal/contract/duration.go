@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -122,20 +123,58 @@ func (f *Field) parseDuration(s string, w []byte, h Hints) (int64, error) {
 			return wholeDays(x)
 		}
 	}
+	if open := strings.IndexByte(s, '('); open >= 0 {
+		if end := strings.LastIndexByte(s, ')'); end > open {
+			return f.durationWithNote(s[:open]+" "+s[end+1:], s[open+1:end], h)
+		}
+	}
 	days, err := durationAmounts(s)
 	if err == nil {
 		return wholeDays(days)
 	}
-	if err == errNotDuration {
-		for rest := w; len(rest) > 0; {
-			var word []byte
-			word, rest = nextWord(rest)
-			if noIntervalWords[string(word)] {
-				return 0, errNoInterval
-			}
-		}
+	if err == errNotDuration && hasNoIntervalWord(w) {
+		return 0, errNoInterval
 	}
 	return 0, err
+}
+
+// durationWithNote reads a duration with a note in brackets: "Monthly (end
+// of month)", "1 month (30 days)", "30 days (calendar)". A note that gives
+// another length of time, or ties payment to an event ("Monthly (balance at
+// end of contract)"), makes the cell a data issue.
+func (f *Field) durationWithNote(outer, note string, h Hints) (int64, error) {
+	outer, note = trim(outer), trim(note)
+	if strings.ContainsAny(note, "()") {
+		return 0, errNotDuration
+	}
+	if outer == "" {
+		outer, note = note, ""
+	}
+	days, err := f.parseDuration(outer, fold(nil, outer), h)
+	if err != nil || note == "" {
+		return days, err
+	}
+	w := fold(nil, note)
+	nd, err := f.parseDuration(note, w, Hints{})
+	switch {
+	case err == nil && nd != days:
+		return 0, fmt.Errorf("two lengths of time: %d and %d days", days, nd)
+	case err == errNoInterval, err != nil && hasNoIntervalWord(w):
+		return 0, errNoInterval
+	}
+	return days, nil
+}
+
+// hasNoIntervalWord reports whether folded text ties payment to an event.
+func hasNoIntervalWord(w []byte) bool {
+	for len(w) > 0 {
+		var word []byte
+		word, w = nextWord(w)
+		if noIntervalWords[string(word)] {
+			return true
+		}
+	}
+	return false
 }
 
 func wholeDays(x float64) (int64, error) {

@@ -241,7 +241,7 @@ func parseMoney(s string, w []byte, h Hints) (float64, string, error) {
 	} else if err != nil {
 		return 0, "", err
 	}
-	if neg {
+	if neg && x != 0 {
 		x = -x
 	}
 	return x, cur, nil
@@ -292,6 +292,9 @@ func (m *moneyParts) scan(s string, prefix bool) error {
 		case r == ')':
 			m.close++
 		case isMinus(r):
+			if !prefix && i > 0 {
+				return errNotMoney // only "200-", right after the number, is a trailing minus
+			}
 			m.minus++
 		case r == '+':
 			if !prefix {

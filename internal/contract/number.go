@@ -383,7 +383,7 @@ func readNumber(s string, numeric bool) (x float64, percent bool, err error) {
 	} else if x, err = parseDecimal(s[i:end], dotAmbiguous); err != nil {
 		return 0, false, err
 	}
-	if neg {
+	if neg && x != 0 {
 		x = -x
 	}
 	return x, percent, nil

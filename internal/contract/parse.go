@@ -75,7 +75,9 @@ var (
 // "TBC", "?", "none given" and the like), gives a Value that is not Present
 // and a nil error: unknown is never false or zero. A cell that cannot be read
 // gives a Value that is not Present and an error whose text says what is
-// wrong in a few lowercase words ("not a date"). A Value always keeps raw.
+// wrong in a few lowercase words ("not a date"), for the data issue that
+// callers report with the cell's reference. A Present value always comes
+// with a nil error, and a Value always keeps raw.
 //
 // Parse is safe for concurrent use.
 func (f *Field) Parse(raw string, h Hints) (Value, error) {
@@ -129,13 +131,15 @@ var nullWords = map[string]bool{
 	"na": true, "n a": true, "nan": true, "null": true, "nd": true, "n d": true,
 	"not applicable": true, "not available": true,
 	"unknown": true, "unk": true, "unkn": true, "not known": true, "nk": true, "n k": true,
-	"dk": true, "don t know": true, "dont know": true, "do not know": true,
+	"don t know": true, "dont know": true, "do not know": true,
 	"not sure": true, "unsure": true,
 	"tbc": true, "tbd": true, "tba": true, "to be confirmed": true, "to be determined": true,
 	"to be advised": true, "to be announced": true,
 	"none given": true, "not given": true, "not stated": true, "not specified": true,
 	"unspecified": true, "not recorded": true, "no data": true, "no info": true,
-	"no information": true, "missing": true, "blank": true,
+	"no information": true, "missing": true, "blank": true, "no answer": true,
+	"no response": true, "no reply": true, "no record": true, "no records": true,
+	"no comment": true,
 }
 
 // isNullPunct reports whether s holds only dashes, question marks, dots,

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"math"
+	"strconv"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -69,6 +70,25 @@ func checkParse(t *testing.T, f *Field, raw string, h Hints) {
 		if !found {
 			t.Fatalf("Parse(%q) = %q, not one of %v", raw, v.Str, f.Values)
 		}
+	}
+	// The value reads back from the canonical text of it.
+	canon, ch := "", Hints{Numeric: true, Currency: v.Currency}
+	switch f.Type {
+	case Number, Money:
+		canon = strconv.FormatFloat(v.Num, 'g', -1, 64)
+	case Int, Duration:
+		canon = strconv.FormatInt(v.Int, 10)
+	case Bool:
+		canon = strconv.FormatBool(v.Bool)
+	case Date:
+		canon = v.Time.Format(time.DateOnly)
+	case Enum, String:
+		canon = v.Str
+	}
+	back, err := f.Parse(canon, ch)
+	back.Raw = raw
+	if err != nil || back != v {
+		t.Fatalf("Parse(%q) = %+v, but its canonical form %q reads as %+v, %v", raw, v, canon, back, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -136,7 +137,9 @@ func TestParseBool(t *testing.T) {
 		{in: "2200", err: "not yes or no"},
 		{in: "25:00", err: "not yes or no"},
 		{in: "13pm", err: "not yes or no"},
-		{in: "yes please help", err: "not yes or no"},
+		{in: "No curfew", want: no}, {in: "no night shift", want: no}, {in: "Nope", want: no},
+		{in: "y please help", err: "not yes or no"},
+		{in: "no answer", want: wantNull},
 		{in: "sometimes", err: "not yes or no"},
 		{in: "#", err: "not yes or no"},
 	})
@@ -197,6 +200,9 @@ func TestParseMoney(t *testing.T) {
 		{in: "-$200", want: wantMoney(-200, "USD")},
 		{in: "$-200", want: wantMoney(-200, "USD")},
 		{in: "200-", want: wantMoney(-200, "")},
+		{in: "-0", want: wantMoney(0, "")},
+		{in: "200 -", err: "not an amount of money"},
+		{in: "$1,200 -", err: "not an amount of money"},
 		// Separators by position.
 		{in: "1,200", want: wantMoney(1200, "")},
 		{in: "1,5", want: wantMoney(1.5, "")},
@@ -374,6 +380,12 @@ func TestParseDuration(t *testing.T) {
 		{in: "every other week", want: wantInt(14)},
 		{in: "end of month", want: wantInt(30)},
 		{in: "30", h: Hints{Numeric: true}, want: wantInt(30)},
+		{in: "Monthly (end of month)", want: wantInt(30)},
+		{in: "1 month (30 days)", want: wantInt(30)},
+		{in: "30 days (calendar)", want: wantInt(30)},
+		{in: "(2 weeks)", want: wantInt(14)},
+		{in: "1 month (2 weeks)", err: "two lengths of time: 30 and 14 days"},
+		{in: "Monthly (balance at end of contract)", err: "no fixed interval"},
 		{in: "Upon completion of contract", err: "no fixed interval"},
 		{in: "end of contract", err: "no fixed interval"},
 		{in: "At the end of the contract", err: "no fixed interval"},
@@ -395,6 +407,14 @@ func TestParseDuration(t *testing.T) {
 		{in: "no notice", want: wantInt(0)},
 		{in: "1 month", want: wantInt(30)},
 	})
+}
+
+func TestParseNegativeZero(t *testing.T) {
+	for _, typ := range []Type{Money, Number} {
+		v, err := testField(typ).Parse("-0", Hints{})
+		require.NoError(t, err)
+		assert.False(t, math.Signbit(v.Num), "Parse(\"-0\") as %v = %v", typ, v.Num)
+	}
 }
 
 func TestParseDate(t *testing.T) {
