@@ -34,6 +34,10 @@ type Check struct {
 	Indicator  string
 	Severity   contract.Severity // the highest severity it gives
 	References []string
+	// PerContract is set when a finding is about each contract it lists
+	// (a shared passport or account), not about a supplier as a whole:
+	// reports then count it against those contracts too.
+	PerContract bool
 }
 
 // The checks.
@@ -48,14 +52,14 @@ var (
 		},
 	}
 	SharedPassport = Check{
-		ID: "shared-passport", Title: "One passport number for several workers or employers", Indicator: "retention_of_identity_documents", Severity: contract.High,
+		ID: "shared-passport", Title: "One passport number for several workers or employers", Indicator: "retention_of_identity_documents", Severity: contract.High, PerContract: true,
 		References: []string{
 			"ILO indicators of forced labour (2012), indicator 7: retention of identity documents",
 			"Project heuristic: a passport number shared by workers or employers suggests document control, identity misuse or undisclosed labour hire",
 		},
 	}
 	SharedBankAccount = Check{
-		ID: "shared-bank-account", Title: "Several workers' wages paid into one bank account", Indicator: "withholding_of_wages", Severity: contract.Critical,
+		ID: "shared-bank-account", Title: "Several workers' wages paid into one bank account", Indicator: "withholding_of_wages", Severity: contract.Critical, PerContract: true,
 		References: []string{
 			"ILO Protection of Wages Convention, 1949 (No. 95), Art. 5: wages paid directly to the worker",
 			"Dhaka Principles for Migration with Dignity, Principle 5: wages paid regularly, directly and on time",
@@ -242,8 +246,21 @@ type Checker struct {
 	opts      Options
 	groups    map[string]*group
 	order     []string // group keys in first-seen order
-	passports map[string]*shared
-	accounts  map[string]*shared
+	passports numbers
+	accounts  numbers
+}
+
+// numbers follows passport or account numbers across rows. Most numbers
+// appear once, so a first sighting is kept as a plain value; only a number
+// seen again gets a *shared with lists.
+type numbers struct {
+	first map[string]sighting
+	again map[string]*shared
+}
+
+type sighting struct {
+	ref                     Ref
+	worker, employer, group string
 }
 
 type group struct {
@@ -270,7 +287,9 @@ func New(opts Options) *Checker {
 	if opts.MaxRefs == 0 {
 		opts.MaxRefs = 20
 	}
-	return &Checker{opts: opts, groups: map[string]*group{}, passports: map[string]*shared{}, accounts: map[string]*shared{}}
+	return &Checker{opts: opts, groups: map[string]*group{},
+		passports: numbers{first: map[string]sighting{}, again: map[string]*shared{}},
+		accounts:  numbers{first: map[string]sighting{}, again: map[string]*shared{}}}
 }
 
 // Add records one contract.
@@ -310,25 +329,32 @@ func (c *Checker) Add(r Record) {
 		employer = normalizeName(r.Supplier)
 	}
 	if r.Passport != "" {
-		c.passports[r.Passport] = c.share(c.passports[r.Passport], r, worker, employer)
+		c.share(&c.passports, r.Passport, sighting{r.Ref, worker, employer, r.Group})
 	}
 	if r.BankAccount != "" {
-		c.accounts[r.BankAccount] = c.share(c.accounts[r.BankAccount], r, worker, employer)
+		c.share(&c.accounts, r.BankAccount, sighting{r.Ref, worker, employer, r.Group})
 	}
 }
 
-func (c *Checker) share(s *shared, r Record, worker, employer string) *shared {
+func (c *Checker) share(m *numbers, num string, r sighting) {
+	s := m.again[num]
 	if s == nil {
-		// Most numbers appear once: keep the first sighting small.
-		s = &shared{refs: []Ref{r.Ref}, total: 1, workers: []string{worker}, groups: []string{r.Group}}
-		if employer != "" {
-			s.employers = []string{employer}
+		first, seen := m.first[num]
+		if !seen {
+			m.first[num] = r
+			return
 		}
-		return s
+		delete(m.first, num)
+		s = &shared{refs: []Ref{first.ref}, total: 1, workers: []string{first.worker}, groups: []string{first.group}}
+		if first.employer != "" {
+			s.employers = []string{first.employer}
+		}
+		m.again[num] = s
 	}
+	worker, employer := r.worker, r.employer
 	s.total++
 	if len(s.refs) < c.opts.MaxRefs {
-		s.refs = append(s.refs, r.Ref)
+		s.refs = append(s.refs, r.ref)
 	}
 	if !slices.Contains(s.workers, worker) {
 		s.workers = append(s.workers, worker)
@@ -336,10 +362,9 @@ func (c *Checker) share(s *shared, r Record, worker, employer string) *shared {
 	if employer != "" && !slices.Contains(s.employers, employer) {
 		s.employers = append(s.employers, employer)
 	}
-	if !slices.Contains(s.groups, r.Group) {
-		s.groups = append(s.groups, r.Group)
+	if !slices.Contains(s.groups, r.group) {
+		s.groups = append(s.groups, r.group)
 	}
-	return s
 }
 
 // Findings runs the checks over everything added so far. Findings come in a
@@ -397,9 +422,9 @@ func (c *Checker) feeShare(key string, g *group) (Finding, bool) {
 	if share >= c.opts.FeeShareCritical {
 		sev = contract.Critical
 	}
-	msg := fmt.Sprintf("%d of %d workers of supplier %s with fees recorded (%.0f%%) paid recruitment fees or related costs", g.paid, known, groupName(key), share*100)
+	msg := fmt.Sprintf("%d of %s of supplier %s with fees recorded (%.0f%%) paid recruitment fees or related costs", g.paid, plural(known, "worker"), groupName(key), share*100)
 	if g.unknown > 0 {
-		msg += fmt.Sprintf("; %d more have costs not recorded", g.unknown)
+		msg += fmt.Sprintf("; %d more with costs not recorded", g.unknown)
 	}
 	msg += ": a supplier-level debt bondage risk indicator"
 	return Finding{
@@ -410,12 +435,9 @@ func (c *Checker) feeShare(key string, g *group) (Finding, bool) {
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
-func (c *Checker) sharedFindings(m map[string]*shared, check Check) []Finding {
+func (c *Checker) sharedFindings(m numbers, check Check) []Finding {
 	var out []Finding
-	for num, s := range m {
-		if s.total < 2 {
-			continue
-		}
+	for num, s := range m.again {
 		f := Finding{Check: check, Severity: contract.High, Groups: s.groups, Contracts: s.refs, Total: s.total,
 			Evidence: map[string]any{"number": mask(num), "workers": len(s.workers), "employers": len(s.employers), "contracts": s.total}}
 		switch check.ID {

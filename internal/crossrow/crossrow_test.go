@@ -33,7 +33,7 @@ func TestFeeShare(t *testing.T) {
 		{"nothing known", []FeeStatus{FeesUnknown, FeesUnknown}, contract.SeverityNone, ""},
 		{"one of twenty", append([]FeeStatus{FeesPaid}, repeat(FeesNotPaid, 19)...), contract.High, "1 of 20 workers"},
 		{"two of twenty", append([]FeeStatus{FeesPaid, FeesPaid}, repeat(FeesNotPaid, 18)...), contract.Critical, "2 of 20 workers"},
-		{"unknowns are not counted as unpaid", append([]FeeStatus{FeesPaid, FeesNotPaid, FeesNotPaid}, repeat(FeesUnknown, 30)...), contract.Critical, "30 more have costs not recorded"},
+		{"unknowns are not counted as unpaid", append([]FeeStatus{FeesPaid, FeesNotPaid, FeesNotPaid}, repeat(FeesUnknown, 30)...), contract.Critical, "30 more with costs not recorded"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -265,4 +265,27 @@ func TestNormalizeName(t *testing.T) {
 			t.Errorf("normalizeName(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzReadEntityList feeds arbitrary files to the entity-list reader and
+// names to the matcher: no panics, and every entry matches its own name.
+func FuzzReadEntityList(f *testing.F) {
+	f.Add([]byte("entity_name;aliases\nExample Co., Ltd.;Ex (Group) | 示例有限公司\n"), "EXAMPLE CO LTD")
+	f.Add([]byte("name\n\"The (A) B\"\n(\n）（\n"), "the")
+	f.Add([]byte("\xef\xbb\xbfName,alias\n\"x\"\"y\",\n"), "")
+	f.Fuzz(func(t *testing.T, data []byte, name string) {
+		l, err := ReadEntityList("f.csv", data)
+		if err != nil {
+			return
+		}
+		l.Match(name)
+		for _, e := range l.entries {
+			if normalizeName(e.Name) == "" {
+				continue
+			}
+			if _, ok := l.Match(e.Name); !ok {
+				t.Errorf("entry %q does not match itself", e.Name)
+			}
+		}
+	})
 }

@@ -6,6 +6,12 @@
 // clear only when every rule passed. Its risk is the highest severity among
 // its findings.
 //
+// After a contract's rules have run, each [Combination] whose parts are all
+// among its findings (for example recruitment debt together with a retained
+// passport) adds a finding of its own, which names the combination and
+// lists its parts as evidence. The built-in combinations are in
+// rules/escalation/combinations.yaml.
+//
 // [Run] spreads evaluation over workers and hands results back in input
 // order, so reports do not depend on scheduling.
 package engine

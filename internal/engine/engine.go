@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -94,6 +95,7 @@ type Engine struct {
 	employer int
 	deriver  *contract.Deriver
 	combiner *combiner
+	missing  sync.Map // key of field indexes → shared []string of names
 }
 
 // New returns an engine for prog over contracts of schema.
@@ -191,19 +193,32 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 	return r
 }
 
+// fieldNames turns field indexes into names in schema order. Contracts of
+// one roster tend to miss the same fields, so the lists are shared: a large
+// batch keeps one copy of each distinct list rather than one per contract.
 func (e *Engine) fieldNames(idx []int) []string {
-	seen := make(map[int]bool, len(idx))
 	fields := e.schema.Fields()
-	var out []string
+	set := make([]bool, len(fields))
 	for _, i := range idx {
-		seen[i] = true
+		set[i] = true
 	}
-	for i := range fields {
-		if seen[i] {
+	key := make([]byte, 0, 2*len(idx))
+	for i, ok := range set {
+		if ok {
+			key = append(key, byte(i>>8), byte(i))
+		}
+	}
+	if names, ok := e.missing.Load(string(key)); ok {
+		return names.([]string)
+	}
+	out := make([]string, 0, len(key)/2)
+	for i, ok := range set {
+		if ok {
 			out = append(out, fields[i].Name)
 		}
 	}
-	return out
+	names, _ := e.missing.LoadOrStore(string(key), out)
+	return names.([]string)
 }
 
 func (e *Engine) evidence(rule *rules.Compiled, c *contract.Contract) []Evidence {

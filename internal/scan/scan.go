@@ -97,7 +97,7 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		}
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity.String(),
-			References: c.References, Source: "internal/crossrow",
+			References: c.References, Source: "built-in cross-row check",
 		})
 	}
 
@@ -290,10 +290,33 @@ func (b *builder) add(r engine.Result) error {
 
 // crossRow adds the supplier-level findings and per-supplier figures of the
 // cross-row checks. They count in the summary and in their suppliers'
-// totals; contracts' own statuses are unchanged.
+// totals. A finding about the particular contracts it lists (a shared
+// passport or bank account) also counts against each of them, flagging a
+// contract that its own rules left clear.
 func (b *builder) crossRow(c *crossrow.Checker) {
 	rep, sum := b.rep, &b.rep.Summary
 	findings := c.Findings()
+	type loc struct {
+		file, sheet string
+		row         int
+	}
+	var byLoc map[loc]int
+	for _, f := range findings {
+		if !f.Check.PerContract {
+			continue
+		}
+		if byLoc == nil {
+			byLoc = make(map[loc]int, len(rep.Contracts))
+			for i, ct := range rep.Contracts {
+				byLoc[loc{ct.File, ct.Sheet, ct.Row}] = i
+			}
+		}
+		for _, r := range f.Contracts {
+			if i, ok := byLoc[loc{r.File, r.Sheet, r.Row}]; ok {
+				b.raise(&rep.Contracts[i], f.Severity)
+			}
+		}
+	}
 	for _, f := range findings {
 		first := f.Contracts[0]
 		rf := report.Finding{
@@ -340,6 +363,41 @@ func (b *builder) crossRow(c *crossrow.Checker) {
 		}
 		acc.s.EntityListMatch = s.EntityMatch
 	}
+}
+
+// raise counts a cross-row finding against one contract.
+func (b *builder) raise(ct *report.Contract, sev contract.Severity) {
+	sum, acc := &b.rep.Summary, b.suppliers[supplierKey(ct.Supplier)]
+	ct.Findings++
+	if ct.Risk == nil || mustSeverity(*ct.Risk) < sev {
+		s := sev.String()
+		ct.Risk = &s
+	}
+	if ct.Status == report.StatusFlagged {
+		return
+	}
+	switch ct.Status {
+	case report.StatusClear:
+		sum.ContractsClear--
+		if acc != nil {
+			acc.s.ContractsClear--
+		}
+	case report.StatusInsufficient:
+		sum.ContractsInsufficient--
+		if acc != nil {
+			acc.s.ContractsInsufficient--
+		}
+	}
+	ct.Status = report.StatusFlagged
+	sum.ContractsFlagged++
+	if acc != nil {
+		acc.s.ContractsFlagged++
+	}
+}
+
+func mustSeverity(s string) contract.Severity {
+	sev, _ := contract.ParseSeverity(s)
+	return sev
 }
 
 // supplierKey is the name a supplier summary goes by.
