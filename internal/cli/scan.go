@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -178,7 +179,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
-	waivers, waiverFiles, ok := loadWaivers(ui, cfg, prog)
+	waivers, ok := loadWaivers(ui, cfg)
 	if !ok {
 		return ExitCannotRun
 	}
@@ -204,8 +205,8 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 			Combinations: tables.combinations, MinimumWages: tables.minWage},
 		CrossRow:    crossrow.Options{EntityList: tables.entities},
 		Tables:      append(ruleTables(prog), tables.files...),
-		Waivers:     waivers,
-		WaiverFiles: waiverFiles,
+		Waivers:     waivers.matcher,
+		WaiverFiles: waivers.files,
 		FailOn:      cfg.failOn,
 		Version:     version(),
 		RunOptions: report.Options{
@@ -224,6 +225,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		ui.errorf("scan: %v", err)
 		return ExitCannotRun
 	}
+	waivers.warnUnknown(ui, rep)
 	for _, o := range cfg.outputs {
 		if err := report.WriteFile(o, rep); err != nil {
 			ui.errorf("write report %s: %v", o, err)
@@ -295,12 +297,20 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 	return t, true
 }
 
-// loadWaivers reads the -waivers file. It warns about waivers that have
-// expired (they are not applied) or name a rule that does not run, and
-// prints every problem of an invalid file and returns false.
-func loadWaivers(ui *ui, cfg *scanConfig, prog *rules.Program) (*rules.Matcher, []report.File, bool) {
+// scanWaivers are the waivers of a scan.
+type scanWaivers struct {
+	list    *rules.Waivers
+	matcher *rules.Matcher
+	files   []report.File
+}
+
+// loadWaivers reads the -waivers file and warns about waivers that have
+// expired (they are not applied). It prints every problem of an invalid file
+// and returns false.
+func loadWaivers(ui *ui, cfg *scanConfig) (scanWaivers, bool) {
+	var sw scanWaivers
 	if cfg.waivers == "" {
-		return nil, nil, true
+		return sw, true
 	}
 	ws, errs := rules.ReadWaivers(cfg.waivers)
 	if len(errs) > 0 {
@@ -308,7 +318,7 @@ func loadWaivers(ui *ui, cfg *scanConfig, prog *rules.Program) (*rules.Matcher, 
 			fmt.Fprintf(ui.err, "%s\n", e.Detail())
 		}
 		ui.errorf("%s in the waiver file; nothing was scanned", plural(len(errs), "problem"))
-		return nil, nil, false
+		return sw, false
 	}
 	day := cfg.asOf
 	if day.IsZero() {
@@ -318,10 +328,23 @@ func loadWaivers(ui *ui, cfg *scanConfig, prog *rules.Program) (*rules.Matcher, 
 	for _, w := range expired {
 		ui.warnf("%s: waiver of %s for %s expired on %s; not applied", w.Source(), w.Rule, waiverScope(w), w.Expires.Format(time.DateOnly))
 	}
-	for _, w := range ws.UnknownRules(prog) {
+	sw.list, sw.matcher = ws, rules.NewMatcher(active)
+	sw.files = []report.File{{Path: ws.Path, SHA256: ws.SHA256}}
+	return sw, true
+}
+
+// warnUnknown warns about waivers that name no rule, combination or
+// cross-row check of the report.
+func (sw scanWaivers) warnUnknown(ui *ui, rep *report.Report) {
+	if sw.list == nil {
+		return
+	}
+	known := func(id string) bool {
+		return slices.ContainsFunc(rep.Rules, func(r report.Rule) bool { return r.ID == id })
+	}
+	for _, w := range sw.list.UnknownRules(known) {
 		ui.warnf("%s: waiver names rule %q, which is not in the rule set", w.Source(), w.Rule)
 	}
-	return rules.NewMatcher(active), []report.File{{Path: ws.Path, SHA256: ws.SHA256}}, true
 }
 
 func waiverScope(w *rules.Waiver) string {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -86,6 +87,7 @@ type messagePart struct {
 
 // compiledFile is what the rules of one file share.
 type compiledFile struct {
+	e        *Env
 	file     *File
 	index    int // in Program.files
 	env      *cel.Env
@@ -142,19 +144,19 @@ func (e *Env) Compile(set *Set, opts CompileOptions) (*Program, Errors) {
 	}
 	for _, r := range set.Rules {
 		cf := fileOf(r.file)
-		c, ce := cf.compileRule(e, r, opts)
+		c, ce := cf.compileRule(r, opts)
 		errs = append(errs, ce...)
 		if len(ce) == 0 {
 			c.Index = len(p.Rules)
 			p.Rules = append(p.Rules, c)
 		}
-		p.Warnings = append(p.Warnings, cf.ruleWarnings(e, c)...)
+		p.Warnings = append(p.Warnings, cf.ruleWarnings(c)...)
 	}
 	for _, r := range set.Disabled {
 		// A disabled rule still has to compile: the file must stay valid
 		// for whoever loads it without the layer that disables the rule.
 		if cf := byFile[r.file]; cf != nil {
-			_, ce := cf.compileRule(e, r, opts)
+			_, ce := cf.compileRule(r, opts)
 			errs = append(errs, ce...)
 		}
 	}
@@ -166,21 +168,23 @@ func (e *Env) Compile(set *Set, opts CompileOptions) (*Program, Errors) {
 	return p, errs
 }
 
+// sortErrors orders errors by file (in the order the files first appear),
+// then line and column.
 func sortErrors(errs Errors) {
+	order := map[string]int{}
+	for _, e := range errs {
+		if _, ok := order[e.File]; !ok {
+			order[e.File] = len(order)
+		}
+	}
 	slices.SortStableFunc(errs, func(a, b *Error) int {
-		if a.File != b.File {
-			return 0 // files stay in load order
-		}
-		if a.Line != b.Line {
-			return a.Line - b.Line
-		}
-		return a.Col - b.Col
+		return cmp.Or(cmp.Compare(order[a.File], order[b.File]), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 	})
 }
 
 // compileFile builds the environment of file f and compiles its variables.
 func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFile, Errors) {
-	cf := &compiledFile{file: f, index: index, varIndex: map[string]int{}, lists: map[string]*List{}, used: map[string]bool{}}
+	cf := &compiledFile{e: e, file: f, index: index, varIndex: map[string]int{}, lists: map[string]*List{}, used: map[string]bool{}}
 	for _, l := range f.Lists {
 		cf.lists[l.Name] = l
 	}
@@ -193,13 +197,13 @@ func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFil
 	for _, v := range f.Variables {
 		cv := &compiledVar{Variable: v, index: len(cf.vars)}
 		cf.env = env
-		checked, ce := cf.check(e, nil, v.node, v.Expr, "variable "+v.Name, false)
+		checked, ce := cf.check(nil, v.node, v.Expr, "variable "+v.Name, false)
 		typ := cel.DynType
 		if len(ce) > 0 {
 			errs = append(errs, ce...)
 		} else {
 			typ = checked.OutputType()
-			rf := cf.refsOf(e, checked)
+			rf := cf.refsOf(checked)
 			cv.fields = rf.fields
 			for _, name := range rf.vars {
 				dep := cf.vars[cf.varIndex[name]]
@@ -209,11 +213,11 @@ func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFil
 			}
 			cv.deps = sortedSet(cv.deps)
 			cv.fields = sortedSet(cv.fields)
-			cv.cost = cf.estimate(e, checked)
+			cv.cost = cf.estimate(checked)
 			cv.size = cf.resultSize(checked)
 			prg, err := env.Program(checked, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(opts.CostLimit))
 			if err != nil {
-				errs = append(errs, cf.celError(e, nil, v.node, v.Expr, 0, 1, 0, err.Error(), "variable "+v.Name))
+				errs = append(errs, cf.celError(nil, v.node, v.Expr, 0, 1, 0, err.Error(), "variable "+v.Name))
 			}
 			cv.prog = prg
 		}
@@ -242,13 +246,13 @@ func sortedSet(xs []int) []int {
 
 // check parses and type-checks src, an expression written at node. wantBool
 // requires a true-or-false result.
-func (cf *compiledFile) check(e *Env, r *Rule, node *yaml.Node, src, what string, wantBool bool) (*cel.Ast, Errors) {
-	return cf.checkAt(e, r, node, src, 0, what, wantBool)
+func (cf *compiledFile) check(r *Rule, node *yaml.Node, src, what string, wantBool bool) (*cel.Ast, Errors) {
+	return cf.checkAt(r, node, src, 0, what, wantBool)
 }
 
 // checkAt is check for an expression that starts at character offset base
 // of node's text (a message placeholder).
-func (cf *compiledFile) checkAt(e *Env, r *Rule, node *yaml.Node, src string, base int, what string, wantBool bool) (*cel.Ast, Errors) {
+func (cf *compiledFile) checkAt(r *Rule, node *yaml.Node, src string, base int, what string, wantBool bool) (*cel.Ast, Errors) {
 	checked, iss := cf.env.Compile(src)
 	if iss.Err() != nil {
 		var errs Errors
@@ -258,14 +262,14 @@ func (cf *compiledFile) checkAt(e *Env, r *Rule, node *yaml.Node, src string, ba
 			if undefinedField.MatchString(ce.Message) && charAt(src, runeOffset(src, line, col)) == '.' {
 				col++ // point at the field name, not the dot before it
 			}
-			msg, hint, name := cf.explain(e, strings.TrimSuffix(ce.Message, " (in container '')"), src, line, col)
+			msg, hint, name := cf.explain(strings.TrimSuffix(ce.Message, " (in container '')"), src, line, col)
 			if m := undeclaredRef.FindStringSubmatch(ce.Message); m != nil && skip[m[1]] {
 				continue
 			}
 			if name != "" {
 				skip[name] = true
 			}
-			err := cf.celError(e, r, node, src, base, line, col, msg, what)
+			err := cf.celError(r, node, src, base, line, col, msg, what)
 			if hint != "" {
 				err.Hint = hint
 			}
@@ -274,13 +278,13 @@ func (cf *compiledFile) checkAt(e *Env, r *Rule, node *yaml.Node, src string, ba
 		return nil, errs
 	}
 	if wantBool && !checked.OutputType().IsExactType(cel.BoolType) {
-		return nil, Errors{cf.celError(e, r, node, src, base, 1, 0,
+		return nil, Errors{cf.celError(r, node, src, base, 1, 0,
 			fmt.Sprintf("must be true or false, but this expression gives %s", typeWord(checked.OutputType().String())), what)}
 	}
 	return checked, nil
 }
 
-func (cf *compiledFile) compileRule(e *Env, r *Rule, opts CompileOptions) (*Compiled, Errors) {
+func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Errors) {
 	c := &Compiled{Rule: r, cfile: cf}
 	var errs Errors
 	fields := map[int]bool{}
@@ -292,13 +296,13 @@ func (cf *compiledFile) compileRule(e *Env, r *Rule, opts CompileOptions) (*Comp
 			cel.CostLimit(opts.CostLimit),
 		)
 		if err != nil {
-			errs = append(errs, cf.celError(e, r, node, src, 0, 1, 0, err.Error(), what))
+			errs = append(errs, cf.celError(r, node, src, 0, 1, 0, err.Error(), what))
 			return nil
 		}
 		return prg
 	}
 	use := func(checked *cel.Ast, decision bool) {
-		rf := cf.refsOf(e, checked)
+		rf := cf.refsOf(checked)
 		for _, name := range rf.vars {
 			v := cf.vars[cf.varIndex[name]]
 			vars[v.index] = true
@@ -316,13 +320,13 @@ func (cf *compiledFile) compileRule(e *Env, r *Rule, opts CompileOptions) (*Comp
 				fields[i] = true
 			}
 		}
-		cost += cf.estimate(e, checked)
+		cost += cf.estimate(checked)
 	}
 	compile := func(src string, node *yaml.Node, what string) cel.Program {
 		if node == nil || strings.TrimSpace(src) == "" {
 			return nil
 		}
-		checked, ce := cf.check(e, r, node, src, what, true)
+		checked, ce := cf.check(r, node, src, what, true)
 		if len(ce) > 0 {
 			errs = append(errs, ce...)
 			return nil
@@ -337,7 +341,7 @@ func (cf *compiledFile) compileRule(e *Env, r *Rule, opts CompileOptions) (*Comp
 			c.escalate = append(c.escalate, compiledEscalation{prog: prg, severity: esc.Severity})
 		}
 	}
-	c.message = cf.compileMessage(e, r, &errs, use, opts)
+	c.message = cf.compileMessage(r, &errs, use, opts)
 	for i := range fields {
 		c.Fields = append(c.Fields, i)
 	}
@@ -381,7 +385,7 @@ func (cf *compiledFile) costError(r *Rule, node *yaml.Node, what string, cost, b
 
 var placeholder = regexp.MustCompile(`\{\{(.*?)\}\}`)
 
-func (cf *compiledFile) compileMessage(e *Env, r *Rule, errs *Errors, use func(*cel.Ast, bool), opts CompileOptions) []messagePart {
+func (cf *compiledFile) compileMessage(r *Rule, errs *Errors, use func(*cel.Ast, bool), opts CompileOptions) []messagePart {
 	node := r.nodes["message"]
 	var parts []messagePart
 	last := 0
@@ -395,15 +399,15 @@ func (cf *compiledFile) compileMessage(e *Env, r *Rule, errs *Errors, use func(*
 		last = m[1]
 		part := messagePart{field: -1}
 		if src == "" {
-			*errs = append(*errs, cf.celError(e, r, node, r.Message, utf8.RuneCountInString(r.Message[:m[0]]), 1, 0, "empty placeholder {{ }}", "message"))
+			*errs = append(*errs, cf.celError(r, node, r.Message, utf8.RuneCountInString(r.Message[:m[0]]), 1, 0, "empty placeholder {{ }}", "message"))
 			continue
 		}
 		if name, ok := strings.CutPrefix(src, "contract."); ok {
-			if f := e.schema.Field(name); f != nil {
+			if f := cf.e.schema.Field(name); f != nil {
 				part.field = f.Index
 			}
 		}
-		checked, ce := cf.checkAt(e, r, node, src, base, "message", false)
+		checked, ce := cf.checkAt(r, node, src, base, "message", false)
 		if len(ce) > 0 {
 			*errs = append(*errs, ce...)
 			continue
@@ -411,7 +415,7 @@ func (cf *compiledFile) compileMessage(e *Env, r *Rule, errs *Errors, use func(*
 		use(checked, false)
 		prg, err := cf.env.Program(checked, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(opts.CostLimit))
 		if err != nil {
-			*errs = append(*errs, cf.celError(e, r, node, src, base, 1, 0, err.Error(), "message"))
+			*errs = append(*errs, cf.celError(r, node, src, base, 1, 0, err.Error(), "message"))
 			continue
 		}
 		part.prog = prg
@@ -425,14 +429,14 @@ func (cf *compiledFile) compileMessage(e *Env, r *Rule, errs *Errors, use func(*
 
 // refsOf lists what a checked expression reads: contract fields, variables,
 // lists and tables. It records the names as used in the file.
-func (cf *compiledFile) refsOf(e *Env, checked *cel.Ast) refs {
+func (cf *compiledFile) refsOf(checked *cel.Ast) refs {
 	var out refs
 	ast.PreOrderVisit(ast.NavigateAST(checked.NativeRep()), ast.NewExprVisitor(func(x ast.Expr) {
 		switch x.Kind() {
 		case ast.SelectKind:
 			sel := x.AsSelect()
 			if op := sel.Operand(); op.Kind() == ast.IdentKind && op.AsIdent() == "contract" {
-				if f := e.schema.Field(sel.FieldName()); f != nil {
+				if f := cf.e.schema.Field(sel.FieldName()); f != nil {
 					out.fields = append(out.fields, f.Index)
 				}
 			}
@@ -474,7 +478,7 @@ var (
 // celError places a CEL issue (line and 0-based column within src, which
 // starts at character offset base of node's text) at its position in the
 // rule file.
-func (cf *compiledFile) celError(e *Env, r *Rule, node *yaml.Node, src string, base, line, col int, msg, what string) *Error {
+func (cf *compiledFile) celError(r *Rule, node *yaml.Node, src string, base, line, col int, msg, what string) *Error {
 	f := cf.file
 	err := &Error{File: f.Path, Msg: fmt.Sprintf("%s: %s", what, msg)}
 	if r != nil {
@@ -488,14 +492,14 @@ func (cf *compiledFile) celError(e *Env, r *Rule, node *yaml.Node, src string, b
 	}
 	err.Line, err.Col = f.sourcePos(node, base+runeOffset(src, line, col))
 	err.Snippet = f.line(err.Line)
-	err.Hint = e.hint(msg, src)
+	err.Hint = cf.e.hint(msg, src)
 	return err
 }
 
 // explain rewrites a CEL issue in the words of a rule author. name is set
 // when the issue is about a name the file should declare; the checker's
 // follow-up issues about the same name are then dropped.
-func (cf *compiledFile) explain(e *Env, msg, src string, line, col int) (out, hint, name string) {
+func (cf *compiledFile) explain(msg, src string, line, col int) (out, hint, name string) {
 	out = msg
 	if m := noOverload.FindStringSubmatch(msg); m != nil {
 		args := strings.Split(m[2], ", ")
@@ -507,7 +511,7 @@ func (cf *compiledFile) explain(e *Env, msg, src string, line, col int) (out, hi
 		} else {
 			out = fmt.Sprintf("cannot call %s with (%s)", m[1], strings.Join(args, ", "))
 		}
-		return out, e.hint(msg, src), ""
+		return out, cf.e.hint(msg, src), ""
 	}
 	rest := []rune(src)
 	off := min(runeOffset(src, line, col), len(rest))
@@ -584,7 +588,7 @@ func typeWord(t string) string {
 
 func (e *Env) hint(msg, src string) string {
 	if m := undefinedField.FindStringSubmatch(msg); m != nil {
-		if best := e.schema.Closest(m[1]); best != "" {
+		if best := e.closestField(m[1]); best != "" {
 			return fmt.Sprintf("did you mean contract.%s?", best)
 		}
 		return "contract fields are the schema's field names; `laborcheck inspect FILE` shows how a roster's headers map to them"
@@ -593,7 +597,7 @@ func (e *Env) hint(msg, src string) string {
 		if f := e.schema.Field(m[1]); f != nil {
 			return fmt.Sprintf("contract fields are written contract.%s", m[1])
 		}
-		if best := e.schema.Closest(m[1]); best != "" {
+		if best := e.closestField(m[1]); best != "" {
 			return fmt.Sprintf("did you mean contract.%s?", best)
 		}
 		return "expressions can use contract.<field>, review_date, and the variables., lists. and tables. the file declares"
@@ -633,4 +637,23 @@ func charAt(s string, off int) rune {
 		off--
 	}
 	return 0
+}
+
+// closestField is the schema field a misspelt or shortened name most likely
+// means: the nearest by edit distance, else the shortest field that starts
+// with the name or contains it ("recruitment_fee" → recruitment_fee_paid_by_worker).
+func (e *Env) closestField(name string) string {
+	if best := e.schema.Closest(name); best != "" {
+		return best
+	}
+	if len(name) < 4 {
+		return ""
+	}
+	best := ""
+	for _, f := range e.schema.Fields() {
+		if strings.Contains(f.Name, name) && (best == "" || len(f.Name) < len(best) || strings.HasPrefix(f.Name, name) && !strings.HasPrefix(best, name)) {
+			best = f.Name
+		}
+	}
+	return best
 }

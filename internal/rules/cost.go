@@ -61,7 +61,7 @@ func (x estimator) EstimateCallCost(function, _ string, _ *checker.AstNode, args
 }
 
 // estimate is the worst-case cost of a checked expression.
-func (cf *compiledFile) estimate(_ *Env, checked *cel.Ast) uint64 {
+func (cf *compiledFile) estimate(checked *cel.Ast) uint64 {
 	est, err := cf.env.EstimateCost(checked, estimator{cf})
 	if err != nil {
 		return 0

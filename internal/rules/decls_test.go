@@ -344,3 +344,45 @@ func TestWaiverErrors(t *testing.T) {
 		`w.yaml:6:5: waiver without ` + "`expires`",
 	}, got)
 }
+
+// TestConcurrentEvaluators shares one program between goroutines, each with
+// its own evaluator, as the engine does (run with -race).
+func TestConcurrentEvaluators(t *testing.T) {
+	p := declProgram(t)
+	s := p.env.schema
+	contracts := []*contract.Contract{
+		row(t, s, map[string]string{"visa_cost_paid_by_worker": "500", "travel_cost_paid_by_worker": "600", "base_wage_monthly": "1000", "employer_country": "MY", "start_date": "2024-01-05"}),
+		row(t, s, map[string]string{"visa_cost_paid_by_worker": "5", "travel_cost_paid_by_worker": "6", "base_wage_monthly": "1000", "employer_country": "VN", "start_date": "2024-01-05"}),
+	}
+	want := make([][]Status, len(contracts))
+	ev := p.NewEvaluator(time.Time{})
+	for i, c := range contracts {
+		for _, r := range p.Rules {
+			want[i] = append(want[i], ev.Eval(r, c).Status)
+		}
+	}
+	done := make(chan [][]Status)
+	for range 8 {
+		go func() {
+			ev := p.NewEvaluator(time.Time{})
+			got := make([][]Status, len(contracts))
+			for n := range 50 {
+				for i, c := range contracts {
+					if n == 0 {
+						for _, r := range p.Rules {
+							got[i] = append(got[i], ev.Eval(r, c).Status)
+						}
+					} else {
+						for _, r := range p.Rules {
+							ev.Eval(r, c)
+						}
+					}
+				}
+			}
+			done <- got
+		}()
+	}
+	for range 8 {
+		assert.Equal(t, want, <-done)
+	}
+}

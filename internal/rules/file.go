@@ -493,4 +493,3 @@ func distance(a, b string) int {
 	}
 	return prev[len(b)]
 }
-

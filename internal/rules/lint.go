@@ -15,7 +15,7 @@ import (
 // gives the same result for every contract, which is almost always a
 // mistake (a comparison with a constant, or a variable that was meant to
 // read the contract).
-func (cf *compiledFile) ruleWarnings(_ *Env, c *Compiled) Errors {
+func (cf *compiledFile) ruleWarnings(c *Compiled) Errors {
 	if c == nil || len(c.Fields) > 0 || c.expr == nil {
 		return nil
 	}

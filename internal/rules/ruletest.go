@@ -93,7 +93,7 @@ func (p *Program) exampleContract(r *Compiled, t Test) (*contract.Contract, erro
 		if f == nil {
 			n := t.nodes[name]
 			hint := ""
-			if best := schema.Closest(name); best != "" {
+			if best := p.env.closestField(name); best != "" {
 				hint = fmt.Sprintf("did you mean %q?", best)
 			}
 			return nil, &Error{File: r.File, Line: n.Line, Col: n.Column, RuleID: r.ID, Msg: fmt.Sprintf("test %q: unknown field %q", t.Name, name), Hint: hint, Snippet: r.file.line(n.Line)}

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -196,12 +195,12 @@ func (ws *Waivers) Split(day time.Time) (active, expired []*Waiver) {
 	return active, expired
 }
 
-// UnknownRules returns the waivers that name a rule the program does not
-// run (a typo, or a rule that was disabled or removed).
-func (ws *Waivers) UnknownRules(p *Program) []*Waiver {
+// UnknownRules returns the waivers whose rule known does not recognise (a
+// typo, or a rule that was disabled or removed).
+func (ws *Waivers) UnknownRules(known func(id string) bool) []*Waiver {
 	var out []*Waiver
 	for _, w := range ws.List {
-		if !slices.ContainsFunc(p.Rules, func(c *Compiled) bool { return c.ID == w.Rule }) {
+		if !known(w.Rule) {
 			out = append(out, w)
 		}
 	}
