@@ -82,7 +82,7 @@ func WriteFile(path string, r *Report) error {
 
 // writeFile is [WriteFile] with the encoder passed in, so tests can make it
 // fail midway.
-func writeFile(path string, write func(io.Writer) error) (err error) {
+func writeFile(path string, write func(io.Writer) error) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -98,8 +98,10 @@ func writeFile(path string, write func(io.Writer) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
+	renamed := false
 	defer func() {
-		if err != nil {
+		// Also runs when an encoder panics: no temporary file survives.
+		if !renamed {
 			_ = tmp.Close()
 			_ = os.Remove(tmp.Name())
 		}
@@ -123,6 +125,7 @@ func writeFile(path string, write func(io.Writer) error) (err error) {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
+	renamed = true
 	// Make the rename itself durable. Not every platform can sync a
 	// directory, and the report is complete either way, so this is best effort.
 	if d, err := os.Open(dir); err == nil {

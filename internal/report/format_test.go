@@ -152,3 +152,14 @@ func nan() float64 {
 	zero := 0.0
 	return zero / zero
 }
+
+func TestWriteFile_PanicLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	assert.Panics(t, func() {
+		_ = writeFile(filepath.Join(dir, "report.json"), func(w io.Writer) error {
+			_, _ = io.WriteString(w, "partial")
+			panic("encoder bug")
+		})
+	})
+	assertOnlyFiles(t, dir)
+}

@@ -117,6 +117,19 @@ type htmlFinding struct {
 	Row                                        int
 	Evidence                                   []evidenceField
 	References                                 []string
+	Waived                                     bool
+	Waiver                                     string
+	SupplierScope                              bool
+	ContractsTotal                             int
+	Contracts                                  []string // locations of the contracts concerned
+	ContractsMore                              int      // concerned contracts not listed
+}
+
+type htmlSupplier struct {
+	Supplier
+	RiskWord  string
+	Share     string // the fee-paid share as a percentage, "" when unknown
+	FeesKnown int    // workers whose recruitment costs are known
 }
 
 type htmlContract struct {
@@ -177,7 +190,7 @@ func newHTMLView(r *Report) *htmlView {
 		{Label: "Insufficient data", Value: s.ContractsInsufficient, Tone: "insufficient", Note: "rules could not decide"},
 		{Label: "Clear", Value: s.ContractsClear, Tone: "clear", Note: "no indicator found"},
 		{Label: "Findings", Value: s.Findings, Tone: "neutral"},
-		{Label: "At or above " + cmp.Or(v.FailOn, "fail-on"), Value: s.FindingsAtOrAbove, Tone: alertIf(s.FindingsAtOrAbove), Note: "the fail-on threshold"},
+		{Label: "At or above " + cmp.Or(v.FailOn, "fail-on"), Value: s.FindingsAtOrAbove, Tone: alertIf(s.FindingsAtOrAbove), Note: failOnNote(s.Waived)},
 		{Label: "Unreadable inputs", Value: s.InputsUnreadable + s.SheetsUnreadable, Tone: alertIf(s.InputsUnreadable + s.SheetsUnreadable),
 			Note: plural(s.InputsUnreadable, "file", "files") + " and " + plural(s.SheetsUnreadable, "sheet", "sheets") + " of " + plural(s.Inputs, "input", "inputs")},
 		{Label: "Data issues", Value: s.DataIssues, Tone: alertIf(s.DataIssues), Note: "cells that could not be read"},
@@ -217,9 +230,29 @@ func newHTMLView(r *Report) *htmlView {
 			Row:            f.Row,
 			Evidence:       evidenceFields(f.Evidence),
 			References:     f.References,
+			Waived:         f.Waived,
+			Waiver:         waiverText(f),
+			SupplierScope:  f.Scope == ScopeSupplier,
+			ContractsTotal: contractsConcerned(f),
+		}
+		if f.Scope == ScopeSupplier {
+			hf := &v.Findings[i]
+			for _, c := range f.Contracts {
+				hf.Contracts = append(hf.Contracts, location(c.File, c.Sheet, c.Row)+contractLabel(c.ContractID))
+			}
+			hf.ContractsMore = max(0, hf.ContractsTotal-len(f.Contracts))
+			v.SupplierFindings = append(v.SupplierFindings, *hf)
 		}
 	}
-	byContract := findingsByContract(r.Findings)
+	for _, sup := range r.Suppliers {
+		hs := htmlSupplier{Supplier: sup, RiskWord: deref(sup.Risk), FeesKnown: sup.FeesPaid + sup.FeesNotPaid}
+		if sup.FeePaidShare != nil {
+			hs.Share = strconv.FormatFloat(*sup.FeePaidShare*100, 'f', -1, 64) + "%"
+		}
+		v.Suppliers = append(v.Suppliers, hs)
+	}
+	v.DisabledRules = r.Run.DisabledRules
+	byContract := findingsByContract(r.Findings) // a contract's own findings only
 	for _, c := range r.Contracts {
 		hc := htmlContract{Contract: c, Location: location(c.File, c.Sheet, c.Row), RiskWord: deref(c.Risk)}
 		switch c.Status {
@@ -256,6 +289,21 @@ func newHTMLView(r *Report) *htmlView {
 	v.DataIssues, v.DataIssuesMore = capList(r.DataIssues, htmlListLimit)
 	v.RuleErrors, v.RuleErrorsMore = capList(r.RuleErrors, htmlListLimit)
 	return v
+}
+
+func failOnNote(waived int) string {
+	if waived == 0 {
+		return "the fail-on threshold"
+	}
+	return "the fail-on threshold; " + plural(waived, "waived finding", "waived findings") + " not counted"
+}
+
+// contractLabel is " (id)" for a contract ID, "" without one.
+func contractLabel(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " (" + id + ")"
 }
 
 func alertIf(n int) string {

@@ -178,9 +178,14 @@ type contractKey struct {
 	Row         int
 }
 
+// findingsByContract maps each contract to its own findings; supplier-level
+// findings, which point at the first contract they concern, are left out.
 func findingsByContract(fs []Finding) map[contractKey][]int {
 	m := make(map[contractKey][]int)
 	for i, f := range fs {
+		if f.Scope != ScopeContract {
+			continue
+		}
 		k := contractKey{f.File, f.Sheet, f.Row}
 		m[k] = append(m[k], i)
 	}
@@ -245,4 +250,46 @@ func contractsConcerned(f *Finding) int {
 		return 1
 	}
 	return max(f.ContractsTotal, len(f.Contracts))
+}
+
+// displayWidth is how many columns s takes in a terminal or a fixed-width
+// estimate: two for East Asian wide and full-width characters (Chinese,
+// Japanese, Korean names), one for the rest.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeWidth(r)
+	}
+	return n
+}
+
+func runeWidth(r rune) int {
+	switch {
+	case r >= 0x1100 && r <= 0x115F, // Hangul Jamo
+		r >= 0x2E80 && r <= 0xA4CF && r != 0x303F, // CJK radicals … Yi
+		r >= 0xAC00 && r <= 0xD7A3,                // Hangul syllables
+		r >= 0xF900 && r <= 0xFAFF,                // CJK compatibility ideographs
+		r >= 0xFE30 && r <= 0xFE4F,                // CJK compatibility forms
+		r >= 0xFF00 && r <= 0xFF60,                // full-width forms
+		r >= 0xFFE0 && r <= 0xFFE6,
+		r >= 0x20000 && r <= 0x3FFFD: // CJK extension planes
+		return 2
+	}
+	return 1
+}
+
+// truncateWidth shortens s to at most n columns (see displayWidth), ending
+// in "…" when cut.
+func truncateWidth(s string, n int) string {
+	if displayWidth(s) <= n {
+		return s
+	}
+	w := 0
+	for i, r := range s {
+		if w+runeWidth(r) > n-1 {
+			return s[:i] + "…"
+		}
+		w += runeWidth(r)
+	}
+	return s
 }

@@ -283,52 +283,55 @@ func unsafeRune(r rune) bool {
 		(r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F
 }
 
-// fit cuts s to n runes, ending in "…" when cut.
-func fit(s string, n int) string { return truncateRunes(s, n) }
+// fit cuts s to n columns, ending in "…" when cut.
+func fit(s string, n int) string { return truncateWidth(s, n) }
 
-// fitLeft cuts s to n runes from the left, starting with "…" when cut: the
-// end of a path is what tells files apart.
+// fitLeft cuts s to n columns from the left, starting with "…" when cut:
+// the end of a path is what tells files apart.
 func fitLeft(s string, n int) string {
-	c := utf8.RuneCountInString(s)
-	if c <= n {
+	if displayWidth(s) <= n {
 		return s
 	}
 	rs := []rune(s)
-	return "…" + string(rs[c-n+1:])
+	w, i := 0, len(rs)
+	for i > 0 && w+runeWidth(rs[i-1]) <= n-1 {
+		i--
+		w += runeWidth(rs[i])
+	}
+	return "…" + string(rs[i:])
 }
 
-// wrapText wraps s at spaces into lines of at most width runes, at most
+// wrapText wraps s at spaces into lines of at most width columns, at most
 // maxLines of them; the last line ends in "…" when text is left over.
 func wrapText(s string, width, maxLines int) []string {
 	var lines []string
-	var cur []rune
+	cur, curW := "", 0
 	words := strings.Fields(s)
 	for i, w := range words {
-		wr := []rune(w)
+		ww := displayWidth(w)
 		switch {
-		case len(cur) == 0:
-			cur = wr
-		case len(cur)+1+len(wr) <= width:
-			cur = append(append(cur, ' '), wr...)
+		case cur == "":
+			cur, curW = w, ww
+		case curW+1+ww <= width:
+			cur, curW = cur+" "+w, curW+1+ww
 		default:
 			if len(lines) == maxLines-1 {
-				rest := string(cur) + " " + strings.Join(words[i:], " ")
-				return append(lines, fit(rest, width))
+				return append(lines, fit(cur+" "+strings.Join(words[i:], " "), width))
 			}
-			lines = append(lines, fit(string(cur), width))
-			cur = wr
+			lines = append(lines, fit(cur, width))
+			cur, curW = w, ww
 		}
 	}
-	if len(cur) > 0 || len(lines) == 0 {
-		lines = append(lines, fit(string(cur), width))
+	if cur != "" || len(lines) == 0 {
+		lines = append(lines, fit(cur, width))
 	}
 	return lines
 }
 
-// pad right-pads s with spaces to n runes.
+// pad right-pads s with spaces to n columns.
 func pad(s string, n int) string {
-	if c := utf8.RuneCountInString(s); c < n {
-		return s + strings.Repeat(" ", n-c)
+	if w := displayWidth(s); w < n {
+		return s + strings.Repeat(" ", n-w)
 	}
 	return s
 }

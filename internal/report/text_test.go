@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -43,13 +42,17 @@ func TestWriteText_Fits80Columns(t *testing.T) {
 	r.Findings[0].Message = strings.Repeat("a long message ", 20)
 	r.Findings[0].ContractID = strings.Repeat("X", 40)
 	r.Findings[0].RuleID = strings.Repeat("rule-", 10)
+	r.Findings[1].WorkerName = "王秀英"
+	r.Findings[1].ContractID = "合同-二〇二四-〇〇一"
+	r.Findings[1].Message = strings.Repeat("工人支付了招聘费", 12)
+	r.Findings[2].File = strings.Repeat("供应商/", 20) + "名册.xlsx"
 	r.Inputs[2].Hint = strings.Repeat("hint ", 30)
 	r.Summary.Contracts, r.Summary.ContractsFlagged, r.Summary.ContractsInsufficient, r.Summary.ContractsClear = 1200000, 400000, 400000, 400000
 	for _, color := range []bool{false, true} {
 		out := writeText(t, r, TextOptions{Color: color, MaxFindings: -1})
 		for i, line := range strings.Split(out, "\n") {
 			plain := ansi.ReplaceAllString(line, "")
-			assert.LessOrEqual(t, utf8.RuneCountInString(plain), 80, "line %d (color %v): %q", i+1, color, plain)
+			assert.LessOrEqual(t, displayWidth(plain), 80, "line %d (color %v): %q", i+1, color, plain)
 		}
 		if !color {
 			assert.NotContains(t, out, "\x1b", "ANSI escape without Color")
@@ -60,8 +63,8 @@ func TestWriteText_Fits80Columns(t *testing.T) {
 func TestWriteText_TopFindings(t *testing.T) {
 	r := sampleReport(t, false)
 	out := writeText(t, r, TextOptions{MaxFindings: 3})
-	assert.Contains(t, out, "Top findings (3 of 7, most severe first)")
-	assert.Contains(t, out, "… and 4 more findings in the full report")
+	assert.Contains(t, out, "Top findings (3 of 8, most severe first)")
+	assert.Contains(t, out, "… and 5 more findings in the full report")
 	// The three critical findings, in report order.
 	i1 := strings.Index(out, "passport-held")
 	i2 := strings.Index(out, "fee-vs-wage")
@@ -70,7 +73,7 @@ func TestWriteText_TopFindings(t *testing.T) {
 	assert.NotContains(t, out, "fee-paid")
 
 	def := writeText(t, r, TextOptions{})
-	assert.Contains(t, def, "Findings (7, most severe first)", "0 means DefaultTextFindings (10)")
+	assert.Contains(t, def, "Findings (8, most severe first)", "0 means DefaultTextFindings (10)")
 }
 
 func TestTermSafe(t *testing.T) {
@@ -109,8 +112,18 @@ func TestWrapText(t *testing.T) {
 		{"one two three", 9, 2, []string{"one two", "three"}},
 		{"averyveryverylongword x", 8, 2, []string{"averyve…", "x"}},
 		{"a b c d e f", 3, 1, []string{"a …"}},
+		{"王秀英 工人支付了招聘费", 8, 2, []string{"王秀英", "工人支…"}},
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, wrapText(tc.in, tc.width, tc.max), "wrapText(%q, %d, %d)", tc.in, tc.width, tc.max)
 	}
+}
+
+func TestDisplayWidth(t *testing.T) {
+	assert.Equal(t, 4, displayWidth("Rina"))
+	assert.Equal(t, 6, displayWidth("王秀英"))
+	assert.Equal(t, 4, displayWidth("한국"))
+	assert.Equal(t, "王秀…", truncateWidth("王秀英工人", 5))
+	assert.Equal(t, "…英工人", fitLeft("王秀英工人", 7))
+	assert.Equal(t, "王秀英  |", pad("王秀英", 8)+"|")
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -21,8 +20,8 @@ const (
 	sheetRun        = "Run"
 )
 
-// severityColours are the fill and font colours of each severity word, shared
-// by the XLSX and HTML reports.
+// severityColours are the fill and font colours of each severity word in
+// the workbook (html.css uses the same ones).
 var severityColours = map[string]struct{ Fill, Font string }{
 	"critical": {"B71C1C", "FFFFFF"},
 	"high":     {"F4B183", "3B1F00"},
@@ -43,9 +42,9 @@ var statusColours = map[string]string{
 // chart of findings by indicator), Findings, Contracts, Data issues, Rule
 // errors, Rules and Run (what was read with which rules and options).
 //
-// Findings, Contracts, Data issues and Rule errors are written with
-// excelize's StreamWriter, so their rows do not pile up as cell objects in
-// memory. Every text cell is neutralised against formula injection (see
+// The table sheets (Findings, Contracts, Data issues, Rule errors, Rules)
+// are written with excelize's StreamWriter, so their rows do not pile up as
+// cell objects in memory. Every text cell is neutralised against formula injection (see
 // safeText); row numbers and counts are numeric cells.
 func WriteXLSX(w io.Writer, r *Report) (err error) {
 	f := excelize.NewFile()
@@ -273,12 +272,12 @@ func (x *xlsxWriter) streamTable(sheet string, cols []column, n int, emit func(p
 // must run after AutoFilter (which replaces the sheet properties) and before
 // the stream writer is created.
 func (x *xlsxWriter) printLayout(sheet string, titleRow bool) error {
-	landscape, one, any := "landscape", 1, 0
+	landscape, one, unlimited := "landscape", 1, 0
 	if err := x.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: new(true)}); err != nil {
 		return err
 	}
 	if err := x.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
-		Orientation: &landscape, FitToWidth: &one, FitToHeight: &any,
+		Orientation: &landscape, FitToWidth: &one, FitToHeight: &unlimited,
 	}); err != nil {
 		return err
 	}
@@ -304,7 +303,7 @@ func wrappedLines(s string, width float64) int {
 		lines++
 		col := 0
 		for word := range strings.FieldsSeq(para) {
-			n := utf8.RuneCountInString(word)
+			n := displayWidth(word)
 			switch {
 			case col == 0:
 				col = n

@@ -152,12 +152,14 @@ func TestWriteXLSX_SummaryChartAndLayout(t *testing.T) {
 	require.NotEmpty(t, chart, "no chart in the workbook")
 	assert.Contains(t, chart, `<barDir val="bar">`)
 	assert.Contains(t, chart, `<varyColors val="0">`)
-	assert.Contains(t, chart, "Summary!$A$32:$A$35")
+	assert.Contains(t, chart, "Summary!$A$33:$A$36")
 	assert.Contains(t, chart, "Findings by indicator")
 
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	require.NoError(t, err)
 	defer f.Close()
+	assert.Equal(t, 0, f.GetActiveSheetIndex(), "Summary opens first")
+	assert.Equal(t, []string{sheetSummary, sheetFindings, sheetContracts, sheetDataIssues, sheetRuleErrors, sheetRules, sheetRun}, f.GetSheetList())
 	w, err := f.GetColWidth(sheetFindings, "K")
 	require.NoError(t, err)
 	assert.Equal(t, 60.0, w, "message column width")
@@ -235,7 +237,7 @@ func TestWriteXLSX_LibreOffice(t *testing.T) {
 		assert.NotEmpty(t, read(s), s)
 	}
 	findings := read(sheetFindings)
-	assert.Equal(t, 1+7, strings.Count(findings, "\n"), "findings rows:\n%s", findings)
+	assert.Equal(t, 1+8, strings.Count(findings, "\n"), "findings rows:\n%s", findings)
 	assert.Contains(t, findings, `'=cmd|' /C calc'!A0`)
 	assert.Contains(t, findings, `<script>alert(1)</script> Agro`)
 	assert.NotContains(t, findings, "Err:", "LibreOffice evaluated a cell")
@@ -244,4 +246,19 @@ func TestWriteXLSX_LibreOffice(t *testing.T) {
 	summary := read(sheetSummary)
 	assert.Contains(t, summary, "Flagged,4")
 	assert.Contains(t, summary, "Total,8")
+}
+
+// Characters XML cannot hold (a roster exported from an old system may
+// carry them) must not make an unreadable workbook.
+func TestWriteXLSX_ControlCharacters(t *testing.T) {
+	r := sampleReport(t, false)
+	r.Findings[0].WorkerName = "Rina\x00\x01\x1f Sari\uFFFE"
+	r.Contracts[0].Supplier = "Acme\x0b Ltd"
+	f, err := excelize.OpenReader(bytes.NewReader(writeXLSX(t, r)))
+	require.NoError(t, err)
+	defer f.Close()
+	v, err := f.GetCellValue(sheetFindings, "F2")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(v, "Rina"), "%q", v)
+	assert.True(t, strings.HasSuffix(v, "Sari\uFFFD") || strings.HasSuffix(v, "Sari"), "%q", v)
 }
