@@ -12,7 +12,7 @@ import (
 	"github.com/laborcheck/laborcheck/internal/source"
 )
 
-const inspectUsage = `Usage: laborcheck inspect [-sheet NAME] [-rows N] [-password PW] FILE
+const inspectUsage = `Usage: laborcheck inspect [-sheet NAME] [-rows N] [-password PW] [-map FILE] FILE
 
 Shows, for each sheet of FILE, the header row laborcheck found, the field
 each column maps to (or "unmapped"), and the first rows' values as they were
@@ -26,6 +26,7 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 	sheet := fs.String("sheet", "", "")
 	password := fs.String("password", "", "")
 	rows := fs.Int("rows", 3, "")
+	mapFile := fs.String("map", "", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return ExitCannotRun
@@ -35,7 +36,10 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 		fmt.Fprint(ui.err, inspectUsage)
 		return ExitCannotRun
 	}
-	schema := contract.DefaultSchema()
+	schema, ok := schemaFor(ui, *mapFile)
+	if !ok {
+		return ExitCannotRun
+	}
 	samples := map[string][]*contract.Contract{}
 	var issues []contract.DataIssue
 	type cellKey struct {

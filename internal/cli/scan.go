@@ -45,6 +45,9 @@ Flags:
   -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
                     medium, low, info (default high)
   -sheet NAME       read only this sheet of each workbook
+  -map FILE         house header spellings and the fields they stand for
+                    (YAML "headers: {Agent Charge: recruitment_fee_paid_by_worker}"
+                    or a two-column CSV header,field)
   -password PW      password for encrypted workbooks
   -as-of DATE       review date (YYYY-MM-DD) for ages and review_date (default today)
   -date-order ORDER how to read dates like 03/04/2024 when a column does not
@@ -77,6 +80,7 @@ type scanConfig struct {
 	waivers   string
 	minWage   string
 	entities  string
+	mapFile   string
 }
 
 // parseInterleaved parses flags that may come before or after positional
@@ -116,6 +120,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.StringVar(&cfg.entities, "entity-list", "", "")
 	fs.BoolVar(&cfg.quiet, "q", false, "")
 	fs.StringVar(&cfg.waivers, "waivers", "", "")
+	fs.StringVar(&cfg.mapFile, "map", "", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return nil, errUsage
@@ -170,7 +175,10 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if err != nil {
 		return ExitCannotRun
 	}
-	schema := contract.DefaultSchema()
+	schema, ok := schemaFor(ui, cfg.mapFile)
+	if !ok {
+		return ExitCannotRun
+	}
 	prog, ok := loadProgram(ui, cfg.rules, schema)
 	if !ok {
 		return ExitCannotRun
@@ -210,7 +218,8 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		FailOn:      cfg.failOn,
 		Version:     version(),
 		RunOptions: report.Options{
-			Sheet: cfg.sheet,
+			Sheet:   cfg.sheet,
+			MapFile: cfg.mapFile,
 		},
 	}
 	if !cfg.asOf.IsZero() {

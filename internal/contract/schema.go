@@ -205,6 +205,17 @@ func (s *Schema) suggest(name string) string {
 // Closest returns the field name nearest to name by edit distance, or "" when
 // none is near enough to be a likely typo.
 func (s *Schema) Closest(name string) string {
+	// The shortest field that starts with the name ("recruitment_fee") is
+	// the likely meaning.
+	prefixed := ""
+	for _, f := range s.fields {
+		if len(name) >= 4 && strings.HasPrefix(f.Name, name) && (prefixed == "" || len(f.Name) < len(prefixed)) {
+			prefixed = f.Name
+		}
+	}
+	if prefixed != "" {
+		return prefixed
+	}
 	best, bestD := "", len(name)/3+2
 	for _, f := range s.fields {
 		if d := editDistance(name, f.Name); d < bestD {
