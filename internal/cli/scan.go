@@ -59,6 +59,8 @@ Flags:
   -entity-list FILE entity list (CSV with a name column, e.g. the UFLPA
                     Entity List) to screen supplier and employer names against
   -q                print nothing on success but the reports' paths
+  -v                list every supplier, flagged contract and finding in
+                    the summary (default: the ten of each at highest risk)
 
 Examples:
   laborcheck scan samples/
@@ -81,6 +83,7 @@ type scanConfig struct {
 	minWage   string
 	entities  string
 	mapFile   string
+	verbose   bool
 }
 
 // parseInterleaved parses flags that may come before or after positional
@@ -119,6 +122,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.StringVar(&cfg.minWage, "min-wage", "", "")
 	fs.StringVar(&cfg.entities, "entity-list", "", "")
 	fs.BoolVar(&cfg.quiet, "q", false, "")
+	fs.BoolVar(&cfg.verbose, "v", false, "")
 	fs.StringVar(&cfg.waivers, "waivers", "", "")
 	fs.StringVar(&cfg.mapFile, "map", "", "")
 	paths, err := parseInterleaved(fs, args)
@@ -242,7 +246,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		}
 	}
 	if !cfg.quiet {
-		if err := report.WriteText(ui.out, rep, report.TextOptions{Color: isTerminal(ui.out), MaxFindings: 20}); err != nil {
+		if err := report.WriteText(ui.out, rep, textOptions(ui, cfg)); err != nil {
 			ui.errorf("write summary: %v", err)
 			return ExitCannotRun
 		}
@@ -441,4 +445,14 @@ func (p *progress) done() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// textOptions sizes the terminal summary: the highest-risk suppliers and
+// contracts and the five most severe findings, or everything with -v.
+func textOptions(ui *ui, cfg *scanConfig) report.TextOptions {
+	o := report.TextOptions{Color: isTerminal(ui.out), MaxFindings: 5}
+	if cfg.verbose {
+		o.MaxFindings, o.MaxContracts, o.MaxSuppliers = -1, -1, -1
+	}
+	return o
 }

@@ -24,6 +24,29 @@ type TextOptions struct {
 	// MaxFindings caps the findings listed, highest severity first:
 	// 0 lists DefaultTextFindings, a negative number lists them all.
 	MaxFindings int
+	// MaxContracts caps the flagged contracts listed, highest risk first:
+	// 0 lists DefaultTextContracts, a negative number lists them all.
+	MaxContracts int
+	// MaxSuppliers caps the suppliers listed, highest risk first: 0 lists
+	// DefaultTextSuppliers, a negative number lists them all.
+	MaxSuppliers int
+}
+
+// DefaultTextContracts and DefaultTextSuppliers are how many flagged
+// contracts and suppliers [WriteText] lists when the options leave it at 0.
+const (
+	DefaultTextContracts = 10
+	DefaultTextSuppliers = 10
+)
+
+func limitOf(n, def, total int) int {
+	switch {
+	case n == 0:
+		n = def
+	case n < 0:
+		n = total
+	}
+	return min(n, total)
 }
 
 // textWidth is the terminal width the summary fits in.
@@ -147,8 +170,89 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 		}
 	}
 
+	t.suppliers(r, o)
+	t.contracts(r, o)
 	t.findings(r, o)
 	t.failures(r)
+}
+
+// suppliers lists suppliers (else employers) with their contracts by status,
+// highest risk first: what an importer screening suppliers reads first.
+func (t *textWriter) suppliers(r *Report, o TextOptions) {
+	if len(r.Suppliers) == 0 {
+		return
+	}
+	order := make([]int, len(r.Suppliers))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		sa, sb := &r.Suppliers[a], &r.Suppliers[b]
+		return cmp.Or(cmp.Compare(severityRank(deref(sb.Risk)), severityRank(deref(sa.Risk))),
+			cmp.Compare(sb.ContractsFlagged, sa.ContractsFlagged), cmp.Compare(sa.Name, sb.Name))
+	})
+	shown := limitOf(o.MaxSuppliers, DefaultTextSuppliers, len(order))
+	t.line()
+	title := "Suppliers"
+	if shown < len(order) {
+		title = fmt.Sprintf("Suppliers (%d of %d, highest risk first)", shown, len(order))
+	}
+	t.line(t.paint(ansiBold, title))
+	t.line(t.paint(ansiDim, "  SUPPLIER                 CONTRACTS FLAGGED INSUFF. CLEAR FEES PAID RISK"))
+	for _, i := range order[:shown] {
+		s := &r.Suppliers[i]
+		fees := "-"
+		if s.FeePaidShare != nil {
+			fees = fmt.Sprintf("%.0f%%", *s.FeePaidShare*100)
+		}
+		risk := deref(s.Risk)
+		t.line("  ", pad(fit(termSafe(s.Name), 24), 24), fmt.Sprintf(" %9d %7d %7d %5d %9s ", s.Contracts, s.ContractsFlagged, s.ContractsInsufficient, s.ContractsClear, fees),
+			t.paint(severityANSI[risk], cmp.Or(risk, "-")))
+	}
+}
+
+// contracts lists flagged contracts, highest risk first, one line each with
+// the rules that flagged them.
+func (t *textWriter) contracts(r *Report, o TextOptions) {
+	byContract := findingsByContract(r.Findings)
+	var flagged []int
+	for i, c := range r.Contracts {
+		if c.Status == StatusFlagged {
+			flagged = append(flagged, i)
+		}
+	}
+	if len(flagged) == 0 {
+		return
+	}
+	slices.SortStableFunc(flagged, func(a, b int) int {
+		ca, cb := &r.Contracts[a], &r.Contracts[b]
+		return cmp.Or(cmp.Compare(severityRank(deref(cb.Risk)), severityRank(deref(ca.Risk))), cmp.Compare(cb.Findings, ca.Findings))
+	})
+	shown := limitOf(o.MaxContracts, DefaultTextContracts, len(flagged))
+	t.line()
+	title := fmt.Sprintf("Flagged contracts (%d, highest risk first)", shown)
+	if shown < len(flagged) {
+		title = fmt.Sprintf("Flagged contracts (%d of %d, highest risk first)", shown, len(flagged))
+	}
+	t.line(t.paint(ansiBold, title))
+	t.line(t.paint(ansiDim, "  RISK      LOCATION                          CONTRACT      FINDINGS"))
+	for _, i := range flagged[:shown] {
+		c := &r.Contracts[i]
+		risk := deref(c.Risk)
+		var ids []string
+		for _, fi := range byContract[contractKey{c.File, c.Sheet, c.Row}] {
+			ids = append(ids, r.Findings[fi].RuleID)
+		}
+		loc := pad(fitLeft(termSafe(location(c.File, c.Sheet, c.Row)), 32), 32)
+		id := pad(fitLeft(termSafe(c.ContractID), 12), 12)
+		t.line("  ", t.paint(severityANSI[risk], pad(fit(risk, 8), 8)), "  ", loc, "  ", id, "  ", fmt.Sprint(len(ids)))
+		for _, l := range wrapText(termSafe(strings.Join(ids, ", ")), textWidth-12, 2) {
+			t.line("            ", t.paint(ansiDim, l))
+		}
+	}
+	if rest := len(flagged) - shown; rest > 0 {
+		t.line(t.paint(ansiDim, fmt.Sprintf("  … and %s in the full report", plural(rest, "more flagged contract", "more flagged contracts"))))
+	}
 }
 
 // row writes "Label      12  detail".

@@ -64,6 +64,7 @@ func TestWriteText_TopFindings(t *testing.T) {
 	r := sampleReport(t, false)
 	out := writeText(t, r, TextOptions{MaxFindings: 3})
 	assert.Contains(t, out, "Top findings (3 of 8, most severe first)")
+	out = out[strings.Index(out, "Top findings"):]
 	assert.Contains(t, out, "… and 5 more findings in the full report")
 	// The three critical findings, in report order.
 	i1 := strings.Index(out, "passport-held")
@@ -74,6 +75,17 @@ func TestWriteText_TopFindings(t *testing.T) {
 
 	def := writeText(t, r, TextOptions{})
 	assert.Contains(t, def, "Findings (8, most severe first)", "0 means DefaultTextFindings (10)")
+}
+
+func TestWriteText_SuppliersAndContracts(t *testing.T) {
+	r := sampleReport(t, false)
+	out := writeText(t, r, TextOptions{MaxContracts: 2, MaxSuppliers: 1})
+	assert.Contains(t, out, "Suppliers (1 of 2, highest risk first)")
+	assert.Contains(t, out, "Flagged contracts (2 of 4, highest risk first)")
+	assert.Contains(t, out, "… and 2 more flagged contracts in the full report")
+	all := writeText(t, r, TextOptions{MaxContracts: -1, MaxSuppliers: -1})
+	assert.Contains(t, all, "Flagged contracts (4, highest risk first)")
+	assert.Contains(t, all, "passport-held, fee-paid, fee-vs-wage", "a contract's rules are listed under it")
 }
 
 func TestTermSafe(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -52,11 +51,12 @@ func decoded(name string, e encoding.Encoding, why string) *textEncoding {
 	}
 }
 
-// guessUTF16 recognises UTF-16 without a byte-order mark by its zero bytes:
-// text that is mostly ASCII has a zero in every other byte.
+// guessUTF16 recognises UTF-16 without a byte-order mark by its zero bytes
+// (text that is mostly ASCII has a zero in every other byte) and checks that
+// the head then decodes to text.
 func guessUTF16(head []byte) (*textEncoding, bool) {
 	n := min(len(head), 4096) &^ 1
-	if n < 4 {
+	if n < 8 {
 		return nil, false
 	}
 	var even, odd int
@@ -69,13 +69,24 @@ func guessUTF16(head []byte) (*textEncoding, bool) {
 		}
 	}
 	pairs := n / 2
+	var order unicode.Endianness
 	switch {
 	case odd*10 >= pairs*4 && even*20 < pairs:
-		return decoded("UTF-16LE", unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "no byte-order mark"), true
+		order = unicode.LittleEndian
 	case even*10 >= pairs*4 && odd*20 < pairs:
-		return decoded("UTF-16BE", unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "no byte-order mark"), true
+		order = unicode.BigEndian
+	default:
+		return nil, false
 	}
-	return nil, false
+	text, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(head[:n])
+	if err != nil || !utf8.Valid(text) || looksBinary(text) || bytes.ContainsRune(text, utf8.RuneError) {
+		return nil, false
+	}
+	name := "UTF-16LE"
+	if order == unicode.BigEndian {
+		name = "UTF-16BE"
+	}
+	return decoded(name, unicode.UTF16(order, unicode.IgnoreBOM), "no byte-order mark"), true
 }
 
 // detectEncoding decides how to decode a text file from its first bytes and
@@ -124,7 +135,7 @@ func openText(src io.Reader, head []byte, validUTF8 bool, ext string) (*textFile
 	}
 	br := bufio.NewReaderSize(rd, headSize)
 	peek, err := br.Peek(headSize)
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, err
 	}
 	if len(bytes.TrimSpace(peek)) == 0 {
@@ -134,7 +145,7 @@ func openText(src io.Reader, head []byte, validUTF8 bool, ext string) (*textFile
 	// Classic Mac line endings: a lone CR ends each line.
 	if bytes.IndexByte(peek, '\n') < 0 && bytes.IndexByte(peek, '\r') >= 0 {
 		br = bufio.NewReaderSize(crToLF{br}, headSize)
-		if peek, err = br.Peek(headSize); err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		if peek, err = br.Peek(headSize); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 			return nil, err
 		}
 		tf.notes = append(tf.notes, "line endings: carriage return only")
@@ -288,7 +299,7 @@ func (c crToLF) Read(p []byte) (int, error) {
 
 // readText reads a delimited text file.
 func (r *reader) readText(sc *scan) error {
-	f, err := os.Open(r.path)
+	f, err := r.open()
 	if err != nil {
 		r.in.Err = r.ioError(err)
 		return nil
@@ -364,7 +375,7 @@ func (t *textRows) next() (rawRow, error) {
 		}
 		rec, err := t.cr.Read()
 		t.lim.mark = t.cr.InputOffset()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return rawRow{}, io.EOF
 		}
 		if err != nil {

@@ -17,11 +17,24 @@
 // read day-first or month-first as their values show, else as
 // [Options].DateOrder says, and every decision is noted on the sheet.
 //
-// Workbooks are streamed row by row through excelize. Date-formatted cells
-// are read as ISO dates and other numbers as the values stored in the file,
-// not as displayed. Text is decoded from UTF-8, UTF-16, UTF-32 or
-// Windows-1252, and its delimiter is sniffed among comma, semicolon, tab and
-// pipe.
+// # Workbooks
+//
+// Worksheets are streamed from the workbook's zip parts, one row at a time,
+// so memory does not grow with the sheet and rows the file leaves out cost
+// nothing. The reader knows each cell's type and number format: numbers are
+// read as stored (and parsed as numbers, so "12.375" is never a thousands
+// group), date-formatted numbers are shown as ISO dates and parsed from their
+// serial in the workbook's date system, and a currency the cell's format
+// names is a hint for money fields. Sizes and compression ratios declared in
+// the zip directory are checked against [Limits] before any part is inflated.
+// Encrypted workbooks are decrypted with excelize when a password is given.
+//
+// # Text
+//
+// Text is decoded from UTF-8, UTF-16 or UTF-32 (by byte-order mark, or
+// UTF-16 recognised without one), else read as Windows-1252; its delimiter is
+// a "sep=" first line or is sniffed among comma, semicolon, tab and pipe.
+// Contracts from text carry the line their record starts on.
 //
 // # Finding files
 //

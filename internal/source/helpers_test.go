@@ -75,9 +75,9 @@ func read(t testing.TB, path string, opts Options) *got {
 	return g
 }
 
-// readBytes writes data to a file called name in a temporary directory and
+// readData writes data to a file called name in a temporary directory and
 // reads it.
-func readBytes(t testing.TB, name string, data []byte, opts Options) *got {
+func readData(t testing.TB, name string, data []byte, opts Options) *got {
 	t.Helper()
 	return read(t, writeFile(t, name, data), opts)
 }

@@ -11,9 +11,10 @@ import (
 type fmtKind int
 
 const (
-	fmtNumber fmtKind = iota // a number: read as the stored value
-	fmtDate                  // a date, perhaps with a time: read as an ISO date
-	fmtTime                  // a time of day or a duration: read as shown
+	fmtNumber  fmtKind = iota // a number: read as the stored value
+	fmtDate                   // a date, perhaps with a time: read as an ISO date
+	fmtTime                   // a time of day: read as shown
+	fmtElapsed                // a duration in hours ([h]:mm): read as hours
 )
 
 // builtinKind classifies Excel's built-in number formats by id.
@@ -21,7 +22,9 @@ func builtinKind(id int) fmtKind {
 	switch {
 	case id >= 14 && id <= 17, id == 22, id >= 27 && id <= 31, id == 36, id >= 50 && id <= 58:
 		return fmtDate
-	case id >= 18 && id <= 21, id >= 32 && id <= 35, id >= 45 && id <= 47:
+	case id == 46:
+		return fmtElapsed
+	case id >= 18 && id <= 21, id >= 32 && id <= 35, id == 45, id == 47:
 		return fmtTime
 	}
 	return fmtNumber
@@ -30,7 +33,7 @@ func builtinKind(id int) fmtKind {
 // classifyFormat classifies a custom number format code by the date and time
 // tokens in its first section, ignoring quoted text, escaped characters,
 // fill and padding characters and bracketed colours, conditions and locales.
-// Elapsed-time brackets ([h], [mm], [ss]) make it a time.
+// Elapsed-time brackets ([h], [mm], [ss]) make it a duration.
 func classifyFormat(code string) fmtKind {
 	var b strings.Builder
 	elapsed := false
@@ -63,7 +66,9 @@ loop:
 	switch {
 	case strings.ContainsAny(t, "yd"), strings.Contains(t, "mmm"):
 		return fmtDate
-	case elapsed, strings.ContainsAny(t, "hs"), strings.Contains(t, "am/pm"), strings.Contains(t, "a/p"):
+	case elapsed:
+		return fmtElapsed
+	case strings.ContainsAny(t, "hs"), strings.Contains(t, "am/pm"), strings.Contains(t, "a/p"):
 		return fmtTime
 	}
 	return fmtNumber

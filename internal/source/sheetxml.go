@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -21,18 +22,19 @@ const maxColumns = 16384
 type cellKind uint8
 
 const (
-	cellText   cellKind = iota // a string, a formula's string result, an ISO date cell (t="d")
-	cellNumber                 // a number shown as a number
-	cellDate                   // a number shown as a date: the text is its ISO date
-	cellTime                   // a number shown as a time of day: the text is hh:mm[:ss]
-	cellBool                   // TRUE or FALSE
-	cellError                  // an error value such as #N/A
+	cellText    cellKind = iota // a string, a formula's string result, an ISO date cell (t="d")
+	cellNumber                  // a number shown as a number
+	cellDate                    // a number shown as a date: the text is its ISO date
+	cellTime                    // a number shown as a time of day: the text is hh:mm[:ss]
+	cellElapsed                 // a number shown as a duration ([h]:mm): the text is h:mm, Parse reads hours
+	cellBool                    // TRUE or FALSE
+	cellError                   // an error value such as #N/A
 )
 
 // cellMeta is what a workbook cell says beyond its text.
 type cellMeta struct {
 	kind     cellKind
-	stored   string // cellDate: the serial as stored, which is what Parse reads
+	stored   string // cellDate: the serial as stored; cellElapsed: the hours; what Parse reads
 	currency string // cellNumber: the currency the cell's number format names
 }
 
@@ -70,7 +72,7 @@ func (s *sheetReader) Close() error { return s.rc.Close() }
 func (s *sheetReader) next() (rawRow, error) {
 	for !s.done {
 		tok, err := s.d.RawToken()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			s.done = true
 			if s.inData {
 				return rawRow{}, fmt.Errorf("the sheet's data ends early: %w", io.ErrUnexpectedEOF)
@@ -181,7 +183,7 @@ func (s *sheetReader) readRow(start xml.StartElement) (rawRow, error) {
 	for {
 		tok, err := s.d.RawToken()
 		if err != nil {
-			if err == io.EOF {
+			if errors.Is(err, io.EOF) {
 				err = fmt.Errorf("the sheet's data ends inside row %d: %w", num, io.ErrUnexpectedEOF)
 			}
 			return row, err
@@ -239,7 +241,7 @@ func (s *sheetReader) readCell(start xml.StartElement, prev int) (int, string, c
 	for done := false; !done; {
 		tok, terr := s.d.RawToken()
 		if terr != nil {
-			if terr == io.EOF {
+			if errors.Is(terr, io.EOF) {
 				terr = io.ErrUnexpectedEOF
 			}
 			return col, "", cellMeta{}, terr
@@ -320,6 +322,9 @@ func (s *sheetReader) cellValue(typ string, style int, v, inline string, hasIS b
 		return isoDate(f, text, s.wb.date1904), cellMeta{kind: cellDate, stored: text}
 	case fmtTime:
 		return clockTime(f), cellMeta{kind: cellTime}
+	case fmtElapsed:
+		hours := strconv.FormatFloat(math.Round(f*24*1e6)/1e6, 'f', -1, 64)
+		return elapsedTime(f), cellMeta{kind: cellElapsed, stored: hours}
 	}
 	return text, cellMeta{kind: cellNumber, currency: xf.currency}
 }
@@ -375,6 +380,16 @@ func clockTime(f float64) string {
 	return fmt.Sprintf("%02d:%02d:%02d", h, m, sec)
 }
 
+// elapsedTime renders a duration in days as hours and minutes: 2 → "48:00".
+func elapsedTime(f float64) string {
+	sign := ""
+	if f < 0 {
+		sign, f = "-", -f
+	}
+	mins := int64(math.Round(f * 24 * 60))
+	return fmt.Sprintf("%s%d:%02d", sign, mins/60, mins%60)
+}
+
 // refColumn reads the column of a cell reference such as "AB12".
 func refColumn(ref string) (int, bool) {
 	col, i := 0, 0
@@ -403,7 +418,7 @@ func elementText(d *xml.Decoder) (string, error) {
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
-			if err == io.EOF {
+			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
 			return "", err
@@ -429,7 +444,7 @@ func skipElement(d *xml.Decoder) error {
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
-			if err == io.EOF {
+			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
 			return err

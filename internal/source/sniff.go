@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"os"
 	"unicode/utf8"
 )
 
@@ -19,16 +18,6 @@ type scan struct {
 	head      []byte
 	size      int64
 	validUTF8 bool
-}
-
-// scanFile reads path once.
-func scanFile(path string) (*scan, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return scanReader(f)
 }
 
 func scanReader(rd io.Reader) (*scan, error) {

@@ -1,9 +1,11 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,39 +32,44 @@ type Options struct {
 	Password  string             // opens an encrypted workbook
 	DateOrder contract.DateOrder // for date columns whose values do not say whether they are day- or month-first
 	MaxRows   int                // contracts read per sheet; 0 = all
-	Limits    Limits             // zero fields take the defaults of [DefaultLimits]
+	Limits    Limits             // zero fields take the values of [DefaultLimits]
 }
 
 // Limits bound the work and memory one file may cost. Workbook limits are
 // checked against the zip directory before any part is inflated.
 type Limits struct {
-	// MaxFileSize bounds a workbook file, which is read into memory whole.
-	// Delimited text is streamed and not bounded by it.
+	// MaxFileSize bounds a workbook file (an encrypted one is decrypted in
+	// memory whole). Delimited text is streamed and not bounded by it.
 	MaxFileSize int64
 	// MaxInflated bounds the total uncompressed size the zip directory
-	// declares for a workbook's parts.
+	// declares for a workbook's XML parts (media parts are never inflated).
 	MaxInflated int64
-	// MaxRatio bounds how many times its compressed size one part of 1 MiB
-	// or more may inflate to; real workbooks stay well under 100.
+	// MaxRatio bounds how many times its compressed size one XML part of
+	// 1 MiB or more may inflate to; real workbooks stay well under 100.
 	MaxRatio float64
-	// MaxCells bounds the non-blank-row cells read from one sheet.
+	// MaxCells bounds the cells of non-blank rows read from one sheet or
+	// text file.
 	MaxCells int64
 	// MaxRecord bounds the bytes of one record of delimited text (a stray
 	// quote can otherwise swallow the rest of the file into one cell).
 	MaxRecord int64
 }
 
-// DefaultLimits are the limits [Read] applies where [Options].Limits has zero fields.
-var DefaultLimits = Limits{
-	MaxFileSize: 512 << 20,
-	MaxInflated: 2 << 30,
-	MaxRatio:    200,
-	MaxCells:    50_000_000,
-	MaxRecord:   16 << 20,
+// DefaultLimits returns the limits [Read] applies where [Options].Limits has
+// zero fields: 512 MiB workbooks, 2 GiB inflated, a ratio of 200, 50 million
+// cells a sheet and 16 MiB records.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxFileSize: 512 << 20,
+		MaxInflated: 2 << 30,
+		MaxRatio:    200,
+		MaxCells:    50_000_000,
+		MaxRecord:   16 << 20,
+	}
 }
 
 func (l Limits) withDefaults() Limits {
-	d := DefaultLimits
+	d := DefaultLimits()
 	if l.MaxFileSize > 0 {
 		d.MaxFileSize = l.MaxFileSize
 	}
@@ -130,7 +137,31 @@ func Read(ctx context.Context, path string, opts Options, fn func(c *contract.Co
 	if opts.Schema == nil {
 		return in, errors.New("read " + path + ": no schema given")
 	}
-	r := &reader{
+	r := newReader(ctx, path, opts, fn, in)
+	r.open = func() (file, error) { return os.Open(path) }
+	r.stat = true
+	err := r.read()
+	if in.Err != nil {
+		in.Format = ""
+	}
+	return in, err
+}
+
+// readBytes reads a file's content from memory, as Read reads it from disk;
+// name stands for its path.
+func readBytes(ctx context.Context, name string, data []byte, opts Options, fn func(*contract.Contract, []contract.DataIssue) error) (*Input, error) {
+	in := &Input{Path: name}
+	r := newReader(ctx, name, opts, fn, in)
+	r.open = func() (file, error) { return memFile{bytes.NewReader(data)}, nil }
+	err := r.read()
+	if in.Err != nil {
+		in.Format = ""
+	}
+	return in, err
+}
+
+func newReader(ctx context.Context, path string, opts Options, fn func(*contract.Contract, []contract.DataIssue) error, in *Input) *reader {
+	return &reader{
 		ctx:  ctx,
 		path: path,
 		ext:  strings.ToLower(filepath.Ext(path)),
@@ -139,12 +170,24 @@ func Read(ctx context.Context, path string, opts Options, fn func(c *contract.Co
 		fn:   fn,
 		in:   in,
 	}
-	return in, r.read()
 }
+
+// file is what the reader needs of an open file.
+type file interface {
+	io.ReadSeeker
+	io.ReaderAt
+	io.Closer
+}
+
+type memFile struct{ *bytes.Reader }
+
+func (memFile) Close() error { return nil }
 
 // reader is the state of one Read call.
 type reader struct {
 	ctx        context.Context
+	open       func() (file, error) // opens the file from its start
+	stat       bool                 // the file is on disk: check what kind of file it is first
 	path       string
 	ext        string // lower case, with the dot
 	opts       Options
@@ -167,32 +210,41 @@ func (r *reader) read() (err error) {
 	if err := r.ctx.Err(); err != nil {
 		return err
 	}
-	st, err := os.Stat(r.path)
+	if r.stat {
+		st, err := os.Stat(r.path)
+		if err != nil {
+			r.in.Err = r.statError(err)
+			return nil
+		}
+		switch {
+		case st.IsDir():
+			if r.ext == ".numbers" {
+				r.in.Err = r.fileError(ErrUnsupported, "an Apple Numbers document", hintNumbers)
+			} else {
+				r.in.Err = r.fileError(ErrUnsupported, "a directory, not a file", "")
+			}
+			return nil
+		case !st.Mode().IsRegular():
+			r.in.Err = r.fileError(ErrUnsupported, "not a regular file", "")
+			return nil
+		}
+	}
+	f, err := r.open()
 	if err != nil {
 		r.in.Err = r.statError(err)
 		return nil
 	}
-	switch {
-	case st.IsDir():
-		if r.ext == ".numbers" {
-			r.in.Err = r.fileError(ErrUnsupported, "an Apple Numbers document", hintNumbers)
-		} else {
-			r.in.Err = r.fileError(ErrUnsupported, "a directory, not a file", "")
-		}
-		return nil
-	case !st.Mode().IsRegular():
-		r.in.Err = r.fileError(ErrUnsupported, "not a regular file", "")
-		return nil
-	case st.Size() == 0:
-		r.in.Err = r.fileError(ErrEmpty, "the file is empty (0 bytes)", "")
-		return nil
-	}
-	sc, err := scanFile(r.path)
+	sc, err := scanReader(f)
+	f.Close()
 	if err != nil {
 		r.in.Err = r.ioError(err)
 		return nil
 	}
 	r.in.SHA256 = sc.sum
+	if sc.size == 0 {
+		r.in.Err = r.fileError(ErrEmpty, "the file is empty (0 bytes)", "")
+		return nil
+	}
 	return r.dispatch(sc)
 }
 
@@ -208,7 +260,7 @@ func (r *reader) dispatch(sc *scan) error {
 		if k == kindOLE {
 			return r.readOLE()
 		}
-		return r.readZipFile()
+		return r.readZipFile(sc)
 	case kindText:
 		if isWorkbookExt(r.ext) {
 			return r.readMisnamedText(sc)

@@ -85,7 +85,7 @@ func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
 		}
 		pre = append(pre, row)
 	}
-	if srcErr != nil && srcErr != io.EOF && r.isCancel(srcErr) {
+	if srcErr != nil && !errors.Is(srcErr, io.EOF) && r.isCancel(srcErr) {
 		return srcErr
 	}
 	hi, best := r.findHeader(pre)
@@ -95,7 +95,7 @@ func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
 	}
 	switch {
 	case best >= need:
-	case srcErr != nil && srcErr != io.EOF:
+	case srcErr != nil && !errors.Is(srcErr, io.EOF):
 		return r.sheetFailed(sh, srcErr)
 	case len(pre) == 0:
 		sh.Skipped = "no data: every cell is blank"
@@ -142,7 +142,7 @@ func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
 		}
 	}
 	t.finish()
-	if srcErr != nil && srcErr != io.EOF && !t.limitNote {
+	if srcErr != nil && !errors.Is(srcErr, io.EOF) && !t.limitNote {
 		return r.sheetFailed(sh, srcErr)
 	}
 	return nil
@@ -209,6 +209,7 @@ func (t *table) mapColumns(h rawRow) {
 		width--
 	}
 	byField := map[*contract.Field]int{}
+	dups := map[int][]int{} // first column → later columns mapping to its field
 	t.sh.Columns = make([]Column, width)
 	t.headerKey = make([]string, width)
 	for i := range width {
@@ -225,7 +226,7 @@ func (t *table) mapColumns(h rawRow) {
 		if f := col.Field; f != nil {
 			if j, dup := byField[f]; dup {
 				col.Duplicate = true
-				t.note("%s and %s both map to %s: %s ignored", t.colRef(j, &t.sh.Columns[j]), t.colRef(i, &col), f.Name, t.colName(i, &col))
+				dups[j] = append(dups[j], i)
 			} else {
 				byField[f] = i
 				t.mapped = append(t.mapped, i)
@@ -239,6 +240,11 @@ func (t *table) mapColumns(h rawRow) {
 		}
 		t.sh.Columns[i] = col
 	}
+	for _, j := range t.mapped {
+		if later := dups[j]; len(later) > 0 {
+			t.noteDuplicates(j, later)
+		}
+	}
 	if h, ok := t.src.(interface{ columnHidden(col int) bool }); ok {
 		for _, i := range t.mapped {
 			if col := &t.sh.Columns[i]; h.columnHidden(i + 1) {
@@ -248,6 +254,27 @@ func (t *table) mapColumns(h rawRow) {
 	}
 }
 
+// noteDuplicates explains the columns ignored because column first already
+// maps to their field.
+func (t *table) noteDuplicates(first int, later []int) {
+	cols := t.sh.Columns
+	name := cols[first].Field.Name
+	if len(later) == 1 {
+		i := later[0]
+		t.note("%s and %s both map to %s: %s ignored", t.colRef(first, &cols[first]), t.colRef(i, &cols[i]), name, t.colName(i, &cols[i]))
+		return
+	}
+	var refs []string
+	for k, i := range later {
+		if k == noteRowList {
+			refs = append(refs, fmt.Sprintf("%d more", len(later)-noteRowList))
+			break
+		}
+		refs = append(refs, t.colName(i, &cols[i]))
+	}
+	t.note("%d more columns map to %s, already read from %s: %s ignored", len(later), name, t.colRef(first, &cols[first]), strings.Join(refs, ", "))
+}
+
 func (t *table) letter(i int) string {
 	if t.lay.text {
 		return strconv.Itoa(i + 1)
@@ -255,12 +282,9 @@ func (t *table) letter(i int) string {
 	return columnLetter(i + 1)
 }
 
-// colName names a column briefly: its letter, or for text its header.
+// colName names a column briefly: its letter, or for text "column 4".
 func (t *table) colName(i int, c *Column) string {
 	if t.lay.text {
-		if c.Header != "" {
-			return strconv.Quote(c.Header)
-		}
 		return "column " + c.Letter
 	}
 	return c.Letter
@@ -347,7 +371,7 @@ func (t *table) row(row rawRow) error {
 				if h.Currency == "" {
 					h.Currency = m.currency
 				}
-			case cellDate:
+			case cellDate, cellElapsed:
 				in, h.Numeric = m.stored, true
 			}
 		}

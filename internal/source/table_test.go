@@ -59,7 +59,7 @@ func TestHeaderDetection(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := readBytes(t, "r.csv", []byte(tc.csv), defaultOptions())
+			g := readData(t, "r.csv", []byte(tc.csv), defaultOptions())
 			sh := onlySheet(t, g.in)
 			if sh.HeaderRow != tc.wantRow {
 				t.Errorf("HeaderRow = %d, want %d (skipped %q)", sh.HeaderRow, tc.wantRow, sh.Skipped)
@@ -96,7 +96,7 @@ func TestRowsThatAreNotContracts(t *testing.T) {
 		"TOTAL,,,\n" +
 		"Sum Kim,E5,800,0\n" +
 		"Dee,E6,700,0,extra\n"
-	g := readBytes(t, "r.csv", []byte(csv), defaultOptions())
+	g := readData(t, "r.csv", []byte(csv), defaultOptions())
 	sh := onlySheet(t, g.in)
 	if want := []int{2, 4, 6, 10, 12, 13}; !slices.Equal(g.rows(), want) {
 		t.Errorf("rows = %v, want %v", g.rows(), want)
@@ -199,7 +199,7 @@ func TestDateOrder(t *testing.T) {
 			}
 			opts := defaultOptions()
 			opts.DateOrder = tc.def
-			g := readBytes(t, "r.csv", []byte(b.String()), opts)
+			g := readData(t, "r.csv", []byte(b.String()), opts)
 			sh := onlySheet(t, g.in)
 			if got := sh.Columns[2].Hints.DateOrder; got != tc.wantOrder {
 				t.Errorf("DateOrder = %v, want %v", got, tc.wantOrder)
@@ -215,7 +215,7 @@ func TestMaxRows(t *testing.T) {
 	csv := "Name,Employee ID\nA,1\nB,2\nC,3\n"
 	opts := defaultOptions()
 	opts.MaxRows = 2
-	g := readBytes(t, "r.csv", []byte(csv), opts)
+	g := readData(t, "r.csv", []byte(csv), opts)
 	sh := onlySheet(t, g.in)
 	if len(g.contracts) != 2 || sh.Rows != 2 {
 		t.Errorf("%d contracts, Rows %d, want 2", len(g.contracts), sh.Rows)
@@ -224,7 +224,7 @@ func TestMaxRows(t *testing.T) {
 		t.Errorf("Notes = %q", sh.Notes)
 	}
 	opts.MaxRows = 3
-	g = readBytes(t, "r.csv", []byte(csv), opts)
+	g = readData(t, "r.csv", []byte(csv), opts)
 	if sh := onlySheet(t, g.in); len(sh.Notes) != 0 {
 		t.Errorf("exactly MaxRows rows: Notes = %q, want none", sh.Notes)
 	}

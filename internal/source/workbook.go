@@ -166,7 +166,7 @@ func (wb *workbook) readRels(part string) (relationships, error) {
 	d := newDecoder(rc)
 	for {
 		tok, err := d.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return rels, nil
 		}
 		if err != nil {
@@ -233,7 +233,7 @@ func (wb *workbook) readWorkbookXML(name string, rels relationships) error {
 	d := newDecoder(rc)
 	for {
 		tok, err := d.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
@@ -290,7 +290,7 @@ func (wb *workbook) readStyles(name string) error {
 	d := newDecoder(rc)
 	for {
 		tok, err := d.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
@@ -370,7 +370,7 @@ func (wb *workbook) readSST(name string) error {
 	d := newDecoder(rc)
 	for {
 		tok, err := d.RawToken()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
@@ -400,7 +400,7 @@ func richText(d *xml.Decoder, end string) (string, error) {
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
-			if err == io.EOF {
+			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
 			return "", err

@@ -6,30 +6,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
 
 // readZipFile reads a file that starts like a zip.
-func (r *reader) readZipFile() error {
-	f, err := os.Open(r.path)
+func (r *reader) readZipFile(sc *scan) error {
+	f, err := r.open()
 	if err != nil {
 		r.in.Err = r.ioError(err)
 		return nil
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	zr, err := zip.NewReader(f, sc.size)
 	if err != nil {
-		r.in.Err = r.ioError(err)
-		return nil
-	}
-	zr, err := zip.NewReader(f, st.Size())
-	if err != nil {
-		head := make([]byte, 4)
-		_, _ = f.ReadAt(head, 0)
-		r.in.Err = r.zipOpenError(head, st.Size(), err)
+		r.in.Err = r.zipOpenError(sc.head, sc.size, err)
 		return nil
 	}
 	return r.readPackage(zr)
@@ -38,7 +30,7 @@ func (r *reader) readZipFile() error {
 // readOLE reads an OLE compound file: encrypted OOXML (with a password) or
 // one of the legacy formats laborcheck reports.
 func (r *reader) readOLE() error {
-	f, err := os.Open(r.path)
+	f, err := r.open()
 	if err != nil {
 		r.in.Err = r.ioError(err)
 		return nil
@@ -68,7 +60,7 @@ func (r *reader) readOLE() error {
 }
 
 // readEncrypted decrypts an encrypted workbook with the given password.
-func (r *reader) readEncrypted(f *os.File) error {
+func (r *reader) readEncrypted(f file) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		r.in.Err = r.ioError(err)
 		return nil

@@ -75,9 +75,10 @@ func TestXLSX_Dates(t *testing.T) {
 func TestXLSX_NumbersAndTypes(t *testing.T) {
 	b := newBook(t)
 	s := b.sheet("Roster")
-	b.row(s, 1, "Name", "Employee ID", "Weekly Hours", "Basic Salary", "Recruitment Fee (USD)", "Voluntary OT", "Age")
-	b.row(s, 2, "Ana", 1001, 48.125, 1200.5, 300, true, 34)
-	b.row(s, 3, "Bo", "E2", 0.1+0.2, 999, 0, false, "n/a")
+	b.row(s, 1, "Name", "Employee ID", "Weekly Hours", "Basic Salary", "Recruitment Fee (USD)", "Voluntary OT", "Age", "OT Hours")
+	b.row(s, 2, "Ana", 1001, 48.125, 1200.5, 300, true, 34, 12.5/24)
+	b.row(s, 3, "Bo", "E2", 0.1+0.2, 999, 0, false, "n/a", nil)
+	b.style(s, "H2", "H2", &excelize.Style{NumFmt: 46}) // [h]:mm:ss
 	euro := "[$€-407]#,##0.00"
 	b.style(s, "D2", "E3", &excelize.Style{CustomNumFmt: &euro})
 	g := read(t, b.save("numbers.xlsx"), defaultOptions())
@@ -102,6 +103,9 @@ func TestXLSX_NumbersAndTypes(t *testing.T) {
 	}
 	if v := g.field(t, 1, "overtime_voluntary"); !v.Present || v.Bool {
 		t.Errorf("overtime_voluntary = %+v", v)
+	}
+	if v := g.field(t, 0, "overtime_hours_per_week"); !v.Present || v.Num != 12.5 || v.Raw != "12:30" {
+		t.Errorf("overtime_hours_per_week = %+v, want 12.5 hours shown as 12:30", v)
 	}
 	if v := g.field(t, 1, "age"); v.Present {
 		t.Errorf("age n/a = %+v, want absent", v)
@@ -259,7 +263,7 @@ func TestXLSX_Truncated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := readBytes(t, "cut.xlsx", data[:len(data)/2], defaultOptions())
+	g := readData(t, "cut.xlsx", data[:len(data)/2], defaultOptions())
 	var fe *FileError
 	if !errors.As(g.in.Err, &fe) || !errors.Is(fe, ErrCorrupt) || !strings.Contains(fe.Reason, "cut short") {
 		t.Errorf("Err = %#v, want ErrCorrupt about a cut-short file", g.in.Err)
@@ -272,7 +276,7 @@ func TestClassifyFormat(t *testing.T) {
 		`#,##0 "days"`: fmtNumber, `0.0\d`: fmtNumber, "[Red]-#,##0": fmtNumber, "0.00E+00": fmtNumber,
 		"dd/mm/yyyy": fmtDate, "m/d/yy h:mm": fmtDate, "[$-409]mmmm d, yyyy;@": fmtDate, "mmm-yy": fmtDate,
 		"yyyy\\-mm\\-dd": fmtDate, "d-mmm": fmtDate,
-		"h:mm AM/PM": fmtTime, "[h]:mm:ss": fmtTime, "mm:ss": fmtTime, "hh:mm": fmtTime,
+		"h:mm AM/PM": fmtTime, "mm:ss": fmtTime, "hh:mm": fmtTime, "[h]:mm:ss": fmtElapsed, "[hh]:mm": fmtElapsed,
 	} {
 		if got := classifyFormat(code); got != want {
 			t.Errorf("classifyFormat(%q) = %v, want %v", code, got, want)

@@ -94,21 +94,31 @@ func readSmallPart(parts []zipPart, name string) string {
 	return ""
 }
 
-// partInMemoryLimit bounds one part the workbook reader holds in memory
-// (everything but worksheets and the shared strings, which it streams from
-// temporary files).
+// partInMemoryLimit bounds the shared strings, the one part the reader
+// holds in memory whole (worksheets are streamed).
 const partInMemoryLimit = 256 << 20
 
 // ratioFloor is the size from which a part's compression ratio is checked:
 // small parts compress well and can do no harm.
 const ratioFloor = 1 << 20
 
+// isXMLPart reports the parts the reader may inflate: XML and relationship
+// parts. Images and other media are never read, so their sizes and ratios
+// (a blank bitmap compresses a thousand times) do not matter.
+func isXMLPart(name string) bool {
+	return strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels")
+}
+
 // checkZip applies the zip-bomb limits to the sizes the zip directory
-// declares. (archive/zip fails a part that inflates past its declared size,
-// so the declared sizes bound the real ones.)
+// declares for the parts the reader may inflate. (archive/zip fails a part
+// that inflates past its declared size, so the declared sizes bound the real
+// ones.)
 func (r *reader) checkZip(zr *zip.Reader) *FileError {
 	var total uint64
 	for _, p := range zipParts(zr) {
+		if !isXMLPart(p.name) {
+			continue
+		}
 		f := p.f
 		size := f.UncompressedSize64
 		total += size
@@ -123,9 +133,9 @@ func (r *reader) checkZip(zr *zip.Reader) *FileError {
 					f.Name, ratio, byteSize(int64(min(size, 1<<62))), byteSize(int64(f.CompressedSize64))), "do not open this file; ask the sender for the roster again")
 			}
 		}
-		if size > partInMemoryLimit && !strings.HasPrefix(p.name, "xl/worksheets/sheet") && p.name != "xl/sharedstrings.xml" {
-			return r.fileError(ErrTooLarge, fmt.Sprintf("part %q would inflate to %s, over the %s a non-sheet part may take",
-				f.Name, byteSize(int64(min(size, 1<<62))), byteSize(partInMemoryLimit)), hintResave)
+		if size > partInMemoryLimit && strings.HasSuffix(p.name, "sharedstrings.xml") {
+			return r.fileError(ErrTooLarge, fmt.Sprintf("the workbook's shared strings would inflate to %s, over the %s the reader holds in memory",
+				byteSize(int64(min(size, 1<<62))), byteSize(partInMemoryLimit)), hintSplit)
 		}
 	}
 	return nil
@@ -149,6 +159,9 @@ func (r *reader) zipOpenError(head []byte, size int64, err error) *FileError {
 // workbook: a part that fails its checksum, or else the reader's own words.
 func (r *reader) diagnose(zr *zip.Reader, openErr error) *FileError {
 	for _, p := range zipParts(zr) {
+		if !isXMLPart(p.name) {
+			continue
+		}
 		if err := checkPart(p.f); err != nil {
 			why := err.Error()
 			switch {
