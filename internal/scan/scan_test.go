@@ -1,0 +1,138 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	defaultrules "github.com/laborcheck/laborcheck/rules"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/engine"
+	"github.com/laborcheck/laborcheck/internal/report"
+	"github.com/laborcheck/laborcheck/internal/rules"
+	"github.com/laborcheck/laborcheck/internal/source"
+)
+
+// options builds scan options with the built-in pack, as the CLI does.
+func options(t testing.TB, workers int) Options {
+	t.Helper()
+	schema := contract.DefaultSchema()
+	set, errs := rules.LoadFS(defaultrules.FS, "builtin:")
+	require.Empty(t, errs, errs.Detail())
+	env, err := rules.NewEnv(schema)
+	require.NoError(t, err)
+	prog, errs := env.Compile(set, rules.CompileOptions{})
+	require.Empty(t, errs, errs.Detail())
+	combos, err := engine.ParseCombinations(defaultrules.CombinationsPath, defaultrules.Combinations)
+	require.NoError(t, err)
+	return Options{
+		Schema:  schema,
+		Program: prog,
+		Engine:  engine.Options{Workers: workers, ReviewDate: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), Combinations: combos},
+		FailOn:  contract.High,
+		Version: "test",
+		Now:     func() time.Time { return time.Date(2025, 7, 1, 9, 0, 0, 0, time.UTC) },
+	}
+}
+
+func samples(t testing.TB) []string {
+	t.Helper()
+	files, err := source.Expand([]string{"../../samples"})
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	return files
+}
+
+func jsonOf(t testing.TB, r *report.Report) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, report.WriteJSON(&b, r))
+	return b.Bytes()
+}
+
+// The same inputs and rules give the same report whatever the number of
+// workers.
+func TestRunDeterministicAcrossWorkers(t *testing.T) {
+	files := samples(t)
+	want, err := Run(context.Background(), files, options(t, 1))
+	require.NoError(t, err)
+	for _, workers := range []int{2, 3, 8} {
+		got, err := Run(context.Background(), files, options(t, workers))
+		require.NoError(t, err)
+		assert.Equal(t, string(jsonOf(t, want)), string(jsonOf(t, got)), "workers=%d", workers)
+	}
+}
+
+// Every row is accounted for and the totals add up.
+func TestRunTotalsAddUp(t *testing.T) {
+	r, err := Run(context.Background(), samples(t), options(t, 2))
+	require.NoError(t, err)
+	s := r.Summary
+	assert.Equal(t, s.Contracts, s.ContractsFlagged+s.ContractsClear+s.ContractsInsufficient)
+	assert.Len(t, r.Contracts, s.Contracts)
+
+	rows := 0
+	for _, in := range r.Inputs {
+		for _, sh := range in.Sheets {
+			rows += sh.Rows
+		}
+	}
+	assert.Equal(t, rows, s.Contracts, "every row read is a contract in the report")
+
+	sev := 0
+	for _, n := range s.BySeverity {
+		sev += n
+	}
+	ind := 0
+	for _, n := range s.ByIndicator {
+		ind += n
+	}
+	assert.Equal(t, s.Findings, sev)
+	assert.Equal(t, s.Findings, ind)
+	assert.Len(t, r.Findings, s.Findings)
+
+	flagged := map[string]bool{}
+	for _, c := range r.Contracts {
+		if c.Status == report.StatusFlagged {
+			flagged[c.File+"\x00"+c.Sheet+"\x00"+string(rune(c.Row))] = true
+			assert.NotNil(t, c.Risk)
+		} else {
+			assert.Nil(t, c.Risk, "%s:%d is %s but has a risk", c.File, c.Row, c.Status)
+		}
+	}
+	sup := 0
+	for _, su := range r.Suppliers {
+		sup += su.Contracts
+		assert.Equal(t, su.Contracts, su.ContractsFlagged+su.ContractsClear+su.ContractsInsufficient, su.Name)
+	}
+	assert.Equal(t, s.Contracts, sup, "supplier totals cover every contract")
+}
+
+// A file that cannot be read is an input error; the rest of the batch is
+// reviewed.
+func TestRunBadFileDoesNotStopBatch(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "old.xls")
+	require.NoError(t, os.WriteFile(bad, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"+string(make([]byte, 600))), 0o644))
+	files := append([]string{bad}, samples(t)...)
+	r, err := Run(context.Background(), files, options(t, 2))
+	require.NoError(t, err)
+	require.NotNil(t, r.Inputs[0].Error)
+	assert.Equal(t, 1, r.Summary.InputsUnreadable)
+	assert.NotEmpty(t, r.Inputs[0].Hint)
+	assert.Positive(t, r.Summary.Contracts)
+}
+
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, samples(t), options(t, 2))
+	assert.ErrorIs(t, err, context.Canceled)
+}
