@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/laborcheck/laborcheck/internal/contract"
 	"io"
 	"runtime/debug"
 	"strings"
@@ -88,7 +89,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return ExitOK
 	}
 	ui.errorf("unknown command %q", cmd)
-	if s := closest(cmd, []string{"scan", "inspect", "rules", "version", "help"}); s != "" {
+	if s := contract.Nearest(cmd, []string{"scan", "inspect", "rules", "version", "help"}); s != "" {
 		ui.hint("did you mean %q?", s)
 	}
 	ui.hint("run 'laborcheck help' for usage")
@@ -111,36 +112,6 @@ func (u *ui) warnf(format string, a ...any) {
 
 func (u *ui) hint(format string, a ...any) {
 	fmt.Fprintf(u.err, "laborcheck: hint: %s\n", fmt.Sprintf(format, a...))
-}
-
-func closest(got string, options []string) string {
-	best, bestD := "", len(got)/3+2
-	for _, o := range options {
-		if d := levenshtein(got, o); d < bestD {
-			best, bestD = o, d
-		}
-	}
-	return best
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // errUsage marks a flag error already reported by the flag package.

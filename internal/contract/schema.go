@@ -218,31 +218,11 @@ func (s *Schema) Closest(name string) string {
 	}
 	best, bestD := "", len(name)/3+2
 	for _, f := range s.fields {
-		if d := editDistance(name, f.Name); d < bestD {
+		if d := EditDistance(name, f.Name); d < bestD {
 			best, bestD = f.Name, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // HeaderMatch is the result of matching one header cell against the schema.

@@ -447,7 +447,7 @@ func suggestKey(got string, keys []string, aliases map[string]string) string {
 	slices.Sort(words)
 	best, bestD := "", len(got)/3+2
 	for _, w := range words {
-		if d := distance(strings.ToLower(got), w); d < bestD {
+		if d := contract.EditDistance(strings.ToLower(got), w); d < bestD {
 			best, bestD = w, d
 		}
 	}
@@ -464,7 +464,7 @@ func suggest(got string, options []string) string {
 func suggestOr(got string, options []string, otherwise string) string {
 	best, bestD := "", len(got)/3+2
 	for _, o := range options {
-		if d := distance(strings.ToLower(got), o); d < bestD {
+		if d := contract.EditDistance(strings.ToLower(got), o); d < bestD {
 			best, bestD = o, d
 		}
 	}
@@ -472,24 +472,4 @@ func suggestOr(got string, options []string, otherwise string) string {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	return otherwise
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -402,3 +402,39 @@ func TestDifferentialGeneratedRoster(t *testing.T) {
 	}
 	t.Logf("generated roster: %d cells identical to excelize", cells)
 }
+
+// TestCorpusEveryFile opens every file of the corpus (CSV, .xls, .ods, .xlsb
+// and damaged files included): each must either read completely or fail
+// with one of this package's classified errors.
+func TestCorpusEveryFile(t *testing.T) {
+	entries, err := os.ReadDir(corpusDir)
+	if err != nil {
+		t.Skipf("corpus not available at %s: %v", corpusDir, err)
+	}
+	counts := map[string]int{}
+	for _, e := range entries {
+		path := filepath.Join(corpusDir, e.Name())
+		w, err := Open(path, Limits{})
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrUnsupported):
+			counts["unsupported"]++
+			t.Logf("%s: %v", e.Name(), err)
+			continue
+		case errors.Is(err, ErrFormat):
+			counts["not a workbook"]++
+			continue
+		default:
+			t.Errorf("%s: unclassified error: %v", e.Name(), err)
+			continue
+		}
+		counts["read"]++
+		for _, s := range w.Sheets() {
+			if err := w.Rows(context.Background(), s.Name, func(int, []Cell) error { return nil }); err != nil {
+				t.Errorf("%s [%s]: %v", e.Name(), s.Name, err)
+			}
+		}
+		w.Close()
+	}
+	t.Logf("%d files: %v", len(entries), counts)
+}

@@ -32,9 +32,9 @@ const (
 )
 
 var (
-	errUnexpectedEOF = errors.New("xlsx: unexpected end of XML")
-	errTokenTooLong  = errors.New("xlsx: XML token longer than 64 MiB")
-	errSyntax        = errors.New("xlsx: malformed XML")
+	errUnexpectedEOF = errors.New("unexpected end of XML")
+	errTokenTooLong  = errors.New("XML token longer than 64 MiB")
+	errSyntax        = errors.New("malformed XML")
 )
 
 type scanner struct {

@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -17,8 +18,8 @@ import (
 // cells (styled cells without a value) and may be empty. cells and every
 // Value are reused after fn returns: copy what you keep.
 //
-// An error from fn stops the scan and is returned as is. ctx is checked
-// between rows.
+// An error from fn stops the scan and is returned as is. Cancelling ctx
+// stops the scan within about a thousand rows.
 func (w *Workbook) Rows(ctx context.Context, sheet string, fn func(row int, cells []Cell) error) error {
 	si, ok := w.sheetByName(sheet)
 	if !ok {
@@ -34,13 +35,16 @@ func (w *Workbook) Rows(ctx context.Context, sheet string, fn func(row int, cell
 	}
 	defer rc.Close()
 	p := sheetParser{w: w, ctx: ctx, sc: newScanner(rc), fn: fn}
-	if err := p.run(); err != nil {
-		if p.fnErr {
-			return err
-		}
+	err = p.run()
+	switch {
+	case err == nil, p.fnErr:
+		return err
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, ErrFormat), errors.Is(err, ErrTooLarge):
 		return fmt.Errorf("xlsx: sheet %q: %w", si.Name, err)
 	}
-	return nil
+	return fmt.Errorf("%w: sheet %q: %v", ErrFormat, si.Name, err)
 }
 
 type sheetParser struct {
@@ -57,7 +61,7 @@ type sheetParser struct {
 	rows  int
 }
 
-type span struct{ a, b int32 }
+type span struct{ a, b int }
 
 // Cell type attribute values.
 const (
@@ -351,7 +355,7 @@ func (p *sheetParser) add(col, style int, kind CellKind, a, b int) {
 		a, b = 0, 0
 	}
 	p.cells = append(p.cells, Cell{Col: col, Kind: kind, Style: style})
-	p.spans = append(p.spans, span{int32(a), int32(b)})
+	p.spans = append(p.spans, span{a, b})
 }
 
 // attrValue returns the raw value of the named attribute (local name).

@@ -47,7 +47,7 @@ func (w *Workbook) sharedStrings(ctx context.Context) (*sharedStrings, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		w.sstErr = fmt.Errorf("xlsx: %s: %w", zf.Name, err)
+		w.sstErr = fmt.Errorf("%w: %s: %v", ErrFormat, zf.Name, err)
 		return nil, w.sstErr
 	}
 	w.sst = t

@@ -30,7 +30,8 @@ import (
 	kflate "github.com/klauspost/compress/flate"
 )
 
-// Errors returned by Open and Rows. The format errors wrap ErrUnsupported.
+// Errors returned by Open and Rows. ErrEncrypted, ErrLegacyXLS, ErrXLSB and
+// ErrODS wrap ErrUnsupported; damaged files give errors wrapping ErrFormat.
 var (
 	// ErrUnsupported marks a file this package cannot read but another
 	// reader might (for example with a password).
@@ -45,8 +46,10 @@ var (
 	ErrODS = fmt.Errorf("%w: OpenDocument (.ods) spreadsheet", ErrUnsupported)
 
 	// ErrFormat: the file is not a zip-packaged workbook (for example CSV
-	// text, or a truncated or damaged file).
-	ErrFormat = errors.New("xlsx: not a valid .xlsx/.xlsm file")
+	// text), or it is truncated or damaged (a broken zip entry, malformed
+	// sheet XML, a shared string index out of range, a cell beyond column
+	// XFD or row 1,048,576).
+	ErrFormat = errors.New("xlsx: invalid or damaged .xlsx/.xlsm file")
 	// ErrTooLarge: the zip directory declares more inflated data, or a
 	// higher compression ratio, than the Limits allow (a zip bomb defence).
 	ErrTooLarge = errors.New("xlsx: workbook exceeds size limits")
@@ -56,7 +59,8 @@ var (
 
 // Limits bound what Open accepts, checked against the zip central directory
 // before any part is read. A zero field takes its default; a negative one
-// disables that check.
+// disables that check. The declared sizes then hold while reading:
+// archive/zip refuses to inflate an entry past its declared size.
 type Limits struct {
 	// MaxInflated is the largest total uncompressed size of all zip
 	// entries. Default 4 GiB.

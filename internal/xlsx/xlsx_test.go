@@ -281,7 +281,7 @@ func TestStrictNamespaces(t *testing.T) {
 func TestSharedStringIndexOutOfRange(t *testing.T) {
 	p := newPkg(`<row r="1"><c r="A1" t="s"><v>5</v></c></row>`).withSST(`<si><t>only</t></si>`)
 	_, err := tryDump(openPkg(t, p), "Sheet1")
-	if err == nil || !strings.Contains(err.Error(), "out of range") {
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "out of range") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -290,14 +290,14 @@ func TestColumnBeyondLimit(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(`<row r="1"><c r="XFD1"><v>1</v></c><c><v>2</v></c></row>`)
 	_, err := tryDump(openPkg(t, newPkg(b.String())), "Sheet1")
-	if err == nil || !strings.Contains(err.Error(), "column") {
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "column") {
 		t.Errorf("err = %v", err)
 	}
 }
 
 func TestTruncatedSheet(t *testing.T) {
 	_, err := tryDump(openPkg(t, newPkg(`<worksheet><sheetData><row r="1"><c r="A1"><v>1`)), "Sheet1")
-	if err == nil {
+	if !errors.Is(err, ErrFormat) {
 		t.Error("no error for a truncated sheet")
 	}
 }
