@@ -221,6 +221,9 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		WaiverFiles: waivers.files,
 		FailOn:      cfg.failOn,
 		Version:     version(),
+		// Contracts and findings wait in temporary files until the reports
+		// are written, so memory does not grow with the rosters.
+		Spill: true,
 		RunOptions: report.Options{
 			Sheet:   cfg.sheet,
 			MapFile: cfg.mapFile,
@@ -238,12 +241,13 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		ui.errorf("scan: %v", err)
 		return ExitCannotRun
 	}
+	defer rep.Close()
 	waivers.warnUnknown(ui, rep)
-	for _, o := range cfg.outputs {
-		if err := report.WriteFile(o, rep); err != nil {
-			ui.errorf("write report %s: %v", o, err)
-			return ExitCannotRun
-		}
+	// The reports are encoded side by side; the outcome is as if written
+	// one after another.
+	if i, err := report.WriteFiles(cfg.outputs, rep); err != nil {
+		ui.errorf("write report %s: %v", cfg.outputs[i], err)
+		return ExitCannotRun
 	}
 	if !cfg.quiet {
 		if err := report.WriteText(ui.out, rep, textOptions(ui, cfg)); err != nil {

@@ -10,14 +10,16 @@ import (
 // false or zero.
 type Value struct {
 	Raw      string    // the cell text as found, kept for evidence
-	Present  bool      // a value was read; false for blank, "N/A" and unreadable cells
 	Str      string    // string and enum fields (enum: the canonical value)
 	Int      int64     // int and duration fields (duration: days)
 	Num      float64   // number and money fields
-	Bool     bool      // bool fields
 	Time     time.Time // date fields, at midnight UTC
 	Currency string    // money fields: ISO 4217 code when the cell or header names one
+	Present  bool      // a value was read; false for blank, "N/A" and unreadable cells
+	Bool     bool      // bool fields
 	Derived  bool      // computed from other fields rather than read from a cell
+	// (The flags come last, packed together: a contract holds dozens of
+	// values, and rosters hundreds of thousands of contracts.)
 }
 
 // Display renders the typed value the way reports show it.

@@ -24,6 +24,7 @@ import (
 // A Deriver is immutable and safe for concurrent use.
 type Deriver struct {
 	asOf    time.Time
+	ageRaw  string // the Raw of an age derived at asOf
 	minWage *MinimumWages
 
 	age, dob, start                       int
@@ -53,8 +54,8 @@ func NewDeriver(s *Schema, asOf time.Time) *Deriver {
 		asOf = time.Now().UTC()
 	}
 	return &Deriver{
-		asOf: asOf,
-		age:  idx("age"), dob: idx("date_of_birth"), start: idx("start_date"),
+		asOf: asOf, ageRaw: ageRaw(asOf),
+		age: idx("age"), dob: idx("date_of_birth"), start: idx("start_date"),
 		total: idx("weekly_hours_total"), regular: idx("regular_hours_per_week"), overtime: idx("overtime_hours_per_week"),
 		migrant: idx("is_migrant"), nationality: idx("nationality"), employerCountry: idx("employer_country"),
 		region: idx("worksite_region"), currency: idx("currency"),
@@ -93,13 +94,15 @@ func (d *Deriver) blank(c *Contract, i int) bool {
 // ratio stays blank and the rule reports insufficient data.
 func (d *Deriver) Derive(c *Contract) {
 	if d.blank(c, d.age) && d.has(c, d.dob) {
-		at := d.asOf
+		at, raw := d.asOf, d.ageRaw
 		if d.has(c, d.start) {
-			at = c.Values[d.start].Time
+			at, raw = c.Values[d.start].Time, ""
 		}
 		if a, ok := yearsBetween(c.Values[d.dob].Time, at); ok {
-			c.Values[d.age] = Value{Present: true, Int: int64(a), Derived: true,
-				Raw: "derived from date_of_birth at " + at.Format(time.DateOnly)}
+			if raw == "" {
+				raw = ageRaw(at)
+			}
+			c.Values[d.age] = Value{Present: true, Int: int64(a), Derived: true, Raw: raw}
 		}
 	}
 	if d.blank(c, d.total) && d.has(c, d.regular) && d.has(c, d.overtime) {
@@ -157,7 +160,7 @@ func (d *Deriver) money(c *Contract, i int) (money, bool) {
 	if !d.has(c, i) {
 		return money{}, false
 	}
-	v := c.Values[i]
+	v := &c.Values[i]
 	m := money{amount: v.Num, currency: v.Currency}
 	if m.currency == "" && d.has(c, d.currency) {
 		s := c.Values[d.currency].Str
@@ -177,12 +180,12 @@ func (m money) comparable(o money) bool {
 }
 
 // ratio sets field i to num/den when both are present and comparable and den
-// is positive.
-func (d *Deriver) ratio(c *Contract, i int, num, den money, okNum, okDen bool, what string) {
+// is positive; raw says how ("derived: …").
+func (d *Deriver) ratio(c *Contract, i int, num, den money, okNum, okDen bool, raw string) {
 	if !d.blank(c, i) || !okNum || !okDen || den.amount <= 0 || !num.comparable(den) {
 		return
 	}
-	c.Values[i] = Value{Present: true, Num: num.amount / den.amount, Derived: true, Raw: "derived: " + what}
+	c.Values[i] = Value{Present: true, Num: num.amount / den.amount, Derived: true, Raw: raw}
 }
 
 func (d *Deriver) deriveMoney(c *Contract) {
@@ -199,11 +202,11 @@ func (d *Deriver) deriveMoney(c *Contract) {
 	ded.amount = math.Abs(ded.amount) // "(200)" and "-200" are deductions of 200
 	promised, okPromised := d.money(c, d.promised)
 	minimum, okMin := d.money(c, d.minimum)
-	d.ratio(c, d.feeMonths, fee, wage, okFee, okWage, "recruitment_fee_paid_by_worker / base_wage_monthly")
-	d.ratio(c, d.costsMonths, total, wage, okTotal, okWage, "recruitment_costs_total / base_wage_monthly")
-	d.ratio(c, d.deductionShare, ded, wage, okDed, okWage, "deductions_total_monthly / base_wage_monthly")
-	d.ratio(c, d.toPromised, wage, promised, okWage, okPromised, "base_wage_monthly / promised_monthly_wage")
-	d.ratio(c, d.toMin, wage, minimum, okWage, okMin, "base_wage_monthly / minimum_wage_monthly")
+	d.ratio(c, d.feeMonths, fee, wage, okFee, okWage, "derived: recruitment_fee_paid_by_worker / base_wage_monthly")
+	d.ratio(c, d.costsMonths, total, wage, okTotal, okWage, "derived: recruitment_costs_total / base_wage_monthly")
+	d.ratio(c, d.deductionShare, ded, wage, okDed, okWage, "derived: deductions_total_monthly / base_wage_monthly")
+	d.ratio(c, d.toPromised, wage, promised, okWage, okPromised, "derived: base_wage_monthly / promised_monthly_wage")
+	d.ratio(c, d.toMin, wage, minimum, okWage, okMin, "derived: base_wage_monthly / minimum_wage_monthly")
 }
 
 // recruitmentCosts sums the five worker-paid cost fields when all are
@@ -230,6 +233,9 @@ func (d *Deriver) recruitmentCosts(c *Contract) (money, bool) {
 	return total, true
 }
 
+// ageRaw says how an age was derived.
+func ageRaw(at time.Time) string { return "derived from date_of_birth at " + at.Format(time.DateOnly) }
+
 func yearsBetween(birth, at time.Time) (int, bool) {
 	if at.Before(birth) {
 		return 0, false
@@ -244,11 +250,12 @@ func yearsBetween(birth, at time.Time) (int, bool) {
 // countryKey folds a country or nationality to a comparable key, so that
 // "Nepal", "Nepali", "NP" and "NPL" agree.
 func countryKey(s string) string {
-	k := NormalizeWord(s)
-	if c, ok := countryAliases[k]; ok {
+	var buf [64]byte
+	k := fold(buf[:0], s)
+	if c, ok := countryAliases[string(k)]; ok {
 		return c
 	}
-	return k
+	return string(k)
 }
 
 // CountryKey folds a country name, demonym or ISO 3166 code to the
@@ -365,9 +372,51 @@ var languageFiller = map[string]bool{
 // languageKeys reads the languages a cell names: "English/Nepali",
 // "EN + NE", "Bahasa Malaysia and English". Words it does not know are kept
 // as they are, so unknown languages still compare by name.
-func languageKeys(s string) []string {
+func languageKeys(s string) []string { return appendLanguageKeys(nil, s) }
+
+// appendLanguageKeys appends the languageKeys of s to out. It allocates
+// only for words it does not know (and a long cell).
+func appendLanguageKeys(out []string, s string) []string {
+	var buf [64]byte
+	folded := fold(buf[:0], s)
+	var spans [16][2]int // the words of folded
+	n := 0
+	for i := 0; i < len(folded); {
+		j := i
+		for j < len(folded) && folded[j] != ' ' {
+			j++
+		}
+		if n == len(spans) {
+			return appendLanguageKeysSlow(out, s)
+		}
+		spans[n] = [2]int{i, j}
+		n++
+		i = j + 1
+	}
+	for i := 0; i < n; i++ {
+		if i+1 < n {
+			// Two words: the folded text from the first to the second.
+			if k, ok := languageAliases[string(folded[spans[i][0]:spans[i+1][1]])]; ok {
+				out = append(out, k)
+				i++
+				continue
+			}
+		}
+		w := folded[spans[i][0]:spans[i][1]]
+		if languageFiller[string(w)] {
+			continue
+		}
+		if k, ok := languageAliases[string(w)]; ok {
+			out = append(out, k)
+		} else {
+			out = append(out, string(w))
+		}
+	}
+	return out
+}
+
+func appendLanguageKeysSlow(out []string, s string) []string {
 	words := strings.Fields(NormalizeWord(s))
-	var out []string
 	for i := 0; i < len(words); i++ {
 		if i+1 < len(words) {
 			if k, ok := languageAliases[words[i]+" "+words[i+1]]; ok {
@@ -392,7 +441,8 @@ func languageKeys(s string) []string {
 // languageCovered reports whether the contract's language(s) include one of
 // the worker's native language(s); ok is false when either names nothing.
 func languageCovered(contractLang, nativeLang string) (covered, ok bool) {
-	cl, nl := languageKeys(contractLang), languageKeys(nativeLang)
+	var cbuf, nbuf [8]string
+	cl, nl := appendLanguageKeys(cbuf[:0], contractLang), appendLanguageKeys(nbuf[:0], nativeLang)
 	if len(cl) == 0 || len(nl) == 0 {
 		return false, false
 	}

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +182,15 @@ func FuzzReadMinimumWages(f *testing.F) {
 			t.Errorf("rate %v", r.Monthly)
 		}
 	})
+}
+
+// The allocation-free language keys agree with folding and splitting.
+func TestAppendLanguageKeys(t *testing.T) {
+	for _, s := range []string{"", "English", "English/Nepali", "EN + NE", "Bahasa Malaysia and English", "bahasa indonesia",
+		"Nepali only", "Klingon", "English, Tagalog, Bangla, Hindi, Urdu, Khmer, Thai, Lao, Burmese, Malay, Chinese, Arabic, Amharic, Swahili, Spanish, French, Uzbek",
+		"Nguyễn", "中文", "  ", "bilingual (English & Nepali) translation", strings.Repeat("English ", 20)} {
+		if got, want := appendLanguageKeys(nil, s), appendLanguageKeysSlow(nil, s); !slices.Equal(got, want) {
+			t.Errorf("appendLanguageKeys(%q) = %q, want %q", s, got, want)
+		}
+	}
 }

@@ -81,20 +81,28 @@ var (
 //
 // Parse is safe for concurrent use.
 func (f *Field) Parse(raw string, h Hints) (Value, error) {
-	v := Value{Raw: raw}
+	var v Value
+	err := f.ParseInto(&v, raw, h)
+	return v, err
+}
+
+// ParseInto is Parse writing the value into *v (which it overwrites whole),
+// for readers that fill a contract's values in place.
+func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
+	*v = Value{Raw: raw}
 	s := trim(raw)
 	if s == "" || isNullPunct(s) {
-		return v, nil
+		return nil
 	}
 	if s[0] == '#' {
 		if null, err := excelError(s); null || err != nil {
-			return v, err
+			return err
 		}
 	}
 	var buf [64]byte
 	w := fold(buf[:0], s)
 	if wordy(w) && nullWords[string(w)] {
-		return v, nil
+		return nil
 	}
 	var err error
 	switch f.Type {
@@ -118,10 +126,11 @@ func (f *Field) Parse(raw string, h Hints) (Value, error) {
 		err = fmt.Errorf("unsupported field type %v", f.Type)
 	}
 	if err != nil {
-		return Value{Raw: raw}, err
+		*v = Value{Raw: raw}
+		return err
 	}
 	v.Present = true
-	return v, nil
+	return nil
 }
 
 // nullWords are the folded texts that mean "not known" in every field type.

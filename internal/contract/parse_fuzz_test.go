@@ -3,8 +3,10 @@ package contract
 import (
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -142,15 +144,46 @@ func FuzzFieldParse(f *testing.F) {
 	})
 }
 
-// FuzzFold checks that the allocation-free fold agrees with NormalizeWord,
+// FuzzFold checks that the allocation-free fold, which NormalizeHeader and
+// NormalizeWord use, agrees with folding as they define it (normalizeRef),
 // so that words and synonyms folded by the schema are found.
 func FuzzFold(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := string(fold(nil, s)), NormalizeWord(s); got != want {
-			t.Fatalf("fold(%q) = %q, NormalizeWord = %q", s, got, want)
+		if got, want := string(fold(nil, s)), normalizeRef(s); got != want {
+			t.Fatalf("fold(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := NormalizeWord(s), normalizeRef(s); got != want {
+			t.Fatalf("NormalizeWord(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// normalizeRef is NormalizeHeader as its documentation defines it: lower
+// case, every run of characters other than letters and digits a single
+// space, "#" as the word "no".
+func normalizeRef(h string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(h) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		case r == '#':
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString("no")
+			space = true
+		default:
+			space = true
+		}
+	}
+	return b.String()
 }
 
 // FuzzParseDecimal checks the fast decimal path against strconv.

@@ -644,7 +644,8 @@ func TestParseDecimalMatchesStrconv(t *testing.T) {
 func TestFoldMatchesNormalizeWord(t *testing.T) {
 	for _, s := range []string{"", "Yes", "N/A", "License #", "##", "a#", "  Company safe (HR office) ",
 		"Nguyễn", "İstanbul", "ǅ", "\xff\xfe", "x\u0301", "Ⅻ", "a\u00a0b"} {
-		assert.Equal(t, NormalizeWord(s), string(fold(nil, s)), "fold(%q)", s)
+		assert.Equal(t, normalizeRef(s), string(fold(nil, s)), "fold(%q)", s)
+		assert.Equal(t, normalizeRef(s), NormalizeHeader(s), "NormalizeHeader(%q)", s)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -273,27 +272,12 @@ func splitUnit(h string) (base, unit string) {
 // "Passport\nKept-By " and "passport kept by" are the same header. A "#" is
 // kept as the word "no" ("License #" matches "License No").
 func NormalizeHeader(h string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(h) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		case r == '#':
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString("no")
-			space = true
-		default:
-			space = true
-		}
+	var buf [64]byte
+	b := fold(buf[:0], h)
+	if string(b) == h {
+		return h
 	}
-	return b.String()
+	return string(b)
 }
 
 // NormalizeWord folds a cell word for synonym lookup the same way headers are

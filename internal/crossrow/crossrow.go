@@ -19,7 +19,13 @@
 package crossrow
 
 import (
+	"bufio"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/maphash"
+	"io"
+	"os"
 	"slices"
 	"strings"
 	"unicode"
@@ -186,6 +192,17 @@ func (x *Extractor) Record(c *contract.Contract) Record {
 // upper case, letters and digits only. Placeholders (fewer than five
 // characters, or one character repeated, such as "000000") give "".
 func NormalizeDocument(s string) string {
+	plain := true // upper-case ASCII letters and digits only: s is its own form
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	if plain {
+		if len(s) < 5 || strings.Count(s, s[:1]) == len(s) {
+			return ""
+		}
+		return s
+	}
 	var b strings.Builder
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -208,6 +225,12 @@ type Options struct {
 	EntityList *EntityList
 	// MaxRefs bounds how many contracts a finding lists; 0 means 20.
 	MaxRefs int
+	// Spill keeps the sightings of passport and account numbers in
+	// temporary files in SpillDir ("" means os.TempDir()) rather than in
+	// memory; only a hash of each number stays in memory (8 bytes a row).
+	// Close removes the files.
+	Spill    bool
+	SpillDir string
 }
 
 // Finding is one cross-row finding: a group of contracts that together show
@@ -248,19 +271,188 @@ type Checker struct {
 	order     []string // group keys in first-seen order
 	passports numbers
 	accounts  numbers
+	names     map[string]string // normalizeName results, by name
+	strs      strTable          // file, sheet, employer and group names
+	hash      func(string) uint64
 }
 
-// numbers follows passport or account numbers across rows. Most numbers
-// appear once, so a first sighting is kept as a plain value; only a number
-// seen again gets a *shared with lists.
+// numbers follows passport or account numbers across rows. Every row's
+// number must be kept until all rows are in, so each sighting is kept
+// compactly: its record in an arena (in memory, or in a temporary file)
+// and the hash of its number in memory. Findings then looks for hashes seen
+// more than once and reads back only the sightings with those hashes,
+// telling numbers apart by the number itself.
 type numbers struct {
-	first map[string]sighting
-	again map[string]*shared
+	hashes []uint64 // of each sighting's number, in the order added
+	arena  arena
 }
 
 type sighting struct {
 	ref                     Ref
 	worker, employer, group string
+}
+
+// arena holds encoded sightings: in memory in chunks (so that it grows
+// without copying), or in a temporary file. Each record is preceded by its
+// length; they are read back in order, once, when findings are made.
+type arena struct {
+	chunks [][]byte
+	file   *os.File
+	w      *bufio.Writer
+	size   int64
+	err    error
+	buf    []byte
+}
+
+const arenaChunk = 1 << 20
+
+// add appends a record and returns its position.
+func (a *arena) add(rec []byte) uint64 {
+	var n [binary.MaxVarintLen64]byte
+	k := binary.PutUvarint(n[:], uint64(len(rec)))
+	if a.file != nil {
+		pos := uint64(a.size)
+		a.w.Write(n[:k])
+		if _, err := a.w.Write(rec); err != nil && a.err == nil {
+			a.err = err
+		}
+		a.size += int64(k + len(rec))
+		return pos
+	}
+	c := len(a.chunks)
+	if c == 0 || len(a.chunks[c-1])+k+len(rec) > cap(a.chunks[c-1]) {
+		a.chunks = append(a.chunks, make([]byte, 0, max(arenaChunk, k+len(rec))))
+		c++
+	}
+	chunk := &a.chunks[c-1]
+	pos := uint64(c-1)<<32 | uint64(len(*chunk))
+	*chunk = append(*chunk, n[:k]...)
+	*chunk = append(*chunk, rec...)
+	return pos
+}
+
+// each calls fn with every record in order; the record is valid only
+// during the call.
+func (a *arena) each(fn func(rec []byte)) {
+	next := func(b []byte) ([]byte, []byte) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < n {
+			a.fail()
+			return nil, nil
+		}
+		return b[k : k+int(n)], b[k+int(n):]
+	}
+	if a.file == nil {
+		for _, chunk := range a.chunks {
+			for len(chunk) > 0 {
+				var rec []byte
+				if rec, chunk = next(chunk); rec == nil {
+					return
+				}
+				fn(rec)
+			}
+		}
+		return
+	}
+	if err := a.w.Flush(); err != nil {
+		a.fail()
+		return
+	}
+	r := bufio.NewReaderSize(io.NewSectionReader(a.file, 0, a.size), 256<<10)
+	for {
+		n, err := binary.ReadUvarint(r)
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			a.fail()
+			return
+		}
+		a.buf = slices.Grow(a.buf[:0], int(n))[:n]
+		if _, err := io.ReadFull(r, a.buf); err != nil {
+			a.fail()
+			return
+		}
+		fn(a.buf)
+	}
+}
+
+func (a *arena) fail() {
+	if a.err == nil {
+		a.err = errors.New("cross-row index: damaged temporary file")
+	}
+}
+
+func (a *arena) close() error {
+	if a.file == nil {
+		return nil
+	}
+	err := errors.Join(a.err, a.file.Close(), os.Remove(a.file.Name()))
+	a.file = nil
+	return err
+}
+
+// strTable numbers the few distinct names of files, sheets, employers and
+// groups.
+type strTable struct {
+	ids  map[string]uint64
+	strs []string
+}
+
+func (t *strTable) id(s string) uint64 {
+	id, ok := t.ids[s]
+	if !ok {
+		if t.ids == nil {
+			t.ids = map[string]uint64{}
+		}
+		id = uint64(len(t.strs))
+		t.ids[s] = id
+		t.strs = append(t.strs, s)
+	}
+	return id
+}
+
+// encode appends the record of a first sighting of num.
+func (c *Checker) encode(b []byte, num string, r sighting) []byte {
+	str := func(b []byte, s string) []byte {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		return append(b, s...)
+	}
+	b = str(b, num)
+	b = binary.AppendUvarint(b, c.strs.id(r.ref.File))
+	b = binary.AppendUvarint(b, c.strs.id(r.ref.Sheet))
+	b = binary.AppendVarint(b, int64(r.ref.Row))
+	b = str(b, r.ref.ContractID)
+	b = str(b, r.worker)
+	b = binary.AppendUvarint(b, c.strs.id(r.employer))
+	return binary.AppendUvarint(b, c.strs.id(r.group))
+}
+
+// decode reads the record at b: its number and its sighting.
+func (c *Checker) decode(b []byte) (string, sighting) {
+	uv := func() uint64 {
+		v, n := binary.Uvarint(b)
+		b = b[n:]
+		return v
+	}
+	str := func() string {
+		n := uv()
+		s := string(b[:n])
+		b = b[n:]
+		return s
+	}
+	num := str()
+	var r sighting
+	r.ref.File = c.strs.strs[uv()]
+	r.ref.Sheet = c.strs.strs[uv()]
+	row, n := binary.Varint(b)
+	b = b[n:]
+	r.ref.Row = int(row)
+	r.ref.ContractID = str()
+	r.worker = str()
+	r.employer = c.strs.strs[uv()]
+	r.group = c.strs.strs[uv()]
+	return num, r
 }
 
 type group struct {
@@ -287,9 +479,43 @@ func New(opts Options) *Checker {
 	if opts.MaxRefs == 0 {
 		opts.MaxRefs = 20
 	}
-	return &Checker{opts: opts, groups: map[string]*group{},
-		passports: numbers{first: map[string]sighting{}, again: map[string]*shared{}},
-		accounts:  numbers{first: map[string]sighting{}, again: map[string]*shared{}}}
+	seed := maphash.MakeSeed()
+	c := &Checker{opts: opts, groups: map[string]*group{}, names: map[string]string{},
+		hash: func(s string) uint64 { return maphash.String(seed, s) },
+	}
+	if opts.Spill {
+		for _, m := range []*numbers{&c.passports, &c.accounts} {
+			f, err := os.CreateTemp(opts.SpillDir, "laborcheck-crossrow-*.tmp")
+			if err != nil {
+				break // kept in memory, then
+			}
+			m.arena.file, m.arena.w = f, bufio.NewWriterSize(f, 64<<10)
+		}
+	}
+	return c
+}
+
+// Err reports a failure of the temporary files (see Options.Spill): the
+// checks' results are then incomplete.
+func (c *Checker) Err() error {
+	return errors.Join(c.passports.arena.err, c.accounts.arena.err)
+}
+
+// Close removes the temporary files.
+func (c *Checker) Close() error {
+	return errors.Join(c.passports.arena.close(), c.accounts.arena.close())
+}
+
+// normalizeName is normalizeName, remembered: a roster names few employers.
+func (c *Checker) normalizeName(s string) string {
+	if n, ok := c.names[s]; ok {
+		return n
+	}
+	n := normalizeName(s)
+	if len(c.names) < 1<<16 {
+		c.names[s] = n
+	}
+	return n
 }
 
 // Add records one contract.
@@ -324,9 +550,9 @@ func (c *Checker) Add(r Record) {
 	if worker == "" {
 		worker = r.Ref.String() // no id or name: each row is its own worker
 	}
-	employer := normalizeName(r.Employer)
+	employer := c.normalizeName(r.Employer)
 	if employer == "" {
-		employer = normalizeName(r.Supplier)
+		employer = c.normalizeName(r.Supplier)
 	}
 	if r.Passport != "" {
 		c.share(&c.passports, r.Passport, sighting{r.Ref, worker, employer, r.Group})
@@ -337,34 +563,67 @@ func (c *Checker) Add(r Record) {
 }
 
 func (c *Checker) share(m *numbers, num string, r sighting) {
-	s := m.again[num]
-	if s == nil {
-		first, seen := m.first[num]
-		if !seen {
-			m.first[num] = r
+	var buf [128]byte
+	m.hashes = append(m.hashes, c.hash(num))
+	m.arena.add(c.encode(buf[:0], num, r))
+}
+
+// shared collects the numbers seen more than once, following each across
+// its sightings in the order they were added.
+func (c *Checker) shared(m *numbers) map[string]*shared {
+	sorted := slices.Clone(m.hashes)
+	slices.Sort(sorted)
+	var dup map[uint64]bool
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			if dup == nil {
+				dup = map[uint64]bool{}
+			}
+			dup[sorted[i]] = true
+		}
+	}
+	if dup == nil {
+		return nil
+	}
+	first := map[string]sighting{}
+	again := map[string]*shared{}
+	i := 0
+	m.arena.each(func(rec []byte) {
+		h := m.hashes[i]
+		i++
+		if !dup[h] {
 			return
 		}
-		delete(m.first, num)
-		s = &shared{refs: []Ref{first.ref}, total: 1, workers: []string{first.worker}, groups: []string{first.group}}
-		if first.employer != "" {
-			s.employers = []string{first.employer}
+		num, r := c.decode(rec)
+		s := again[num]
+		if s == nil {
+			f, seen := first[num]
+			if !seen {
+				first[num] = r
+				return
+			}
+			delete(first, num)
+			s = &shared{refs: []Ref{f.ref}, total: 1, workers: []string{f.worker}, groups: []string{f.group}}
+			if f.employer != "" {
+				s.employers = []string{f.employer}
+			}
+			again[num] = s
 		}
-		m.again[num] = s
-	}
-	worker, employer := r.worker, r.employer
-	s.total++
-	if len(s.refs) < c.opts.MaxRefs {
-		s.refs = append(s.refs, r.ref)
-	}
-	if !slices.Contains(s.workers, worker) {
-		s.workers = append(s.workers, worker)
-	}
-	if employer != "" && !slices.Contains(s.employers, employer) {
-		s.employers = append(s.employers, employer)
-	}
-	if !slices.Contains(s.groups, r.group) {
-		s.groups = append(s.groups, r.group)
-	}
+		s.total++
+		if len(s.refs) < c.opts.MaxRefs {
+			s.refs = append(s.refs, r.ref)
+		}
+		if !slices.Contains(s.workers, r.worker) {
+			s.workers = append(s.workers, r.worker)
+		}
+		if r.employer != "" && !slices.Contains(s.employers, r.employer) {
+			s.employers = append(s.employers, r.employer)
+		}
+		if !slices.Contains(s.groups, r.group) {
+			s.groups = append(s.groups, r.group)
+		}
+	})
+	return again
 }
 
 // Findings runs the checks over everything added so far. Findings come in a
@@ -377,8 +636,8 @@ func (c *Checker) Findings() []Finding {
 			out = append(out, f)
 		}
 	}
-	out = append(out, c.sharedFindings(c.passports, SharedPassport)...)
-	out = append(out, c.sharedFindings(c.accounts, SharedBankAccount)...)
+	out = append(out, c.sharedFindings(&c.passports, SharedPassport)...)
+	out = append(out, c.sharedFindings(&c.accounts, SharedBankAccount)...)
 	if c.opts.EntityList != nil {
 		for _, key := range c.order {
 			g := c.groups[key]
@@ -435,9 +694,9 @@ func (c *Checker) feeShare(key string, g *group) (Finding, bool) {
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
-func (c *Checker) sharedFindings(m numbers, check Check) []Finding {
+func (c *Checker) sharedFindings(m *numbers, check Check) []Finding {
 	var out []Finding
-	for num, s := range m.again {
+	for num, s := range c.shared(m) {
 		f := Finding{Check: check, Severity: contract.High, Groups: s.groups, Contracts: s.refs, Total: s.total,
 			Evidence: map[string]any{"number": mask(num), "workers": len(s.workers), "employers": len(s.employers), "contracts": s.total}}
 		switch check.ID {

@@ -2,6 +2,7 @@ package crossrow
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -288,4 +289,74 @@ func FuzzReadEntityList(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Numbers are told apart by the number, not its hash: with every number
+// hashing alike, the findings are the same.
+func TestSharedNumbersHashCollisions(t *testing.T) {
+	add := func(c *Checker) {
+		for i := range 40 {
+			r := rec(i+2, fmt.Sprint("Supplier ", i%3), fmt.Sprint("W", i), FeesNotPaid)
+			r.Passport = fmt.Sprintf("P%07d", i%7)
+			r.BankAccount = fmt.Sprintf("ACC%06d", i%11)
+			r.Employer = fmt.Sprint("Employer ", i%5)
+			c.Add(r)
+		}
+	}
+	want := New(Options{})
+	add(want)
+	w := want.Findings()
+	for _, spill := range []bool{false, true} {
+		got := New(Options{Spill: spill, SpillDir: t.TempDir()})
+		got.hash = func(string) uint64 { return 42 }
+		add(got)
+		g := got.Findings()
+		if len(w) == 0 || fmt.Sprint(w) != fmt.Sprint(g) {
+			t.Errorf("spill %v: findings differ with colliding hashes:\n%v\n%v", spill, w, g)
+		}
+		if err := got.Err(); err != nil {
+			t.Error(err)
+		}
+		if err := got.Close(); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// With Spill, first sightings wait in a temporary file, which Close
+// removes; the findings are the same.
+func TestSpill(t *testing.T) {
+	dir := t.TempDir()
+	add := func(c *Checker) {
+		for i := range 500 {
+			r := rec(i+2, fmt.Sprint("Supplier ", i%4), fmt.Sprint("W", i%450), FeesNotPaid)
+			r.Passport = fmt.Sprintf("P%07d", i%470)
+			r.BankAccount = fmt.Sprintf("ACC%06d", i%490)
+			c.Add(r)
+		}
+	}
+	mem, disk := New(Options{}), New(Options{Spill: true, SpillDir: dir})
+	add(mem)
+	add(disk)
+	if a, b := fmt.Sprint(mem.Findings()), fmt.Sprint(disk.Findings()); a != b {
+		t.Errorf("findings differ:\n%s\n%s", a, b)
+	}
+	if err := disk.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := disk.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("%d files left in the spill directory", len(entries))
+	}
+}
+
+func TestNormalizeDocument(t *testing.T) {
+	for s, want := range map[string]string{"A1234567": "A1234567", "a123-4567": "A1234567", "P 12 34 56": "P123456",
+		"0000000": "", "AAAA": "", "N/A": "", "": "", "éé12345": "ÉÉ12345", "AB12": ""} {
+		if got := NormalizeDocument(s); got != want {
+			t.Errorf("NormalizeDocument(%q) = %q, want %q", s, got, want)
+		}
+	}
 }

@@ -84,6 +84,9 @@ type Options struct {
 	Combinations []Combination
 	// MinimumWages, when set, fills a blank minimum_wage_monthly.
 	MinimumWages *contract.MinimumWages
+	// Recycle, when set, receives each contract once it has been
+	// evaluated: Run no longer needs it (see contract.Pool).
+	Recycle func(*contract.Contract)
 }
 
 // Engine evaluates a compiled program. It is safe for concurrent use.
@@ -133,6 +136,10 @@ type Evaluator struct {
 func (e *Engine) NewEvaluator() *Evaluator {
 	return &Evaluator{e: e, ev: e.prog.NewEvaluator(e.opts.ReviewDate)}
 }
+
+// forget drops what the evaluator remembers of the last contract, before
+// that contract is recycled for another row.
+func (x *Evaluator) forget() { x.ev.Forget() }
 
 // Evaluate fills c's derivable fields and runs every rule on it.
 func (x *Evaluator) Evaluate(c *contract.Contract) Result {
@@ -238,22 +245,55 @@ func (e *Engine) evidence(rule *rules.Compiled, c *contract.Contract) []Evidence
 // is called from one goroutine. The first error from produce or consume, or
 // the context's, stops the run.
 func (e *Engine) Run(ctx context.Context, produce func(emit func(*contract.Contract) error) error, consume func(Result) error) error {
+	return RunEach(ctx, e, produce,
+		func(c *contract.Contract) (*contract.Contract, struct{}) { return c, struct{}{} },
+		func(r Result, _ struct{}) error { return consume(r) })
+}
+
+// resize returns s with length n, reusing its array when it is large enough.
+func resize[E any](s []E, n int) []E {
+	if cap(s) < n {
+		return make([]E, n)
+	}
+	return s[:n]
+}
+
+// RunEach is Run for items that become contracts on the workers: prepare
+// turns an item into the contract to evaluate, and into whatever else
+// consume needs of it, on the goroutine that then evaluates the contract.
+// A reader can thus hand on rows unread, and each is read where it is
+// evaluated. consume receives each result with what prepare made of its
+// item, in the order the items were emitted.
+func RunEach[T, P any](ctx context.Context, e *Engine, produce func(emit func(T) error) error,
+	prepare func(T) (*contract.Contract, P), consume func(Result, P) error) error {
 	const batchSize = 256
 	type batch struct {
-		seq       int
-		contracts []*contract.Contract
-		results   []Result
+		seq     int
+		items   []T
+		results []Result
+		extra   []P
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	work := make(chan *batch, e.opts.Workers)
 	done := make(chan *batch, e.opts.Workers)
+	// Consumed batches are used again: their slices are most of what a run
+	// would otherwise allocate per contract.
+	free := make(chan *batch, 2*e.opts.Workers+2)
+	newBatch := func() *batch {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return &batch{items: make([]T, 0, batchSize)}
+		}
+	}
 
 	g.Go(func() error {
 		defer close(work)
-		cur := &batch{}
+		cur := newBatch()
 		seq := 0
 		flush := func() error {
-			if len(cur.contracts) == 0 {
+			if len(cur.items) == 0 {
 				return nil
 			}
 			cur.seq = seq
@@ -263,12 +303,12 @@ func (e *Engine) Run(ctx context.Context, produce func(emit func(*contract.Contr
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			cur = &batch{contracts: make([]*contract.Contract, 0, batchSize)}
+			cur = newBatch()
 			return nil
 		}
-		err := produce(func(c *contract.Contract) error {
-			cur.contracts = append(cur.contracts, c)
-			if len(cur.contracts) == batchSize {
+		err := produce(func(it T) error {
+			cur.items = append(cur.items, it)
+			if len(cur.items) == batchSize {
 				return flush()
 			}
 			return ctx.Err()
@@ -283,12 +323,21 @@ func (e *Engine) Run(ctx context.Context, produce func(emit func(*contract.Contr
 	for range e.opts.Workers {
 		workers.Go(func() error {
 			x := e.NewEvaluator()
+			var zero T
 			for b := range work {
-				b.results = make([]Result, len(b.contracts))
-				for i, c := range b.contracts {
+				b.results = resize(b.results, len(b.items))
+				b.extra = resize(b.extra, len(b.items))
+				for i, it := range b.items {
+					c, p := prepare(it)
 					b.results[i] = x.Evaluate(c)
+					b.extra[i] = p
+					b.items[i] = zero
+					if e.opts.Recycle != nil {
+						x.forget()
+						e.opts.Recycle(c)
+					}
 				}
-				b.contracts = nil
+				b.items = b.items[:0]
 				select {
 				case done <- b:
 				case <-wctx.Done():
@@ -315,10 +364,16 @@ func (e *Engine) Run(ctx context.Context, produce func(emit func(*contract.Contr
 				}
 				delete(pending, next)
 				next++
-				for _, r := range nb.results {
-					if err := consume(r); err != nil {
+				for i, r := range nb.results {
+					if err := consume(r, nb.extra[i]); err != nil {
 						return err
 					}
+				}
+				clear(nb.results)
+				clear(nb.extra)
+				select {
+				case free <- nb:
+				default:
 				}
 			}
 		}

@@ -35,8 +35,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		return err
 	}
 	rec := make([]string, len(csvHeader))
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	err := r.eachFinding(func(f *Finding) error {
 		rec[0] = safeText(f.File)
 		rec[1] = safeText(f.Sheet)
 		rec[2] = strconv.Itoa(f.Row)
@@ -54,9 +53,10 @@ func WriteCSV(w io.Writer, r *Report) error {
 		rec[14] = strconv.Itoa(contractsConcerned(f))
 		rec[15] = strconv.FormatBool(f.Waived)
 		rec[16] = safeText(waiverText(f))
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+		return cw.Write(rec)
+	}, true)
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

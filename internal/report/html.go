@@ -63,6 +63,12 @@ const chartDefaultColour = "#2f5597"
 // run. It loads nothing from the network, and its Content-Security-Policy
 // forbids it to. All report text is escaped by html/template.
 func WriteHTML(w io.Writer, r *Report) error {
+	// The page shows every finding and flagged contract: the report is
+	// read into memory whole.
+	r, err := r.materialized()
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if err := htmlTemplate.Execute(bw, newHTMLView(r)); err != nil {
 		return err

@@ -57,6 +57,43 @@ func WriteJSON(w io.Writer, r *Report) error {
 		first = false
 		fmt.Fprintf(bw, "\n  %q: ", name)
 		fv := v.Field(i)
+		if each, ok := n.lists(name); ok {
+			// contracts and findings: from memory or read back from disk,
+			// encoded by jsonfast.go where it can.
+			j := 0
+			var fast []byte
+			err := each(func(x any) error {
+				if j == 0 {
+					bw.WriteString("[")
+				} else {
+					bw.WriteString(",")
+				}
+				bw.WriteString("\n    ")
+				j++
+				switch x := x.(type) {
+				case *Contract:
+					fast = appendContractJSON(fast[:0], x)
+					_, err := bw.Write(fast)
+					return err
+				case *Finding:
+					var ok bool
+					if fast, ok = appendFindingJSON(fast[:0], x); ok {
+						_, err := bw.Write(fast)
+						return err
+					}
+				}
+				return encode(elem, x)
+			})
+			if err != nil {
+				return fmt.Errorf("encode %s[%d]: %w", name, j-1, err)
+			}
+			if j == 0 {
+				bw.WriteString("[]")
+			} else {
+				bw.WriteString("\n  ]")
+			}
+			continue
+		}
 		if fv.Kind() != reflect.Slice {
 			if err := encode(field, fv.Interface()); err != nil {
 				return fmt.Errorf("encode %s: %w", name, err)
@@ -81,6 +118,33 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}
 	bw.WriteString("\n}\n")
 	return bw.Flush()
+}
+
+// lists returns, for the keys of the report's two long lists, a function
+// that passes their elements, normalized, to fn in order. (Elements read
+// back from Rows are normalized here; normalize has done the others.)
+func (n *Report) lists(key string) (func(fn func(any) error) error, bool) {
+	switch key {
+	case "contracts":
+		return func(fn func(any) error) error {
+			return n.eachContract(func(c *Contract) error { return fn(c) }, true)
+		}, true
+	case "findings":
+		return func(fn func(any) error) error {
+			return n.eachFinding(func(f *Finding) error {
+				if f.Evidence == nil || f.References == nil {
+					g := *f
+					if g.Evidence == nil {
+						g.Evidence = map[string]Evidence{}
+					}
+					g.References = orEmpty(g.References)
+					f = &g
+				}
+				return fn(f)
+			}, true)
+		}, true
+	}
+	return nil, false
 }
 
 // jsonKey returns the key of a top-level Report field. Report's fields are

@@ -18,6 +18,10 @@ type Report struct {
 	Suppliers  []Supplier           `json:"suppliers"`
 	Rules      []Rule               `json:"rules"`
 	Run        Run                  `json:"run"`
+
+	// rows, when set, holds the contracts and findings in place of the
+	// Contracts and Findings fields (see UseRows).
+	rows *Rows
 }
 
 // Summary holds the totals. Contracts = ContractsFlagged + ContractsClear +

@@ -62,12 +62,16 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw, color: o.Color}
 	t.write(r, o)
+	if t.err != nil {
+		return t.err
+	}
 	return bw.Flush()
 }
 
 type textWriter struct {
 	w     *bufio.Writer
 	color bool
+	err   error // reading the report's rows failed
 }
 
 // ANSI styles.
@@ -214,45 +218,131 @@ func (t *textWriter) suppliers(r *Report, o TextOptions) {
 // contracts lists flagged contracts, highest risk first, one line each with
 // the rules that flagged them.
 func (t *textWriter) contracts(r *Report, o TextOptions) {
-	byContract := findingsByContract(r.Findings)
-	var flagged []int
-	for i, c := range r.Contracts {
-		if c.Status == StatusFlagged {
-			flagged = append(flagged, i)
+	// Ties keep report order. Only the contracts shown are kept.
+	less := func(a, b *ranked[Contract]) bool {
+		ra, rb := severityRank(deref(a.v.Risk)), severityRank(deref(b.v.Risk))
+		if ra != rb {
+			return ra > rb
 		}
+		if a.v.Findings != b.v.Findings {
+			return a.v.Findings > b.v.Findings
+		}
+		return a.seq < b.seq
 	}
-	if len(flagged) == 0 {
+	flagged := 0
+	top := newTopK(o.MaxContracts, DefaultTextContracts, less)
+	i := 0
+	t.err = r.EachContract(func(c *Contract) error {
+		if c.Status == StatusFlagged {
+			flagged++
+			top.add(i, c)
+		}
+		i++
+		return nil
+	})
+	if t.err != nil || flagged == 0 {
 		return
 	}
-	slices.SortStableFunc(flagged, func(a, b int) int {
-		ca, cb := &r.Contracts[a], &r.Contracts[b]
-		return cmp.Or(cmp.Compare(severityRank(deref(cb.Risk)), severityRank(deref(ca.Risk))), cmp.Compare(cb.Findings, ca.Findings))
+	shown := top.sorted()
+	// The rules that flagged each contract shown, in report order.
+	ids := make(map[contractKey][]string, len(shown))
+	for _, c := range shown {
+		ids[contractKey{c.v.File, c.v.Sheet, c.v.Row}] = nil
+	}
+	t.err = r.EachFinding(func(f *Finding) error {
+		if f.Scope != ScopeContract {
+			return nil
+		}
+		k := contractKey{f.File, f.Sheet, f.Row}
+		if l, ok := ids[k]; ok {
+			ids[k] = append(l, f.RuleID)
+		}
+		return nil
 	})
-	shown := limitOf(o.MaxContracts, DefaultTextContracts, len(flagged))
+	if t.err != nil {
+		return
+	}
 	t.line()
-	title := fmt.Sprintf("Flagged contracts (%d, highest risk first)", shown)
-	if shown < len(flagged) {
-		title = fmt.Sprintf("Flagged contracts (%d of %d, highest risk first)", shown, len(flagged))
+	title := fmt.Sprintf("Flagged contracts (%d, highest risk first)", len(shown))
+	if len(shown) < flagged {
+		title = fmt.Sprintf("Flagged contracts (%d of %d, highest risk first)", len(shown), flagged)
 	}
 	t.line(t.paint(ansiBold, title))
 	t.line(t.paint(ansiDim, "  RISK      LOCATION                          CONTRACT      FINDINGS"))
-	for _, i := range flagged[:shown] {
-		c := &r.Contracts[i]
+	for _, e := range shown {
+		c := &e.v
 		risk := deref(c.Risk)
-		var ids []string
-		for _, fi := range byContract[contractKey{c.File, c.Sheet, c.Row}] {
-			ids = append(ids, r.Findings[fi].RuleID)
-		}
+		rules := ids[contractKey{c.File, c.Sheet, c.Row}]
 		loc := pad(fitLeft(termSafe(location(c.File, c.Sheet, c.Row)), 32), 32)
 		id := pad(fitLeft(termSafe(c.ContractID), 12), 12)
-		t.line("  ", t.paint(severityANSI[risk], pad(fit(risk, 8), 8)), "  ", loc, "  ", id, "  ", fmt.Sprint(len(ids)))
-		for _, l := range wrapText(termSafe(strings.Join(ids, ", ")), textWidth-12, 2) {
+		t.line("  ", t.paint(severityANSI[risk], pad(fit(risk, 8), 8)), "  ", loc, "  ", id, "  ", fmt.Sprint(len(rules)))
+		for _, l := range wrapText(termSafe(strings.Join(rules, ", ")), textWidth-12, 2) {
 			t.line("            ", t.paint(ansiDim, l))
 		}
 	}
-	if rest := len(flagged) - shown; rest > 0 {
+	if rest := flagged - len(shown); rest > 0 {
 		t.line(t.paint(ansiDim, fmt.Sprintf("  … and %s in the full report", plural(rest, "more flagged contract", "more flagged contracts"))))
 	}
+}
+
+// ranked is an element of a list being ranked, with its place in report
+// order.
+type ranked[T any] struct {
+	seq int
+	v   T
+}
+
+// topK keeps the first k elements of a ranking as elements are added (all
+// of them when k is negative).
+type topK[T any] struct {
+	k     int // < 0: all
+	less  func(a, b *ranked[T]) bool
+	items []ranked[T]
+}
+
+// newTopK keeps limit elements (see limitOf: 0 means def, negative all).
+func newTopK[T any](limit, def int, less func(a, b *ranked[T]) bool) *topK[T] {
+	k := limit
+	if k == 0 {
+		k = def
+	}
+	return &topK[T]{k: k, less: less}
+}
+
+func (t *topK[T]) add(seq int, v *T) {
+	e := ranked[T]{seq, *v}
+	if t.k < 0 {
+		t.items = append(t.items, e)
+		return
+	}
+	if t.k == 0 || len(t.items) == t.k && !t.less(&e, &t.items[t.k-1]) {
+		return
+	}
+	// Insert in order; the lists shown are short.
+	i := len(t.items)
+	for i > 0 && t.less(&e, &t.items[i-1]) {
+		i--
+	}
+	if len(t.items) < t.k {
+		t.items = append(t.items, ranked[T]{})
+	}
+	copy(t.items[i+1:], t.items[i:len(t.items)-1])
+	t.items[i] = e
+}
+
+func (t *topK[T]) sorted() []ranked[T] {
+	if t.k < 0 {
+		slices.SortFunc(t.items, func(a, b ranked[T]) int {
+			switch {
+			case t.less(&a, &b):
+				return -1
+			case t.less(&b, &a):
+				return 1
+			}
+			return 0
+		})
+	}
+	return t.items
 }
 
 // row writes "Label      12  detail".
@@ -261,7 +351,8 @@ func (t *textWriter) row(label string, n int, detail string) {
 }
 
 func (t *textWriter) findings(r *Report, o TextOptions) {
-	if len(r.Findings) == 0 {
+	total := r.NumFindings()
+	if total == 0 {
 		return
 	}
 	limit := o.MaxFindings
@@ -269,29 +360,39 @@ func (t *textWriter) findings(r *Report, o TextOptions) {
 	case limit == 0:
 		limit = DefaultTextFindings
 	case limit < 0:
-		limit = len(r.Findings)
-	}
-	order := make([]int, len(r.Findings))
-	for i := range order {
-		order[i] = i
+		limit = total
 	}
 	// Most severe first, waived ones last within a severity, else in report
 	// order.
-	slices.SortStableFunc(order, func(a, b int) int {
-		fa, fb := &r.Findings[a], &r.Findings[b]
-		return cmp.Or(cmp.Compare(severityRank(fb.Severity), severityRank(fa.Severity)),
-			cmp.Compare(boolInt(fa.Waived), boolInt(fb.Waived)))
+	top := newTopK(limit, limit, func(a, b *ranked[Finding]) bool {
+		ra, rb := severityRank(a.v.Severity), severityRank(b.v.Severity)
+		if ra != rb {
+			return ra > rb
+		}
+		if a.v.Waived != b.v.Waived {
+			return !a.v.Waived
+		}
+		return a.seq < b.seq
 	})
-	shown := min(limit, len(order))
+	i := 0
+	t.err = r.EachFinding(func(f *Finding) error {
+		top.add(i, f)
+		i++
+		return nil
+	})
+	if t.err != nil {
+		return
+	}
+	shown := top.sorted()
 	t.line()
-	title := fmt.Sprintf("Top findings (%d of %d, most severe first)", shown, len(order))
-	if shown == len(order) {
-		title = fmt.Sprintf("Findings (%d, most severe first)", shown)
+	title := fmt.Sprintf("Top findings (%d of %d, most severe first)", len(shown), total)
+	if len(shown) == total {
+		title = fmt.Sprintf("Findings (%d, most severe first)", len(shown))
 	}
 	t.line(t.paint(ansiBold, title))
 	t.line(t.paint(ansiDim, "  SEVERITY  LOCATION                          CONTRACT      RULE"))
-	for _, i := range order[:shown] {
-		f := &r.Findings[i]
+	for _, e := range shown {
+		f := &e.v
 		sev := pad(fit(termSafe(f.Severity), 8), 8)
 		loc, id := fitLeft(termSafe(location(f.File, f.Sheet, f.Row)), 32), f.ContractID
 		if f.Scope == ScopeSupplier {
@@ -313,7 +414,7 @@ func (t *textWriter) findings(r *Report, o TextOptions) {
 			t.line("            ", t.paint(ansiDim, fit(termSafe(ev), textWidth-12)))
 		}
 	}
-	if rest := len(order) - shown; rest > 0 {
+	if rest := total - len(shown); rest > 0 {
 		t.line(t.paint(ansiDim, fmt.Sprintf("  … and %s in the full report", plural(rest, "more finding", "more findings"))))
 	}
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -54,7 +55,7 @@ func WriteXLSX(w io.Writer, r *Report) (err error) {
 			err = cerr
 		}
 	}()
-	x := &xlsxWriter{f: f, r: r}
+	x := &xlsxWriter{f: f, r: r, tables: map[string]*table{}}
 	if err := x.newStyles(); err != nil {
 		return fmt.Errorf("xlsx styles: %w", err)
 	}
@@ -88,16 +89,23 @@ func WriteXLSX(w io.Writer, r *Report) (err error) {
 	}); err != nil {
 		return fmt.Errorf("xlsx properties: %w", err)
 	}
-	if err := f.Write(w); err != nil {
+	// excelize writes the workbook with the tables' header rows only; the
+	// table rows are streamed into the package as it is copied to w.
+	var pkg bytes.Buffer
+	if err := f.Write(&pkg); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	if err := x.assemble(w, pkg.Bytes()); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	return nil
 }
 
 type xlsxWriter struct {
-	f  *excelize.File
-	r  *Report
-	st xlsxStyles
+	f      *excelize.File
+	r      *Report
+	st     xlsxStyles
+	tables map[string]*table // streamed tables by sheet name
 }
 
 type xlsxStyles struct {
@@ -169,11 +177,13 @@ func (x *xlsxWriter) sevCell(sev string) any {
 	return sev
 }
 
-func (x *xlsxWriter) statusCell(status string) any {
-	if id, ok := x.st.status[status]; ok {
-		return styled{status, id}
-	}
-	return status
+// sevText and statusText are table cells styled by their word.
+func (x *xlsxWriter) sevText(sev string) xcell {
+	return xcell{kind: xText, s: sev, style: x.st.severity[sev]}
+}
+
+func (x *xlsxWriter) statusText(status string) xcell {
+	return xcell{kind: xText, s: status, style: x.st.status[status]}
 }
 
 // column is one column of a streamed table.
@@ -184,13 +194,15 @@ type column struct {
 }
 
 // streamTable writes a sheet holding one table: a frozen, filtered header
-// row, then the rows that emit passes to its put function (one value per
-// column: a string, an int or a styled value).
+// row, then the rows that emit passes to its put function (one cell per
+// column). excelize lays the sheet out with its header row; the rows are
+// rendered as excelize's StreamWriter renders them and streamed into the
+// package by assemble, so that they never pile up in memory.
 //
 // The order matters with excelize's StreamWriter: the autofilter is set on
 // the sheet before the stream writer exists (its range is known from n, the
 // number of rows), and column widths and panes are set before the first row.
-func (x *xlsxWriter) streamTable(sheet string, cols []column, n int, emit func(put func(...any) error) error) error {
+func (x *xlsxWriter) streamTable(sheet string, cols []column, n int, emit func(put func([]xcell) error) error) error {
 	if _, err := x.f.NewSheet(sheet); err != nil {
 		return err
 	}
@@ -226,45 +238,11 @@ func (x *xlsxWriter) streamTable(sheet string, cols []column, n int, emit func(p
 	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 20}); err != nil {
 		return err
 	}
-	// The row's cells are reused from row to row: SetRow copies what it
-	// needs, and reuse saves an allocation per cell.
-	cells := make([]excelize.Cell, len(cols))
-	row := make([]any, len(cols))
-	for i := range cells {
-		row[i] = &cells[i]
-	}
-	next := 1
-	put := func(values ...any) error {
-		if len(values) != len(cols) {
-			return fmt.Errorf("row %d has %d values for %d columns", next+1, len(values), len(cols))
-		}
-		next++
-		lines := 1
-		for i, v := range values {
-			c := &cells[i]
-			*c = x.streamCell(v, cols[i].wrap)
-			if s, ok := c.Value.(string); ok && cols[i].wrap {
-				lines = max(lines, wrappedLines(s, cols[i].width))
-			}
-		}
-		cell, err := excelize.CoordinatesToCellName(1, next)
-		if err != nil {
-			return err
-		}
-		if lines > 1 {
-			// Spreadsheet programs do not grow a row for wrapped text when
-			// they open a file, so the height is set from the wrapped length.
-			return sw.SetRow(cell, row, excelize.RowOpts{Height: min(rowHeight*float64(lines), excelize.MaxRowHeight)})
-		}
-		return sw.SetRow(cell, row)
-	}
-	if err := emit(put); err != nil {
+	if err := sw.Flush(); err != nil {
 		return err
 	}
-	if next != n+1 {
-		return fmt.Errorf("wrote %d rows, want %d", next-1, n)
-	}
-	return sw.Flush()
+	x.tables[sheet] = &table{cols: cols, n: n, emit: emit}
+	return nil
 }
 
 // printLayout prints a sheet landscape, one page wide, repeating the
@@ -322,37 +300,6 @@ func wrappedLines(s string, width float64) int {
 	return max(lines, 1)
 }
 
-// streamCell turns a value into a StreamWriter cell: text neutralised
-// against formulas, numbers as numbers.
-func (x *xlsxWriter) streamCell(v any, wrap bool) excelize.Cell {
-	style := x.st.cell
-	if wrap {
-		style = x.st.wrap
-	}
-	if s, ok := v.(styled); ok {
-		v, style = s.v, s.style
-	}
-	switch t := v.(type) {
-	case nil:
-		return excelize.Cell{StyleID: style}
-	case string:
-		if t == "" {
-			return excelize.Cell{StyleID: style}
-		}
-		if safe := safeText(t); safe != t {
-			return excelize.Cell{StyleID: style, Value: safe}
-		}
-		return excelize.Cell{StyleID: style, Value: v} // v already holds t: no new box
-	case int:
-		if style == x.st.cell {
-			style = x.st.num
-		}
-		return excelize.Cell{StyleID: style, Value: v}
-	}
-	// Other types do not occur; make them text, never formulas.
-	return excelize.Cell{StyleID: style, Value: safeText(fmt.Sprint(v))}
-}
-
 func (x *xlsxWriter) findings() error {
 	cols := []column{
 		{"File", 28, false}, {"Sheet", 14, false}, {"Row", 7, false},
@@ -362,18 +309,16 @@ func (x *xlsxWriter) findings() error {
 		{"References", 40, true}, {"Scope", 10, false}, {"Contracts", 10, false},
 		{"Waiver", 40, true},
 	}
-	fs := x.r.Findings
-	return x.streamTable(sheetFindings, cols, len(fs), func(put func(...any) error) error {
-		for i := range fs {
-			f := &fs[i]
-			if err := put(f.File, f.Sheet, f.Row, f.ContractID, f.WorkerID, f.WorkerName,
-				f.Supplier, f.RuleID, f.Indicator, x.sevCell(f.Severity), f.Message,
-				evidenceText(f.Evidence), strings.Join(f.References, "; "), scopeWord(f),
-				contractsConcerned(f), waiverText(f)); err != nil {
-				return err
-			}
-		}
-		return nil
+	return x.streamTable(sheetFindings, cols, x.r.NumFindings(), func(put func([]xcell) error) error {
+		row := make([]xcell, len(cols))
+		refs := &joiner{sep: "; "}
+		return x.r.eachFinding(func(f *Finding) error {
+			row = append(row[:0], text(f.File), text(f.Sheet), num(f.Row), text(f.ContractID), text(f.WorkerID),
+				text(f.WorkerName), text(f.Supplier), text(f.RuleID), text(f.Indicator), x.sevText(f.Severity),
+				text(f.Message), text(evidenceText(f.Evidence)), text(refs.join(f.References)),
+				text(scopeWord(f)), num(contractsConcerned(f)), text(waiverText(f)))
+			return put(row)
+		}, true)
 	})
 }
 
@@ -385,21 +330,19 @@ func (x *xlsxWriter) contracts() error {
 		{"Findings", 9, false}, {"Missing fields", 40, true}, {"Missing lookups", 40, true},
 		{"Rule errors", 11, false},
 	}
-	cs := x.r.Contracts
-	return x.streamTable(sheetContracts, cols, len(cs), func(put func(...any) error) error {
-		for i := range cs {
-			c := &cs[i]
-			var risk any = ""
+	return x.streamTable(sheetContracts, cols, x.r.NumContracts(), func(put func([]xcell) error) error {
+		row := make([]xcell, len(cols))
+		missing, lookups := &joiner{sep: ", "}, &joiner{sep: "; "}
+		return x.r.eachContract(func(c *Contract) error {
+			risk := text("")
 			if c.Risk != nil {
-				risk = x.sevCell(*c.Risk)
+				risk = x.sevText(*c.Risk)
 			}
-			if err := put(c.File, c.Sheet, c.Row, c.ContractID, c.WorkerID, c.WorkerName,
-				c.Supplier, x.statusCell(c.Status), risk, c.Findings,
-				strings.Join(c.Missing, ", "), strings.Join(c.MissingLookups, "; "), c.RuleErrors); err != nil {
-				return err
-			}
-		}
-		return nil
+			row = append(row[:0], text(c.File), text(c.Sheet), num(c.Row), text(c.ContractID), text(c.WorkerID),
+				text(c.WorkerName), text(c.Supplier), x.statusText(c.Status), risk, num(c.Findings),
+				text(missing.join(c.Missing)), text(lookups.join(c.MissingLookups)), num(c.RuleErrors))
+			return put(row)
+		}, true)
 	})
 }
 
@@ -410,10 +353,12 @@ func (x *xlsxWriter) dataIssues() error {
 		{"Problem", 50, true},
 	}
 	ds := x.r.DataIssues
-	return x.streamTable(sheetDataIssues, cols, len(ds), func(put func(...any) error) error {
+	return x.streamTable(sheetDataIssues, cols, len(ds), func(put func([]xcell) error) error {
+		row := make([]xcell, len(cols))
 		for i := range ds {
 			d := &ds[i]
-			if err := put(d.File, d.Sheet, d.Row, d.Column, d.Field, d.Value, d.Problem); err != nil {
+			row = append(row[:0], text(d.File), text(d.Sheet), num(d.Row), text(d.Column), text(d.Field), text(d.Value), text(d.Problem))
+			if err := put(row); err != nil {
 				return err
 			}
 		}
@@ -427,10 +372,12 @@ func (x *xlsxWriter) ruleErrors() error {
 		{"Row", 7, false}, {"Contract", 14, false}, {"Error", 70, true},
 	}
 	es := x.r.RuleErrors
-	return x.streamTable(sheetRuleErrors, cols, len(es), func(put func(...any) error) error {
+	return x.streamTable(sheetRuleErrors, cols, len(es), func(put func([]xcell) error) error {
+		row := make([]xcell, len(cols))
 		for i := range es {
 			e := &es[i]
-			if err := put(e.RuleID, e.File, e.Sheet, e.Row, e.ContractID, e.Error); err != nil {
+			row = append(row[:0], text(e.RuleID), text(e.File), text(e.Sheet), num(e.Row), text(e.ContractID), text(e.Error))
+			if err := put(row); err != nil {
 				return err
 			}
 		}
@@ -445,11 +392,13 @@ func (x *xlsxWriter) rules() error {
 		{"Changed by", 50, true},
 	}
 	rs := x.r.Rules
-	return x.streamTable(sheetRules, cols, len(rs), func(put func(...any) error) error {
+	return x.streamTable(sheetRules, cols, len(rs), func(put func([]xcell) error) error {
+		row := make([]xcell, len(cols))
 		for i := range rs {
 			ru := &rs[i]
-			if err := put(ru.ID, ru.Title, ru.Indicator, x.sevCell(ru.Severity),
-				strings.Join(ru.References, "; "), ru.Source, strings.Join(ru.Layers, "; ")); err != nil {
+			row = append(row[:0], text(ru.ID), text(ru.Title), text(ru.Indicator), x.sevText(ru.Severity),
+				text(strings.Join(ru.References, "; ")), text(ru.Source), text(strings.Join(ru.Layers, "; ")))
+			if err := put(row); err != nil {
 				return err
 			}
 		}

@@ -67,15 +67,22 @@ type Compiled struct {
 	Cost     uint64
 	cfile    *compiledFile
 	vars     []int // indexes of Variables in file.vars
-	when     cel.Program
-	expr     cel.Program
+	when     *decision
+	expr     *decision
 	escalate []compiledEscalation
 	message  []messagePart
 }
 
 type compiledEscalation struct {
-	prog     cel.Program
+	prog     *decision
 	severity contract.Severity
+}
+
+// decision is a compiled boolean expression: its CEL program and, when it
+// can be evaluated natively (see native.go), its native form.
+type decision struct {
+	prog   cel.Program
+	native *nativeExpr
 }
 
 // messagePart is literal text, or a {{ expression }} to render.
@@ -215,7 +222,7 @@ func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFil
 			cv.fields = sortedSet(cv.fields)
 			cv.cost = cf.estimate(checked)
 			cv.size = cf.resultSize(checked)
-			prg, err := env.Program(checked, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(opts.CostLimit))
+			prg, err := cf.program(env, checked, opts.CostLimit)
 			if err != nil {
 				errs = append(errs, cf.celError(nil, v.node, v.Expr, 0, 1, 0, err.Error(), "variable "+v.Name))
 			}
@@ -291,10 +298,7 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 	vars := map[int]bool{}
 	var cost uint64
 	program := func(checked *cel.Ast, node *yaml.Node, src, what string) cel.Program {
-		prg, err := cf.env.Program(checked,
-			cel.EvalOptions(cel.OptOptimize),
-			cel.CostLimit(opts.CostLimit),
-		)
+		prg, err := cf.program(cf.env, checked, opts.CostLimit)
 		if err != nil {
 			errs = append(errs, cf.celError(r, node, src, 0, 1, 0, err.Error(), what))
 			return nil
@@ -322,7 +326,7 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 		}
 		cost += cf.estimate(checked)
 	}
-	compile := func(src string, node *yaml.Node, what string) cel.Program {
+	compile := func(src string, node *yaml.Node, what string) *decision {
 		if node == nil || strings.TrimSpace(src) == "" {
 			return nil
 		}
@@ -332,7 +336,11 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 			return nil
 		}
 		use(checked, true)
-		return program(checked, node, src, what)
+		prg := program(checked, node, src, what)
+		if prg == nil {
+			return nil
+		}
+		return &decision{prog: prg, native: cf.compileNative(cf.env, checked, opts.CostLimit)}
 	}
 	c.expr = compile(r.Expr, r.nodes["expr"], "expr")
 	c.when = compile(r.When, r.nodes["when"], "when")
@@ -413,7 +421,7 @@ func (cf *compiledFile) compileMessage(r *Rule, errs *Errors, use func(*cel.Ast,
 			continue
 		}
 		use(checked, false)
-		prg, err := cf.env.Program(checked, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(opts.CostLimit))
+		prg, err := cf.program(cf.env, checked, opts.CostLimit)
 		if err != nil {
 			*errs = append(*errs, cf.celError(r, node, src, base, 1, 0, err.Error(), "message"))
 			continue

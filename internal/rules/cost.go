@@ -20,7 +20,13 @@ import (
 
 type sizeEstimate = checker.SizeEstimate
 
-type estimator struct{ cf *compiledFile }
+type estimator struct {
+	cf *compiledFile
+	// text and list are the sizes assumed for text and lists whose size
+	// the rule file does not give: MaxTextSize and MaxListSize, except when
+	// testing whether a cost depends on them.
+	text, list uint64
+}
 
 func (x estimator) EstimateSize(n checker.AstNode) *checker.SizeEstimate {
 	if p := n.Path(); len(p) > 0 {
@@ -45,9 +51,9 @@ func (x estimator) EstimateSize(n checker.AstNode) *checker.SizeEstimate {
 	}
 	switch n.Type().Kind() {
 	case types.StringKind, types.BytesKind:
-		return &checker.SizeEstimate{Min: 0, Max: MaxTextSize}
+		return &checker.SizeEstimate{Min: 0, Max: x.text}
 	case types.ListKind, types.MapKind:
-		return &checker.SizeEstimate{Min: 0, Max: MaxListSize}
+		return &checker.SizeEstimate{Min: 0, Max: x.list}
 	}
 	return nil
 }
@@ -62,11 +68,43 @@ func (x estimator) EstimateCallCost(function, _ string, _ *checker.AstNode, args
 
 // estimate is the worst-case cost of a checked expression.
 func (cf *compiledFile) estimate(checked *cel.Ast) uint64 {
-	est, err := cf.env.EstimateCost(checked, estimator{cf})
+	est, err := cf.env.EstimateCost(checked, estimator{cf, MaxTextSize, MaxListSize})
 	if err != nil {
 		return 0
 	}
 	return est.Max
+}
+
+// hugeSize stands for text and lists of any size when testing whether an
+// expression's cost depends on the data.
+const hugeSize = 1 << 40
+
+// boundedCost reports whether an expression's worst-case cost is at most
+// limit whatever the size of the text and lists it reads: its estimate is
+// the same when they are assumed to be of any size as when they are assumed
+// to be small, and within the limit. Comparisons of numbers, dates and
+// flags, and of text against literals, are; matches() on contract text is
+// not.
+func (cf *compiledFile) boundedCost(env *cel.Env, checked *cel.Ast, limit uint64) bool {
+	small, err := env.EstimateCost(checked, estimator{cf, MaxTextSize, MaxListSize})
+	if err != nil || small.Max > limit {
+		return false
+	}
+	huge, err := env.EstimateCost(checked, estimator{cf, hugeSize, hugeSize})
+	return err == nil && huge.Max == small.Max
+}
+
+// program plans a checked expression for evaluation. The runtime cost limit
+// guards against expressions whose cost grows with the data (a regular
+// expression over a long cell); an expression whose cost is bounded (see
+// boundedCost) can never reach it, so it runs without the cost tracker,
+// which costs more than such an expression itself. Results are the same
+// either way.
+func (cf *compiledFile) program(env *cel.Env, checked *cel.Ast, limit uint64) (cel.Program, error) {
+	if cf.boundedCost(env, checked, limit) {
+		return env.Program(checked, cel.EvalOptions(cel.OptOptimize))
+	}
+	return env.Program(checked, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(limit))
 }
 
 // resultSize is the size of a variable's value when the expression shows

@@ -80,27 +80,29 @@ func celType(t contract.Type) *types.Type {
 func fieldType(f *contract.Field) *types.FieldType {
 	i := f.Index
 	typ := f.Type
+	// The unknown an absent field reads as. Unknowns are never changed
+	// (merging two makes a new one), so one serves every evaluation.
+	absent := types.NewUnknown(-(unknownBase + int64(i)), nil)
 	return &types.FieldType{
 		Type: celType(typ),
 		IsSet: func(target any) bool {
 			c, ok := target.(*contract.Contract)
-			return ok && c.Value(i).Present
+			return ok && i < len(c.Values) && c.Values[i].Present
 		},
 		GetFrom: func(target any) (any, error) {
 			c, ok := target.(*contract.Contract)
 			if !ok {
 				return nil, fmt.Errorf("contract field %s read from %T", f.Name, target)
 			}
-			v := c.Value(i)
-			if !v.Present {
-				return types.NewUnknown(-(unknownBase + int64(i)), nil), nil
+			if i >= len(c.Values) || !c.Values[i].Present {
+				return absent, nil
 			}
-			return nativeValue(typ, v), nil
+			return nativeValue(typ, &c.Values[i]), nil
 		},
 	}
 }
 
-func nativeValue(t contract.Type, v contract.Value) ref.Val {
+func nativeValue(t contract.Type, v *contract.Value) ref.Val {
 	switch t {
 	case contract.Int, contract.Duration:
 		return types.Int(v.Int)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
@@ -36,7 +35,7 @@ func (s Status) String() string { return statusNames[s] }
 type Outcome struct {
 	Status   Status
 	Severity contract.Severity // Flag: the rule's severity, raised by escalations
-	Missing  []int             // Insufficient: schema indexes of the blank fields that left it undecided
+	Missing  []int             // Insufficient: schema indexes of the blank fields that left it undecided (shared: read only)
 	// Lookups are, for Insufficient, the table lookups that found no value,
 	// e.g. `table min_wage has no row for "MY", "2024"`.
 	Lookups []string
@@ -48,8 +47,12 @@ type Outcome struct {
 // goroutine uses it at a time (make one per worker), and a contract must not
 // change between calls that evaluate it.
 type Evaluator struct {
-	p   *Program
-	act activation
+	p          *Program
+	act        activation
+	reviewTime time.Time          // review_date, for native evaluation
+	native     nenv               // native evaluation's environment
+	missings   map[fieldSet][]int // Outcome.Missing lists, by field set
+	celOnly    bool               // evaluate with CEL only (tests compare the two)
 }
 
 // NewEvaluator returns an evaluator of p. reviewDate is the review_date the
@@ -59,8 +62,9 @@ func (p *Program) NewEvaluator(reviewDate time.Time) *Evaluator {
 		reviewDate = time.Now()
 	}
 	y, m, d := reviewDate.Date()
-	ev := &Evaluator{p: p}
-	ev.act.review = timestamp(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	ev := &Evaluator{p: p, reviewTime: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+	ev.native.review = ev.reviewTime
+	ev.act.review = timestamp(ev.reviewTime)
 	ev.act.val.t = p.env.ct
 	ev.act.cache = make([][]ref.Val, len(p.files))
 	for i, f := range p.files {
@@ -129,6 +133,16 @@ func (ev *Evaluator) use(r *Compiled, c *contract.Contract) {
 	}
 }
 
+// Forget makes the evaluator forget the contract it last saw (and the
+// variable values it computed for it), so that the contract can be reused
+// for another row.
+func (ev *Evaluator) Forget() {
+	ev.act.val.c = nil
+	for _, vals := range ev.act.cache {
+		clear(vals)
+	}
+}
+
 func (a *activation) Parent() interpreter.Activation { return nil }
 
 // Eval evaluates rule r on contract c.
@@ -153,9 +167,39 @@ func (ev *Evaluator) Eval(r *Compiled, c *contract.Contract) Outcome {
 	return o
 }
 
-// decide runs a boolean program: true → Flag, false → Pass.
-func (ev *Evaluator) decide(prg cel.Program, c *contract.Contract) Outcome {
-	out, _, err := prg.Eval(&ev.act)
+// missing returns the indexes of the fields in set, shared between the
+// outcomes that name the same fields (Outcome.Missing is read-only).
+func (ev *Evaluator) missing(set fieldSet) []int {
+	if m, ok := ev.missings[set]; ok {
+		return m
+	}
+	m := set.indexes()
+	if ev.missings == nil {
+		ev.missings = make(map[fieldSet][]int)
+	}
+	if len(ev.missings) < 1024 {
+		ev.missings[set] = m
+	}
+	return m
+}
+
+// decide runs a boolean expression: true → Flag, false → Pass; natively
+// when it can.
+func (ev *Evaluator) decide(d *decision, c *contract.Contract) Outcome {
+	if d.native != nil && !ev.celOnly {
+		if v, ok := d.native.eval(c, &ev.native); ok {
+			switch v.k {
+			case nBool:
+				if v.b {
+					return Outcome{Status: Flag}
+				}
+				return Outcome{Status: Pass}
+			case nUnknown:
+				return Outcome{Status: Insufficient, Missing: ev.missing(v.unk)}
+			}
+		}
+	}
+	out, _, err := d.prog.Eval(&ev.act)
 	if err != nil {
 		return Outcome{Status: Failed, Err: cleanErr(err)}
 	}

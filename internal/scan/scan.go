@@ -42,6 +42,12 @@ type Options struct {
 	// CrossRow tunes the supplier-level checks that run over all rows
 	// after evaluation (internal/crossrow), e.g. an entity list to screen.
 	CrossRow crossrow.Options
+	// Spill keeps the report's contracts and findings in temporary files in
+	// SpillDir ("" means os.TempDir()) rather than in memory, so that the
+	// memory a scan needs does not grow with the rosters (see
+	// report.Rows). The caller closes the report once it is written.
+	Spill    bool
+	SpillDir string
 }
 
 // Run reviews files and returns the report. It fails only when the context
@@ -101,19 +107,29 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		})
 	}
 
+	// Contracts are recycled once evaluated: a roster of any size needs
+	// only the contracts in flight.
+	pool := contract.NewPool(opts.Schema.Len())
+	opts.Source.Pool = pool
+	opts.Engine.Recycle = pool.Put
 	eng := engine.New(opts.Program, opts.Schema, opts.Engine)
-	// Cross-row checks keep a few fields of each contract, taken before the
-	// contract goes to the workers.
-	extract, cross := crossrow.NewExtractor(opts.Schema), crossrow.New(opts.CrossRow)
+	// Cross-row checks keep a few fields of each contract, taken by the
+	// worker that reads it and added in order.
+	crossOpts := opts.CrossRow
+	crossOpts.Spill, crossOpts.SpillDir = opts.Spill, opts.SpillDir
+	extract, cross := crossrow.NewExtractor(opts.Schema), crossrow.New(crossOpts)
+	defer cross.Close()
+	b := newBuilder(rep, opts.FailOn)
+	b.waivers = opts.Waivers
 	var inputs []*source.Input
 	contracts := 0
-	produce := func(emit func(*contract.Contract) error) error {
+	// Rows are read into contracts by the workers that evaluate them: the
+	// contract is still in that core's cache when its rules run.
+	produce := func(emit func(*source.Row) error) error {
 		for i, path := range files {
-			in, err := source.Read(ctx, path, opts.Source, func(c *contract.Contract, issues []contract.DataIssue) error {
-				rep.DataIssues = append(rep.DataIssues, issues...)
+			in, err := source.ReadRows(ctx, path, opts.Source, func(row *source.Row) error {
 				contracts++
-				cross.Add(extract.Record(c))
-				return emit(c)
+				return emit(row)
 			})
 			inputs = append(inputs, in)
 			if err != nil {
@@ -125,17 +141,58 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		}
 		return nil
 	}
-	b := newBuilder(rep, opts.FailOn)
-	b.waivers = opts.Waivers
-	if err := eng.Run(ctx, produce, b.add); err != nil {
+	prepare := func(row *source.Row) (*contract.Contract, readRow) {
+		c := pool.Get()
+		issues := row.Fill(c)
+		row.Release()
+		return c, readRow{issues, extract.Record(c)}
+	}
+	consume := func(r engine.Result, rr readRow) error {
+		rep.DataIssues = append(rep.DataIssues, rr.issues...)
+		cross.Add(rr.record)
+		return b.add(r)
+	}
+	if opts.Spill {
+		rows, err := report.NewRows(opts.SpillDir)
+		if err != nil {
+			return nil, err
+		}
+		b.rows = rows
+	}
+	rep, err := b.run(ctx, func() error { return engine.RunEach(ctx, eng, produce, prepare, consume) }, cross)
+	if err != nil {
+		if b.rows != nil {
+			b.rows.Close()
+		}
 		return nil, err
 	}
 	for _, in := range inputs {
 		rep.Inputs = append(rep.Inputs, convertInput(in))
 	}
-	b.crossRow(cross)
 	b.finish()
 	return rep, nil
+}
+
+// readRow is what a worker read of a row besides its contract.
+type readRow struct {
+	issues []contract.DataIssue
+	record crossrow.Record
+}
+
+// run evaluates the contracts and adds the cross-row findings.
+func (b *builder) run(ctx context.Context, evaluate func() error, cross *crossrow.Checker) (*report.Report, error) {
+	if err := evaluate(); err != nil {
+		return nil, err
+	}
+	if err := b.crossRow(cross); err != nil {
+		return nil, err
+	}
+	if b.rows != nil {
+		if err := b.rep.UseRows(b.rows); err != nil {
+			return nil, err
+		}
+	}
+	return b.rep, nil
 }
 
 func errText(err error) *string {
@@ -175,6 +232,23 @@ type builder struct {
 	failOn    contract.Severity
 	suppliers map[string]*supplierAcc
 	waivers   *rules.Matcher
+	rows      *report.Rows // contracts and findings go here when set, else into rep
+}
+
+func (b *builder) addContract(c *report.Contract) error {
+	if b.rows != nil {
+		return b.rows.AddContract(c)
+	}
+	b.rep.Contracts = append(b.rep.Contracts, *c)
+	return nil
+}
+
+func (b *builder) addFinding(f *report.Finding) error {
+	if b.rows != nil {
+		return b.rows.AddFinding(f)
+	}
+	b.rep.Findings = append(b.rep.Findings, *f)
+	return nil
 }
 
 // layers lists what later rule files changed about r.
@@ -225,7 +299,9 @@ func (b *builder) add(r engine.Result) error {
 		s := r.Risk.String()
 		c.Risk = &s
 	}
-	rep.Contracts = append(rep.Contracts, c)
+	if err := b.addContract(&c); err != nil {
+		return err
+	}
 	sum.Contracts++
 	switch r.Status {
 	case engine.Flagged:
@@ -269,7 +345,9 @@ func (b *builder) add(r engine.Result) error {
 			References: f.Rule.References,
 		}
 		counts := b.waive(&rf)
-		rep.Findings = append(rep.Findings, rf)
+		if err := b.addFinding(&rf); err != nil {
+			return err
+		}
 		sum.Findings++
 		sum.BySeverity[f.Severity.String()]++
 		sum.ByIndicator[indicator]++
@@ -293,29 +371,14 @@ func (b *builder) add(r engine.Result) error {
 // totals. A finding about the particular contracts it lists (a shared
 // passport or bank account) also counts against each of them, flagging a
 // contract that its own rules left clear.
-func (b *builder) crossRow(c *crossrow.Checker) {
-	rep, sum := b.rep, &b.rep.Summary
+func (b *builder) crossRow(c *crossrow.Checker) error {
+	sum := &b.rep.Summary
 	findings := c.Findings()
-	type loc struct {
-		file, sheet string
-		row         int
+	if err := c.Err(); err != nil {
+		return err
 	}
-	var byLoc map[loc]int
-	for _, f := range findings {
-		if !f.Check.PerContract {
-			continue
-		}
-		if byLoc == nil {
-			byLoc = make(map[loc]int, len(rep.Contracts))
-			for i, ct := range rep.Contracts {
-				byLoc[loc{ct.File, ct.Sheet, ct.Row}] = i
-			}
-		}
-		for _, r := range f.Contracts {
-			if i, ok := byLoc[loc{r.File, r.Sheet, r.Row}]; ok {
-				b.raise(&rep.Contracts[i], f.Severity)
-			}
-		}
+	if err := b.raiseContracts(findings); err != nil {
+		return err
 	}
 	for _, f := range findings {
 		first := f.Contracts[0]
@@ -335,7 +398,9 @@ func (b *builder) crossRow(c *crossrow.Checker) {
 			rf.Contracts = append(rf.Contracts, report.ContractRef{File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID})
 		}
 		counts := b.waive(&rf)
-		rep.Findings = append(rep.Findings, rf)
+		if err := b.addFinding(&rf); err != nil {
+			return err
+		}
 		sum.Findings++
 		sum.BySeverity[rf.Severity]++
 		sum.ByIndicator[rf.Indicator]++
@@ -363,6 +428,79 @@ func (b *builder) crossRow(c *crossrow.Checker) {
 		}
 		acc.s.EntityListMatch = s.EntityMatch
 	}
+	return nil
+}
+
+// loc is where a contract was read.
+type loc struct {
+	file, sheet string
+	row         int
+}
+
+// raiseContracts counts the cross-row findings about particular contracts
+// (a shared passport or account) against each of them. A location read
+// twice (the same file given twice) stands for its last contract.
+func (b *builder) raiseContracts(findings []crossrow.Finding) error {
+	want := map[loc]int{} // location → index of its contract, -1 until found
+	for _, f := range findings {
+		if f.Check.PerContract {
+			for _, r := range f.Contracts {
+				want[loc{r.File, r.Sheet, r.Row}] = -1
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	// The contracts concerned, as they are now.
+	cur := map[int]*report.Contract{}
+	i := 0
+	err := b.eachContract(func(ct *report.Contract) error {
+		k := loc{ct.File, ct.Sheet, ct.Row}
+		if _, ok := want[k]; ok {
+			want[k] = i
+			if _, ok := cur[i]; !ok {
+				c := *ct
+				cur[i] = &c
+			}
+		}
+		i++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		if !f.Check.PerContract {
+			continue
+		}
+		for _, r := range f.Contracts {
+			if i := want[loc{r.File, r.Sheet, r.Row}]; i >= 0 {
+				b.raise(cur[i], f.Severity)
+			}
+		}
+	}
+	for i, c := range cur {
+		if b.rows != nil {
+			b.rows.Amend(i, report.Amendment{Status: c.Status, Risk: c.Risk, Findings: c.Findings})
+		} else {
+			b.rep.Contracts[i] = *c
+		}
+	}
+	return nil
+}
+
+// eachContract passes over the contracts added so far.
+func (b *builder) eachContract(fn func(*report.Contract) error) error {
+	if b.rows == nil {
+		for i := range b.rep.Contracts {
+			if err := fn(&b.rep.Contracts[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return b.rows.EachContract(fn)
 }
 
 // raise counts a cross-row finding against one contract.

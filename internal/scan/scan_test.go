@@ -16,6 +16,7 @@ import (
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/engine"
 	"github.com/laborcheck/laborcheck/internal/report"
+	"github.com/laborcheck/laborcheck/internal/rostergen"
 	"github.com/laborcheck/laborcheck/internal/rules"
 	"github.com/laborcheck/laborcheck/internal/source"
 )
@@ -135,4 +136,36 @@ func TestRunCancelled(t *testing.T) {
 	cancel()
 	_, err := Run(ctx, samples(t), options(t, 2))
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// A scan that keeps its contracts and findings in temporary files (Spill)
+// writes the same reports as one that keeps them in memory.
+func TestRunSpillMatchesMemory(t *testing.T) {
+	roster := filepath.Join(t.TempDir(), "roster.xlsx")
+	require.NoError(t, rostergen.WriteFile(roster, rostergen.Options{Rows: 3000, RiskyShare: 0.3}))
+	for name, files := range map[string][]string{"samples": samples(t), "generated": {roster}} {
+		t.Run(name, func(t *testing.T) {
+			mem, err := Run(context.Background(), files, options(t, 2))
+			require.NoError(t, err)
+			opts := options(t, 2)
+			opts.Spill, opts.SpillDir = true, t.TempDir()
+			spill, err := Run(context.Background(), files, opts)
+			require.NoError(t, err)
+			defer spill.Close()
+			assert.Empty(t, spill.Contracts, "contracts are in the spill files")
+			for _, format := range []string{report.FormatJSON, report.FormatCSV, report.FormatHTML} {
+				var a, b bytes.Buffer
+				require.NoError(t, report.Write(&a, format, mem))
+				require.NoError(t, report.Write(&b, format, spill))
+				assert.Equal(t, a.String(), b.String(), format)
+			}
+			var a, b bytes.Buffer
+			require.NoError(t, report.WriteText(&a, mem, report.TextOptions{MaxFindings: -1, MaxContracts: -1}))
+			require.NoError(t, report.WriteText(&b, spill, report.TextOptions{MaxFindings: -1, MaxContracts: -1}))
+			assert.Equal(t, a.String(), b.String(), "text")
+			if name == "generated" {
+				assert.Contains(t, string(jsonOf(t, mem)), `"rule_id": "shared-passport"`, "the roster has shared passports")
+			}
+		})
+	}
 }

@@ -33,8 +33,23 @@ func addSeeds(f *testing.F, exts ...string) {
 // checkRead reads data from memory as a file named name and checks what
 // must hold for any content.
 func checkRead(t *testing.T, name string, data []byte, schema *contract.Schema) {
+	checkReader(t, name, schema, func(opts Options, fn func(*contract.Contract, []contract.DataIssue) error) (*Input, error) {
+		return readBytes(context.Background(), name, data, opts, fn)
+	})
+}
+
+// checkReadFile is checkRead for a file on disk, which Read reads with the
+// fast sheet reader where it can.
+func checkReadFile(t *testing.T, path string, schema *contract.Schema) {
+	checkReader(t, path, schema, func(opts Options, fn func(*contract.Contract, []contract.DataIssue) error) (*Input, error) {
+		return Read(context.Background(), path, opts, fn)
+	})
+}
+
+func checkReader(t *testing.T, name string, schema *contract.Schema,
+	read func(Options, func(*contract.Contract, []contract.DataIssue) error) (*Input, error)) {
 	lastSheet, lastRow := "", 0
-	in, err := readBytes(context.Background(), name, data, Options{Schema: schema, Limits: Limits{MaxCells: 1 << 20}},
+	in, err := read(Options{Schema: schema, Limits: Limits{MaxCells: 1 << 20}},
 		func(c *contract.Contract, issues []contract.DataIssue) error {
 			if len(c.Values) != schema.Len() || c.Issues != len(issues) {
 				t.Fatalf("row %d: %d values, %d issues counted, %d given", c.Row, len(c.Values), c.Issues, len(issues))
@@ -126,5 +141,31 @@ func FuzzSheetXML(f *testing.F) {
 			"xl/styles.xml":            styles,
 		})
 		checkRead(t, "fuzz.xlsx", data, schema)
+	})
+}
+
+// FuzzSheetXMLFile is FuzzSheetXML through a file on disk, so that
+// mutations reach the fast sheet reader and its side scan, and the hand-over
+// to the general reader.
+func FuzzSheetXMLFile(f *testing.F) {
+	f.Add(`<worksheet><cols><col min="2" max="3" hidden="1"/></cols><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>DOB</t></is></c></row><row r="3" hidden="1"><c r="A3" t="inlineStr"><is><r><t>A</t></r><r><t>na_x000D_</t></r></is></c><c r="B3" s="1"><v>32874.5</v></c></row></sheetData></worksheet>`,
+		`<sst><si><t>Name</t></si><si><t>x</t><rPh><t>y</t></rPh></si></sst>`)
+	f.Add(`<x:worksheet xmlns:x="s"><x:sheetData><x:row><x:c t="b"><x:v>1</x:v></x:c><x:c t="e"><x:v>#N/A</x:v></x:c><x:c t="d"><x:v>2024-01-02</x:v></x:c><x:c><x:f>1+1</x:f></x:c></x:row></x:sheetData></x:worksheet>`, `<sst/>`)
+	f.Add(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2" hidden="false"><c r="A2" t="s"><v>1</v></c><c r="B2" s="1"><v>32874</v></c><c r="C2"><f>A1</f></c></row><row r="3"><c r="A3" t="s"><v>7</v></c><c r="B3" t="inlineStr"><is><t>x &amp; &#233;</t></is></c></row></sheetData></worksheet>`,
+		`<sst><si><t>Employee ID</t></si><si><t>DOB</t></si></sst>`)
+	schema := contract.DefaultSchema()
+	styles := `<styleSheet><numFmts><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/><numFmt numFmtId="165" formatCode="[h]:mm"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="20"/></cellXfs></styleSheet>`
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, sheet, sst string) {
+		data := rawXLSX(t, map[string]string{
+			"xl/worksheets/sheet1.xml": sheet,
+			"xl/sharedStrings.xml":     sst,
+			"xl/styles.xml":            styles,
+		})
+		path := filepath.Join(dir, "fuzz.xlsx")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		checkReadFile(t, path, schema)
 	})
 }

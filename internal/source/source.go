@@ -33,6 +33,9 @@ type Options struct {
 	DateOrder contract.DateOrder // for date columns whose values do not say whether they are day- or month-first
 	MaxRows   int                // contracts read per sheet; 0 = all
 	Limits    Limits             // zero fields take the values of [DefaultLimits]
+	// Pool, when set, supplies the contracts handed to fn (it must be made
+	// for the schema's length); fn then owns them until it puts them back.
+	Pool *contract.Pool
 }
 
 // Limits bound the work and memory one file may cost. Workbook limits are
@@ -133,6 +136,32 @@ type Column struct {
 // Read never panics on a file's content. It is safe to call concurrently for
 // different files.
 func Read(ctx context.Context, path string, opts Options, fn func(c *contract.Contract, issues []contract.DataIssue) error) (*Input, error) {
+	return ReadRows(ctx, path, opts, fillEach(opts, fn))
+}
+
+// fillEach adapts a contract callback to rows: each row is read into a
+// contract (from opts.Pool, else new) as it comes.
+func fillEach(opts Options, fn func(*contract.Contract, []contract.DataIssue) error) func(*Row) error {
+	if fn == nil {
+		return nil
+	}
+	return func(row *Row) error {
+		c := opts.Pool.Get()
+		if len(c.Values) != opts.Schema.Len() {
+			c = &contract.Contract{Values: make([]contract.Value, opts.Schema.Len())}
+		}
+		issues := row.Fill(c)
+		row.Release()
+		return fn(c, issues)
+	}
+}
+
+// ReadRows is Read handing on each row that is a contract before its cells
+// are read as field values: fn receives a *Row, and Row.Fill reads it into
+// a contract. Fill may run on another goroutine, later, so that a caller
+// can read rows where it evaluates them; rows come in the order Read gives
+// contracts, and the same data issues come out of Fill.
+func ReadRows(ctx context.Context, path string, opts Options, fn func(*Row) error) (*Input, error) {
 	in := &Input{Path: path}
 	if opts.Schema == nil {
 		return in, errors.New("read " + path + ": no schema given")
@@ -151,7 +180,7 @@ func Read(ctx context.Context, path string, opts Options, fn func(c *contract.Co
 // name stands for its path.
 func readBytes(ctx context.Context, name string, data []byte, opts Options, fn func(*contract.Contract, []contract.DataIssue) error) (*Input, error) {
 	in := &Input{Path: name}
-	r := newReader(ctx, name, opts, fn, in)
+	r := newReader(ctx, name, opts, fillEach(opts, fn), in)
 	r.open = func() (file, error) { return memFile{bytes.NewReader(data)}, nil }
 	err := r.read()
 	if in.Err != nil {
@@ -160,7 +189,7 @@ func readBytes(ctx context.Context, name string, data []byte, opts Options, fn f
 	return in, err
 }
 
-func newReader(ctx context.Context, path string, opts Options, fn func(*contract.Contract, []contract.DataIssue) error, in *Input) *reader {
+func newReader(ctx context.Context, path string, opts Options, fn func(*Row) error, in *Input) *reader {
 	return &reader{
 		ctx:  ctx,
 		path: path,
@@ -192,9 +221,10 @@ type reader struct {
 	ext        string // lower case, with the dot
 	opts       Options
 	lim        Limits
-	fn         func(*contract.Contract, []contract.DataIssue) error
+	fn         func(*Row) error
 	in         *Input
 	inCallback bool // fn is running: a panic there is the caller's, not the file's
+	emitted    int  // contracts handed to fn
 }
 
 func (r *reader) read() (err error) {
@@ -283,13 +313,15 @@ func (r *reader) readMisnamedText(sc *scan) error {
 	return nil
 }
 
-// call hands one contract to fn.
-func (r *reader) call(c *contract.Contract, issues []contract.DataIssue) error {
+// call hands one contract's row to fn.
+func (r *reader) call(row *Row) error {
 	if r.fn == nil {
+		row.Release()
 		return nil
 	}
 	r.inCallback = true
-	err := r.fn(c, issues)
+	r.emitted++
+	err := r.fn(row)
 	r.inCallback = false
 	return err
 }

@@ -23,6 +23,11 @@ const (
 	dateSampleRows = 200
 	// noteRowList is how many row numbers a note lists before "…".
 	noteRowList = 5
+	// rowsHeld bounds how many of the rows a rowSource returned readTable
+	// may still be using: it buffers rows to find the header and decide
+	// date orders, then handles each row before asking for the next. A
+	// source may reuse the memory of older rows.
+	rowsHeld = headerScanRows + dateSampleRows + 1
 )
 
 // rawRow is one row of cells as the lower layer reads it, before any mapping.
@@ -31,6 +36,7 @@ type rawRow struct {
 	cells  []string   // cell text as shown (dates as ISO dates), left to right; may be shorter than the header
 	meta   []cellMeta // workbooks: what each cell holds beyond its text; nil for text
 	hidden bool       // the row is hidden in the sheet
+	slab   *rowSlab   // the memory of cells and meta when a source reuses it; nil otherwise
 }
 
 // rowSource yields a table's rows. Both workbooks and delimited text are read
@@ -67,6 +73,7 @@ type table struct {
 	hidden    int   // hidden rows read as contracts
 	beyond    int   // rows with cells right of the header's last column
 	limitNote bool  // reading stopped at MaxRows
+	plan      *rowPlan
 }
 
 // readTable finds the header among the first rows of src, maps its columns,
@@ -353,17 +360,57 @@ func (t *table) row(row rawRow) error {
 	if row.hidden {
 		t.hidden++
 	}
-	c := &contract.Contract{
-		File:   t.r.path,
-		Sheet:  t.sh.Name,
-		Row:    row.num,
-		Values: make([]contract.Value, t.r.opts.Schema.Len()),
+	if t.plan == nil {
+		t.plan = &rowPlan{path: t.r.path, sheet: t.sh.Name, fields: t.r.opts.Schema.Len()}
+		for _, i := range t.mapped {
+			col := &t.sh.Columns[i]
+			t.plan.cols = append(t.plan.cols, planColumn{i: i, field: col.Field, hints: col.Hints, column: t.issueColumn(i, col)})
+		}
 	}
+	t.sh.Rows++
+	r := &Row{plan: t.plan, num: row.num, cells: row.cells, meta: row.meta, slab: row.slab}
+	if r.slab != nil {
+		r.slab.hold()
+	}
+	return t.r.call(r)
+}
+
+// Row is a roster row that is a contract, its cells not yet read as field
+// values (see ReadRows).
+type Row struct {
+	plan  *rowPlan
+	num   int
+	cells []string
+	meta  []cellMeta
+	slab  *rowSlab // the memory of cells and meta, shared with other rows
+}
+
+// rowPlan is how the rows of one table are read: fixed once the table's
+// header and date orders are decided, before any row is handed on.
+type rowPlan struct {
+	path, sheet string
+	fields      int // the schema's length
+	cols        []planColumn
+}
+
+type planColumn struct {
+	i      int // in the row's cells
+	field  *contract.Field
+	hints  contract.Hints
+	column string // as data issues name it
+}
+
+// Fill reads the row into c, a blank contract with the schema's length of
+// values, and returns the cells that could not be read. It may be called on
+// any goroutine, once, before Release.
+func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
+	p := row.plan
+	c.File, c.Sheet, c.Row, c.Issues = p.path, p.sheet, row.num, 0
 	var issues []contract.DataIssue
-	for _, i := range t.mapped {
-		col := &t.sh.Columns[i]
-		raw := cell(cells, i)
-		in, h := raw, col.Hints
+	for _, pc := range p.cols {
+		i := pc.i
+		raw := cell(row.cells, i)
+		in, h := raw, pc.hints
 		if i < len(row.meta) {
 			switch m := row.meta[i]; m.kind {
 			case cellNumber:
@@ -375,25 +422,33 @@ func (t *table) row(row rawRow) error {
 				in, h.Numeric = m.stored, true
 			}
 		}
-		v, err := col.Field.Parse(in, h)
+		v := &c.Values[pc.field.Index]
+		err := pc.field.ParseInto(v, in, h)
 		v.Raw = raw
 		if err != nil {
-			v = contract.Value{Raw: raw}
+			*v = contract.Value{Raw: raw}
 			issues = append(issues, contract.DataIssue{
-				File:    t.r.path,
-				Sheet:   t.sh.Name,
+				File:    p.path,
+				Sheet:   p.sheet,
 				Row:     row.num,
-				Column:  t.issueColumn(i, col),
-				Field:   col.Field.Name,
+				Column:  pc.column,
+				Field:   pc.field.Name,
 				Value:   raw,
 				Problem: err.Error(),
 			})
 		}
-		c.Values[col.Field.Index] = v
 	}
 	c.Issues = len(issues)
-	t.sh.Rows++
-	return t.r.call(c, issues)
+	return issues
+}
+
+// Release says the row is no longer needed: its memory may be reused.
+func (row *Row) Release() {
+	if row.slab != nil {
+		row.slab.release()
+		row.slab = nil
+	}
+	row.cells, row.meta = nil, nil
 }
 
 // issueColumn names a column in a DataIssue: the letter for sheets, the
@@ -430,16 +485,65 @@ func (t *table) isRepeatedHeader(cells []string) bool {
 	need := min(2, len(t.mapped))
 	same := 0
 	for _, i := range t.mapped {
-		if v := cell(cells, i); v != "" && contract.NormalizeHeader(v) == t.headerKey[i] {
+		if v := cell(cells, i); v != "" && normalizedIs(v, t.headerKey[i]) {
 			same++
 		}
 	}
 	return same >= need
 }
 
+// normalizedIs reports whether contract.NormalizeHeader(h) == key. It runs
+// once per mapped cell of every row, so ASCII text (nearly all of it) is
+// compared as it is folded, without building the folded string.
+func normalizedIs(h, key string) bool {
+	j := 0
+	space, started := false, false
+	expect := func(c byte) bool {
+		if j < len(key) && key[j] == c {
+			j++
+			return true
+		}
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		switch {
+		case c >= 0x80:
+			return contract.NormalizeHeader(h) == key
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == '#':
+			if started && !expect(' ') || !expect('n') || !expect('o') {
+				return false
+			}
+			started, space = true, true
+			continue
+		default:
+			space = true
+			continue
+		}
+		if space && started && !expect(' ') || !expect(c) {
+			return false
+		}
+		started, space = true, false
+	}
+	return j == len(key)
+}
+
 // isTotals reports a totals row: a text cell such as "Total" or "Grand
 // total", no contract, worker or passport id, and only numbers elsewhere.
 func (t *table) isTotals(cells []string) bool {
+	// A row with two ids (contract, worker, passport) is not a totals row,
+	// whichever cell might be its label: the quick answer for contracts.
+	ids := 0
+	for _, i := range t.idCols {
+		if strings.TrimSpace(cell(cells, i)) != "" {
+			if ids++; ids == 2 {
+				return false
+			}
+		}
+	}
 	label := -1
 	for i, c := range cells {
 		if isTotalLabel(c) {
@@ -472,6 +576,9 @@ func (t *table) isTotals(cells []string) bool {
 // isTotalLabel matches "Total", "TOTAL:", "Totals", "Grand Total", "Sub-total",
 // "Subtotal (USD)", "Sum" and the like.
 func isTotalLabel(s string) bool {
+	if !mayBeTotalLabel(s) {
+		return false
+	}
 	words := strings.Fields(contract.NormalizeHeader(s))
 	if len(words) == 0 || len(words) > 4 {
 		return false
@@ -483,6 +590,50 @@ func isTotalLabel(s string) bool {
 		return len(words) == 1 || words[1] == "total"
 	case "grand", "sub", "overall":
 		return len(words) > 1 && (words[1] == "total" || words[1] == "totals")
+	}
+	return false
+}
+
+// mayBeTotalLabel is false for ASCII text whose first folded word cannot
+// start a totals label: a quick test for every cell of every row, before
+// isTotalLabel folds the text.
+func mayBeTotalLabel(s string) bool {
+	var w [10]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80:
+			return true
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case c == '#':
+			if n == 0 {
+				return false // the first word is "no"
+			}
+			c = 0
+		default:
+			c = 0
+		}
+		if c == 0 {
+			if n > 0 {
+				break
+			}
+			continue
+		}
+		if n == len(w) {
+			return false
+		}
+		w[n] = c
+		n++
+		if i+1 == len(s) {
+			break
+		}
+	}
+	switch string(w[:n]) {
+	case "total", "totals", "subtotal", "subtotals", "sum", "grand", "sub", "overall":
+		return true
 	}
 	return false
 }

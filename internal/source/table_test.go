@@ -130,6 +130,47 @@ func TestIsTotalLabel(t *testing.T) {
 	}
 }
 
+// The quick tests for every cell agree with folding the text in full.
+func TestQuickHeaderTests(t *testing.T) {
+	texts := []string{
+		"", " ", "Total", "TOTAL:", "Totals", "Grand Total", "grand total (USD)", "Sub-total", "Subtotal", "Sum", "sum",
+		"Sum total", "Overall total", "Total workers: 25", "Sum Kim", "Totally", "Ana", "Grand", "#", "# total", "total #",
+		"License #", "License No", "license no", "Passport\nKept-By ", "passport kept by", "  Name  ", "Name", "name",
+		"Employee ID", "employee id", "EMPLOYEE-ID", "Ñame", "Straße", "ＴＯＴＡＬ", "Total\u00a0", "\u00a0Total",
+		"Recruitment Fee (USD)", "recruitment fee usd", "12 total", "a#b", "#5", "##", "no", "Sub total", "subtotals x y z",
+		"Grand Totals", "overall", "Total (in USD) of all", "Tot al", "Date of Birth", "date_of_birth",
+	}
+	for _, h := range texts {
+		want := isTotalLabelSlow(h)
+		if got := isTotalLabel(h); got != want {
+			t.Errorf("isTotalLabel(%q) = %v, want %v", h, got, want)
+		}
+		for _, k := range texts {
+			key := contract.NormalizeHeader(k)
+			if got, want := normalizedIs(h, key), contract.NormalizeHeader(h) == key; got != want {
+				t.Errorf("normalizedIs(%q, %q) = %v, want %v", h, key, got, want)
+			}
+		}
+	}
+}
+
+// isTotalLabelSlow is isTotalLabel without the quick test.
+func isTotalLabelSlow(s string) bool {
+	words := strings.Fields(contract.NormalizeHeader(s))
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	switch words[0] {
+	case "total", "totals", "subtotal", "subtotals":
+		return true
+	case "sum":
+		return len(words) == 1 || words[1] == "total"
+	case "grand", "sub", "overall":
+		return len(words) > 1 && (words[1] == "total" || words[1] == "totals")
+	}
+	return false
+}
+
 func TestLooksNumeric(t *testing.T) {
 	for s, want := range map[string]bool{
 		"1200": true, "1,200.50": true, "$3,400.00": true, "(100)": true, "USD 1,200": true,

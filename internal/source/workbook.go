@@ -24,7 +24,10 @@ type workbook struct {
 	date1904 bool
 	sheets   []wbSheet
 	xfs      []xfInfo // by cell style index
-	sst      []string
+	sstPath  string   // the shared strings part, when the package has one
+	sst      []string // loaded by loadSST
+	sstErr   error
+	sstDone  bool
 }
 
 // wbSheet is one sheet as the workbook lists it.
@@ -45,8 +48,22 @@ type xfInfo struct {
 // errPart is wrapped by errors about a missing or unreadable package part.
 var errPart = errors.New("workbook part")
 
-// openWorkbook reads a workbook's structure from its package.
+// openWorkbook reads a workbook's structure and shared strings from its
+// package.
 func openWorkbook(zr *zip.Reader) (*workbook, error) {
+	wb, err := openStructure(zr)
+	if err != nil {
+		return nil, err
+	}
+	if err := wb.loadSST(); err != nil {
+		return nil, err
+	}
+	return wb, nil
+}
+
+// openStructure reads a workbook's structure (sheets, styles, date system)
+// from its package; the shared strings are left to loadSST.
+func openStructure(zr *zip.Reader) (*workbook, error) {
 	wb := &workbook{parts: map[string]*zip.File{}}
 	for _, p := range zipParts(zr) {
 		if _, dup := wb.parts[p.name]; !dup {
@@ -69,11 +86,17 @@ func openWorkbook(zr *zip.Reader) (*workbook, error) {
 	if err := wb.readStyles(stylesPath); err != nil {
 		return nil, err
 	}
-	sstPath := rels.target("/sharedStrings", dir, "xl/sharedstrings.xml")
-	if err := wb.readSST(sstPath); err != nil {
-		return nil, err
-	}
+	wb.sstPath = rels.target("/sharedStrings", dir, "xl/sharedstrings.xml")
 	return wb, nil
+}
+
+// loadSST reads the shared strings, once.
+func (wb *workbook) loadSST() error {
+	if !wb.sstDone {
+		wb.sstErr = wb.readSST(wb.sstPath)
+		wb.sstDone = true
+	}
+	return wb.sstErr
 }
 
 // officeDocument finds the workbook part through the package relationships,

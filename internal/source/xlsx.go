@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	kflate "github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -26,6 +27,10 @@ func (r *reader) readZipFile(sc *scan) error {
 	}
 	return r.readPackage(zr)
 }
+
+// inflate is the zip decompressor for Deflate parts: klauspost's inflater
+// gives the same bytes as compress/flate, markedly faster.
+func inflate(r io.Reader) io.ReadCloser { return kflate.NewReader(r) }
 
 // readOLE reads an OLE compound file: encrypted OOXML (with a password) or
 // one of the legacy formats laborcheck reports.
@@ -93,6 +98,7 @@ func (r *reader) readEncrypted(f file) error {
 // readPackage classifies a zip, checks it against the limits, reads its
 // workbook structure and then its sheets.
 func (r *reader) readPackage(zr *zip.Reader) error {
+	zr.RegisterDecompressor(zip.Deflate, inflate)
 	format, ferr := r.classifyZip(zr)
 	if ferr != nil {
 		r.in.Err = ferr
@@ -102,11 +108,38 @@ func (r *reader) readPackage(zr *zip.Reader) error {
 		r.in.Err = ferr
 		return nil
 	}
-	wb, err := openWorkbook(zr)
+	wb, err := openStructure(zr)
 	if err != nil {
 		r.in.Err = r.diagnose(zr, err)
 		return nil
 	}
+	// Worksheets of a workbook on disk are read by the fast reader, which
+	// loads the shared strings itself; otherwise they are read now, as a
+	// workbook whose shared strings cannot be read is refused whole.
+	fast := r.openFast(wb)
+	if fast != nil {
+		defer fast.close()
+	} else if err := wb.loadSST(); err != nil {
+		r.in.Err = r.diagnose(zr, err)
+		return nil
+	}
+	notes := len(r.in.Notes)
+	err = r.readSheets(wb, fast, format)
+	if errors.Is(err, errRefuse) {
+		// The shared strings could not be read after all, before any
+		// contract was handed on: refuse the file as the slow path does.
+		r.in.Notes, r.in.Sheets, r.in.Format = r.in.Notes[:notes], nil, ""
+		r.in.Err = r.diagnose(zr, wb.sstErr)
+		return nil
+	}
+	return err
+}
+
+// errRefuse stops reading a workbook that must be refused whole.
+var errRefuse = errors.New("refuse the workbook")
+
+// readSheets reads the sheets of an opened workbook.
+func (r *reader) readSheets(wb *workbook, fast *fastBook, format string) error {
 	r.in.Format = format
 	if wb.date1904 {
 		r.in.Notes = append(r.in.Notes, "the workbook uses the 1904 date system")
@@ -133,7 +166,7 @@ func (r *reader) readPackage(zr *zip.Reader) error {
 		if err := r.ctx.Err(); err != nil {
 			return err
 		}
-		if err := r.readSheet(wb, s, layout{date1904: wb.date1904, forced: forced}); err != nil {
+		if err := r.readSheet(wb, fast, s, layout{date1904: wb.date1904, forced: forced}); err != nil {
 			return err
 		}
 	}
@@ -165,7 +198,7 @@ func quoteList(names []string) string {
 
 // readSheet reads one sheet. A failure, even a panic, becomes the sheet's
 // error.
-func (r *reader) readSheet(wb *workbook, ws wbSheet, lay layout) (err error) {
+func (r *reader) readSheet(wb *workbook, fast *fastBook, ws wbSheet, lay layout) (err error) {
 	sh := &Sheet{Name: ws.name, Hidden: ws.hidden}
 	r.in.Sheets = append(r.in.Sheets, sh)
 	defer func() {
@@ -196,6 +229,15 @@ func (r *reader) readSheet(wb *workbook, ws wbSheet, lay layout) (err error) {
 		sh.Err = &FileError{Path: r.path, Sheet: ws.name, Kind: ErrCorrupt,
 			Reason: fmt.Sprintf("sheet %q is missing from the file (no part %q)", ws.name, ws.part), Hint: hintResave}
 		return nil
+	}
+	if fast != nil && fast.names[ws.name] {
+		src := r.openFastSheet(fast, wb, ws)
+		defer src.Close()
+		err := r.readTable(sh, src, lay)
+		if src.sstErr != nil && r.emitted == 0 {
+			return errRefuse
+		}
+		return err
 	}
 	src, err := wb.openSheet(r.ctx, ws.part, r.lim.MaxCells, r.path, ws.name)
 	if err != nil {

@@ -1,0 +1,665 @@
+package report
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"slices"
+	"unsafe"
+)
+
+// Rows keeps a report's contracts and findings in temporary files rather
+// than in memory, so that the memory a scan needs does not grow with the
+// size of the rosters. A scan adds contracts and findings in report order,
+// amends the few contracts that cross-row checks raise, then hands Rows to
+// the Report (see Report.UseRows); writers read them back in order as often
+// as they need, concurrently if they like.
+//
+// Strings that repeat from row to row (file, sheet, supplier, rule, status,
+// the shared lists of missing fields and references) are written once and
+// referred to by number; the rest are written as they are.
+type Rows struct {
+	contracts, findings spillFile
+	nc, nf              int
+	sealed              bool
+	err                 error
+
+	strs   map[string]uint64
+	strTab []string
+	lists  map[listKey]uint64
+	list   [][]string
+	amends map[int]Amendment
+	buf    []byte
+}
+
+// Amendment is what a cross-row check changed about one contract after it
+// was added.
+type Amendment struct {
+	Status   string
+	Risk     *string
+	Findings int
+}
+
+type listKey struct {
+	p *string
+	n int
+}
+
+type spillFile struct {
+	f    *os.File
+	w    *bufio.Writer
+	size int64
+}
+
+// NewRows creates the temporary files in dir ("" means os.TempDir()).
+// Close removes them.
+func NewRows(dir string) (*Rows, error) {
+	w := &Rows{strs: map[string]uint64{}, lists: map[listKey]uint64{}, amends: map[int]Amendment{}}
+	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
+		f, err := os.CreateTemp(dir, "laborcheck-rows-*.tmp")
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("report rows: %w", err)
+		}
+		sf.f, sf.w = f, bufio.NewWriterSize(f, 256<<10)
+	}
+	return w, nil
+}
+
+// Close removes the temporary files. A Report using w cannot be written
+// after it.
+func (w *Rows) Close() error {
+	var errs []error
+	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
+		if sf.f == nil {
+			continue
+		}
+		errs = append(errs, sf.f.Close(), os.Remove(sf.f.Name()))
+		sf.f = nil
+	}
+	return errors.Join(errs...)
+}
+
+// Contracts and Findings count what has been added.
+func (w *Rows) Contracts() int { return w.nc }
+func (w *Rows) Findings() int  { return w.nf }
+
+// AddContract appends a contract.
+func (w *Rows) AddContract(c *Contract) error {
+	if w.sealed {
+		return errors.New("report rows: added after sealing")
+	}
+	b := w.buf[:0]
+	b = w.str(b, c.File)
+	b = w.str(b, c.Sheet)
+	b = binary.AppendVarint(b, int64(c.Row))
+	b = inline(b, c.ContractID)
+	b = inline(b, c.WorkerID)
+	b = inline(b, c.WorkerName)
+	b = w.str(b, c.Supplier)
+	b = w.str(b, c.Status)
+	b = w.optStr(b, c.Risk)
+	b = binary.AppendVarint(b, int64(c.Findings))
+	b = w.strList(b, c.Missing)
+	b = w.strList(b, c.MissingLookups)
+	b = binary.AppendVarint(b, int64(c.RuleErrors))
+	w.buf = b
+	w.nc++
+	return w.contracts.write(b)
+}
+
+// AddFinding appends a finding.
+func (w *Rows) AddFinding(f *Finding) error {
+	if w.sealed {
+		return errors.New("report rows: added after sealing")
+	}
+	b := w.buf[:0]
+	b = w.str(b, f.RuleID)
+	b = w.str(b, f.Title)
+	b = w.str(b, f.Indicator)
+	b = w.str(b, f.Severity)
+	b = inline(b, f.Message)
+	b = w.str(b, f.File)
+	b = w.str(b, f.Sheet)
+	b = binary.AppendVarint(b, int64(f.Row))
+	b = inline(b, f.ContractID)
+	b = inline(b, f.WorkerID)
+	b = inline(b, f.WorkerName)
+	b = w.str(b, f.Supplier)
+	if f.Evidence == nil {
+		b = binary.AppendUvarint(b, 0)
+	} else {
+		b = binary.AppendUvarint(b, uint64(len(f.Evidence))+1)
+		for _, k := range slices.Sorted(maps.Keys(f.Evidence)) {
+			e := f.Evidence[k]
+			b = w.str(b, k)
+			var err error
+			if b, err = appendValue(b, e.Value); err != nil {
+				return fmt.Errorf("report rows: evidence %s: %w", k, err)
+			}
+			b = inline(b, e.Raw)
+			b = appendBool(b, e.Derived)
+		}
+	}
+	b = w.strList(b, f.References)
+	b = w.str(b, f.Scope)
+	if f.Contracts == nil {
+		b = binary.AppendUvarint(b, 0)
+	} else {
+		b = binary.AppendUvarint(b, uint64(len(f.Contracts))+1)
+		for _, r := range f.Contracts {
+			b = w.str(b, r.File)
+			b = w.str(b, r.Sheet)
+			b = binary.AppendVarint(b, int64(r.Row))
+			b = inline(b, r.ContractID)
+		}
+	}
+	b = binary.AppendVarint(b, int64(f.ContractsTotal))
+	b = appendBool(b, f.Waived)
+	b = w.str(b, f.WaiverReason)
+	b = w.str(b, f.WaiverApprovedBy)
+	b = w.str(b, f.WaiverExpires)
+	b = w.str(b, f.WaiverSource)
+	w.buf = b
+	w.nf++
+	return w.findings.write(b)
+}
+
+// Amend records changes to contract i (0-based, in the order added), to be
+// applied as it is read back.
+func (w *Rows) Amend(i int, a Amendment) { w.amends[i] = a }
+
+// Seal ends adding: it flushes the files for reading.
+func (w *Rows) Seal() error {
+	if w.sealed {
+		return w.err
+	}
+	w.sealed = true
+	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
+		if err := sf.w.Flush(); err != nil {
+			w.err = fmt.Errorf("report rows: %w", err)
+			return w.err
+		}
+	}
+	return nil
+}
+
+func (sf *spillFile) write(rec []byte) error {
+	var n [binary.MaxVarintLen64]byte
+	k := binary.PutUvarint(n[:], uint64(len(rec)))
+	if _, err := sf.w.Write(n[:k]); err != nil {
+		return fmt.Errorf("report rows: %w", err)
+	}
+	if _, err := sf.w.Write(rec); err != nil {
+		return fmt.Errorf("report rows: %w", err)
+	}
+	sf.size += int64(k + len(rec))
+	return nil
+}
+
+// str writes a string that repeats as a number.
+func (w *Rows) str(b []byte, s string) []byte {
+	id, ok := w.strs[s]
+	if !ok {
+		id = uint64(len(w.strTab))
+		w.strs[s] = id
+		w.strTab = append(w.strTab, s)
+	}
+	return binary.AppendUvarint(b, id)
+}
+
+func (w *Rows) optStr(b []byte, s *string) []byte {
+	if s == nil {
+		return binary.AppendUvarint(b, 0)
+	}
+	b = binary.AppendUvarint(b, 1)
+	return w.str(b, *s)
+}
+
+// strList writes a list of strings that repeats (the same slice shared by
+// many rows) as a number: 0 is nil, 1 empty.
+func (w *Rows) strList(b []byte, l []string) []byte {
+	switch {
+	case l == nil:
+		return binary.AppendUvarint(b, 0)
+	case len(l) == 0:
+		return binary.AppendUvarint(b, 1)
+	}
+	k := listKey{unsafe.SliceData(l), len(l)}
+	id, ok := w.lists[k]
+	if !ok {
+		id = uint64(len(w.list))
+		w.lists[k] = id
+		w.list = append(w.list, slices.Clone(l))
+	}
+	return binary.AppendUvarint(b, id+2)
+}
+
+func inline(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+// Evidence value tags.
+const (
+	valNil = iota
+	valString
+	valFloat64
+	valInt64
+	valInt
+	valTrue
+	valFalse
+)
+
+func appendValue(b []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return append(b, valNil), nil
+	case string:
+		return inline(append(b, valString), v), nil
+	case float64:
+		return binary.LittleEndian.AppendUint64(append(b, valFloat64), math.Float64bits(v)), nil
+	case int64:
+		return binary.AppendVarint(append(b, valInt64), v), nil
+	case int:
+		return binary.AppendVarint(append(b, valInt), int64(v)), nil
+	case bool:
+		if v {
+			return append(b, valTrue), nil
+		}
+		return append(b, valFalse), nil
+	}
+	return b, fmt.Errorf("unsupported value type %T", v)
+}
+
+// rowReader reads back one of the files.
+type rowReader struct {
+	w   *Rows
+	r   *bufio.Reader
+	rec []byte
+	off int
+	err error
+	// scratch: strings written inline are views of the record, valid
+	// until the next one is read (for writers that keep nothing).
+	scratch bool
+}
+
+func (w *Rows) reader(sf *spillFile) (*rowReader, error) {
+	if w.err != nil {
+		return nil, w.err
+	}
+	if sf.f == nil {
+		return nil, errors.New("report rows: read after closing")
+	}
+	if !w.sealed {
+		// Read while rows are still being added (by the one goroutine
+		// adding them): what is buffered goes to the file first.
+		if err := sf.w.Flush(); err != nil {
+			return nil, fmt.Errorf("report rows: %w", err)
+		}
+	}
+	return &rowReader{w: w, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10)}, nil
+}
+
+func (rr *rowReader) next() bool {
+	n, err := binary.ReadUvarint(rr.r)
+	if err != nil {
+		rr.err = err
+		return false
+	}
+	if uint64(cap(rr.rec)) < n {
+		rr.rec = make([]byte, n)
+	}
+	rr.rec = rr.rec[:n]
+	if _, err := io.ReadFull(rr.r, rr.rec); err != nil {
+		rr.err = err
+		return false
+	}
+	rr.off = 0
+	return true
+}
+
+func (rr *rowReader) fail() {
+	if rr.err == nil {
+		rr.err = errors.New("report rows: damaged record")
+	}
+}
+
+func (rr *rowReader) uvarint() uint64 {
+	v, n := binary.Uvarint(rr.rec[rr.off:])
+	if n <= 0 {
+		rr.fail()
+		rr.off = len(rr.rec)
+		return 0
+	}
+	rr.off += n
+	return v
+}
+
+func (rr *rowReader) varint() int64 {
+	v, n := binary.Varint(rr.rec[rr.off:])
+	if n <= 0 {
+		rr.fail()
+		rr.off = len(rr.rec)
+		return 0
+	}
+	rr.off += n
+	return v
+}
+
+func (rr *rowReader) str() string {
+	id := rr.uvarint()
+	if id >= uint64(len(rr.w.strTab)) {
+		rr.fail()
+		return ""
+	}
+	return rr.w.strTab[id]
+}
+
+func (rr *rowReader) optStr() *string {
+	if rr.uvarint() == 0 {
+		return nil
+	}
+	s := rr.str()
+	return &s
+}
+
+func (rr *rowReader) strList() []string {
+	switch id := rr.uvarint(); {
+	case id == 0:
+		return nil
+	case id == 1:
+		return []string{}
+	case id-2 < uint64(len(rr.w.list)):
+		return rr.w.list[id-2]
+	}
+	rr.fail()
+	return nil
+}
+
+func (rr *rowReader) inline() string {
+	n := rr.uvarint()
+	if n > uint64(len(rr.rec)-rr.off) {
+		rr.fail()
+		return ""
+	}
+	var s string
+	if rr.scratch {
+		s = unsafe.String(unsafe.SliceData(rr.rec[rr.off:]), int(n))
+	} else {
+		s = string(rr.rec[rr.off : rr.off+int(n)])
+	}
+	rr.off += int(n)
+	return s
+}
+
+func (rr *rowReader) byte() byte {
+	if rr.off >= len(rr.rec) {
+		rr.fail()
+		return 0
+	}
+	c := rr.rec[rr.off]
+	rr.off++
+	return c
+}
+
+func (rr *rowReader) value() any {
+	switch rr.byte() {
+	case valNil:
+		return nil
+	case valString:
+		return rr.inline()
+	case valFloat64:
+		if len(rr.rec)-rr.off < 8 {
+			rr.fail()
+			return nil
+		}
+		v := math.Float64frombits(binary.LittleEndian.Uint64(rr.rec[rr.off:]))
+		rr.off += 8
+		return v
+	case valInt64:
+		return rr.varint()
+	case valInt:
+		return int(rr.varint())
+	case valTrue:
+		return true
+	case valFalse:
+		return false
+	}
+	rr.fail()
+	return nil
+}
+
+func (rr *rowReader) contract(c *Contract) {
+	*c = Contract{
+		File:       rr.str(),
+		Sheet:      rr.str(),
+		Row:        int(rr.varint()),
+		ContractID: rr.inline(),
+		WorkerID:   rr.inline(),
+		WorkerName: rr.inline(),
+		Supplier:   rr.str(),
+		Status:     rr.str(),
+		Risk:       rr.optStr(),
+		Findings:   int(rr.varint()),
+	}
+	c.Missing = rr.strList()
+	c.MissingLookups = rr.strList()
+	c.RuleErrors = int(rr.varint())
+}
+
+func (rr *rowReader) finding(f *Finding) {
+	*f = Finding{
+		RuleID:     rr.str(),
+		Title:      rr.str(),
+		Indicator:  rr.str(),
+		Severity:   rr.str(),
+		Message:    rr.inline(),
+		File:       rr.str(),
+		Sheet:      rr.str(),
+		Row:        int(rr.varint()),
+		ContractID: rr.inline(),
+		WorkerID:   rr.inline(),
+		WorkerName: rr.inline(),
+		Supplier:   rr.str(),
+	}
+	if n := rr.uvarint(); n > 0 {
+		f.Evidence = make(map[string]Evidence, n-1)
+		for range n - 1 {
+			k := rr.str()
+			v := rr.value()
+			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1}
+		}
+	}
+	f.References = rr.strList()
+	f.Scope = rr.str()
+	if n := rr.uvarint(); n > 0 {
+		f.Contracts = make([]ContractRef, n-1)
+		for i := range f.Contracts {
+			f.Contracts[i] = ContractRef{File: rr.str(), Sheet: rr.str(), Row: int(rr.varint()), ContractID: rr.inline()}
+		}
+	}
+	f.ContractsTotal = int(rr.varint())
+	f.Waived = rr.byte() == 1
+	f.WaiverReason = rr.str()
+	f.WaiverApprovedBy = rr.str()
+	f.WaiverExpires = rr.str()
+	f.WaiverSource = rr.str()
+}
+
+// EachContract calls fn with each contract added so far, in order and
+// amended; the *Contract is valid only during the call. Until Seal, only
+// the goroutine adding rows may call it.
+func (w *Rows) EachContract(fn func(*Contract) error) error {
+	return w.eachContract(fn, false)
+}
+
+// eachContract is EachContract; with scratch, the contract's own strings
+// are valid only during the call too.
+func (w *Rows) eachContract(fn func(*Contract) error, scratch bool) error {
+	rr, err := w.reader(&w.contracts)
+	if err != nil {
+		return err
+	}
+	rr.scratch = scratch
+	var c Contract
+	for i := range w.nc {
+		if !rr.next() {
+			break
+		}
+		rr.contract(&c)
+		if rr.err != nil {
+			break
+		}
+		if a, ok := w.amends[i]; ok {
+			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
+		}
+		if err := fn(&c); err != nil {
+			return err
+		}
+	}
+	if rr.err != nil {
+		return fmt.Errorf("report rows: read contracts: %w", rr.err)
+	}
+	return nil
+}
+
+func (w *Rows) eachFinding(fn func(*Finding) error, scratch bool) error {
+	rr, err := w.reader(&w.findings)
+	if err != nil {
+		return err
+	}
+	rr.scratch = scratch
+	var f Finding
+	for range w.nf {
+		if !rr.next() {
+			break
+		}
+		rr.finding(&f)
+		if rr.err != nil {
+			break
+		}
+		if err := fn(&f); err != nil {
+			return err
+		}
+	}
+	if rr.err != nil {
+		return fmt.Errorf("report rows: read findings: %w", rr.err)
+	}
+	return nil
+}
+
+// UseRows makes r hold its contracts and findings in w (sealing it): the
+// Contracts and Findings fields are then left empty and the writers read
+// w. The caller closes w once the report has been written.
+func (r *Report) UseRows(w *Rows) error {
+	if err := w.Seal(); err != nil {
+		return err
+	}
+	r.rows = w
+	r.Contracts, r.Findings = nil, nil
+	return nil
+}
+
+// NumContracts is the number of contracts in the report.
+func (r *Report) NumContracts() int {
+	if r.rows != nil {
+		return r.rows.nc
+	}
+	return len(r.Contracts)
+}
+
+// NumFindings is the number of findings in the report.
+func (r *Report) NumFindings() int {
+	if r.rows != nil {
+		return r.rows.nf
+	}
+	return len(r.Findings)
+}
+
+// EachContract calls fn with each contract in report order; the *Contract
+// is valid only during the call. An error from fn stops it and is returned.
+func (r *Report) EachContract(fn func(*Contract) error) error {
+	return r.eachContract(fn, false)
+}
+
+// eachContract is EachContract; with scratch, the strings of a contract
+// read back from Rows are valid only during the call too (for writers that
+// keep nothing).
+func (r *Report) eachContract(fn func(*Contract) error, scratch bool) error {
+	if r.rows != nil {
+		return r.rows.eachContract(fn, scratch)
+	}
+	for i := range r.Contracts {
+		if err := fn(&r.Contracts[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EachFinding calls fn with each finding in report order; the *Finding is
+// valid only during the call. An error from fn stops it and is returned.
+func (r *Report) EachFinding(fn func(*Finding) error) error {
+	return r.eachFinding(fn, false)
+}
+
+// eachFinding is EachFinding; with scratch, as eachContract.
+func (r *Report) eachFinding(fn func(*Finding) error, scratch bool) error {
+	if r.rows != nil {
+		return r.rows.eachFinding(fn, scratch)
+	}
+	for i := range r.Findings {
+		if err := fn(&r.Findings[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// materialized returns r with its contracts and findings in memory, for
+// the writers that need them all at once (HTML).
+func (r *Report) materialized() (*Report, error) {
+	if r.rows == nil {
+		return r, nil
+	}
+	n := *r
+	n.rows = nil
+	n.Contracts = make([]Contract, 0, r.rows.nc)
+	n.Findings = make([]Finding, 0, r.rows.nf)
+	if err := r.EachContract(func(c *Contract) error {
+		n.Contracts = append(n.Contracts, *c)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := r.EachFinding(func(f *Finding) error {
+		n.Findings = append(n.Findings, *f)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// Close releases what the report holds outside memory (see UseRows); the
+// report cannot be written after it. It does nothing for a report held in
+// memory.
+func (r *Report) Close() error {
+	if r.rows == nil {
+		return nil
+	}
+	return r.rows.Close()
+}

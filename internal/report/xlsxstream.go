@@ -1,0 +1,530 @@
+package report
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+
+	kflate "github.com/klauspost/compress/flate"
+	"github.com/xuri/excelize/v2"
+)
+
+// Streaming the table sheets of the XLSX report.
+//
+// excelize builds a workbook in memory and its StreamWriter keeps every row
+// it is given until the workbook is saved, so a report of hundreds of
+// thousands of contracts would be held whole, twice. Instead, excelize
+// writes the workbook with each table's header row only, and assemble then
+// copies its package to the output, streaming each table's rows into its
+// sheet part. The rows are rendered exactly as excelize's StreamWriter
+// renders them (inline strings with its escaping, numbers, row heights), so
+// a spreadsheet program, or excelize reading the file back, sees the same
+// workbook.
+
+// xcell is one cell of a table row.
+type xcell struct {
+	kind  uint8
+	s     string
+	n     int
+	style int // 0: the column's style
+}
+
+const (
+	xText = iota
+	xNum
+)
+
+func text(s string) xcell { return xcell{kind: xText, s: s} }
+func num(n int) xcell     { return xcell{kind: xNum, n: n} }
+
+// table is a streamed table: its columns, its number of rows and what
+// emits them.
+type table struct {
+	cols []column
+	n    int
+	emit func(put func([]xcell) error) error
+}
+
+// assemble copies the excelize package pkg to w, streaming the rows of
+// x.tables into their sheets. Each table's sheet part is rendered and
+// compressed in a goroutine of its own into a temporary file, and copied
+// into the package when its turn comes.
+func (x *xlsxWriter) assemble(w io.Writer, pkg []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		return err
+	}
+	parts, err := sheetParts(zr)
+	if err != nil {
+		return err
+	}
+	byPart := map[string]*table{}
+	for name, t := range x.tables {
+		p, ok := parts[name]
+		if !ok {
+			return fmt.Errorf("sheet %q is not in the package", name)
+		}
+		byPart[p] = t
+	}
+	pending := map[string]*compressedPart{}
+	defer func() {
+		for _, cp := range pending {
+			cp.discard()
+		}
+	}()
+	for _, zf := range zr.File {
+		if t, ok := byPart[zf.Name]; ok {
+			pending[zf.Name] = x.compressSheet(zf, t)
+		}
+	}
+	zw := zip.NewWriter(w)
+	for _, zf := range zr.File {
+		cp, ok := pending[zf.Name]
+		if !ok {
+			if err := zw.Copy(zf); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := cp.copyTo(zw, zf); err != nil {
+			return fmt.Errorf("sheet part %s: %w", zf.Name, err)
+		}
+	}
+	return zw.Close()
+}
+
+// compressedPart is a sheet part compressed into a temporary file.
+type compressedPart struct {
+	done         chan struct{}
+	f            *os.File
+	crc          uint32
+	csize, usize int64
+	err          error
+}
+
+// compressSheet starts rendering and compressing the sheet part zf, with t's
+// rows after its header row.
+func (x *xlsxWriter) compressSheet(zf *zip.File, t *table) *compressedPart {
+	cp := &compressedPart{done: make(chan struct{})}
+	go func() {
+		defer close(cp.done)
+		cp.err = x.renderSheet(cp, zf, t)
+	}()
+	return cp
+}
+
+func (x *xlsxWriter) renderSheet(cp *compressedPart, zf *zip.File, t *table) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic rendering the sheet: %v", p)
+		}
+	}()
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	head, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	end := bytes.LastIndex(head, []byte("</sheetData>"))
+	if end < 0 {
+		return fmt.Errorf("no sheetData")
+	}
+	if cp.f, err = os.CreateTemp("", "laborcheck-xlsx-*.tmp"); err != nil {
+		return err
+	}
+	out := bufio.NewWriterSize(cp.f, 256<<10)
+	counted := &countingWriter{w: out}
+	fw, err := kflate.NewWriter(counted, 1)
+	if err != nil {
+		return err
+	}
+	sum := crc32.NewIEEE()
+	bw := bufio.NewWriterSize(io.MultiWriter(sum, fw), 256<<10)
+	bw.Write(head[:end])
+	rw := &rowWriter{x: x, w: bw, cols: t.cols, next: 1}
+	for i := range t.cols {
+		rw.letters = append(rw.letters, columnName(i+1))
+	}
+	if err := t.emit(rw.put); err != nil {
+		return err
+	}
+	if rw.next != t.n+1 {
+		return fmt.Errorf("wrote %d rows, want %d", rw.next-1, t.n)
+	}
+	bw.Write(head[end:])
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := fw.Close(); err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	cp.crc, cp.csize, cp.usize = sum.Sum32(), counted.n, rw.bytes+int64(len(head))
+	return nil
+}
+
+// copyTo waits for the part and writes it into the package as zf's entry.
+func (cp *compressedPart) copyTo(zw *zip.Writer, zf *zip.File) error {
+	<-cp.done
+	if cp.err != nil {
+		return cp.err
+	}
+	pw, err := zw.CreateRaw(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified,
+		CRC32: cp.crc, CompressedSize64: uint64(cp.csize), UncompressedSize64: uint64(cp.usize)})
+	if err != nil {
+		return err
+	}
+	if _, err := cp.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	_, err = io.Copy(pw, cp.f)
+	return err
+}
+
+// discard waits for the part and removes its temporary file.
+func (cp *compressedPart) discard() {
+	<-cp.done
+	if cp.f != nil {
+		cp.f.Close()
+		os.Remove(cp.f.Name())
+	}
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// sheetParts maps sheet names to their parts in the package.
+func sheetParts(zr *zip.Reader) (map[string]string, error) {
+	read := func(name string) ([]byte, error) {
+		f, err := zr.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return io.ReadAll(f)
+	}
+	wb, err := read("xl/workbook.xml")
+	if err != nil {
+		return nil, err
+	}
+	rels, err := read("xl/_rels/workbook.xml.rels")
+	if err != nil {
+		return nil, err
+	}
+	var book struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rs struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := xml.Unmarshal(wb, &book); err != nil {
+		return nil, err
+	}
+	if err := xml.Unmarshal(rels, &rs); err != nil {
+		return nil, err
+	}
+	targets := map[string]string{}
+	for _, r := range rs.Rels {
+		t := r.Target
+		if strings.HasPrefix(t, "/") {
+			t = strings.TrimPrefix(t, "/")
+		} else {
+			t = path.Join("xl", t)
+		}
+		targets[r.ID] = t
+	}
+	out := map[string]string{}
+	for _, s := range book.Sheets {
+		out[s.Name] = targets[s.RID]
+	}
+	return out, nil
+}
+
+func columnName(n int) string {
+	name, _ := excelize.ColumnNumberToName(n)
+	return name
+}
+
+// rowWriter renders table rows as excelize's StreamWriter.SetRow does.
+type rowWriter struct {
+	x       *xlsxWriter
+	w       *bufio.Writer
+	cols    []column
+	letters []string
+	next    int // the last row written
+	bytes   int64
+	buf     []byte
+	row     []byte
+}
+
+func (rw *rowWriter) put(cells []xcell) error {
+	if len(cells) != len(rw.cols) {
+		return fmt.Errorf("row %d has %d values for %d columns", rw.next+1, len(cells), len(rw.cols))
+	}
+	rw.next++
+	rs := strconv.Itoa(rw.next)
+	x := rw.x
+	lines := 1
+	b := rw.buf[:0]
+	for i := range cells {
+		c := &cells[i]
+		col := &rw.cols[i]
+		style := x.st.cell
+		if col.wrap {
+			style = x.st.wrap
+		}
+		if c.style != 0 {
+			style = c.style
+		}
+		b = append(b, `<c r="`...)
+		b = append(b, rw.letters[i]...)
+		b = append(b, rs...)
+		b = append(b, '"')
+		switch c.kind {
+		case xNum:
+			if style == x.st.cell {
+				style = x.st.num
+			}
+			b = appendStyle(b, style)
+			b = append(b, `><v>`...)
+			b = strconv.AppendInt(b, int64(c.n), 10)
+			b = append(b, `</v></c>`...)
+		default:
+			if c.s == "" {
+				b = appendStyle(b, style)
+				b = append(b, `></c>`...)
+				continue
+			}
+			s := safeText(c.s)
+			if col.wrap {
+				lines = max(lines, wrappedLines(s, col.width))
+			}
+			b = appendStyle(b, style)
+			b = append(b, ` t="inlineStr"><is>`...)
+			b = appendInlineText(b, s)
+			b = append(b, `</is></c>`...)
+		}
+	}
+	rw.buf = b
+	r := append(rw.row[:0], `<row r="`...)
+	r = append(r, rs...)
+	r = append(r, '"')
+	if lines > 1 {
+		// Spreadsheet programs do not grow a row for wrapped text when they
+		// open a file, so the height is set from the wrapped length.
+		r = append(r, ` ht="`...)
+		r = strconv.AppendFloat(r, min(rowHeight*float64(lines), excelize.MaxRowHeight), 'f', -1, 64)
+		r = append(r, `" customHeight="1"`...)
+	}
+	r = append(r, '>')
+	r = append(r, b...)
+	r = append(r, `</row>`...)
+	rw.row = r
+	rw.bytes += int64(len(r))
+	_, err := rw.w.Write(r)
+	return err
+}
+
+func appendStyle(b []byte, style int) []byte {
+	if style == 0 {
+		return b
+	}
+	b = append(b, ` s="`...)
+	b = strconv.AppendInt(b, int64(style), 10)
+	return append(b, '"')
+}
+
+// appendInlineText appends <t>s</t> as excelize writes an inline string:
+// cut to 32,767 UTF-16 units, xml:space="preserve" when it starts or ends
+// with white space, escaped as encoding/xml escapes text but for line
+// feeds, and with "_xHHHH_" sequences escaped so that spreadsheet programs
+// do not read them as escapes.
+func appendInlineText(b []byte, s string) []byte {
+	if len(s) > excelize.TotalCellChars && countUTF16(s) > excelize.TotalCellChars {
+		s = truncateUTF16(s, excelize.TotalCellChars)
+	}
+	b = append(b, `<t`...)
+	if s != "" {
+		switch first, last := s[0], s[len(s)-1]; {
+		case first == 9 || first == 10 || first == 13 || first == 32, last == 9 || last == 10 || last == 13 || last == 32:
+			b = append(b, ` xml:space="preserve"`...)
+		}
+	}
+	b = append(b, '>')
+	start := len(b)
+	b = appendEscaped(b, s)
+	if bytes.Contains(b[start:], []byte("_x")) {
+		v := bstrMarshal(string(b[start:]))
+		b = append(b[:start], v...)
+	}
+	return append(b, `</t>`...)
+}
+
+func countUTF16(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+func truncateUTF16(s string, length int) string {
+	n := 0
+	for i, r := range s {
+		if n += utf16.RuneLen(r); n > length {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// appendEscaped escapes text as xml.EscapeText does, leaving line feeds
+// as they are.
+func appendEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			var esc string
+			switch c {
+			case '"':
+				esc = "&#34;"
+			case '\'':
+				esc = "&#39;"
+			case '&':
+				esc = "&amp;"
+			case '<':
+				esc = "&lt;"
+			case '>':
+				esc = "&gt;"
+			case '\t':
+				esc = "&#x9;"
+			case '\r':
+				esc = "&#xD;"
+			case '\n':
+				continue
+			default:
+				if c >= 0x20 {
+					continue
+				}
+				esc = "\uFFFD"
+			}
+			b = append(b, s[last:i-1]...)
+			b = append(b, esc...)
+			last = i
+			continue
+		}
+		r, width := utf8.DecodeRuneInString(s[i:])
+		i += width
+		if isXMLChar(r) && !(r == utf8.RuneError && width == 1) {
+			continue
+		}
+		b = append(b, s[last:i-width]...)
+		b = append(b, "\uFFFD"...)
+		last = i
+	}
+	return append(b, s[last:]...)
+}
+
+func isXMLChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+var (
+	bstrExp       = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
+	bstrEscapeExp = regexp.MustCompile(`x[a-fA-F\d]{4}_`)
+)
+
+// bstrMarshal is excelize's escaping of "_xHHHH_" sequences in text.
+func bstrMarshal(s string) (result string) {
+	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
+	for _, match := range matches {
+		result += s[cursor:match[0]]
+		subStr := s[match[0]:match[1]]
+		if subStr == "_x005F_" {
+			cursor = match[1]
+			if match[1]+6 <= l && bstrEscapeExp.MatchString(s[match[1]:match[1]+6]) {
+				_, err := strconv.Unquote(`"\u` + s[match[1]+1:match[1]+5] + `"`)
+				if err == nil {
+					result += subStr + "x005F" + subStr
+					continue
+				}
+			}
+			result += subStr + "x005F_"
+			continue
+		}
+		if bstrExp.MatchString(subStr) {
+			cursor = match[1]
+			if _, err := strconv.Unquote(`"\u` + s[match[0]+2:match[1]-1] + `"`); err == nil {
+				result += "_x005F" + subStr
+				continue
+			}
+		}
+	}
+	if cursor < l {
+		result += s[cursor:]
+	}
+	return result
+}
+
+// joiner joins lists of names for cells. The lists of a report repeat
+// (one list of references per rule, a few lists of missing fields), so
+// each distinct list is joined once.
+type joiner struct {
+	sep  string
+	done map[listKey]string
+}
+
+func (j *joiner) join(l []string) string {
+	switch len(l) {
+	case 0:
+		return ""
+	case 1:
+		return l[0]
+	}
+	k := listKey{unsafe.SliceData(l), len(l)}
+	if s, ok := j.done[k]; ok {
+		return s
+	}
+	s := strings.Join(l, j.sep)
+	if j.done == nil {
+		j.done = map[listKey]string{}
+	}
+	if len(j.done) < 4096 {
+		j.done[k] = s
+	}
+	return s
+}

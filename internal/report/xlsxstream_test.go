@@ -1,0 +1,150 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+)
+
+// The table rows WriteXLSX streams must be byte for byte what excelize's
+// StreamWriter writes for the same cells: excelize renders a reference
+// sheet from each table's rows, and the sheetData elements are compared.
+func TestWriteXLSX_StreamedRowsMatchExcelize(t *testing.T) {
+	tricky := sampleReport(t, true)
+	f0 := &tricky.Findings[0]
+	f0.WorkerName = " leading space"
+	f0.Message = "tab\there, CR\r, LF\nline, quote \" and ' & <tag>, bad \xff byte, \x01 control, _x000D_ and _x005F_x0041_ escapes, \uFFFE"
+	f0.ContractID = "trailing\n"
+	tricky.Findings[1].Message = strings.Repeat("a long message that wraps ", 40)
+	tricky.Findings[2].Message = strings.Repeat("é", 33000) // over the cell limit
+	tricky.Contracts[0].WorkerName = "=1+1"
+	for name, r := range map[string]*Report{"sample": sampleReport(t, true), "tricky": tricky, "empty": {}} {
+		t.Run(name, func(t *testing.T) {
+			got := sheetDataByName(t, writeXLSX(t, r))
+			want := referenceSheetData(t, r)
+			require.NotEmpty(t, want)
+			for sheet, w := range want {
+				assert.Equal(t, w, got[sheet], "sheet %s", sheet)
+			}
+		})
+	}
+}
+
+// referenceSheetData renders each table of r through excelize's
+// StreamWriter, as WriteXLSX did before it streamed rows itself, and
+// returns each sheet's sheetData element.
+func referenceSheetData(t *testing.T, r *Report) map[string]string {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	x := &xlsxWriter{f: f, r: r, tables: map[string]*table{}}
+	require.NoError(t, x.newStyles())
+	for _, step := range []func() error{x.summary, x.findings, x.contracts, x.dataIssues, x.ruleErrors, x.rules} {
+		require.NoError(t, step())
+	}
+	refs := map[string]string{} // reference sheet → table sheet
+	for name, tb := range x.tables {
+		ref := "ref " + name
+		refs[ref] = name
+		_, err := f.NewSheet(ref)
+		require.NoError(t, err)
+		sw, err := f.NewStreamWriter(ref)
+		require.NoError(t, err)
+		header := make([]any, len(tb.cols))
+		for i, c := range tb.cols {
+			header[i] = excelize.Cell{StyleID: x.st.header, Value: c.header}
+		}
+		require.NoError(t, sw.SetRow("A1", header, excelize.RowOpts{Height: 20}))
+		next := 1
+		require.NoError(t, tb.emit(func(cells []xcell) error {
+			next++
+			lines := 1
+			row := make([]any, len(cells))
+			for i, c := range cells {
+				var v any = c.s
+				if c.kind == xNum {
+					v = c.n
+				}
+				if c.style != 0 {
+					v = styled{v, c.style}
+				}
+				cell := referenceCell(x, v, tb.cols[i].wrap)
+				if s, ok := cell.Value.(string); ok && tb.cols[i].wrap {
+					lines = max(lines, wrappedLines(s, tb.cols[i].width))
+				}
+				row[i] = cell
+			}
+			name, err := excelize.CoordinatesToCellName(1, next)
+			if err != nil {
+				return err
+			}
+			if lines > 1 {
+				return sw.SetRow(name, row, excelize.RowOpts{Height: min(rowHeight*float64(lines), excelize.MaxRowHeight)})
+			}
+			return sw.SetRow(name, row)
+		}))
+		require.NoError(t, sw.Flush())
+	}
+	var buf bytes.Buffer
+	require.NoError(t, f.Write(&buf))
+	out := map[string]string{}
+	for ref, data := range sheetDataByName(t, buf.Bytes()) {
+		if name, ok := refs[ref]; ok {
+			out[name] = data
+		}
+	}
+	return out
+}
+
+// referenceCell is how WriteXLSX turned a value into a StreamWriter cell.
+func referenceCell(x *xlsxWriter, v any, wrap bool) excelize.Cell {
+	style := x.st.cell
+	if wrap {
+		style = x.st.wrap
+	}
+	if s, ok := v.(styled); ok {
+		v, style = s.v, s.style
+	}
+	switch t := v.(type) {
+	case string:
+		if t == "" {
+			return excelize.Cell{StyleID: style}
+		}
+		return excelize.Cell{StyleID: style, Value: safeText(t)}
+	case int:
+		if style == x.st.cell {
+			style = x.st.num
+		}
+		return excelize.Cell{StyleID: style, Value: t}
+	}
+	return excelize.Cell{StyleID: style}
+}
+
+// sheetDataByName returns the sheetData element of each sheet of a
+// workbook.
+func sheetDataByName(t *testing.T, data []byte) map[string]string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	parts, err := sheetParts(zr)
+	require.NoError(t, err)
+	out := map[string]string{}
+	for name, part := range parts {
+		f, err := zr.Open(part)
+		require.NoError(t, err)
+		b, err := io.ReadAll(f)
+		require.NoError(t, err)
+		f.Close()
+		s := string(b)
+		i, j := strings.Index(s, "<sheetData"), strings.LastIndex(s, "</sheetData>")
+		require.True(t, i >= 0 && j > i, "sheet %s has no sheetData", name)
+		out[name] = s[i:j]
+	}
+	return out
+}

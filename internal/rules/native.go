@@ -1,0 +1,719 @@
+package rules
+
+import (
+	"math"
+	"math/bits"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/ast"
+	celops "github.com/google/cel-go/common/operators"
+	"github.com/google/cel-go/common/types"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// Native evaluation.
+//
+// Most rules are comparisons of contract fields with literals joined by
+// && and ||. CEL's interpreter spends most of its time on such an
+// expression boxing values and walking its plan; a rule pack runs dozens of
+// them on every contract. An expression made only of what this file knows
+// (fields, literals, review_date, comparisons, equality, && || ! ?:, has(),
+// string concatenation, `in` a list of string literals, matches() with a
+// literal pattern) is compiled to a tree of Go nodes that give exactly
+// what CEL gives: true, false, or an unknown naming the absent fields, with
+// CEL's rules for combining unknowns. Anything else stays with CEL, and so
+// does any evaluation a node cannot decide as CEL would (a NaN ordered,
+// text long enough that the cost limit could be reached): the node says so
+// and the rule is evaluated by CEL.
+
+// nkind is the kind of a native value.
+type nkind uint8
+
+const (
+	nBool nkind = iota
+	nInt
+	nDouble
+	nString
+	nTime
+	nUnknown
+)
+
+// nval is a native value. An unknown holds the set of absent fields it
+// depends on.
+type nval struct {
+	k   nkind
+	b   bool
+	i   int64
+	f   float64
+	s   string
+	t   time.Time
+	unk fieldSet
+}
+
+// fieldSet is a set of schema field indexes (below maxNativeFields).
+type fieldSet [2]uint64
+
+const maxNativeFields = 128
+
+func (s *fieldSet) add(i int) { s[i>>6] |= 1 << (i & 63) }
+func (s fieldSet) union(o fieldSet) fieldSet {
+	return fieldSet{s[0] | o[0], s[1] | o[1]}
+}
+
+// indexes lists the set's fields in ascending order, as missingFields does.
+func (s fieldSet) indexes() []int {
+	out := make([]int, 0, bits.OnesCount64(s[0])+bits.OnesCount64(s[1]))
+	for w := range s {
+		for v := s[w]; v != 0; v &= v - 1 {
+			out = append(out, w*64+bits.TrailingZeros64(v))
+		}
+	}
+	return out
+}
+
+// nenv is what a native evaluation reads besides the contract.
+type nenv struct {
+	review time.Time
+	bail   bool // a node could not decide as CEL would: evaluate with CEL
+}
+
+type nnode interface {
+	eval(c *contract.Contract, env *nenv) nval
+}
+
+// nativeExpr is a compiled expression.
+type nativeExpr struct {
+	root nnode
+	// For an expression whose cost grows with text: the fields whose text
+	// it reads (once per occurrence), the length of its literals, and the
+	// estimated worst-case cost for text of up to 2^k characters; nil for
+	// an expression whose cost is bounded.
+	textFields []int
+	literals   int
+	costByLog  []uint64
+	limit      uint64
+}
+
+// eval evaluates the expression; ok is false when CEL must. env is the
+// caller's (an Evaluator's), so that evaluating allocates nothing.
+func (x *nativeExpr) eval(c *contract.Contract, env *nenv) (v nval, ok bool) {
+	if x.costByLog != nil && !x.withinLimit(c) {
+		return nval{}, false
+	}
+	env.bail = false
+	v = x.root.eval(c, env)
+	return v, !env.bail
+}
+
+// withinLimit reports whether no text the expression can build on c is long
+// enough for its cost to reach the limit: every text is at most the sum of
+// the texts it reads.
+func (x *nativeExpr) withinLimit(c *contract.Contract) bool {
+	n := x.literals
+	for _, i := range x.textFields {
+		if i < len(c.Values) && c.Values[i].Present {
+			n += len(c.Values[i].Str)
+		}
+	}
+	k := bits.Len(uint(n)) // 2^k > n
+	return k < len(x.costByLog) && x.costByLog[k] <= x.limit
+}
+
+// compileNative compiles a checked expression, or returns nil when it is
+// not made only of what native evaluation knows.
+func (cf *compiledFile) compileNative(env *cel.Env, checked *cel.Ast, limit uint64) *nativeExpr {
+	if cf.e.schema.Len() > maxNativeFields {
+		return nil
+	}
+	nc := &nativeCompiler{cf: cf, checked: checked}
+	root := nc.compile(checked.NativeRep().Expr())
+	if root == nil {
+		return nil
+	}
+	x := &nativeExpr{root: root, limit: limit}
+	if !cf.boundedCost(env, checked, limit) {
+		// The cost depends on the text read: estimate it for text of up to
+		// 2^k characters, for k as long as it stays within the limit.
+		x.textFields, x.literals = nc.textFields, nc.literals
+		for k := 0; k < 40; k++ {
+			est, err := env.EstimateCost(checked, estimator{cf, uint64(1) << k, MaxListSize})
+			if err != nil {
+				return nil
+			}
+			x.costByLog = append(x.costByLog, est.Max)
+			if est.Max > limit {
+				break
+			}
+		}
+	}
+	return x
+}
+
+type nativeCompiler struct {
+	cf         *compiledFile
+	checked    *cel.Ast
+	textFields []int
+	literals   int
+}
+
+func (nc *nativeCompiler) typeOf(e ast.Expr) *types.Type {
+	return nc.checked.NativeRep().GetType(e.ID())
+}
+
+func (nc *nativeCompiler) compile(e ast.Expr) nnode {
+	switch e.Kind() {
+	case ast.LiteralKind:
+		switch v := e.AsLiteral().(type) {
+		case types.Bool:
+			return nconst{nval{k: nBool, b: bool(v)}}
+		case types.Int:
+			return nconst{nval{k: nInt, i: int64(v)}}
+		case types.Double:
+			return nconst{nval{k: nDouble, f: float64(v)}}
+		case types.String:
+			nc.literals += len(v)
+			return nconst{nval{k: nString, s: string(v)}}
+		}
+	case ast.IdentKind:
+		if e.AsIdent() == "review_date" {
+			return nreview{}
+		}
+	case ast.SelectKind:
+		sel := e.AsSelect()
+		if op := sel.Operand(); op.Kind() != ast.IdentKind || op.AsIdent() != "contract" {
+			return nil
+		}
+		f := nc.cf.e.schema.Field(sel.FieldName())
+		if f == nil {
+			return nil
+		}
+		if sel.IsTestOnly() {
+			return nhas{f.Index}
+		}
+		k := nativeKind(f.Type)
+		if k == nString {
+			nc.textFields = append(nc.textFields, f.Index)
+		}
+		return nfield{f.Index, k}
+	case ast.CallKind:
+		return nc.call(e)
+	}
+	return nil
+}
+
+func nativeKind(t contract.Type) nkind {
+	switch t {
+	case contract.Int, contract.Duration:
+		return nInt
+	case contract.Number, contract.Money:
+		return nDouble
+	case contract.Bool:
+		return nBool
+	case contract.Date:
+		return nTime
+	}
+	return nString
+}
+
+func (nc *nativeCompiler) args(es []ast.Expr) []nnode {
+	out := make([]nnode, len(es))
+	for i, a := range es {
+		if out[i] = nc.compile(a); out[i] == nil {
+			return nil
+		}
+	}
+	return out
+}
+
+// isType reports whether e has one of the given CEL types.
+func (nc *nativeCompiler) isType(e ast.Expr, ts ...*types.Type) bool {
+	t := nc.typeOf(e)
+	for _, want := range ts {
+		if t != nil && t.IsExactType(want) {
+			return true
+		}
+	}
+	return false
+}
+
+func (nc *nativeCompiler) call(e ast.Expr) nnode {
+	call := e.AsCall()
+	fn := call.FunctionName()
+	if call.IsMemberFunction() {
+		if fn != "matches" || len(call.Args()) != 1 {
+			return nil
+		}
+		return nc.matches(call.Target(), call.Args()[0])
+	}
+	raw := call.Args()
+	switch fn {
+	case "matches":
+		if len(raw) == 2 {
+			return nc.matches(raw[0], raw[1])
+		}
+		return nil
+	case celops.In:
+		return nc.in(raw)
+	}
+	args := nc.args(raw)
+	if args == nil {
+		return nil
+	}
+	switch fn {
+	case celops.LogicalAnd:
+		return nlogic{args, false}
+	case celops.LogicalOr:
+		return nlogic{args, true}
+	case celops.LogicalNot:
+		return nnot{args[0]}
+	case celops.Conditional:
+		return ncond{args[0], args[1], args[2]}
+	case celops.Equals, celops.NotEquals:
+		if !nc.comparable(raw, true) {
+			return nil
+		}
+		if n := fieldConst(args, fn); n != nil {
+			return n
+		}
+		return neq{args[0], args[1], fn == celops.NotEquals}
+	case celops.Less, celops.LessEquals, celops.Greater, celops.GreaterEquals:
+		if !nc.comparable(raw, false) {
+			return nil
+		}
+		if n := fieldConst(args, fn); n != nil {
+			return n
+		}
+		return ncmp{args[0], args[1], fn}
+	case celops.Add:
+		if !nc.isType(raw[0], types.StringType) || !nc.isType(raw[1], types.StringType) {
+			return nil
+		}
+		return nconcat{args[0], args[1]}
+	}
+	return nil
+}
+
+// comparable reports whether two operands are of types native evaluation
+// compares as CEL does: numbers (of either kind), strings, timestamps, and
+// (for equality) bools.
+func (nc *nativeCompiler) comparable(args []ast.Expr, eq bool) bool {
+	if len(args) != 2 {
+		return false
+	}
+	num := func(e ast.Expr) bool { return nc.isType(e, types.IntType, types.DoubleType) }
+	a, b := args[0], args[1]
+	switch {
+	case num(a) && num(b):
+		return true
+	case nc.isType(a, types.StringType) && nc.isType(b, types.StringType):
+		return true
+	case nc.isType(a, types.TimestampType) && nc.isType(b, types.TimestampType):
+		return true
+	case eq && nc.isType(a, types.BoolType) && nc.isType(b, types.BoolType):
+		return true
+	}
+	return false
+}
+
+func (nc *nativeCompiler) matches(s, pattern ast.Expr) nnode {
+	if pattern.Kind() != ast.LiteralKind || !nc.isType(s, types.StringType) {
+		return nil
+	}
+	p, ok := pattern.AsLiteral().(types.String)
+	if !ok {
+		return nil
+	}
+	re, err := regexp.Compile(string(p))
+	if err != nil {
+		return nil
+	}
+	nc.literals += len(p)
+	arg := nc.compile(s)
+	if arg == nil {
+		return nil
+	}
+	return nmatches{arg, re}
+}
+
+// in compiles `x in [literals]` for a string x and string literals.
+func (nc *nativeCompiler) in(raw []ast.Expr) nnode {
+	if len(raw) != 2 || raw[1].Kind() != ast.ListKind || !nc.isType(raw[0], types.StringType) {
+		return nil
+	}
+	l := raw[1].AsList()
+	if len(l.OptionalIndices()) > 0 {
+		return nil
+	}
+	set := map[string]bool{}
+	for _, el := range l.Elements() {
+		if el.Kind() != ast.LiteralKind {
+			return nil
+		}
+		s, ok := el.AsLiteral().(types.String)
+		if !ok {
+			return nil
+		}
+		set[string(s)] = true
+	}
+	x := nc.compile(raw[0])
+	if x == nil {
+		return nil
+	}
+	return nin{x, set}
+}
+
+// fieldConst compiles `contract.f OP literal` (or `literal OP contract.f`)
+// for numbers and bools, the commonest comparison, to a node that reads the
+// field in place; nil for other operands.
+func fieldConst(args []nnode, op string) nnode {
+	f, fok := args[0].(nfield)
+	k, kok := args[1].(nconst)
+	if !fok || !kok {
+		f, fok = args[1].(nfield)
+		k, kok = args[0].(nconst)
+		if !fok || !kok {
+			return nil
+		}
+		switch op { // literal OP field: field (mirror OP) literal
+		case celops.Less:
+			op = celops.Greater
+		case celops.LessEquals:
+			op = celops.GreaterEquals
+		case celops.Greater:
+			op = celops.Less
+		case celops.GreaterEquals:
+			op = celops.LessEquals
+		}
+	}
+	switch {
+	case f.k == nBool && k.v.k == nBool && (op == celops.Equals || op == celops.NotEquals):
+	case (f.k == nInt || f.k == nDouble) && (k.v.k == nInt || k.v.k == nDouble):
+	default:
+		return nil
+	}
+	return nfieldConst{f: f.i, fk: f.k, k: k.v, op: op}
+}
+
+// nfieldConst compares a number or bool field with a literal.
+type nfieldConst struct {
+	f  int
+	fk nkind
+	k  nval
+	op string
+}
+
+func (n nfieldConst) eval(c *contract.Contract, env *nenv) nval {
+	if n.f >= len(c.Values) || !c.Values[n.f].Present {
+		v := nval{k: nUnknown}
+		v.unk.add(n.f)
+		return v
+	}
+	v := &c.Values[n.f]
+	var r int
+	switch n.fk {
+	case nBool:
+		eq := v.Bool == n.k.b
+		return nval{k: nBool, b: eq == (n.op == celops.Equals)}
+	case nInt:
+		r = compareNum(nval{k: nInt, i: v.Int}, n.k)
+	default:
+		if math.IsNaN(v.Num) {
+			if n.op == celops.Equals || n.op == celops.NotEquals {
+				return nval{k: nBool, b: n.op == celops.NotEquals}
+			}
+			env.bail = true // CEL: NaN values cannot be ordered
+			return nval{}
+		}
+		r = compareNum(nval{k: nDouble, f: v.Num}, n.k)
+	}
+	var b bool
+	switch n.op {
+	case celops.Equals:
+		b = r == 0
+	case celops.NotEquals:
+		b = r != 0
+	case celops.Less:
+		b = r < 0
+	case celops.LessEquals:
+		b = r <= 0
+	case celops.Greater:
+		b = r > 0
+	default:
+		b = r >= 0
+	}
+	return nval{k: nBool, b: b}
+}
+
+// Nodes.
+
+type nconst struct{ v nval }
+
+func (n nconst) eval(*contract.Contract, *nenv) nval { return n.v }
+
+type nreview struct{}
+
+func (nreview) eval(_ *contract.Contract, env *nenv) nval { return nval{k: nTime, t: env.review} }
+
+// nfield reads a field: its value, or an unknown naming it when absent.
+type nfield struct {
+	i int
+	k nkind
+}
+
+func (n nfield) eval(c *contract.Contract, _ *nenv) nval {
+	if n.i >= len(c.Values) || !c.Values[n.i].Present {
+		v := nval{k: nUnknown}
+		v.unk.add(n.i)
+		return v
+	}
+	v := &c.Values[n.i]
+	switch n.k {
+	case nInt:
+		return nval{k: nInt, i: v.Int}
+	case nDouble:
+		return nval{k: nDouble, f: v.Num}
+	case nBool:
+		return nval{k: nBool, b: v.Bool}
+	case nTime:
+		return nval{k: nTime, t: v.Time.UTC()}
+	}
+	return nval{k: nString, s: v.Str}
+}
+
+// nhas is has(contract.field).
+type nhas struct{ i int }
+
+func (n nhas) eval(c *contract.Contract, _ *nenv) nval {
+	return nval{k: nBool, b: n.i < len(c.Values) && c.Values[n.i].Present}
+}
+
+// nlogic is && (or, with or set, ||): decided by the first false (true)
+// term, else unknown when any term is (naming all of their fields).
+type nlogic struct {
+	terms []nnode
+	or    bool
+}
+
+func (n nlogic) eval(c *contract.Contract, env *nenv) nval {
+	var unk fieldSet
+	unknown := false
+	for _, t := range n.terms {
+		v := t.eval(c, env)
+		switch {
+		case env.bail:
+			return nval{}
+		case v.k == nBool:
+			if v.b == n.or {
+				return v
+			}
+		case v.k == nUnknown:
+			unk, unknown = unk.union(v.unk), true
+		default:
+			env.bail = true // not a bool: CEL's error
+			return nval{}
+		}
+	}
+	if unknown {
+		return nval{k: nUnknown, unk: unk}
+	}
+	return nval{k: nBool, b: !n.or}
+}
+
+type nnot struct{ x nnode }
+
+func (n nnot) eval(c *contract.Contract, env *nenv) nval {
+	v := n.x.eval(c, env)
+	if v.k == nBool {
+		v.b = !v.b
+	} else if v.k != nUnknown {
+		env.bail = true
+	}
+	return v
+}
+
+// ncond is c ? a : b; an unknown condition is the result.
+type ncond struct{ c, a, b nnode }
+
+func (n ncond) eval(c *contract.Contract, env *nenv) nval {
+	v := n.c.eval(c, env)
+	switch {
+	case v.k == nUnknown || env.bail:
+		return v
+	case v.k != nBool:
+		env.bail = true
+		return v
+	case v.b:
+		return n.a.eval(c, env)
+	}
+	return n.b.eval(c, env)
+}
+
+// strict2 evaluates the operands of a strict function: when either is
+// unknown, the result is unknown, naming the fields of both.
+func strict2(a, b nnode, c *contract.Contract, env *nenv) (x, y nval, unk fieldSet, unknown bool) {
+	x, y = a.eval(c, env), b.eval(c, env)
+	if x.k == nUnknown {
+		unk, unknown = unk.union(x.unk), true
+	}
+	if y.k == nUnknown {
+		unk, unknown = unk.union(y.unk), true
+	}
+	return x, y, unk, unknown
+}
+
+// neq is == (!= with ne), as CEL's heterogeneous equality of the types
+// comparable allows.
+type neq struct {
+	a, b nnode
+	ne   bool
+}
+
+func (n neq) eval(c *contract.Contract, env *nenv) nval {
+	x, y, unk, unknown := strict2(n.a, n.b, c, env)
+	if unknown || env.bail {
+		return nval{k: nUnknown, unk: unk}
+	}
+	var eq bool
+	switch {
+	case x.k == nString && y.k == nString:
+		eq = x.s == y.s
+	case x.k == nBool && y.k == nBool:
+		eq = x.b == y.b
+	case x.k == nTime && y.k == nTime:
+		eq = x.t.Equal(y.t)
+	case isNum(x) && isNum(y):
+		if x.k == nDouble && math.IsNaN(x.f) || y.k == nDouble && math.IsNaN(y.f) {
+			eq = false
+		} else {
+			eq = compareNum(x, y) == 0
+		}
+	default:
+		env.bail = true
+		return nval{}
+	}
+	return nval{k: nBool, b: eq != n.ne}
+}
+
+func isNum(v nval) bool { return v.k == nInt || v.k == nDouble }
+
+// compareNum orders two numbers as CEL's Int and Double Compare do (NaN
+// excluded by the caller).
+func compareNum(x, y nval) int {
+	switch {
+	case x.k == nInt && y.k == nInt:
+		return cmp3(x.i < y.i, x.i > y.i)
+	case x.k == nDouble && y.k == nDouble:
+		return cmp3(x.f < y.f, x.f > y.f)
+	case x.k == nDouble:
+		return compareDoubleInt(x.f, y.i)
+	}
+	return -compareDoubleInt(y.f, x.i)
+}
+
+func compareDoubleInt(d float64, i int64) int {
+	switch {
+	case d < math.MinInt64:
+		return -1
+	case d > math.MaxInt64:
+		return 1
+	}
+	f := float64(i)
+	return cmp3(d < f, d > f)
+}
+
+func cmp3(less, more bool) int {
+	switch {
+	case less:
+		return -1
+	case more:
+		return 1
+	}
+	return 0
+}
+
+// ncmp is <, <=, > or >=.
+type ncmp struct {
+	a, b nnode
+	op   string
+}
+
+func (n ncmp) eval(c *contract.Contract, env *nenv) nval {
+	x, y, unk, unknown := strict2(n.a, n.b, c, env)
+	if unknown || env.bail {
+		return nval{k: nUnknown, unk: unk}
+	}
+	var r int
+	switch {
+	case x.k == nString && y.k == nString:
+		r = strings.Compare(x.s, y.s)
+	case x.k == nTime && y.k == nTime:
+		r = x.t.Compare(y.t)
+	case isNum(x) && isNum(y):
+		if x.k == nDouble && math.IsNaN(x.f) || y.k == nDouble && math.IsNaN(y.f) {
+			env.bail = true // CEL: NaN values cannot be ordered
+			return nval{}
+		}
+		r = compareNum(x, y)
+	default:
+		env.bail = true
+		return nval{}
+	}
+	var b bool
+	switch n.op {
+	case celops.Less:
+		b = r < 0
+	case celops.LessEquals:
+		b = r <= 0
+	case celops.Greater:
+		b = r > 0
+	default:
+		b = r >= 0
+	}
+	return nval{k: nBool, b: b}
+}
+
+type nconcat struct{ a, b nnode }
+
+func (n nconcat) eval(c *contract.Contract, env *nenv) nval {
+	x, y, unk, unknown := strict2(n.a, n.b, c, env)
+	if unknown || env.bail {
+		return nval{k: nUnknown, unk: unk}
+	}
+	return nval{k: nString, s: x.s + y.s}
+}
+
+type nin struct {
+	x   nnode
+	set map[string]bool
+}
+
+func (n nin) eval(c *contract.Contract, env *nenv) nval {
+	v := n.x.eval(c, env)
+	if v.k != nString {
+		if v.k != nUnknown {
+			env.bail = true
+		}
+		return v
+	}
+	return nval{k: nBool, b: n.set[v.s]}
+}
+
+type nmatches struct {
+	s  nnode
+	re *regexp.Regexp
+}
+
+func (n nmatches) eval(c *contract.Contract, env *nenv) nval {
+	v := n.s.eval(c, env)
+	if v.k != nString {
+		if v.k != nUnknown {
+			env.bail = true
+		}
+		return v
+	}
+	return nval{k: nBool, b: n.re.MatchString(v.s)}
+}
