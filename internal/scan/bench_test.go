@@ -8,9 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/engine"
@@ -72,50 +70,15 @@ func benchRoster(b *testing.B, format string, rows int) string {
 	return rf.path
 }
 
-// peakHeap samples the live heap while a benchmark runs.
-type peakHeap struct {
-	stop, done chan struct{}
-	peak       atomic.Uint64
-}
-
-func startPeakHeap() *peakHeap {
-	runtime.GC()
-	p := &peakHeap{stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		var ms runtime.MemStats
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > p.peak.Load() {
-				p.peak.Store(ms.HeapAlloc)
-			}
-			select {
-			case <-p.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return p
-}
-
-func (p *peakHeap) report(b *testing.B) {
-	close(p.stop)
-	<-p.done
-	b.ReportMetric(float64(p.peak.Load())/(1<<20), "peak-heap-MB")
-}
-
 // forSizes runs fn as a sub-benchmark per roster size, reporting
 // allocations, contracts/s and the peak heap.
 func forSizes(b *testing.B, fn func(b *testing.B, rows int)) {
 	for _, rows := range benchSizes {
 		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
 			b.ReportAllocs()
-			ph := startPeakHeap()
+			ph := rostergen.StartPeakHeap()
 			fn(b, rows)
-			ph.report(b)
+			b.ReportMetric(ph.StopMB(), "peak-heap-MB")
 			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "contracts/s")
 		})
 	}
@@ -278,12 +241,12 @@ func BenchmarkReadExcelize(b *testing.B) {
 	if path := os.Getenv("LABORCHECK_BENCH_ROSTER"); path != "" {
 		b.Run("file", func(b *testing.B) {
 			b.ReportAllocs()
-			ph := startPeakHeap()
+			ph := rostergen.StartPeakHeap()
 			rows := 0
 			for b.Loop() {
 				rows = read(b, path)
 			}
-			ph.report(b)
+			b.ReportMetric(ph.StopMB(), "peak-heap-MB")
 			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "contracts/s")
 		})
 		return

@@ -5,15 +5,13 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/laborcheck/laborcheck/internal/rostergen"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	kflate "github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
@@ -274,52 +272,16 @@ func xmlEscape(w *bufio.Writer, s string) {
 	}
 }
 
-// peakHeap samples the live heap while an operation runs.
-type peakHeap struct {
-	stop chan struct{}
-	done chan struct{}
-	peak atomic.Uint64
-}
-
-func startPeakHeap() *peakHeap {
-	runtime.GC()
-	p := &peakHeap{stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		var ms runtime.MemStats
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > p.peak.Load() {
-				p.peak.Store(ms.HeapAlloc)
-			}
-			select {
-			case <-p.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return p
-}
-
-func (p *peakHeap) report(b *testing.B) {
-	close(p.stop)
-	<-p.done
-	b.ReportMetric(float64(p.peak.Load())/(1<<20), "peak-heap-MB")
-}
-
 func benchSizes(b *testing.B, fn func(b *testing.B, path string, rows int, sheetLen int64)) {
 	for _, rows := range []int{10000, 200000} {
 		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
 			path, n := benchRoster(b, rows)
 			b.SetBytes(n)
-			ph := startPeakHeap()
+			ph := rostergen.StartPeakHeap()
 			b.ResetTimer()
 			fn(b, path, rows, n)
 			b.StopTimer()
-			ph.report(b)
+			b.ReportMetric(ph.StopMB(), "peak-heap-MB")
 		})
 	}
 }
