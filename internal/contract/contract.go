@@ -15,9 +15,11 @@ type Value struct {
 	Num      float64   // number and money fields
 	Time     time.Time // date fields, at midnight UTC
 	Currency string    // money fields: ISO 4217 code when the cell or header names one
+	Rel      float64   // a relative value not yet resolved (see Basis); Present is false until it is
 	Present  bool      // a value was read; false for blank, "N/A" and unreadable cells
 	Bool     bool      // bool fields
 	Derived  bool      // computed from other fields rather than read from a cell
+	Basis    Basis     // what Rel is stated against; BasisNone for plain values
 	// (The flags come last, packed together: a contract holds dozens of
 	// values, and rosters hundreds of thousands of contracts.)
 }
@@ -82,6 +84,46 @@ type Contract struct {
 	Values []Value
 	// Issues counts the cells of this row that could not be read.
 	Issues int
+	// Columns says which fields the roster has a column for, and how the
+	// roster names them. Nil means every field has a column (contracts built
+	// in code, rule examples).
+	Columns *Columns
+}
+
+// Columns describes the columns of the sheet a contract was read from. It
+// is shared by every contract of the sheet and must not be changed once
+// contracts refer to it.
+type Columns struct {
+	// Has is indexed like the schema's fields: whether the sheet has a
+	// column for the field.
+	Has []bool
+	// Header and Letter are indexed like Has: the header text as the roster
+	// writes it and the column's letter (for text files, its number).
+	Header []string
+	Letter []string
+}
+
+// NewColumns returns a Columns for a schema of n fields with no column.
+func NewColumns(n int) *Columns {
+	return &Columns{Has: make([]bool, n), Header: make([]string, n), Letter: make([]string, n)}
+}
+
+// HasColumn reports whether the contract's sheet has a column for field i.
+// Contracts without Columns have every column.
+func (c *Contract) HasColumn(i int) bool {
+	if c.Columns == nil {
+		return i >= 0 && i < len(c.Values)
+	}
+	return i >= 0 && i < len(c.Columns.Has) && c.Columns.Has[i]
+}
+
+// Header returns the roster's own header for field i, or "" when the sheet
+// has no column for it (or the contract no Columns).
+func (c *Contract) Header(i int) string {
+	if c.Columns == nil || i < 0 || i >= len(c.Columns.Header) {
+		return ""
+	}
+	return c.Columns.Header[i]
 }
 
 // Value returns the value of field i, or an absent value when the contract has

@@ -58,7 +58,38 @@ type Hints struct {
 	// and there are no group separators, so "123.456" is not ambiguous. Text
 	// that is not such a number is read as if Numeric were false.
 	Numeric bool
+	// Invert is set for a yes/no column whose header asks the opposite
+	// question of its field ("Is overtime compulsory?" for
+	// overtime_voluntary): a "yes" reads as false and a "no" as true.
+	Invert bool
+	// Yes and No, for an enum field read from a yes/no column ("Does the
+	// company keep the passport?"), are the values a yes and a no stand for.
+	Yes, No string
+	// Scale converts a number or money cell from the unit its header names
+	// into the field's own ("Hours per month" → per week, "Wage (weekly)" →
+	// monthly); zero means 1.
+	Scale float64
+	// Share marks a column of percentages or shares ("Deductions (%)"): "25",
+	// "25%" and "0.25" all read as 0.25.
+	Share bool
+	// Basis marks a number column stated per some quantity of the row
+	// ("Hours per day"): a cell is read as a relative value (Value.Rel) that
+	// Deriver resolves from the row (see [Basis]).
+	Basis Basis
 }
+
+// Basis is what a relative value is stated against. A cell such as "Half
+// month's wage", or an hours column read per day, cannot be resolved from
+// the cell alone: it is kept as Value.Rel and resolved against the row by
+// [Deriver.Derive].
+type Basis uint8
+
+// Bases of relative values.
+const (
+	BasisNone        Basis = iota
+	BasisMonthlyWage       // Rel × the row's base_wage_monthly (money)
+	BasisWorkdays          // Rel × working days a week: 7 − rest_days_per_week
+)
 
 // Problems reported for cells. They are short, lowercase, and shown to users
 // beside the cell reference.

@@ -362,9 +362,14 @@ func (t *table) row(row rawRow) error {
 	}
 	if t.plan == nil {
 		t.plan = &rowPlan{path: t.r.path, sheet: t.sh.Name, fields: t.r.opts.Schema.Len()}
+		t.plan.columns = contract.NewColumns(t.plan.fields)
 		for _, i := range t.mapped {
 			col := &t.sh.Columns[i]
 			t.plan.cols = append(t.plan.cols, planColumn{i: i, field: col.Field, hints: col.Hints, column: t.issueColumn(i, col)})
+			fi := col.Field.Index
+			t.plan.columns.Has[fi] = true
+			t.plan.columns.Header[fi] = col.Header
+			t.plan.columns.Letter[fi] = col.Letter
 		}
 	}
 	t.sh.Rows++
@@ -391,6 +396,7 @@ type rowPlan struct {
 	path, sheet string
 	fields      int // the schema's length
 	cols        []planColumn
+	columns     *contract.Columns // the fields the sheet has columns for, shared by its contracts
 }
 
 type planColumn struct {
@@ -405,7 +411,7 @@ type planColumn struct {
 // any goroutine, once, before Release.
 func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 	p := row.plan
-	c.File, c.Sheet, c.Row, c.Issues = p.path, p.sheet, row.num, 0
+	c.File, c.Sheet, c.Row, c.Issues, c.Columns = p.path, p.sheet, row.num, 0, p.columns
 	var issues []contract.DataIssue
 	for _, pc := range p.cols {
 		i := pc.i
