@@ -17,13 +17,14 @@ const module = "github.com/laborcheck/laborcheck/"
 // allowed lists, for each package, the project packages it may import.
 var allowed = map[string][]string{
 	"cmd/laborcheck":    {"internal/cli"},
-	"internal/cli":      {"internal/contract", "internal/crossrow", "internal/engine", "internal/report", "internal/rules", "internal/scan", "internal/source", "rules"},
+	"internal/cli":      {"internal/contract", "internal/crossrow", "internal/engine", "internal/header", "internal/report", "internal/rules", "internal/scan", "internal/source", "internal/vocab", "rules"},
 	"internal/scan":     {"internal/contract", "internal/crossrow", "internal/engine", "internal/report", "internal/rules", "internal/source"},
 	"internal/report":   {"internal/contract"},
 	"internal/engine":   {"internal/contract", "internal/rules"},
 	"internal/crossrow": {"internal/contract"},
 	"internal/rules":    {"internal/contract"},
-	"internal/source":   {"internal/contract", "internal/xlsx"},
+	"internal/source":   {"internal/contract", "internal/header", "internal/xlsx"},
+	"internal/header":   {"internal/contract", "internal/vocab"},
 	"internal/xlsx":     {},
 	// Benchmark tooling: a roster generator that knows nothing of laborcheck.
 	"internal/rostergen":               {},

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/header"
 )
 
 // Format names, as [Input].Format reports them.
@@ -36,6 +37,14 @@ type Options struct {
 	// Pool, when set, supplies the contracts handed to fn (it must be made
 	// for the schema's length); fn then owns them until it puts them back.
 	Pool *contract.Pool
+	// HeaderMap holds the user's own header spellings (-map): header text →
+	// field name. They win over the vocabulary, matched after folding case,
+	// spacing and punctuation.
+	HeaderMap map[string]string
+	// ValueMap holds the user's own cell wordings (-map), by field name:
+	// cell text → the text to read instead ("Site office" → "employer").
+	// Cell texts are matched after contract.NormalizeWord.
+	ValueMap map[string]map[string]string
 }
 
 // Limits bound the work and memory one file may cost. Workbook limits are
@@ -121,6 +130,9 @@ type Column struct {
 	Field     *contract.Field // nil when the header names no field
 	Hints     contract.Hints  // what cells of this column are parsed with
 	Duplicate bool            // an earlier column maps to the same field; this one is ignored
+	// Match says how the column was matched: the method, any conversion,
+	// the runner-up, and for an unmapped column its closest fields.
+	Match header.Match
 }
 
 // Read reads every contract of one file in row order and calls fn with each

@@ -1,0 +1,51 @@
+// Package header reads roster headers by meaning. It maps each column of a
+// sheet to the contract field it stands for, from the words of its header
+// (in any order, abbreviated, in several languages, written as a question),
+// the units and periods the header names, and the values below it. The
+// vocabulary it matches with is data (internal/vocab/headers.yaml), which
+// policy staff extend per run; this package holds only the mechanism.
+package header
+
+import "github.com/laborcheck/laborcheck/internal/contract"
+
+// Method says how a column was matched to its field.
+type Method string
+
+// Match methods, as inspect shows them.
+const (
+	ByAlias        Method = "alias"           // the header is a known spelling of the field
+	ByWords        Method = "words"           // the header's words name the field, in any order
+	ByAbbreviation Method = "abbreviation"    // as ByWords, through abbreviations ("OT hrs/wk")
+	ByUnit         Method = "unit conversion" // as ByWords, with a unit or period converted ("Hours per month")
+	ByValues       Method = "value evidence"  // the header is vague; the column's values decided
+	ByUserMap      Method = "user map"        // the user's mapping file names the field
+)
+
+// Choice is one field a column may stand for, with the strength of the
+// evidence (0 to 1).
+type Choice struct {
+	Field *contract.Field
+	Score float64
+}
+
+// Match is how one column was read.
+type Match struct {
+	// Field is the field the column is read into; nil when it stays unmapped.
+	Field  *contract.Field
+	Method Method
+	Score  float64
+	// Hints are what the column's cells are parsed with: a currency the
+	// header names, a unit conversion, an inverted question, a percentage.
+	Hints contract.Hints
+	// Conversion describes a unit conversion in words ("per month → per
+	// week, × 12/52"); "" when none.
+	Conversion string
+	// RunnerUp is the next best reading of the column, when there was one.
+	RunnerUp *Choice
+	// Suggestions are the closest fields of an unmapped column, best first.
+	Suggestions []*contract.Field
+	// Reason says why an unmapped column with some likeness to a field
+	// stayed unmapped ("ambiguous: …", "values are dates", "taken by
+	// column D"), or what else the column was taken for.
+	Reason string
+}
