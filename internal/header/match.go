@@ -49,3 +49,14 @@ type Match struct {
 	// column D"), or what else the column was taken for.
 	Reason string
 }
+
+// Thresholds of the evidence. A column maps when its best reading scores at
+// least mapScore; two readings of different fields within ambiguity of
+// each other leave it unmapped, unless its values decide between them.
+const (
+	mapScore     = 0.5
+	ambiguity    = 0.12
+	valueScore   = 0.25 // a partial match that the values alone may confirm
+	confirmBonus = 0.05
+	minSamples   = 2 // values needed before they may refute a reading
+)

@@ -45,6 +45,23 @@ type Options struct {
 	// cell text → the text to read instead ("Site office" → "employer").
 	// Cell texts are matched after contract.NormalizeWord.
 	ValueMap map[string]map[string]string
+	// Matcher reads headers by meaning. Nil means one built from Schema,
+	// Vocabulary and HeaderMap for each file; callers reading many files
+	// build one with NewMatcher and share it.
+	Matcher *header.Matcher
+	// Vocabulary is the header vocabulary for a Matcher built here; nil
+	// means the built-in one.
+	Vocabulary *header.Vocabulary
+}
+
+// NewMatcher returns the header matcher opts describe: its Matcher, or one
+// built from its Schema, Vocabulary and HeaderMap. An unknown field in the
+// HeaderMap is an error.
+func (o *Options) NewMatcher() (*header.Matcher, error) {
+	if o.Matcher != nil {
+		return o.Matcher, nil
+	}
+	return header.NewMatcher(o.Schema, o.Vocabulary, o.HeaderMap)
 }
 
 // Limits bound the work and memory one file may cost. Workbook limits are
@@ -178,10 +195,15 @@ func ReadRows(ctx context.Context, path string, opts Options, fn func(*Row) erro
 	if opts.Schema == nil {
 		return in, errors.New("read " + path + ": no schema given")
 	}
+	m, err := opts.NewMatcher()
+	if err != nil {
+		return in, fmt.Errorf("read %s: %w", path, err)
+	}
+	opts.Matcher = m
 	r := newReader(ctx, path, opts, fn, in)
 	r.open = func() (file, error) { return os.Open(path) }
 	r.stat = true
-	err := r.read()
+	err = r.read()
 	if in.Err != nil {
 		in.Format = ""
 	}
@@ -192,9 +214,14 @@ func ReadRows(ctx context.Context, path string, opts Options, fn func(*Row) erro
 // name stands for its path.
 func readBytes(ctx context.Context, name string, data []byte, opts Options, fn func(*contract.Contract, []contract.DataIssue) error) (*Input, error) {
 	in := &Input{Path: name}
+	m, err := opts.NewMatcher()
+	if err != nil {
+		return in, fmt.Errorf("read %s: %w", name, err)
+	}
+	opts.Matcher = m
 	r := newReader(ctx, name, opts, fillEach(opts, fn), in)
 	r.open = func() (file, error) { return memFile{bytes.NewReader(data)}, nil }
-	err := r.read()
+	err = r.read()
 	if in.Err != nil {
 		in.Format = ""
 	}

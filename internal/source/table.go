@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/header"
 )
 
 const (
@@ -74,6 +75,17 @@ type table struct {
 	beyond    int   // rows with cells right of the header's last column
 	limitNote bool  // reading stopped at MaxRows
 	plan      *rowPlan
+	fill      []fillCol // grouped columns whose blank cells take the value above
+}
+
+// fillCol is a column written once above each block of rows (an employer
+// or a country over its workers, often a merged cell): its blank cells are
+// filled down from the last value above them.
+type fillCol struct {
+	i     int
+	last  string
+	n     int   // cells filled
+	first []int // the first rows filled, for the note
 }
 
 // readTable finds the header among the first rows of src, maps its columns,
@@ -109,15 +121,17 @@ func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
 		return nil
 	case len(pre) < headerScanRows:
 		sh.Skipped = fmt.Sprintf("no header row: at most %d of the %d rows' cells name a known field", best, len(pre))
+		r.unknownHeaders(sh, pre, lay)
 		return nil
 	default:
 		sh.Skipped = fmt.Sprintf("no header row: at most %d of the first %d rows' cells name a known field", best, len(pre))
+		r.unknownHeaders(sh, pre, lay)
 		return nil
 	}
 	t := &table{r: r, sh: sh, src: src, lay: lay, nameCol: -1}
-	t.mapColumns(pre[hi])
 
-	// Buffer the first data rows to decide date orders, then stream.
+	// Buffer the first data rows: their values confirm or refute what the
+	// headers say, and decide the date orders. Then stream.
 	buf := pre[hi+1:]
 	for srcErr == nil && len(buf) < dateSampleRows {
 		row, err := src.next()
@@ -127,6 +141,11 @@ func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
 		}
 		buf = append(buf, row)
 	}
+	var above *rawRow
+	if hi > 0 {
+		above = &pre[hi-1]
+	}
+	t.mapColumns(pre[hi], above, buf)
 	t.decideDates(buf)
 	for i := 0; ; i++ {
 		var row rawRow
@@ -192,60 +211,101 @@ func (r *reader) sheetError(name string, err error) *FileError {
 func (r *reader) findHeader(rows []rawRow) (int, int) {
 	best, bestN := 0, -1
 	for i, row := range rows {
-		seen := map[*contract.Field]bool{}
-		for _, c := range row.cells {
-			if c = strings.TrimSpace(c); c == "" {
-				continue
-			}
-			if m := r.opts.Schema.Match(c); m.Field != nil {
-				seen[m.Field] = true
-			}
-		}
-		if len(seen) > bestN {
-			best, bestN = i, len(seen)
+		n := r.opts.Matcher.HeaderFields(row.cells)
+		if n > bestN {
+			best, bestN = i, n
 		}
 	}
 	return best, bestN
 }
 
-// mapColumns builds the sheet's columns from the header row.
-func (t *table) mapColumns(h rawRow) {
+// unknownHeaders keeps, for a sheet with no header row, the text of its
+// first non-blank row as unmapped columns: the report names what the
+// roster says, so that the officer sees why nothing was read.
+func (r *reader) unknownHeaders(sh *Sheet, rows []rawRow, lay layout) {
+	if len(rows) == 0 {
+		return
+	}
+	for i, c := range rows[0].cells {
+		if c = strings.TrimSpace(c); c != "" {
+			letter := columnLetter(i + 1)
+			if lay.text {
+				letter = strconv.Itoa(i + 1)
+			}
+			sh.Columns = append(sh.Columns, Column{Letter: letter, Header: c})
+		}
+	}
+}
+
+// mapColumns builds the sheet's columns from the header row, the row above
+// it (a band of category headings over some columns: "Passport" over
+// "Number" and "Held by") and the first data rows, whose values confirm or
+// refute what a header says.
+func (t *table) mapColumns(h rawRow, above *rawRow, data []rawRow) {
+	m := t.r.opts.Matcher
 	t.sh.HeaderRow = h.num
 	width := len(h.cells)
 	for width > 0 && strings.TrimSpace(h.cells[width-1]) == "" {
 		width--
 	}
-	byField := map[*contract.Field]int{}
-	dups := map[int][]int{} // first column → later columns mapping to its field
-	t.sh.Columns = make([]Column, width)
-	t.headerKey = make([]string, width)
+	bands := t.bands(above, width)
+	cols := make([]header.Column, width)
+	texts := make([]string, width)
 	for i := range width {
 		text := strings.TrimSpace(h.cells[i])
-		col := Column{Letter: t.letter(i), Header: text}
+		texts[i] = text
+		if b := bands[i]; b != "" && text != "" {
+			// The band is read with the header where together they name
+			// a field more clearly than the header alone.
+			_, alone := m.Score(text)
+			if f, both := m.Score(b + " " + text); f != nil && both > alone+0.01 {
+				texts[i] = b + " " + text
+			}
+		}
+		vals := make([]string, 0, len(data))
+		for _, row := range data {
+			if i < len(row.cells) {
+				vals = append(vals, row.cells[i])
+			}
+		}
+		cols[i] = header.Column{Header: texts[i], Values: vals, Hints: contract.Hints{Date1904: t.lay.date1904}}
+	}
+	matches := m.MatchSheet(cols)
+	t.sh.Columns = make([]Column, width)
+	t.headerKey = make([]string, width)
+	byField := map[*contract.Field]int{}
+	for i := range width {
+		mt := matches[i]
+		col := Column{Letter: t.letter(i), Header: texts[i], Match: mt, Field: mt.Field}
+		col.Hints = mt.Hints
 		col.Hints.DateOrder = t.r.opts.DateOrder
 		col.Hints.Date1904 = t.lay.date1904
-		if text != "" {
-			m := t.r.opts.Schema.Match(text)
-			col.Field = m.Field
-			col.Hints.Currency = m.Currency
-		}
-		t.headerKey[i] = contract.NormalizeHeader(text)
+		t.headerKey[i] = contract.NormalizeHeader(strings.TrimSpace(h.cells[i]))
 		if f := col.Field; f != nil {
-			if j, dup := byField[f]; dup {
-				col.Duplicate = true
-				dups[j] = append(dups[j], i)
-			} else {
-				byField[f] = i
-				t.mapped = append(t.mapped, i)
-				switch f.Name {
-				case "contract_id", "worker_id", "passport_number":
-					t.idCols = append(t.idCols, i)
-				case "worker_name":
-					t.nameCol = i
-				}
+			byField[f] = i
+			t.mapped = append(t.mapped, i)
+			switch f.Name {
+			case "contract_id", "worker_id", "passport_number":
+				t.idCols = append(t.idCols, i)
+			case "worker_name":
+				t.nameCol = i
 			}
 		}
 		t.sh.Columns[i] = col
+	}
+	// A column whose field another column matched better is the runner-up
+	// for it: it is listed with that field, marked duplicate, and noted.
+	dups := map[int][]int{}
+	for i := range width {
+		col := &t.sh.Columns[i]
+		if col.Field != nil || col.Match.RunnerUp == nil || !strings.HasPrefix(col.Match.Reason, "also reads as ") {
+			continue
+		}
+		f := col.Match.RunnerUp.Field
+		if j, ok := byField[f]; ok {
+			col.Field, col.Duplicate = f, true
+			dups[j] = append(dups[j], i)
+		}
 	}
 	for _, j := range t.mapped {
 		if later := dups[j]; len(later) > 0 {
@@ -259,6 +319,38 @@ func (t *table) mapColumns(h rawRow) {
 			}
 		}
 	}
+	t.planFillDown(data)
+}
+
+// bands returns, for each column, the category heading written in the row
+// above the header over it (a merged cell keeps its text in its first
+// column and spans the blank ones after it); "" where there is none. A row
+// above that is as full as the header, or that is a title (one cell), is no
+// band.
+func (t *table) bands(above *rawRow, width int) []string {
+	out := make([]string, width)
+	if above == nil {
+		return out
+	}
+	filled := 0
+	for i := 0; i < width && i < len(above.cells); i++ {
+		if strings.TrimSpace(above.cells[i]) != "" {
+			filled++
+		}
+	}
+	if filled < 2 || filled*2 > width {
+		return out
+	}
+	cur := ""
+	for i := range width {
+		if i < len(above.cells) {
+			if c := strings.TrimSpace(above.cells[i]); c != "" {
+				cur = c
+			}
+		}
+		out[i] = cur
+	}
+	return out
 }
 
 // noteDuplicates explains the columns ignored because column first already
@@ -309,8 +401,18 @@ func (t *table) note(format string, args ...any) {
 	t.sh.Notes = append(t.sh.Notes, fmt.Sprintf(format, args...))
 }
 
-// decideDates sets each date column's order from the buffered rows' values.
+// decideDates sets each date column's order from the buffered rows'
+// values. The sheet decides together: a column whose values settle the
+// order (a day over 12) settles it for the sheet's columns whose values
+// could be read either way, as one roster is written one way throughout.
 func (t *table) decideDates(rows []rawRow) {
+	type dateCol struct {
+		i         int
+		vals      []string
+		order     contract.DateOrder
+		ambiguous bool
+	}
+	var cols []dateCol
 	for _, i := range t.mapped {
 		col := &t.sh.Columns[i]
 		if col.Field.Type != contract.Date {
@@ -322,12 +424,98 @@ func (t *table) decideDates(rows []rawRow) {
 				vals = append(vals, row.cells[i])
 			}
 		}
-		order, note := decideDateOrder(vals, t.r.opts.DateOrder, fmt.Sprintf("column %s (%s)", col.Letter, col.Field.Name))
+		order, ambiguous := contract.DetectDateOrder(vals)
+		cols = append(cols, dateCol{i, vals, order, ambiguous})
+	}
+	// The sheet's order: what every column that settles one agrees on.
+	sheet, settledBy := contract.DateOrderUnknown, -1
+	for k, c := range cols {
+		if c.order == contract.DateOrderUnknown {
+			continue
+		}
+		if sheet != contract.DateOrderUnknown && sheet != c.order {
+			sheet, settledBy = contract.DateOrderUnknown, -1
+			break
+		}
+		if sheet == contract.DateOrderUnknown {
+			sheet, settledBy = c.order, k
+		}
+	}
+	for _, c := range cols {
+		col := &t.sh.Columns[c.i]
+		label := fmt.Sprintf("column %s (%s)", col.Letter, col.Field.Name)
+		if c.order == contract.DateOrderUnknown && c.ambiguous && sheet != contract.DateOrderUnknown {
+			by := &t.sh.Columns[cols[settledBy].i]
+			ev := dateExamples(cols[settledBy].vals)
+			ex := ev.dayFirst
+			if sheet == contract.MonthFirst {
+				ex = ev.monthFirst
+			}
+			col.Hints.DateOrder = sheet
+			t.note("%s: dates read %s, as column %s (%s) settles for the sheet%s", label, sheet, by.Letter, by.Field.Name, example(ex))
+			continue
+		}
+		order, note := decideDateOrder(c.vals, t.r.opts.DateOrder, label)
 		col.Hints.DateOrder = order
 		if note != "" {
 			t.sh.Notes = append(t.sh.Notes, note)
 		}
 	}
+}
+
+// planFillDown finds the columns of the sheet's grouped fields (the
+// vocabulary marks them: employer, supplier, country, region, agency) that
+// are laid out in blocks: a value in the first data row and blanks below
+// some values.
+func (t *table) planFillDown(data []rawRow) {
+	m := t.r.opts.Matcher
+	for _, i := range t.mapped {
+		f := t.sh.Columns[i].Field
+		if !m.FillDown(f) || len(data) < 2 || blankCell(data[0].cells, i) {
+			continue
+		}
+		blanks := 0
+		for _, row := range data[1:] {
+			if blankCell(row.cells, i) {
+				blanks++
+			}
+		}
+		if blanks > 0 {
+			t.fill = append(t.fill, fillCol{i: i})
+		}
+	}
+}
+
+func blankCell(cells []string, i int) bool { return strings.TrimSpace(cell(cells, i)) == "" }
+
+// fillDown fills the blank cells of grouped columns from the row above. It
+// copies the row's cells before changing them: their memory may be shared.
+func (t *table) fillDown(num int, cells []string) []string {
+	copied := false
+	for k := range t.fill {
+		fc := &t.fill[k]
+		if !blankCell(cells, fc.i) {
+			fc.last = strings.Clone(strings.TrimSpace(cells[fc.i]))
+			continue
+		}
+		if fc.last == "" {
+			continue
+		}
+		if !copied {
+			width := len(cells)
+			for _, c := range t.fill {
+				width = max(width, c.i+1)
+			}
+			n := make([]string, width)
+			copy(n, cells)
+			cells, copied = n, true
+		}
+		cells[fc.i] = fc.last
+		if fc.n++; len(fc.first) < noteRowList {
+			fc.first = append(fc.first, num)
+		}
+	}
+	return cells
 }
 
 func (t *table) atLimit() bool {
@@ -359,6 +547,9 @@ func (t *table) row(row rawRow) error {
 	}
 	if row.hidden {
 		t.hidden++
+	}
+	if len(t.fill) > 0 {
+		row.cells = t.fillDown(row.num, row.cells)
 	}
 	if t.plan == nil {
 		t.plan = &rowPlan{path: t.r.path, sheet: t.sh.Name, fields: t.r.opts.Schema.Len()}
@@ -667,6 +858,13 @@ func looksNumeric(s string) bool {
 func (t *table) finish() {
 	if n, ok := t.src.(interface{ notes() []string }); ok {
 		t.sh.Notes = append(t.sh.Notes, n.notes()...)
+	}
+	for _, fc := range t.fill {
+		if fc.n > 0 {
+			col := &t.sh.Columns[fc.i]
+			t.note("%s (%s): %s filled down from the row above (%s), as the value is written once above its block of rows", t.colRef(fc.i, col), col.Field.Name,
+				plural(fc.n, "blank cell", "blank cells"), rowList(fc.first, fc.n))
+		}
 	}
 	if t.totalsN > 0 {
 		t.note("%s skipped (%s)", plural(t.totalsN, "totals row", "totals rows"), rowList(t.totals, t.totalsN))

@@ -1,0 +1,263 @@
+package header
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// candidate is one reading of a header as a field.
+type candidate struct {
+	field      *contract.Field
+	score      float64
+	method     Method
+	hints      contract.Hints
+	conversion string
+	partial    bool // only part of a pattern matched: the values must confirm it
+	refuted    string
+	confirmed  bool
+}
+
+// Matcher maps headers to the fields of a schema through a vocabulary.
+// It is immutable and safe for concurrent use.
+type Matcher struct {
+	schema  *contract.Schema
+	vocab   *Vocabulary
+	user    map[string]*contract.Field // folded header → field, from the user's map
+	aliases map[string]*contract.Field // folded alias → field, from the schema
+}
+
+// NewMatcher returns a matcher for schema. user maps the user's own header
+// spellings to field names (a -map file); names the schema lacks are
+// reported as an error.
+func NewMatcher(schema *contract.Schema, v *Vocabulary, user map[string]string) (*Matcher, error) {
+	if v == nil {
+		v = Default()
+	}
+	m := &Matcher{schema: schema, vocab: v, user: map[string]*contract.Field{}, aliases: map[string]*contract.Field{}}
+	for _, f := range schema.Fields() {
+		m.aliases[contract.NormalizeHeader(f.Name)] = f
+	}
+	for _, f := range schema.Fields() {
+		for _, a := range f.Aliases {
+			k := contract.NormalizeHeader(a)
+			if _, ok := m.aliases[k]; !ok {
+				m.aliases[k] = f
+			}
+		}
+	}
+	keys := make([]string, 0, len(user))
+	for h := range user {
+		keys = append(keys, h)
+	}
+	sort.Strings(keys)
+	for _, h := range keys {
+		f := schema.Field(user[h])
+		if f == nil {
+			return nil, fmt.Errorf("header %q maps to unknown field %q", h, user[h])
+		}
+		m.user[contract.NormalizeHeader(h)] = f
+	}
+	return m, nil
+}
+
+// Vocabulary returns the matcher's vocabulary.
+func (m *Matcher) Vocabulary() *Vocabulary { return m.vocab }
+
+// alias returns the field a header is a known spelling of: the schema's
+// names and aliases, with or without a bracketed unit ("Fee (USD)").
+func (m *Matcher) alias(h, key string) *contract.Field {
+	if f := m.aliases[key]; f != nil {
+		return f
+	}
+	return m.schema.Match(h).Field
+}
+
+// candidates reads one header as each field it may stand for, best first,
+// one reading per field.
+func (m *Matcher) candidates(h string) []candidate {
+	key := contract.NormalizeHeader(h)
+	if key == "" {
+		return nil
+	}
+	if f := m.user[key]; f != nil {
+		return []candidate{{field: f, score: 2, method: ByUserMap, hints: m.plainHints(f, m.vocab.analyze(h))}}
+	}
+	a := m.vocab.analyze(h)
+	best := map[*contract.Field]candidate{}
+	consider := func(c candidate) {
+		if old, ok := best[c.field]; !ok || c.score > old.score || c.score == old.score && old.partial && !c.partial {
+			best[c.field] = c
+		}
+	}
+	if f := m.alias(h, key); f != nil {
+		fv := m.vocab.fields[f.Name]
+		if a.unit == "" || fv == nil || a.unit == "per_"+fv.period || fv.period == "" && a.unit != "percent" {
+			consider(candidate{field: f, score: 1.2, method: ByAlias, hints: m.plainHints(f, a)})
+		}
+	}
+	if len(a.concepts) > 0 {
+		for _, f := range m.schema.Fields() {
+			fv := m.vocab.fields[f.Name]
+			if fv == nil {
+				continue
+			}
+			for _, p := range fv.patterns {
+				if c, ok := m.readAs(f, fv, p, a); ok {
+					consider(c)
+				}
+			}
+		}
+	}
+	out := make([]candidate, 0, len(best))
+	for _, c := range best {
+		out = append(out, c)
+	}
+	sortCandidates(out)
+	return out
+}
+
+func sortCandidates(cs []candidate) {
+	slices.SortStableFunc(cs, func(x, y candidate) int {
+		switch {
+		case x.score > y.score:
+			return -1
+		case x.score < y.score:
+			return 1
+		}
+		return x.field.Index - y.field.Index
+	})
+}
+
+// plainHints are the hints of a header matched as a whole: its currency.
+func (m *Matcher) plainHints(f *contract.Field, a analysis) contract.Hints {
+	var h contract.Hints
+	if f.Type == contract.Money {
+		h.Currency = a.currency
+	}
+	if fv := m.vocab.fields[f.Name]; fv != nil && fv.percent && a.unit == "percent" {
+		h.Share = true
+	}
+	return h
+}
+
+// readAs reads header a as field f through pattern p. Every concept of the
+// pattern must be in the header for a full reading; a partial one (some of
+// the pattern) is kept for the values to confirm.
+func (m *Matcher) readAs(f *contract.Field, fv *fieldVocab, p pattern, a analysis) (candidate, bool) {
+	matched := 0
+	for _, c := range p.concepts {
+		if a.has(c) {
+			matched++
+		}
+	}
+	if matched == 0 {
+		return candidate{}, false
+	}
+	partial := matched < len(p.concepts)
+	explained := map[string]bool{}
+	for _, c := range p.concepts {
+		explained[c] = true
+	}
+	for _, c := range a.concepts {
+		if fv.also[c] || c == "yesno" && (f.Type == contract.Bool || p.yes != "") {
+			explained[c] = true
+		}
+	}
+	invert := p.invert
+	if a.has("not") && !explained["not"] {
+		if f.Type != contract.Bool {
+			return candidate{}, false
+		}
+		invert = !invert
+		explained["not"] = true
+	}
+	for _, c := range a.concepts {
+		if !explained[c] && (m.vocab.vetoes[c] || fv.veto[c]) {
+			return candidate{}, false
+		}
+	}
+	if p.yes != "" && a.has("yesno") == false && !a.question && partial {
+		return candidate{}, false
+	}
+	n, foreign := 0, 0
+	for _, c := range a.concepts {
+		if explained[c] {
+			n++
+		} else if owner, ok := m.vocab.heads[c]; ok && owner != f.Name {
+			foreign++
+		}
+	}
+	score := float64(n) / float64(len(a.concepts))
+	for range foreign {
+		score /= 2
+	}
+	score += 0.01 * float64(len(p.concepts)) // a longer pattern is the closer reading
+	if partial {
+		score *= float64(matched) / float64(len(p.concepts)) / 2
+	}
+	c := candidate{field: f, score: score, method: ByWords, partial: partial}
+	if a.abbrev {
+		c.method = ByAbbreviation
+	}
+	c.hints = m.plainHints(f, a)
+	if f.Type == contract.Bool {
+		c.hints.Invert = invert
+	}
+	if p.yes != "" {
+		c.hints.Yes, c.hints.No = p.yes, p.no
+	}
+	switch {
+	case a.unit == "percent":
+		if fv.percent {
+			c.hints.Share = true
+		} else if f.Type == contract.Money {
+			return candidate{}, false
+		}
+	case fv.percent:
+		return candidate{}, false // a share needs "%" in its header
+	case a.unit != "" && fv.period != "" && a.unit != "per_"+fv.period:
+		fa, ok := fv.convert[a.unit]
+		if !ok {
+			fa, ok = m.vocab.conv[fv.period][a.unit]
+		}
+		if !ok {
+			return candidate{}, false
+		}
+		c.method = ByUnit
+		if fa.workdays {
+			c.hints.Basis = contract.BasisWorkdays
+			c.conversion = fmt.Sprintf("%s → %s: × working days a week (7 − rest days)", unitWords(a.unit), "per "+fv.period)
+		} else {
+			c.hints.Scale = fa.x
+			c.conversion = fmt.Sprintf("%s → per %s: × %s", unitWords(a.unit), fv.period, fa.text)
+		}
+	}
+	if c.hints.Currency != "" && c.conversion == "" && f.Type == contract.Money {
+		c.conversion = "currency " + c.hints.Currency
+	} else if c.hints.Currency != "" && f.Type == contract.Money {
+		c.conversion += "; currency " + c.hints.Currency
+	}
+	if c.hints.Share {
+		c.conversion = "percentage → share"
+	}
+	return c, true
+}
+
+func unitWords(u string) string {
+	switch u {
+	case "per_day":
+		return "per day"
+	case "per_week":
+		return "per week"
+	case "per_fortnight":
+		return "per fortnight"
+	case "per_month":
+		return "per month"
+	case "per_year":
+		return "per year"
+	}
+	return u
+}

@@ -1,0 +1,374 @@
+package header
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// Column is one column of a sheet as the matcher sees it: its header and
+// some of the values below it.
+type Column struct {
+	Header string
+	Values []string
+	// Hints are what the reader already knows of the column's cells
+	// (the workbook's date system).
+	Hints contract.Hints
+}
+
+// maxSamples bounds the values of a column the matcher reads.
+const maxSamples = 60
+
+// HeaderFields counts the distinct fields that the cells of a row name
+// clearly, from their text alone: a header row names several.
+func (m *Matcher) HeaderFields(cells []string) int {
+	seen := map[*contract.Field]bool{}
+	for _, c := range cells {
+		if strings.TrimSpace(c) == "" {
+			continue
+		}
+		cs := m.candidates(c)
+		cs = slices.DeleteFunc(cs, func(c candidate) bool { return c.partial })
+		if len(cs) == 0 || cs[0].score < mapScore {
+			continue
+		}
+		if len(cs) > 1 && cs[1].score >= mapScore && cs[0].score-cs[1].score < ambiguity {
+			// Ambiguous, but still a header's word: count it once.
+			seen[cs[0].field] = true
+			continue
+		}
+		seen[cs[0].field] = true
+	}
+	return len(seen)
+}
+
+// Score returns the strength (0 to 1, 2 for a user's mapping) with which a
+// header alone names its best field, and that field; nil when it names
+// none.
+func (m *Matcher) Score(h string) (*contract.Field, float64) {
+	for _, c := range m.candidates(h) {
+		if !c.partial {
+			return c.field, c.score
+		}
+	}
+	return nil, 0
+}
+
+// MatchSheet reads every column of one sheet: each column takes at most
+// one field and each field at most one column, the best evidence winning.
+// The result is indexed like cols.
+func (m *Matcher) MatchSheet(cols []Column) []Match {
+	type colState struct {
+		cands    []candidate
+		refuted  []candidate
+		assigned int // index into cands, -1 when none
+		lostTo   int // the column that took this column's best field, -1
+	}
+	st := make([]colState, len(cols))
+	for i, col := range cols {
+		s := &st[i]
+		s.assigned, s.lostTo = -1, -1
+		if strings.TrimSpace(col.Header) == "" {
+			continue
+		}
+		vals := samples(col.Values)
+		for _, c := range m.candidates(col.Header) {
+			if c.method != ByUserMap {
+				m.judge(&c, vals, col.Hints)
+			}
+			switch {
+			case c.refuted != "":
+				s.refuted = append(s.refuted, c)
+			case c.partial && !(c.confirmed && discriminative(c.field)):
+				s.refuted = append(s.refuted, c) // kept only as a suggestion
+			default:
+				if c.partial {
+					c.method = ByValues
+					c.score = max(c.score, mapScore)
+				}
+				s.cands = append(s.cands, c)
+			}
+		}
+		sortCandidates(s.cands)
+	}
+	// Ambiguous columns: two fields within reach of each other, neither
+	// confirmed by the values over the other.
+	ambiguous := make([]bool, len(cols))
+	for i := range st {
+		cs := st[i].cands
+		if len(cs) > 1 && cs[1].score >= mapScore && cs[0].score-cs[1].score < ambiguity && cs[0].method != ByUserMap {
+			ambiguous[i] = true
+		}
+	}
+	// Greedy assignment, best evidence first.
+	type pair struct {
+		col, cand int
+		score     float64
+	}
+	var pairs []pair
+	for i := range st {
+		if ambiguous[i] {
+			continue
+		}
+		for j, c := range st[i].cands {
+			if c.score >= mapScore {
+				pairs = append(pairs, pair{i, j, c.score})
+			}
+		}
+	}
+	slices.SortStableFunc(pairs, func(x, y pair) int {
+		switch {
+		case x.score > y.score:
+			return -1
+		case x.score < y.score:
+			return 1
+		}
+		return x.col - y.col
+	})
+	owner := map[*contract.Field]int{}
+	for _, p := range pairs {
+		s := &st[p.col]
+		if s.assigned >= 0 {
+			continue
+		}
+		f := s.cands[p.cand].field
+		if o, taken := owner[f]; taken {
+			if p.cand == 0 {
+				s.lostTo = o
+			}
+			continue
+		}
+		owner[f] = p.col
+		s.assigned = p.cand
+	}
+	out := make([]Match, len(cols))
+	for i := range st {
+		s := &st[i]
+		mt := &out[i]
+		if s.assigned >= 0 {
+			c := s.cands[s.assigned]
+			mt.Field, mt.Method, mt.Score, mt.Hints, mt.Conversion = c.field, c.method, round2(c.score), c.hints, c.conversion
+			for j, o := range s.cands {
+				if j != s.assigned && o.field != c.field && o.score >= valueScore {
+					mt.RunnerUp = &Choice{Field: o.field, Score: round2(o.score)}
+					break
+				}
+			}
+			if s.lostTo >= 0 {
+				best := s.cands[0].field
+				mt.Reason = fmt.Sprintf("%s went to column %d (%q), a closer match", best.Name, s.lostTo+1, cols[s.lostTo].Header)
+			}
+			continue
+		}
+		// Unmapped: say why, and what it is closest to.
+		var sugg []candidate
+		sugg = append(sugg, s.cands...)
+		sugg = append(sugg, s.refuted...)
+		sortCandidates(sugg)
+		for _, c := range sugg {
+			if !slices.Contains(mt.Suggestions, c.field) && len(mt.Suggestions) < 3 {
+				mt.Suggestions = append(mt.Suggestions, c.field)
+			}
+		}
+		switch {
+		case ambiguous[i]:
+			mt.Reason = fmt.Sprintf("ambiguous: could be %s or %s", s.cands[0].field.Name, s.cands[1].field.Name)
+		case s.lostTo >= 0:
+			mt.Reason = fmt.Sprintf("also reads as %s, which column %d (%q) matches better", s.cands[0].field.Name, s.lostTo+1, cols[s.lostTo].Header)
+			mt.RunnerUp = &Choice{Field: s.cands[0].field, Score: round2(s.cands[0].score)}
+		case len(s.cands) > 0 && s.cands[0].score < mapScore:
+			mt.Reason = fmt.Sprintf("too little in common with %s", s.cands[0].field.Name)
+		case len(s.refuted) > 0 && !s.refuted[0].partial:
+			mt.Reason = s.refuted[0].refuted
+		}
+	}
+	// A column that lost its field is the runner-up for it: the winner
+	// names it.
+	for i := range st {
+		if st[i].lostTo >= 0 && out[i].Field == nil {
+			w := &out[st[i].lostTo]
+			if w.RunnerUp == nil {
+				w.Reason = fmt.Sprintf("column %d (%q) also reads as %s; this one matches better", i+1, cols[i].Header, w.Field.Name)
+			}
+		}
+	}
+	return out
+}
+
+func round2(x float64) float64 { return float64(int(x*100+0.5)) / 100 }
+
+// samples returns up to maxSamples non-blank values.
+func samples(vals []string) []string {
+	out := make([]string, 0, min(len(vals), maxSamples))
+	for _, v := range vals {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		out = append(out, v)
+		if len(out) == maxSamples {
+			break
+		}
+	}
+	return out
+}
+
+// discriminative reports whether a field's values say much about it: an
+// enum's words, yes/no answers, dates. A column of numbers or free text
+// could be many things.
+func discriminative(f *contract.Field) bool {
+	switch f.Type {
+	case contract.Enum, contract.Bool, contract.Date:
+		return true
+	}
+	return false
+}
+
+var (
+	boolField = &contract.Field{Name: "answer", Type: contract.Bool}
+	dateField = &contract.Field{Name: "date", Type: contract.Date}
+	numField  = &contract.Field{Name: "number", Type: contract.Number}
+)
+
+// judge sets c.refuted or c.confirmed from the column's values.
+func (m *Matcher) judge(c *candidate, vals []string, base contract.Hints) {
+	n, ok := 0, 0
+	h := c.hints
+	h.Date1904 = base.Date1904
+	for _, raw := range vals {
+		read, null := m.reads(c, raw, h)
+		if null {
+			continue
+		}
+		n++
+		if read {
+			ok++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	rate := float64(ok) / float64(n)
+	switch {
+	case rate >= 0.8:
+		c.confirmed = true
+		c.score += confirmBonus
+	case n >= minSamples && rate < 0.5:
+		c.refuted = fmt.Sprintf("its values are %s, not %s", describe(vals), typeWords(c))
+	}
+}
+
+// reads reports whether raw reads as the candidate's field, and whether it
+// is a null ("N/A") that says nothing.
+func (m *Matcher) reads(c *candidate, raw string, h contract.Hints) (read, null bool) {
+	f := c.field
+	if c.hints.Yes != "" {
+		f = boolField
+		h.Yes, h.No = "", ""
+	}
+	parse := func(f *contract.Field, h contract.Hints) (contract.Value, error) {
+		v, err := f.Parse(raw, h)
+		if err != nil && f.Type == contract.Date {
+			for _, o := range []contract.DateOrder{contract.DayFirst, contract.MonthFirst} {
+				h.DateOrder = o
+				if v, err = f.Parse(raw, h); err == nil {
+					break
+				}
+			}
+		}
+		return v, err
+	}
+	v, err := parse(f, h)
+	if err == nil && !v.Present && v.Basis == contract.BasisNone {
+		return false, true
+	}
+	if f.Type != contract.String {
+		return err == nil, false
+	}
+	fv := m.vocab.fields[c.field.Name]
+	shape := ""
+	if fv != nil {
+		shape = fv.shape
+	}
+	isDate := isDateText(raw)
+	switch shape {
+	case "id":
+		return hasDigit(raw) && !isDate, false
+	default:
+		if isDate {
+			return false, false
+		}
+		if _, err := numField.Parse(raw, contract.Hints{}); err == nil && hasDigit(raw) {
+			return false, false
+		}
+		return true, false
+	}
+}
+
+func isDateText(raw string) bool {
+	if !hasDigit(raw) {
+		return false
+	}
+	for _, o := range []contract.DateOrder{contract.DayFirst, contract.MonthFirst} {
+		if v, err := dateField.Parse(raw, contract.Hints{DateOrder: o}); err == nil && v.Present {
+			// A bare number is a date serial only in a date column.
+			if !allDigits(strings.TrimSpace(raw)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasDigit(s string) bool {
+	return strings.IndexFunc(s, unicode.IsDigit) >= 0
+}
+
+// describe says in a word what most of a column's values are.
+func describe(vals []string) string {
+	var dates, nums, answers, words int
+	for _, v := range vals {
+		switch {
+		case isDateText(v):
+			dates++
+		case func() bool { _, err := boolField.Parse(v, contract.Hints{}); return err == nil }():
+			answers++
+		case func() bool { x, err := numField.Parse(v, contract.Hints{}); return err == nil && x.Present }():
+			nums++
+		default:
+			words++
+		}
+	}
+	best, name := dates, "dates"
+	for _, k := range []struct {
+		n    int
+		name string
+	}{{nums, "numbers"}, {answers, "yes/no answers"}, {words, "words"}} {
+		if k.n > best {
+			best, name = k.n, k.name
+		}
+	}
+	return name
+}
+
+// typeWords names what a field's values should be.
+func typeWords(c *candidate) string {
+	if c.hints.Yes != "" {
+		return "yes/no answers for " + c.field.Name
+	}
+	switch c.field.Type {
+	case contract.Money:
+		return "amounts of money for " + c.field.Name
+	case contract.Number, contract.Int, contract.Duration:
+		return "numbers for " + c.field.Name
+	case contract.Date:
+		return "dates for " + c.field.Name
+	case contract.Bool:
+		return "yes/no answers for " + c.field.Name
+	case contract.Enum:
+		return "one of " + strings.Join(c.field.Values, ", ") + " for " + c.field.Name
+	}
+	return "values for " + c.field.Name
+}
