@@ -182,15 +182,22 @@ func (m *Matcher) readAs(f *contract.Field, fv *fieldVocab, p pattern, a analysi
 	if p.yes != "" && a.has("yesno") == false && !a.question && partial {
 		return candidate{}, false
 	}
-	n, foreign := 0, 0
+	// Pattern words weigh fully, words the field merely allows (also) less:
+	// "Worker ref" is the worker's id more than a contract reference.
+	weight, foreign := 0.0, 0
 	for _, c := range a.concepts {
-		if explained[c] {
-			n++
-		} else if owner, ok := m.vocab.heads[c]; ok && owner != f.Name {
-			foreign++
+		switch {
+		case slices.Contains(p.concepts, c):
+			weight++
+		case explained[c]:
+			weight += alsoWeight
+		default:
+			if owner, ok := m.vocab.heads[c]; ok && owner != f.Name {
+				foreign++
+			}
 		}
 	}
-	score := float64(n) / float64(len(a.concepts))
+	score := weight / float64(len(a.concepts))
 	for range foreign {
 		score /= 2
 	}

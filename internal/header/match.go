@@ -58,5 +58,6 @@ const (
 	ambiguity    = 0.12
 	valueScore   = 0.25 // a partial match that the values alone may confirm
 	confirmBonus = 0.05
-	minSamples   = 2 // values needed before they may refute a reading
+	minSamples   = 2   // values needed before they may refute a reading
+	alsoWeight   = 0.7 // a word the field allows, against one its pattern names
 )

@@ -232,11 +232,17 @@ var (
 	numField  = &contract.Field{Name: "number", Type: contract.Number}
 )
 
-// judge sets c.refuted or c.confirmed from the column's values.
+// judge sets c.refuted or c.confirmed from the column's values. Values
+// that read as the field confirm it. Values of another kind refute it:
+// dates under a money header, words under an hours header, numbers under
+// a yes/no question. Words the value vocabulary does not know, under a
+// header that asks for words, refute nothing: they are read cell by cell
+// and reported as data issues.
 func (m *Matcher) judge(c *candidate, vals []string, base contract.Hints) {
 	n, ok := 0, 0
 	h := c.hints
 	h.Date1904 = base.Date1904
+	var kinds [valCount]int
 	for _, raw := range vals {
 		read, null := m.reads(c, raw, h)
 		if null {
@@ -246,18 +252,80 @@ func (m *Matcher) judge(c *candidate, vals []string, base contract.Hints) {
 		if read {
 			ok++
 		}
+		kinds[kindOf(raw)]++
 	}
 	if n == 0 {
 		return
 	}
 	rate := float64(ok) / float64(n)
+	major := valDate
+	for k := range kinds {
+		if kinds[k] > kinds[major] {
+			major = valueKind(k)
+		}
+	}
 	switch {
 	case rate >= 0.8:
 		c.confirmed = true
 		c.score += confirmBonus
-	case n >= minSamples && rate < 0.5:
-		c.refuted = fmt.Sprintf("its values are %s, not %s", describe(vals), typeWords(c))
+	case n >= minSamples && rate < 0.5 && !m.compatible(c, major):
+		c.refuted = fmt.Sprintf("its values are %s, not %s", valWords[major], typeWords(c))
 	}
+}
+
+// valueKind is what a cell looks like, whatever its column.
+type valueKind int
+
+const (
+	valDate valueKind = iota
+	valNumber
+	valAnswer // yes/no
+	valWord
+	valCount
+)
+
+var valWords = [valCount]string{"dates", "numbers", "yes/no answers", "words"}
+
+func kindOf(raw string) valueKind {
+	switch {
+	case isDateText(raw):
+		return valDate
+	case func() bool { x, err := numField.Parse(raw, contract.Hints{}); return err == nil && x.Present }():
+		if _, err := boolField.Parse(raw, contract.Hints{}); err == nil && !hasDigit(strings.Trim(raw, "01 ")) {
+			if t := strings.TrimSpace(raw); t != "0" && t != "1" {
+				return valAnswer
+			}
+		}
+		return valNumber
+	case func() bool { _, err := boolField.Parse(raw, contract.Hints{}); return err == nil }():
+		return valAnswer
+	}
+	return valWord
+}
+
+// compatible reports whether values of kind k may still belong to the
+// candidate's field, though they do not read as it.
+func (m *Matcher) compatible(c *candidate, k valueKind) bool {
+	if c.hints.Yes != "" {
+		return false // a yes/no question needs yes/no answers
+	}
+	f := c.field
+	switch f.Type {
+	case contract.Money, contract.Number, contract.Int:
+		return false
+	case contract.Duration:
+		return k == valWord || k == valNumber
+	case contract.Date:
+		return false
+	case contract.Bool:
+		return k == valWord || k == valAnswer
+	case contract.Enum:
+		return k == valWord
+	}
+	if fv := m.vocab.fields[f.Name]; fv != nil && fv.shape == "id" {
+		return false
+	}
+	return k == valWord || k == valAnswer
 }
 
 // reads reports whether raw reads as the candidate's field, and whether it
@@ -324,33 +392,6 @@ func isDateText(raw string) bool {
 
 func hasDigit(s string) bool {
 	return strings.IndexFunc(s, unicode.IsDigit) >= 0
-}
-
-// describe says in a word what most of a column's values are.
-func describe(vals []string) string {
-	var dates, nums, answers, words int
-	for _, v := range vals {
-		switch {
-		case isDateText(v):
-			dates++
-		case func() bool { _, err := boolField.Parse(v, contract.Hints{}); return err == nil }():
-			answers++
-		case func() bool { x, err := numField.Parse(v, contract.Hints{}); return err == nil && x.Present }():
-			nums++
-		default:
-			words++
-		}
-	}
-	best, name := dates, "dates"
-	for _, k := range []struct {
-		n    int
-		name string
-	}{{nums, "numbers"}, {answers, "yes/no answers"}, {words, "words"}} {
-		if k.n > best {
-			best, name = k.n, k.name
-		}
-	}
-	return name
 }
 
 // typeWords names what a field's values should be.
