@@ -204,11 +204,17 @@ func (v *Vocabulary) segmentHan(s string, bracket bool) []token {
 	return out
 }
 
+// maxHeaderBytes bounds how much of a cell is read as a header.
+const maxHeaderBytes = 256
+
 // analyze reads a header into concepts, unit and currency.
 func (v *Vocabulary) analyze(h string) analysis {
 	var a analysis
 	h = strings.TrimSpace(h)
 	a.question = strings.HasSuffix(h, "?") || strings.HasSuffix(h, "？") || strings.HasPrefix(h, "¿")
+	if len(h) > maxHeaderBytes {
+		h = h[:maxHeaderBytes] // a header is a few words; a long cell is text
+	}
 	var toks []token
 	for _, t := range tokenize(h) {
 		if t.han {
@@ -284,8 +290,8 @@ func (v *Vocabulary) unknown(a *analysis, t token) {
 	if w == "" || allDigits(w) {
 		return
 	}
-	if !t.han && (t.upper || t.bracket || len(w) > 3) {
-		if c := contract.CurrencyCode(w); c != "" && (len(w) != 3 || t.upper || t.bracket) {
+	if !t.han {
+		if c := contract.CurrencyCode(w); c != "" {
 			a.currency = c
 			return
 		}

@@ -294,12 +294,23 @@ func (v *Vocabulary) add(r io.Reader, name string, strict bool) error {
 			if kind == kindWord && !strings.Contains(concept, "_") {
 				addWord(k, k.Value, concept, kind) // a concept's own name means it
 			}
+			target, tkind := concept, kind
+			if kind == kindAbbrev {
+				// An abbreviation of a word means what the word means:
+				// "std" is "standard", which the words list under regular.
+				if e, ok := v.words[foldPhrase(concept)]; ok {
+					target = e.concept
+					if e.kind == kindStop {
+						tkind = kindStop
+					}
+				}
+			}
 			for _, w := range list.Content {
 				if w.Kind != yaml.ScalarNode {
 					el.add(w, "%s: %s: want words, not a %s", what, k.Value, kindName(w))
 					continue
 				}
-				addWord(w, w.Value, concept, kind)
+				addWord(w, w.Value, target, tkind)
 			}
 		}
 	}
