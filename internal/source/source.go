@@ -237,6 +237,9 @@ type reader struct {
 	in         *Input
 	inCallback bool // fn is running: a panic there is the caller's, not the file's
 	emitted    int  // contracts handed to fn
+	// userHeaders is Options.HeaderMap keyed by folded header, built on
+	// first use.
+	userHeaders map[string]*contract.Field
 }
 
 func (r *reader) read() (err error) {

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/header"
 )
 
 const (
@@ -197,7 +198,9 @@ func (r *reader) findHeader(rows []rawRow) (int, int) {
 			if c = strings.TrimSpace(c); c == "" {
 				continue
 			}
-			if m := r.opts.Schema.Match(c); m.Field != nil {
+			if f := r.userField(c); f != nil {
+				seen[f] = true
+			} else if m := r.opts.Schema.Match(c); m.Field != nil {
 				seen[m.Field] = true
 			}
 		}
@@ -206,6 +209,29 @@ func (r *reader) findHeader(rows []rawRow) (int, int) {
 		}
 	}
 	return best, bestN
+}
+
+// userField returns the field the user's header map (Options.HeaderMap)
+// names for a header, or nil. Headers match after contract.NormalizeHeader,
+// as the schema's aliases do; a name that is no field of the schema is
+// passed over.
+func (r *reader) userField(text string) *contract.Field {
+	if len(r.opts.HeaderMap) == 0 {
+		return nil
+	}
+	if r.userHeaders == nil {
+		r.userHeaders = make(map[string]*contract.Field, len(r.opts.HeaderMap))
+		for h, name := range r.opts.HeaderMap {
+			if f := r.opts.Schema.Field(name); f != nil {
+				r.userHeaders[contract.NormalizeHeader(h)] = f
+			}
+		}
+	}
+	key := contract.NormalizeHeader(text)
+	if key == "" {
+		return nil
+	}
+	return r.userHeaders[key]
 }
 
 // mapColumns builds the sheet's columns from the header row.
@@ -228,6 +254,14 @@ func (t *table) mapColumns(h rawRow) {
 			m := t.r.opts.Schema.Match(text)
 			col.Field = m.Field
 			col.Hints.Currency = m.Currency
+			if m.Field != nil {
+				col.Match.Method = header.ByAlias
+			}
+			if f := t.r.userField(text); f != nil {
+				col.Field = f
+				col.Match = header.Match{Field: f, Method: header.ByUserMap, Score: 1}
+			}
+			col.Match.Field = col.Field
 		}
 		t.headerKey[i] = contract.NormalizeHeader(text)
 		if f := col.Field; f != nil {
@@ -365,7 +399,8 @@ func (t *table) row(row rawRow) error {
 		t.plan.columns = contract.NewColumns(t.plan.fields)
 		for _, i := range t.mapped {
 			col := &t.sh.Columns[i]
-			t.plan.cols = append(t.plan.cols, planColumn{i: i, field: col.Field, hints: col.Hints, column: t.issueColumn(i, col)})
+			t.plan.cols = append(t.plan.cols, planColumn{i: i, field: col.Field, hints: col.Hints, column: t.issueColumn(i, col),
+				values: foldValues(t.r.opts.ValueMap[col.Field.Name])})
 			fi := col.Field.Index
 			t.plan.columns.Has[fi] = true
 			t.plan.columns.Header[fi] = col.Header
@@ -403,7 +438,23 @@ type planColumn struct {
 	i      int // in the row's cells
 	field  *contract.Field
 	hints  contract.Hints
-	column string // as data issues name it
+	column string            // as data issues name it
+	values map[string]string // the user's cell wordings (Options.ValueMap), keys folded; nil when none
+}
+
+// foldValues keys the user's cell wordings for one field by their
+// contract.NormalizeWord folding.
+func foldValues(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if w := contract.NormalizeWord(k); w != "" {
+			out[w] = v
+		}
+	}
+	return out
 }
 
 // Fill reads the row into c, a blank contract with the schema's length of
@@ -426,6 +477,16 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 				}
 			case cellDate, cellElapsed:
 				in, h.Numeric = m.stored, true
+			}
+		}
+		if pc.values != nil {
+			// The user's own reading of a wording wins over everything
+			// else. It is written in the field's own terms, so the
+			// column's conversions (inverted questions, units, yes/no
+			// stand-ins) do not apply to it.
+			if rep, ok := pc.values[contract.NormalizeWord(raw)]; ok {
+				in = rep
+				h = contract.Hints{Currency: h.Currency, DateOrder: h.DateOrder, Date1904: h.Date1904}
 			}
 		}
 		v := &c.Values[pc.field.Index]
