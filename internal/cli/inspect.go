@@ -106,13 +106,17 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 			unreadable++
 			continue
 		}
+		tables := false
 		for _, s := range in.Sheets {
 			if s.Err != nil {
 				sheetsUnreadable++
 			}
+			tables = tables || len(s.Columns) > 0
 			draft.add(s.Columns)
 		}
-		draft.sources = append(draft.sources, path)
+		if tables {
+			draft.sources = append(draft.sources, path)
+		}
 	}
 	code := readOutcome(len(files), unreadable, sheetsUnreadable)
 	if code == ExitCannotRun {

@@ -45,9 +45,11 @@ Flags:
   -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
                     medium, low, info (default high)
   -sheet NAME       read only this sheet of each workbook
-  -map FILE         house header spellings and the fields they stand for
-                    (YAML "headers: {Agent Charge: recruitment_fee_paid_by_worker}"
-                    or a two-column CSV header,field)
+  -map FILE         mapping file: your headers and the fields they stand
+                    for, and your cell wordings and the values they stand
+                    for (YAML with headers: and values:, or a two-column
+                    CSV header,field for headers only); 'laborcheck
+                    inspect -write-map FILE ROSTER' writes one to start from
   -password PW      password for encrypted workbooks
   -as-of DATE       review date (YYYY-MM-DD) for ages and review_date (default today)
   -date-order ORDER how to read dates like 03/04/2024 when a column does not

@@ -37,7 +37,8 @@ func TestValueMap(t *testing.T) {
 	csv := "Worker ID,Passport Held By,Housing,Is overtime compulsory?,Overtime Voluntary,Rest Days\n" +
 		"W1,Block C desk,Barracks,,Forced,every other Sunday\n" +
 		"W2,self,no,,yes,1\n" +
-		"W3,Site office,no,,yes,1\n"
+		"W3,Site office,no,,yes,1\n" +
+		"TBC,self,no,,yes,1\n"
 	opts := defaultOptions()
 	opts.ValueMap = map[string]map[string]string{
 		// A wording laborcheck reads one way is read the user's way.
@@ -45,6 +46,7 @@ func TestValueMap(t *testing.T) {
 		"employer_provided_housing": {"BARRACKS": "yes"},
 		"overtime_voluntary":        {"forced": "no"},
 		"rest_days_per_week":        {"Every other Sunday": "0.5"},
+		"worker_id":                 {"TBC": ""},
 	}
 	g := readData(t, "r.csv", []byte(csv), opts)
 	if len(g.issues) > 0 {
@@ -62,6 +64,9 @@ func TestValueMap(t *testing.T) {
 		{1, "passport_held_by", "worker", "self"},
 		{1, "employer_provided_housing", "false", "no"},
 		{2, "passport_held_by", "supervisor", "Site office"},
+	}
+	if v := g.field(t, 3, "worker_id"); v.Present || v.Raw != "TBC" {
+		t.Errorf("worker_id = %+v, want blank with raw \"TBC\"", v)
 	}
 	for _, c := range checks {
 		f := contract.DefaultSchema().Field(c.field)
