@@ -43,8 +43,8 @@ breaks. Findings are risk indicators for follow-up, not verdicts.
 
 Usage:
   laborcheck scan [flags] PATH...     review rosters and report findings
-  laborcheck inspect FILE             show how a roster's headers map to fields
-  laborcheck rules list [PATH...]     list the rules in effect
+  laborcheck inspect [flags] PATH...  show how rosters' columns map to fields
+  laborcheck rules list [PATH...]     list the rules in effect (-fields: the fields)
   laborcheck rules test [PATH...]     run the examples each rule carries
   laborcheck rules lint [PATH...]     check rule files without running them
   laborcheck version                  print the version
@@ -55,6 +55,7 @@ Examples:
   laborcheck scan -fail-on critical supplier-a.xlsx && echo "gate passed"
   laborcheck scan -rules rules/ -rules local-overrides.yaml rosters/
   laborcheck inspect samples/garment-factory.xlsx
+  laborcheck inspect -write-map map.yaml rosters/ && laborcheck scan -map map.yaml rosters/
 
 Run 'laborcheck COMMAND -h' for a command's flags.
 

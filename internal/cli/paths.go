@@ -1,6 +1,38 @@
 package cli
 
-import "strings"
+import (
+	"errors"
+	"strings"
+
+	"github.com/laborcheck/laborcheck/internal/source"
+)
+
+// rosterFiles turns the paths given to scan or inspect into the files to
+// read: folders are read recursively, and "dir/..." is the folder. It prints
+// any problem and returns false; a path that does not exist stops the run.
+func rosterFiles(ui *ui, verb string, paths []string) ([]string, bool) {
+	files, err := source.Expand(expandPatterns(paths))
+	if err != nil {
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		for _, e := range errs {
+			ui.errorf("%s", safe(e.Error()))
+			var fe *source.FileError
+			if errors.As(e, &fe) && fe.Hint != "" {
+				ui.hint("%s", fe.Hint)
+			}
+		}
+		return nil, false
+	}
+	if len(files) == 0 {
+		ui.errorf("no rosters to %s found in %s", verb, safe(strings.Join(paths, ", ")))
+		ui.hint("laborcheck reads %s files", strings.Join(source.Formats(), ", "))
+		return nil, false
+	}
+	return files, true
+}
 
 // expandPatterns turns Go-style "dir/..." arguments into the directory, which
 // is read recursively anyway.

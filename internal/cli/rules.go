@@ -76,6 +76,7 @@ func ruleTables(prog *rules.Program) []report.File {
 
 const rulesUsage = `Usage:
   laborcheck rules list [-format table|json] [PATH...]
+  laborcheck rules list -fields [-format table|json]
   laborcheck rules test [-v] [PATH...]
   laborcheck rules lint [PATH...]
 
@@ -86,7 +87,9 @@ rules off (disable:). The path "builtin" is the built-in pack, so
 pack is used alone.
 
   list   the rules in effect: id, indicator, severity, title, where each is
-         defined and what later files changed; then the rules turned off
+         defined and what later files changed; then the rules turned off.
+         With -fields: the contract fields rules read and mapping files
+         name, with each field's type and allowed values
   test   runs every example the rules carry (tests:) and prints each failure
          with the expected and actual outcome and the values the rule read;
          ends with "N passed, M failed"; exits 1 when an example fails
@@ -154,9 +157,13 @@ func listRow(r *rules.Rule) listedRule {
 func runRulesList(ui *ui, args []string) int {
 	fs := rulesFlags(ui, "list")
 	format := fs.String("format", "table", "")
+	fields := fs.Bool("fields", false, "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return ExitCannotRun
+	}
+	if *fields {
+		return listFields(ui, *format)
 	}
 	prog, ok := loadProgram(ui, paths, contract.DefaultSchema())
 	if !ok {
@@ -194,6 +201,51 @@ func runRulesList(ui *ui, args []string) int {
 		}
 	default:
 		ui.errorf("-format %q: want table or json", *format)
+		return ExitCannotRun
+	}
+	return ExitOK
+}
+
+// listedField is one row of `rules list -fields`.
+type listedField struct {
+	Name   string   `json:"name"`
+	Type   string   `json:"type"`
+	Values []string `json:"values,omitempty"`
+}
+
+// listFields prints the contract fields rules read and mapping files name,
+// with each field's type and, for a field with a list of values, the values.
+func listFields(ui *ui, format string) int {
+	var rows []listedField
+	for _, f := range contract.DefaultSchema().Fields() {
+		typ := f.Type.String()
+		switch f.Type {
+		case contract.Bool:
+			typ = "yes/no"
+		case contract.Enum:
+			typ = "one of"
+		case contract.Duration:
+			typ = "days"
+		}
+		rows = append(rows, listedField{Name: f.Name, Type: typ, Values: f.Values})
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(ui.out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rows); err != nil {
+			ui.errorf("%v", err)
+			return ExitCannotRun
+		}
+	case "table":
+		tw := tabwriter.NewWriter(ui.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "FIELD\tTYPE\tVALUES")
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, r.Type, strings.Join(r.Values, ", "))
+		}
+		tw.Flush()
+	default:
+		ui.errorf("-format %q: want table or json", format)
 		return ExitCannotRun
 	}
 	return ExitOK

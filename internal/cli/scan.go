@@ -45,9 +45,11 @@ Flags:
   -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
                     medium, low, info (default high)
   -sheet NAME       read only this sheet of each workbook
-  -map FILE         house header spellings and the fields they stand for
-                    (YAML "headers: {Agent Charge: recruitment_fee_paid_by_worker}"
-                    or a two-column CSV header,field)
+  -map FILE         mapping file: your headers and the fields they stand
+                    for, and your cell wordings and the values they stand
+                    for (YAML with headers: and values:, or a two-column
+                    CSV header,field for headers only); 'laborcheck
+                    inspect -write-map FILE ROSTER' writes one to start from
   -password PW      password for encrypted workbooks
   -as-of DATE       review date (YYYY-MM-DD) for ages and review_date (default today)
   -date-order ORDER how to read dates like 03/04/2024 when a column does not
@@ -146,14 +148,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 		}
 		cfg.asOf = t
 	}
-	switch strings.ToLower(*dateOrder) {
-	case "":
-	case "day-first", "dmy":
-		cfg.dateOrder = contract.DayFirst
-	case "month-first", "mdy":
-		cfg.dateOrder = contract.MonthFirst
-	default:
-		ui.errorf("-date-order %q: want day-first or month-first", *dateOrder)
+	if cfg.dateOrder, ok = parseDateOrder(ui, *dateOrder); !ok {
 		return nil, errUsage
 	}
 	if cfg.workers < 0 {
@@ -174,12 +169,28 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	return cfg, nil
 }
 
+// parseDateOrder reads -date-order: "" (decide from each column's values),
+// day-first or month-first. It prints any problem and returns false.
+func parseDateOrder(ui *ui, s string) (contract.DateOrder, bool) {
+	switch strings.ToLower(s) {
+	case "":
+		return 0, true
+	case "day-first", "dmy":
+		return contract.DayFirst, true
+	case "month-first", "mdy":
+		return contract.MonthFirst, true
+	}
+	ui.errorf("-date-order %q: want day-first or month-first", s)
+	return 0, false
+}
+
 func runScan(ctx context.Context, ui *ui, args []string) int {
 	cfg, err := parseScanFlags(ui, args)
 	if err != nil {
 		return ExitCannotRun
 	}
-	schema, ok := schemaFor(ui, cfg.mapFile)
+	schema := contract.DefaultSchema()
+	m, ok := loadMapping(ui, cfg.mapFile, schema)
 	if !ok {
 		return ExitCannotRun
 	}
@@ -195,14 +206,8 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
-	files, err := source.Expand(expandPatterns(cfg.paths))
-	if err != nil {
-		ui.errorf("%v", err)
-		return ExitCannotRun
-	}
-	if len(files) == 0 {
-		ui.errorf("no rosters found in %s", strings.Join(cfg.paths, ", "))
-		ui.hint("laborcheck reads %s files", strings.Join(source.Formats(), ", "))
+	files, ok := rosterFiles(ui, "scan", cfg.paths)
+	if !ok {
 		return ExitCannotRun
 	}
 	opts := scan.Options{
@@ -213,6 +218,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 			Password:  cfg.password,
 			DateOrder: cfg.dateOrder,
 		},
+
 		Engine: engine.Options{Workers: cfg.workers, ReviewDate: cfg.asOf,
 			Combinations: tables.combinations, MinimumWages: tables.minWage},
 		CrossRow:    crossrow.Options{EntityList: tables.entities},
@@ -229,6 +235,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 			MapFile: cfg.mapFile,
 		},
 	}
+	m.apply(&opts.Source)
 	if !cfg.asOf.IsZero() {
 		opts.RunOptions.AsOf = cfg.asOf.Format(time.DateOnly)
 	}
@@ -382,17 +389,30 @@ func waiverScope(w *rules.Waiver) string {
 // findings, because the review is incomplete.
 func exitCode(ui *ui, rep *report.Report) int {
 	s := rep.Summary
-	if s.Inputs > 0 && s.InputsUnreadable == s.Inputs {
+	switch code := readOutcome(s.Inputs, s.InputsUnreadable, s.SheetsUnreadable); code {
+	case ExitCannotRun:
 		ui.errorf("no input could be read")
 		reportInputErrors(ui, rep)
-		return ExitCannotRun
-	}
-	if s.InputsUnreadable > 0 || s.SheetsUnreadable > 0 {
+		return code
+	case ExitIncomplete:
 		reportInputErrors(ui, rep)
-		return ExitIncomplete
+		return code
 	}
 	if s.FindingsAtOrAbove > 0 {
 		return ExitFindings
+	}
+	return ExitOK
+}
+
+// readOutcome is the exit code reading alone decides, for scan and
+// inspect alike: ExitCannotRun when no input could be read, ExitIncomplete
+// when an input or a sheet could not, else ExitOK.
+func readOutcome(inputs, unreadable, sheetsUnreadable int) int {
+	switch {
+	case inputs > 0 && unreadable == inputs:
+		return ExitCannotRun
+	case unreadable > 0 || sheetsUnreadable > 0:
+		return ExitIncomplete
 	}
 	return ExitOK
 }

@@ -30,8 +30,8 @@ type Matcher struct {
 }
 
 // NewMatcher returns a matcher for schema. user maps the user's own header
-// spellings to field names (a -map file); names the schema lacks are
-// reported as an error.
+// spellings to field names (a -map file, checked when it was read); a name
+// the schema lacks is passed over.
 func NewMatcher(schema *contract.Schema, v *Vocabulary, user map[string]string) (*Matcher, error) {
 	if v == nil {
 		v = Default()
@@ -54,11 +54,9 @@ func NewMatcher(schema *contract.Schema, v *Vocabulary, user map[string]string) 
 	}
 	sort.Strings(keys)
 	for _, h := range keys {
-		f := schema.Field(user[h])
-		if f == nil {
-			return nil, fmt.Errorf("header %q maps to unknown field %q", h, user[h])
+		if f := schema.Field(user[h]); f != nil {
+			m.user[contract.NormalizeHeader(h)] = f
 		}
-		m.user[contract.NormalizeHeader(h)] = f
 	}
 	return m, nil
 }

@@ -556,7 +556,8 @@ func (t *table) row(row rawRow) error {
 		t.plan.columns = contract.NewColumns(t.plan.fields)
 		for _, i := range t.mapped {
 			col := &t.sh.Columns[i]
-			t.plan.cols = append(t.plan.cols, planColumn{i: i, field: col.Field, hints: col.Hints, column: t.issueColumn(i, col)})
+			t.plan.cols = append(t.plan.cols, planColumn{i: i, field: col.Field, hints: col.Hints, column: t.issueColumn(i, col),
+				values: foldValues(t.r.opts.ValueMap[col.Field.Name])})
 			fi := col.Field.Index
 			t.plan.columns.Has[fi] = true
 			t.plan.columns.Header[fi] = col.Header
@@ -594,7 +595,23 @@ type planColumn struct {
 	i      int // in the row's cells
 	field  *contract.Field
 	hints  contract.Hints
-	column string // as data issues name it
+	column string            // as data issues name it
+	values map[string]string // the user's cell wordings (Options.ValueMap), keys folded; nil when none
+}
+
+// foldValues keys the user's cell wordings for one field by their
+// contract.NormalizeWord folding.
+func foldValues(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if w := contract.NormalizeWord(k); w != "" {
+			out[w] = v
+		}
+	}
+	return out
 }
 
 // Fill reads the row into c, a blank contract with the schema's length of
@@ -617,6 +634,16 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 				}
 			case cellDate, cellElapsed:
 				in, h.Numeric = m.stored, true
+			}
+		}
+		if pc.values != nil {
+			// The user's own reading of a wording wins over everything
+			// else. It is written in the field's own terms, so the
+			// column's conversions (inverted questions, units, yes/no
+			// stand-ins) do not apply to it.
+			if rep, ok := pc.values[contract.NormalizeWord(raw)]; ok {
+				in = rep
+				h = contract.Hints{Currency: h.Currency, DateOrder: h.DateOrder, Date1904: h.Date1904}
 			}
 		}
 		v := &c.Values[pc.field.Index]
