@@ -160,7 +160,7 @@ func (m *Matcher) readAs(f *contract.Field, fv *fieldVocab, p pattern, a analysi
 		explained[c] = true
 	}
 	for _, c := range a.concepts {
-		if fv.also[c] || c == "yesno" && (f.Type == contract.Bool || p.yes != "") {
+		if fv.also[c] || fv.own[c] || c == "yesno" && (f.Type == contract.Bool || p.yes != "") {
 			explained[c] = true
 		}
 	}
@@ -239,11 +239,6 @@ func (m *Matcher) readAs(f *contract.Field, fv *fieldVocab, p pattern, a analysi
 			c.hints.Scale = fa.x
 			c.conversion = fmt.Sprintf("%s → per %s: × %s", unitWords(a.unit), fv.period, fa.text)
 		}
-	}
-	if c.hints.Currency != "" && c.conversion == "" && f.Type == contract.Money {
-		c.conversion = "currency " + c.hints.Currency
-	} else if c.hints.Currency != "" && f.Type == contract.Money {
-		c.conversion += "; currency " + c.hints.Currency
 	}
 	if c.hints.Share {
 		c.conversion = "percentage → share"

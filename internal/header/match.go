@@ -54,10 +54,11 @@ type Match struct {
 // least mapScore; two readings of different fields within ambiguity of
 // each other leave it unmapped, unless its values decide between them.
 const (
-	mapScore     = 0.5
-	ambiguity    = 0.12
-	valueScore   = 0.25 // a partial match that the values alone may confirm
-	confirmBonus = 0.05
-	minSamples   = 2   // values needed before they may refute a reading
-	alsoWeight   = 0.7 // a word the field allows, against one its pattern names
+	mapScore      = 0.5
+	ambiguity     = 0.12
+	valueScore    = 0.25 // a partial match that the values alone may confirm
+	runnerUpScore = 0.3  // a reading worth naming beside the one taken
+	confirmBonus  = 0.05
+	minSamples    = 2   // values needed before they may refute a reading
+	alsoWeight    = 0.7 // a word the field allows, against one its pattern names
 )

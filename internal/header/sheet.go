@@ -75,6 +75,7 @@ func (m *Matcher) MatchSheet(cols []Column) []Match {
 			continue
 		}
 		vals := samples(col.Values)
+		var byValues []candidate
 		for _, c := range m.candidates(col.Header) {
 			if c.method != ByUserMap {
 				m.judge(&c, vals, col.Hints)
@@ -82,17 +83,25 @@ func (m *Matcher) MatchSheet(cols []Column) []Match {
 			switch {
 			case c.refuted != "":
 				s.refuted = append(s.refuted, c)
-			case c.partial && !(c.confirmed && discriminative(c.field)):
+			case c.partial && c.confirmed && discriminative(c.field) && c.score >= valueScore:
+				byValues = append(byValues, c)
+			case c.partial:
 				s.refuted = append(s.refuted, c) // kept only as a suggestion
 			default:
-				if c.partial {
-					c.method = ByValues
-					c.score = max(c.score, mapScore)
-				}
 				s.cands = append(s.cands, c)
 			}
 		}
 		sortCandidates(s.cands)
+		// A vague header ("Passport" over HR, Self) is read through its
+		// values only when no reading of its words holds.
+		if len(byValues) > 0 && (len(s.cands) == 0 || s.cands[0].score < mapScore) {
+			sortCandidates(byValues)
+			c := byValues[0]
+			if len(byValues) == 1 || byValues[1].score < c.score {
+				c.method, c.score = ByValues, mapScore
+				s.cands = append([]candidate{c}, s.cands...)
+			}
+		}
 	}
 	// Ambiguous columns: two fields within reach of each other, neither
 	// confirmed by the values over the other.
@@ -152,7 +161,7 @@ func (m *Matcher) MatchSheet(cols []Column) []Match {
 			c := s.cands[s.assigned]
 			mt.Field, mt.Method, mt.Score, mt.Hints, mt.Conversion = c.field, c.method, round2(c.score), c.hints, c.conversion
 			for j, o := range s.cands {
-				if j != s.assigned && o.field != c.field && o.score >= valueScore {
+				if j != s.assigned && o.field != c.field && o.score >= runnerUpScore && o.method != ByValues {
 					mt.RunnerUp = &Choice{Field: o.field, Score: round2(o.score)}
 					break
 				}

@@ -80,6 +80,7 @@ type fieldVocab struct {
 	shape    string
 	convert  map[string]factor
 	fillDown bool
+	own      map[string]bool // every concept of the field's patterns
 }
 
 // periodWords are the concepts a period lead turns into a unit.
@@ -473,11 +474,17 @@ func (v *Vocabulary) addField(el *errorList, k *yaml.Node, fd *contract.Field, f
 
 // indexHeads finds the concepts that name a field on their own: a header
 // concept of that kind, left unexplained by another field, counts against it.
+// It also gathers each field's own concepts: a word of one of its patterns
+// explains a header read through another ("Worker's full name").
 func (v *Vocabulary) indexHeads() {
 	v.heads = map[string]string{}
 	v.latin = v.latin[:0]
 	for _, f := range v.fields {
+		f.own = map[string]bool{}
 		for _, p := range f.patterns {
+			for _, c := range p.concepts {
+				f.own[c] = true
+			}
 			if len(p.concepts) == 1 && !p.invert && p.yes == "" {
 				v.heads[p.concepts[0]] = f.name
 			}
