@@ -28,6 +28,7 @@ Flags:
   -rows N           sample rows shown per sheet (default 3)
   -map FILE         a mapping file, as for scan: your own header spellings
                     and cell wordings
+  -vocab FILE       a header vocabulary of your own, as for scan; repeatable
   -date-order ORDER how to read dates like 03/04/2024 when a column does not
                     decide it: day-first or month-first
   -password PW      password for encrypted workbooks
@@ -53,6 +54,8 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 	password := fs.String("password", "", "")
 	rows := fs.Int("rows", 3, "")
 	mapFile := fs.String("map", "", "")
+	var vocabFiles multiFlag
+	fs.Var(&vocabFiles, "vocab", "")
 	dateOrder := fs.String("date-order", "", "")
 	writeMap := fs.String("write-map", "", "")
 	force := fs.Bool("force", false, "")
@@ -89,7 +92,11 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
-	opts := source.Options{Schema: schema, Sheet: *sheet, Password: *password, DateOrder: order, MaxRows: *rows}
+	vocab, _, ok := loadVocabulary(ui, vocabFiles)
+	if !ok {
+		return ExitCannotRun
+	}
+	opts := source.Options{Schema: schema, Sheet: *sheet, Password: *password, DateOrder: order, MaxRows: *rows, Vocabulary: vocab}
 	m.apply(&opts)
 	draft := newMapDraft()
 	var unreadable, sheetsUnreadable int

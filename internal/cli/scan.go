@@ -45,6 +45,9 @@ Flags:
   -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
                     medium, low, info (default high)
   -sheet NAME       read only this sheet of each workbook
+  -vocab FILE       header vocabulary of your own (the form of the built-in
+                    one): words, abbreviations and patterns added to it, or
+                    with "replace: true" used instead of it; repeatable
   -map FILE         mapping file: your headers and the fields they stand
                     for, and your cell wordings and the values they stand
                     for (YAML with headers: and values:, or a two-column
@@ -85,6 +88,7 @@ type scanConfig struct {
 	minWage   string
 	entities  string
 	mapFile   string
+	vocab     multiFlag
 	verbose   bool
 }
 
@@ -127,6 +131,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.BoolVar(&cfg.verbose, "v", false, "")
 	fs.StringVar(&cfg.waivers, "waivers", "", "")
 	fs.StringVar(&cfg.mapFile, "map", "", "")
+	fs.Var(&cfg.vocab, "vocab", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return nil, errUsage
@@ -194,6 +199,10 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
+	vocab, vocabFiles, ok := loadVocabulary(ui, cfg.vocab)
+	if !ok {
+		return ExitCannotRun
+	}
 	prog, ok := loadProgram(ui, cfg.rules, schema)
 	if !ok {
 		return ExitCannotRun
@@ -214,15 +223,16 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		Schema:  schema,
 		Program: prog,
 		Source: source.Options{
-			Sheet:     cfg.sheet,
-			Password:  cfg.password,
-			DateOrder: cfg.dateOrder,
+			Sheet:      cfg.sheet,
+			Password:   cfg.password,
+			DateOrder:  cfg.dateOrder,
+			Vocabulary: vocab,
 		},
 
 		Engine: engine.Options{Workers: cfg.workers, ReviewDate: cfg.asOf,
 			Combinations: tables.combinations, MinimumWages: tables.minWage},
 		CrossRow:    crossrow.Options{EntityList: tables.entities},
-		Tables:      append(ruleTables(prog), tables.files...),
+		Tables:      append(append(ruleTables(prog), tables.files...), vocabFiles...),
 		Waivers:     waivers.matcher,
 		WaiverFiles: waivers.files,
 		FailOn:      cfg.failOn,

@@ -231,7 +231,7 @@ func (v *Vocabulary) add(r io.Reader, name string, strict bool) error {
 	if root.Kind != yaml.MappingNode {
 		return fmt.Errorf("%s:%d:%d: want a mapping with keys such as words, fields and units", name, root.Line, root.Column)
 	}
-	known := []string{"source", "as_of", "stop_words", "abbreviations", "words", "units", "period_leads", "conversions", "vetoes", "fields"}
+	known := []string{"replace", "source", "as_of", "stop_words", "abbreviations", "words", "units", "period_leads", "conversions", "vetoes", "fields"}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k := root.Content[i]
 		if !slices.Contains(known, k.Value) {
