@@ -109,9 +109,11 @@ func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
 		return nil
 	case len(pre) < headerScanRows:
 		sh.Skipped = fmt.Sprintf("no header row: at most %d of the %d rows' cells name a known field", best, len(pre))
+		r.candidateColumns(sh, pre, hi, best, lay)
 		return nil
 	default:
 		sh.Skipped = fmt.Sprintf("no header row: at most %d of the first %d rows' cells name a known field", best, len(pre))
+		r.candidateColumns(sh, pre, hi, best, lay)
 		return nil
 	}
 	t := &table{r: r, sh: sh, src: src, lay: lay, nameCol: -1}
