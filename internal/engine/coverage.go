@@ -132,7 +132,7 @@ func (e *Engine) blame(c *contract.Contract, i int, out []int, depth int) []int 
 	if in == nil || depth > 4 {
 		return out
 	}
-	any := e.derived.Any(i)
+	sumOfAny := e.derived.Any(i)
 	read, withColumn := 0, 0
 	for _, j := range in {
 		if c.HasColumn(j) {
@@ -144,7 +144,7 @@ func (e *Engine) blame(c *contract.Contract, i int, out []int, depth int) []int 
 			read++ // derived in turn
 		}
 	}
-	complete := read == len(in) || any && withColumn > 0 && read >= withColumn
+	complete := read == len(in) || sumOfAny && withColumn > 0 && read >= withColumn
 	if !complete {
 		for _, j := range in {
 			out = e.blame(c, j, out, depth+1)
