@@ -139,8 +139,8 @@ type htmlSupplier struct {
 	RiskWord  string
 	Share     string // the fee-paid share as a percentage, "" when unknown
 	FeesKnown int    // workers whose recruitment costs are known
-	// CoverageShare is Coverage as a percentage; the indicator lists are
-	// in words.
+	// CoverageShare is Coverage as a percentage; the lists hold indicator
+	// codes.
 	CoverageShare                  string
 	Checked, Partly, NotCheckedInd []string
 }
@@ -271,14 +271,7 @@ func newHTMLView(r *Report) *htmlView {
 			hs.Share = strconv.FormatFloat(*sup.FeePaidShare*100, 'f', -1, 64) + "%"
 		}
 		hs.CoverageShare = strconv.FormatFloat(math.Round(sup.Coverage*1000)/10, 'f', -1, 64) + "%"
-		words := func(codes []string) []string {
-			out := make([]string, len(codes))
-			for i, c := range codes {
-				out[i] = humanIndicator(c)
-			}
-			return out
-		}
-		hs.Checked, hs.Partly, hs.NotCheckedInd = words(sup.IndicatorsChecked), words(sup.IndicatorsPartly), words(sup.IndicatorsNotChecked)
+		hs.Checked, hs.Partly, hs.NotCheckedInd = sup.IndicatorsChecked, sup.IndicatorsPartly, sup.IndicatorsNotChecked
 		if len(sup.IndicatorsPartly)+len(sup.IndicatorsNotChecked) > 0 {
 			v.CoverageGaps = true
 		}
