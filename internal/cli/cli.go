@@ -18,7 +18,7 @@ const (
 	ExitOK         = 0 // ran; no finding at or above -fail-on
 	ExitFindings   = 1 // ran; findings at or above -fail-on
 	ExitCannotRun  = 2 // bad flags, invalid or missing rule files, no readable input
-	ExitIncomplete = 3 // ran, but an input file or sheet could not be read
+	ExitIncomplete = 3 // ran, but the review is incomplete: an input file or sheet could not be read, a file holds no contracts, its columns let no rule run, or its coverage is below -min-coverage
 )
 
 // Version is the release version; set with -ldflags "-X ...cli.Version=v1.2.3".

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,11 @@ Flags:
                     printed
   -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
                     medium, low, info (default high)
+  -min-coverage SHARE
+                    exit 3 when a roster's columns let less than SHARE of the
+                    rules run (0.6 or 60%); the reports name each file and
+                    sheet below it. A file with no contracts, or whose columns
+                    let no rule run, exits 3 whatever this is
   -sheet NAME       read only this sheet of each workbook
   -vocab FILE       header vocabulary of your own (the form of the built-in
                     one): words, abbreviations and patterns added to it, or
@@ -90,6 +96,8 @@ type scanConfig struct {
 	mapFile   string
 	vocab     multiFlag
 	verbose   bool
+	// minCoverage is the -min-coverage share, 0 when not set.
+	minCoverage float64
 }
 
 // parseInterleaved parses flags that may come before or after positional
@@ -132,6 +140,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.StringVar(&cfg.waivers, "waivers", "", "")
 	fs.StringVar(&cfg.mapFile, "map", "", "")
 	fs.Var(&cfg.vocab, "vocab", "")
+	minCoverage := fs.String("min-coverage", "", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return nil, errUsage
@@ -155,6 +164,15 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	}
 	if cfg.dateOrder, ok = parseDateOrder(ui, *dateOrder); !ok {
 		return nil, errUsage
+	}
+	if *minCoverage != "" {
+		share, ok := parseShare(*minCoverage)
+		if !ok {
+			ui.errorf("-min-coverage %q is not a share", *minCoverage)
+			ui.hint("write a share of the rules between 0 and 1 or a percentage, e.g. -min-coverage 0.6 or -min-coverage 60%%")
+			return nil, errUsage
+		}
+		cfg.minCoverage = share
 	}
 	if cfg.workers < 0 {
 		ui.errorf("-workers must be 0 (all CPUs) or more")
@@ -236,6 +254,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		Waivers:     waivers.matcher,
 		WaiverFiles: waivers.files,
 		FailOn:      cfg.failOn,
+		MinCoverage: cfg.minCoverage,
 		Version:     version(),
 		// Contracts and findings wait in temporary files until the reports
 		// are written, so memory does not grow with the rosters.
@@ -313,7 +332,7 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 		}
 		if t.minWage, err = contract.ReadMinimumWages(bytes.NewReader(data)); err != nil {
 			ui.errorf("-min-wage %s: %v", cfg.minWage, err)
-			ui.hint("see samples/tables/minimum-wages-example.csv for the columns")
+			ui.hint("see docs/examples/minimum-wages-example.csv for the columns")
 			return t, false
 		}
 	}
@@ -324,7 +343,7 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 		}
 		if t.entities, err = crossrow.ReadEntityList(filepath.Base(cfg.entities), data); err != nil {
 			ui.errorf("-entity-list %s: %v", cfg.entities, err)
-			ui.hint("the list needs a header row with a name column; see samples/tables/entity-list-example.csv")
+			ui.hint("the list needs a header row with a name column; see docs/examples/entity-list-example.csv")
 			return t, false
 		}
 	}
@@ -399,7 +418,11 @@ func waiverScope(w *rules.Waiver) string {
 // findings, because the review is incomplete.
 func exitCode(ui *ui, rep *report.Report) int {
 	s := rep.Summary
-	switch code := readOutcome(s.Inputs, s.InputsUnreadable, s.SheetsUnreadable); code {
+	code := readOutcome(s.Inputs, s.InputsUnreadable, s.SheetsUnreadable)
+	if code == ExitOK && s.InputsIncomplete > 0 {
+		code = ExitIncomplete // read, but nothing (or too little) could be reviewed
+	}
+	switch code {
 	case ExitCannotRun:
 		ui.errorf("no input could be read")
 		reportInputErrors(ui, rep)
@@ -440,7 +463,41 @@ func reportInputErrors(ui *ui, rep *report.Report) {
 				ui.errorf("%s: sheet %q: %s", in.Path, s.Name, *s.Error)
 			}
 		}
+		for _, why := range in.Incomplete {
+			ui.errorf("%s: review incomplete: %s", in.Path, why)
+		}
+		if len(in.Incomplete) > 0 && len(in.UnrecognisedHeaders) > 0 {
+			ui.hint("headers laborcheck did not recognise: %s; name their fields with -map", quoteList(in.UnrecognisedHeaders, 12))
+		}
 	}
+}
+
+// quoteList quotes up to n items, "and k more" after them.
+func quoteList(items []string, n int) string {
+	var q []string
+	for i, s := range items {
+		if i == n {
+			q = append(q, fmt.Sprintf("and %d more", len(items)-n))
+			break
+		}
+		q = append(q, fmt.Sprintf("%q", s))
+	}
+	return strings.Join(q, ", ")
+}
+
+// parseShare reads a share between 0 and 1, written as a fraction (0.6) or
+// a percentage (60%).
+func parseShare(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	pct := strings.HasSuffix(s, "%")
+	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(s, "%")), 64)
+	if err != nil {
+		return 0, false
+	}
+	if pct || f > 1 {
+		f /= 100
+	}
+	return f, f >= 0 && f <= 1
 }
 
 func isTerminal(w io.Writer) bool {

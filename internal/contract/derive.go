@@ -190,9 +190,8 @@ func (d *Deriver) ratio(c *Contract, i int, num, den money, okNum, okDen bool, r
 
 func (d *Deriver) deriveMoney(c *Contract) {
 	if d.blank(c, d.costsTotal) {
-		if total, ok := d.recruitmentCosts(c); ok {
-			c.Values[d.costsTotal] = Value{Present: true, Num: total.amount, Currency: total.currency, Derived: true,
-				Raw: "derived: recruitment fee + visa + travel + medical + other costs paid by the worker"}
+		if total, raw, ok := d.recruitmentCosts(c); ok {
+			c.Values[d.costsTotal] = Value{Present: true, Num: total.amount, Currency: total.currency, Derived: true, Raw: raw}
 		}
 	}
 	wage, okWage := d.money(c, d.wage)
@@ -209,29 +208,51 @@ func (d *Deriver) deriveMoney(c *Contract) {
 	d.ratio(c, d.toMin, wage, minimum, okWage, okMin, "derived: base_wage_monthly / minimum_wage_monthly")
 }
 
-// recruitmentCosts sums the five worker-paid cost fields when all are
-// present and the non-zero ones share a currency.
-func (d *Deriver) recruitmentCosts(c *Contract) (money, bool) {
-	var total money
-	for _, i := range d.costs {
-		if i < 0 {
-			return money{}, false
+// recruitmentCosts sums the worker-paid cost fields the contract's sheet has
+// a column for, when each of those is present and the non-zero ones share
+// a currency. A cost the roster has no column for is not counted (nor does
+// it make the total unknown); a blank or unreadable cost cell does. raw
+// names the fields summed.
+func (d *Deriver) recruitmentCosts(c *Contract) (total money, raw string, ok bool) {
+	var summed uint8 // bit k: recruitmentCostFields[k] was summed
+	for k, i := range d.costs {
+		if i < 0 || !c.HasColumn(i) {
+			continue
 		}
 		m, ok := d.money(c, i)
 		if !ok {
-			return money{}, false
+			return money{}, "", false
 		}
+		summed |= 1 << k
 		if m.amount == 0 {
 			continue
 		}
 		if total.amount != 0 && total.currency != m.currency {
-			return money{}, false
+			return money{}, "", false
 		}
 		total.amount += m.amount
 		total.currency = m.currency
 	}
-	return total, true
+	if summed == 0 {
+		return money{}, "", false
+	}
+	return total, costsRaw[summed], true
 }
+
+// costsRaw is the Raw of a recruitment_costs_total, by the set of cost
+// fields summed.
+var costsRaw = func() (out [1 << len(recruitmentCostFields)]string) {
+	for set := range out {
+		var names []string
+		for k, name := range recruitmentCostFields {
+			if set&(1<<k) != 0 {
+				names = append(names, name)
+			}
+		}
+		out[set] = "derived: " + strings.Join(names, " + ")
+	}
+	return out
+}()
 
 // ageRaw says how an age was derived.
 func ageRaw(at time.Time) string { return "derived from date_of_birth at " + at.Format(time.DateOnly) }

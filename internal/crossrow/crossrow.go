@@ -87,7 +87,8 @@ var Checks = []Check{FeeShare, SharedPassport, SharedBankAccount, EntityListMatc
 // FeeStatus says whether a worker paid recruitment fees or related costs.
 type FeeStatus uint8
 
-// Fee statuses. FeesUnknown is neither: some cost is blank and none is paid.
+// Fee statuses. FeesUnknown is neither: a cost cell is blank (or the roster
+// has no cost column) and none is paid.
 const (
 	FeesUnknown FeeStatus = iota
 	FeesNotPaid
@@ -173,17 +174,27 @@ func (x *Extractor) Record(c *contract.Contract) Record {
 	if r.Group == "" {
 		r.Group = r.Employer
 	}
-	r.Fees = FeesNotPaid
+	// Fees are known from the cost columns the roster has: an explicit 0
+	// is "no fee", and a cost the roster has no column for does not make
+	// the worker unknown. A blank cell in a column it has does.
+	r.Fees = FeesUnknown
+	columns := 0
+	blank := false
 	for _, i := range x.costs {
+		if i < 0 || !c.HasColumn(i) {
+			continue
+		}
+		columns++
 		v := c.Value(i)
 		switch {
-		case i < 0 || !v.Present:
-			if r.Fees == FeesNotPaid {
-				r.Fees = FeesUnknown
-			}
+		case !v.Present:
+			blank = true
 		case v.Num > 0:
 			r.Fees = FeesPaid
 		}
+	}
+	if r.Fees != FeesPaid && columns > 0 && !blank {
+		r.Fees = FeesNotPaid
 	}
 	return r
 }

@@ -360,3 +360,37 @@ func TestNormalizeDocument(t *testing.T) {
 		}
 	}
 }
+
+// Fees are known from the cost columns a roster has: a supplier whose
+// roster records only the recruitment fee, 3 of 10 workers paying and 7
+// with an explicit 0, has a fee share of 30%, not 100%.
+func TestFeeShareFromColumnsTheRosterHas(t *testing.T) {
+	s := contract.DefaultSchema()
+	fee := s.Field("recruitment_fee_paid_by_worker").Index
+	cols := contract.NewColumns(s.Len())
+	for _, name := range []string{"worker_id", "supplier_name", "recruitment_fee_paid_by_worker"} {
+		cols.Has[s.Field(name).Index] = true
+	}
+	x := NewExtractor(s)
+	c := New(Options{})
+	for i := range 10 {
+		ct := &contract.Contract{File: "r.csv", Row: i + 2, Values: make([]contract.Value, s.Len()), Columns: cols}
+		ct.Values[s.Field("worker_id").Index] = contract.Value{Present: true, Str: fmt.Sprint("W", i)}
+		ct.Values[s.Field("supplier_name").Index] = contract.Value{Present: true, Str: "Acme Garments"}
+		ct.Values[fee] = contract.Value{Present: true, Raw: "0"}
+		if i < 3 {
+			ct.Values[fee] = contract.Value{Present: true, Num: 500, Raw: "500"}
+		}
+		c.Add(x.Record(ct))
+	}
+	// A blank cell in the fee column leaves that worker unknown.
+	blank := &contract.Contract{File: "r.csv", Row: 12, Values: make([]contract.Value, s.Len()), Columns: cols}
+	blank.Values[s.Field("supplier_name").Index] = contract.Value{Present: true, Str: "Acme Garments"}
+	blank.Values[s.Field("worker_id").Index] = contract.Value{Present: true, Str: "W10"}
+	c.Add(x.Record(blank))
+	findings := c.Findings()
+	sum := c.Summaries(findings)["Acme Garments"]
+	if sum.FeesPaid != 3 || sum.FeesNotPaid != 7 || sum.FeesUnknown != 1 || sum.FeePaidShare != 0.3 {
+		t.Errorf("got paid %d, not paid %d, unknown %d, share %v; want 3, 7, 1, 0.3", sum.FeesPaid, sum.FeesNotPaid, sum.FeesUnknown, sum.FeePaidShare)
+	}
+}

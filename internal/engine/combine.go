@@ -23,9 +23,13 @@ import (
 //
 // and no combination named in Unless has fired on the contract before it.
 type Combination struct {
-	ID            string
-	Title         string
-	Indicator     string // "" means the indicator of the gravest part
+	ID        string
+	Title     string
+	Indicator string // the combination's indicator; "" means the indicator of the gravest part
+	// GravestPart gives each finding the indicator of its gravest part
+	// rather than Indicator, which then only files the combination in the
+	// rule list (finding_indicator: gravest_part).
+	GravestPart   bool
 	Severity      contract.Severity
 	Message       string // {{parts}} and {{indicators}} are replaced
 	References    []string
@@ -44,6 +48,7 @@ type combinationFile struct {
 		Title         string     `yaml:"title"`
 		Description   string     `yaml:"description"`
 		Indicator     string     `yaml:"indicator"`
+		FindingInd    string     `yaml:"finding_indicator"`
 		Severity      string     `yaml:"severity"`
 		Message       string     `yaml:"message"`
 		References    []string   `yaml:"references"`
@@ -92,7 +97,16 @@ func ParseCombinations(path string, data []byte) ([]Combination, error) {
 		if c.Indicator != "" && !contract.IsIndicator(c.Indicator) {
 			return nil, fmt.Errorf("%s: combination %s: unknown indicator %q", where, c.ID, c.Indicator)
 		}
-		comb := Combination{ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: sev, Message: c.Message,
+		switch c.FindingInd {
+		case "":
+		case "gravest_part":
+			if c.Indicator == "" {
+				return nil, fmt.Errorf("%s: combination %s: finding_indicator needs an indicator for the combination itself", where, c.ID)
+			}
+		default:
+			return nil, fmt.Errorf("%s: combination %s: finding_indicator %q: the only value is gravest_part", where, c.ID, c.FindingInd)
+		}
+		comb := Combination{ID: c.ID, Title: c.Title, Indicator: c.Indicator, GravestPart: c.FindingInd != "", Severity: sev, Message: c.Message,
 			References: c.References, All: c.All, MinIndicators: c.MinIndicators, Unless: c.Unless, File: path, Line: line}
 		if c.MinSeverity != "" {
 			if comb.MinSeverity, ok = contract.ParseSeverity(c.MinSeverity); !ok {
@@ -242,7 +256,7 @@ func (c *compiledCombination) finding(parts []*Finding) Finding {
 		}
 	}
 	ind := c.Indicator
-	if ind == "" {
+	if ind == "" || c.GravestPart {
 		ind = grave.indicator()
 	}
 	var names, inds []string

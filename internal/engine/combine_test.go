@@ -59,7 +59,7 @@ func TestCombinations(t *testing.T) {
 		parts     []string // rule ids in its evidence
 	}{
 		{"fee and passport", map[string]string{"recruitment_fee_paid_by_worker": "USD 900", "passport_held_by": "Company safe"},
-			"combined-bondage", "retention_of_identity_documents", []string{"fee-paid", "passport-held"}},
+			"combined-bondage", "debt_bondage", []string{"fee-paid", "passport-held"}},
 		{"debt repayment and exit penalty", map[string]string{"deduction_recruitment_repayment": "200", "early_termination_penalty": "1000"},
 			"combined-bondage", "debt_bondage", []string{"debt-repaid-from-wages", "exit-penalty"}},
 		{"hours and no contract", map[string]string{"weekly_hours_total": "66", "has_written_contract": "No"},
@@ -169,5 +169,26 @@ func TestParseCombinationsErrors(t *testing.T) {
 	combos, err := ParseCombinations("c.yaml", []byte("# note\ncombinations:\n  - id: a\n    title: t\n    severity: high\n    message: m\n    references: [r]\n    min_indicators: 2\n"))
 	if err != nil || len(combos) != 1 || combos[0].Line != 3 || combos[0].Rule().Source() != "c.yaml:3" {
 		t.Errorf("got %+v, %v", combos, err)
+	}
+}
+
+// Every built-in combination names an indicator for the rule list; a
+// combination whose findings take their gravest part's indicator says so.
+func TestBuiltinCombinationsHaveIndicators(t *testing.T) {
+	combos, err := ParseCombinations(defaultrules.CombinationsPath, defaultrules.Combinations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"combined-bondage": "debt_bondage", "combined-indicators": "abuse_of_vulnerability"}
+	for _, c := range combos {
+		if c.Rule().Indicator == "" || !contract.IsIndicator(c.Rule().Indicator) {
+			t.Errorf("%s: indicator %q", c.ID, c.Rule().Indicator)
+		}
+		if w, ok := want[c.ID]; ok && c.Indicator != w {
+			t.Errorf("%s: indicator %q, want %q", c.ID, c.Indicator, w)
+		}
+	}
+	if _, err := ParseCombinations("x.yaml", []byte("combinations:\n  - {id: a, title: t, message: m, references: [r], severity: high, min_indicators: 2, finding_indicator: gravest_part}\n")); err == nil {
+		t.Error("finding_indicator without an indicator: no error")
 	}
 }

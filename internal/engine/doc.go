@@ -3,8 +3,19 @@
 // Each (contract, rule) pair ends as flag, pass, insufficient or error. A
 // contract is flagged when any rule flags it, insufficient_data when none
 // flags it but some rule could not decide for lack of data (or failed), and
-// clear only when every rule passed. Its risk is the highest severity among
-// its findings.
+// clear when every rule its roster lets run passed. Its risk is the highest
+// severity among its findings.
+//
+// # Coverage
+//
+// Which rules run depends on the columns of the contract's sheet
+// ([contract.Columns]). Once per sheet, [Engine.Coverage] decides from each
+// rule's expression whether the fields the sheet provides (its columns, and
+// the fields derived from them, see [contract.Derivations]) can decide it.
+// A rule that cannot is not checked on the sheet's contracts and never makes
+// them insufficient. A rule that runs and stays undecided makes the contract
+// insufficient only for a blank or unreadable cell in a column the sheet
+// has, and [Result].Missing names that column by the roster's own header.
 //
 // After a contract's rules have run, each [Combination] whose parts are all
 // among its findings (for example recruitment debt together with a retained

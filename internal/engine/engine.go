@@ -18,8 +18,8 @@ type Status int
 
 // Contract statuses.
 const (
-	Clear        Status = iota // every rule passed
-	Insufficient               // no rule flagged, but some could not decide
+	Clear        Status = iota // no rule the roster lets the tool check flagged
+	Insufficient               // no rule flagged, but a blank or unreadable cell left some undecided
 	Flagged                    // at least one rule flagged
 )
 
@@ -70,9 +70,18 @@ type Result struct {
 	Status      Status
 	Risk        contract.Severity
 	Findings    []Finding
-	Missing     []string // blank fields that left rules undecided, in schema order
-	Lookups     []string // table lookups that found no value and left rules undecided
-	Errors      []RuleError
+	// Missing are the roster's headers of the columns whose blank or
+	// unreadable cells left rules undecided, in column order (field names
+	// for contracts without Columns, in schema order).
+	Missing []string
+	Lookups []string // table lookups that found no value and left rules undecided
+	Errors  []RuleError
+	// RulesChecked counts the rules that reached a decision on the
+	// contract: those its sheet's columns let run, less those its blank
+	// cells left undecided.
+	RulesChecked int
+	// Coverage is what the rules can check on the contract's sheet.
+	Coverage *Coverage
 }
 
 // Options tune a run.
@@ -99,6 +108,10 @@ type Engine struct {
 	deriver  *contract.Deriver
 	combiner *combiner
 	missing  sync.Map // key of field indexes → shared []string of names
+	derived  *contract.Derived
+	all      *Coverage // of contracts with every column
+	// coverages holds the Coverage of each sheet, by its *contract.Columns.
+	coverages sync.Map
 }
 
 // New returns an engine for prog over contracts of schema.
@@ -110,6 +123,8 @@ func New(prog *rules.Program, schema *contract.Schema, opts Options) *Engine {
 	if opts.MinimumWages != nil {
 		e.deriver = e.deriver.WithMinimumWages(opts.MinimumWages)
 	}
+	e.derived = contract.NewDerived(schema, opts.MinimumWages != nil)
+	e.all = e.Coverage(nil)
 	if len(opts.Combinations) > 0 {
 		e.combiner = newCombiner(prog, opts.Combinations)
 	}
@@ -130,6 +145,11 @@ func New(prog *rules.Program, schema *contract.Schema, opts Options) *Engine {
 type Evaluator struct {
 	e  *Engine
 	ev *rules.Evaluator
+	// The coverage of the sheet last seen: contracts come sheet by sheet.
+	cols    *contract.Columns
+	cov     *Coverage
+	blamed  []int
+	missing []int
 }
 
 // NewEvaluator returns an evaluator for one goroutine.
@@ -156,9 +176,17 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 	if r.Supplier == "" {
 		r.Supplier = str(e.employer)
 	}
-	var missing []int
+	if x.cov == nil || x.cols != c.Columns {
+		x.cols, x.cov = c.Columns, e.coverageOf(c.Columns)
+	}
+	cov := x.cov
+	r.Coverage = cov
+	missing := x.missing[:0]
 	undecided := false
 	for _, rule := range e.prog.Rules {
+		if !cov.Checkable[rule.Index] {
+			continue // the roster has no column for it: not checked
+		}
 		o := x.ev.Eval(rule, c)
 		switch o.Status {
 		case rules.Flag:
@@ -171,13 +199,32 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 			})
 			r.Risk = max(r.Risk, o.Severity)
 		case rules.Insufficient:
+			if c.Columns != nil && len(o.Missing) > 0 {
+				// Only cells the roster has can leave a rule undecided:
+				// without them it was decided as far as the roster allows.
+				blamed := x.blamed[:0]
+				for _, i := range o.Missing {
+					blamed = e.blame(c, i, blamed, 0)
+				}
+				x.blamed = blamed
+				if len(blamed) == 0 && len(o.Lookups) == 0 {
+					r.RulesChecked++
+					continue
+				}
+				missing = append(missing, blamed...)
+			} else {
+				missing = append(missing, o.Missing...)
+			}
 			undecided = true
-			missing = append(missing, o.Missing...)
 			r.Lookups = append(r.Lookups, o.Lookups...)
+			continue
 		case rules.Failed:
 			r.Errors = append(r.Errors, RuleError{Rule: rule, Err: o.Err})
+			continue
 		}
+		r.RulesChecked++
 	}
+	x.missing = missing
 	for _, f := range e.combiner.combine(r.Findings) {
 		r.Findings = append(r.Findings, f)
 		r.Risk = max(r.Risk, f.Severity)
@@ -195,7 +242,11 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 		r.Lookups = slices.Compact(r.Lookups)
 	}
 	if len(missing) > 0 {
-		r.Missing = e.fieldNames(missing)
+		if c.Columns != nil {
+			r.Missing = e.headers(c, cov, missing)
+		} else {
+			r.Missing = e.fieldNames(missing)
+		}
 	}
 	return r
 }

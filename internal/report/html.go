@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,6 +99,8 @@ type htmlView struct {
 	RuleErrorsMore                  int
 	Rules                           []Rule
 	DisabledRules                   []DisabledRule
+	Incomplete                      []htmlIncomplete
+	CoverageGaps                    bool // some supplier's rosters leave indicators unchecked
 	CSS                             template.CSS
 	JS                              template.JS
 	CSP                             string
@@ -136,6 +139,10 @@ type htmlSupplier struct {
 	RiskWord  string
 	Share     string // the fee-paid share as a percentage, "" when unknown
 	FeesKnown int    // workers whose recruitment costs are known
+	// CoverageShare is Coverage as a percentage; the lists hold indicator
+	// codes.
+	CoverageShare                  string
+	Checked, Partly, NotCheckedInd []string
 }
 
 type htmlContract struct {
@@ -158,6 +165,13 @@ type htmlSheet struct {
 	Status   string
 	Reason   string
 	Unmapped string
+}
+
+// htmlIncomplete is a file whose review is incomplete.
+type htmlIncomplete struct {
+	Path         string
+	Reasons      []string
+	Unrecognised string
 }
 
 type htmlChart struct {
@@ -199,6 +213,7 @@ func newHTMLView(r *Report) *htmlView {
 		{Label: "At or above " + cmp.Or(v.FailOn, "fail-on"), Value: s.FindingsAtOrAbove, Tone: alertIf(s.FindingsAtOrAbove), Note: failOnNote(s.Waived)},
 		{Label: "Unreadable inputs", Value: s.InputsUnreadable + s.SheetsUnreadable, Tone: alertIf(s.InputsUnreadable + s.SheetsUnreadable),
 			Note: plural(s.InputsUnreadable, "file", "files") + " and " + plural(s.SheetsUnreadable, "sheet", "sheets") + " of " + plural(s.Inputs, "input", "inputs")},
+		{Label: "Incomplete inputs", Value: s.InputsIncomplete, Tone: alertIf(s.InputsIncomplete), Note: "files read but not reviewed in full"},
 		{Label: "Data issues", Value: s.DataIssues, Tone: alertIf(s.DataIssues), Note: "cells that could not be read"},
 	}
 	v.Charts = htmlCharts(r)
@@ -255,6 +270,11 @@ func newHTMLView(r *Report) *htmlView {
 		if sup.FeePaidShare != nil {
 			hs.Share = strconv.FormatFloat(*sup.FeePaidShare*100, 'f', -1, 64) + "%"
 		}
+		hs.CoverageShare = strconv.FormatFloat(math.Round(sup.Coverage*1000)/10, 'f', -1, 64) + "%"
+		hs.Checked, hs.Partly, hs.NotCheckedInd = sup.IndicatorsChecked, sup.IndicatorsPartly, sup.IndicatorsNotChecked
+		if len(sup.IndicatorsPartly)+len(sup.IndicatorsNotChecked) > 0 {
+			v.CoverageGaps = true
+		}
 		v.Suppliers = append(v.Suppliers, hs)
 	}
 	v.DisabledRules = r.Run.DisabledRules
@@ -276,6 +296,11 @@ func newHTMLView(r *Report) *htmlView {
 		hi := htmlInput{Input: in, Status: "read", ErrorText: deref(in.Error)}
 		if in.Error != nil {
 			hi.Status = "unreadable"
+		}
+		if len(in.Incomplete) > 0 {
+			hi.Status = "incomplete"
+			v.Incomplete = append(v.Incomplete, htmlIncomplete{Path: in.Path, Reasons: in.Incomplete,
+				Unrecognised: strings.Join(in.UnrecognisedHeaders, ", ")})
 		}
 		for _, sh := range in.Sheets {
 			hi.Contracts += sh.Rows

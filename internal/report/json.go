@@ -204,11 +204,14 @@ func normalize(r *Report) *Report {
 	n.DataIssues = orEmpty(r.DataIssues)
 	n.RuleErrors = orEmpty(r.RuleErrors)
 	n.Suppliers, _ = fixEach(r.Suppliers, func(s *Supplier) bool {
-		if s.ByIndicator != nil {
-			return false
+		ch := s.ByIndicator == nil || s.IndicatorsChecked == nil || s.IndicatorsPartly == nil || s.IndicatorsNotChecked == nil
+		if s.ByIndicator == nil {
+			s.ByIndicator = map[string]int{}
 		}
-		s.ByIndicator = map[string]int{}
-		return true
+		s.IndicatorsChecked = orEmpty(s.IndicatorsChecked)
+		s.IndicatorsPartly = orEmpty(s.IndicatorsPartly)
+		s.IndicatorsNotChecked = orEmpty(s.IndicatorsNotChecked)
+		return ch
 	})
 	n.Rules, _ = fixEach(r.Rules, func(ru *Rule) bool {
 		ch := ru.References == nil

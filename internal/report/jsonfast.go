@@ -55,6 +55,8 @@ func appendContractJSON(b []byte, c *Contract) []byte {
 	}
 	b = jsonMember(b, false, jsonIn1, "findings")
 	b = strconv.AppendInt(b, int64(c.Findings), 10)
+	b = jsonMember(b, false, jsonIn1, "rules_checked")
+	b = strconv.AppendInt(b, int64(c.RulesChecked), 10)
 	if len(c.Missing) > 0 {
 		b = jsonMember(b, false, jsonIn1, "missing")
 		b = appendJSONStrings(b, c.Missing)

@@ -36,6 +36,7 @@ type Summary struct {
 	ByIndicator           map[string]int `json:"by_indicator"` // indicators with at least one finding
 	Inputs                int            `json:"inputs"`
 	InputsUnreadable      int            `json:"inputs_unreadable"` // files that could not be read at all
+	InputsIncomplete      int            `json:"inputs_incomplete"` // files read, but not reviewed in full (see Input.Incomplete)
 	SheetsUnreadable      int            `json:"sheets_unreadable"` // sheets that failed inside readable files
 	SheetsSkipped         int            `json:"sheets_skipped"`    // sheets without a contract table
 	DataIssues            int            `json:"data_issues"`       // cells that could not be read
@@ -54,6 +55,14 @@ type Input struct {
 	Hint   string   `json:"hint,omitempty"`  // what the user can do about Error
 	Notes  []string `json:"notes,omitempty"` // e.g. the text encoding chosen for a CSV
 	Sheets []Sheet  `json:"sheets"`
+	// Incomplete says why the file's review is incomplete although it was
+	// read: it holds no contracts, its columns let no rule run, or a
+	// sheet's coverage is below -min-coverage. Such a file makes the scan
+	// exit 3, like an unreadable one.
+	Incomplete []string `json:"incomplete,omitempty"`
+	// UnrecognisedHeaders are the headers of the sheets concerned that
+	// laborcheck did not recognise (their unmapped columns).
+	UnrecognisedHeaders []string `json:"unrecognised_headers,omitempty"`
 }
 
 // Sheet is one sheet of a workbook (a CSV file has one, named "").
@@ -67,6 +76,23 @@ type Sheet struct {
 	Skipped   string   `json:"skipped,omitempty"` // why the sheet holds no contracts (not a failure)
 	Error     *string  `json:"error,omitempty"`   // why the sheet could not be read (a failure)
 	Notes     []string `json:"notes,omitempty"`   // e.g. how ambiguous dates were read
+	// RulesChecked counts the per-contract rules the sheet's columns let
+	// run, of RulesTotal; both are 0 for a sheet without a roster.
+	RulesChecked int `json:"rules_checked"`
+	RulesTotal   int `json:"rules_total"`
+	// NotChecked lists the rules the sheet's columns do not let run, with
+	// the header words of the columns they need; PartlyChecked the rules
+	// that run on some of what they read (one side of an "or" lacks its
+	// column). Omitted when empty.
+	NotChecked    []RuleNeeds `json:"not_checked,omitempty"`
+	PartlyChecked []RuleNeeds `json:"partly_checked,omitempty"`
+}
+
+// RuleNeeds is a rule a sheet cannot check in full and the headers a roster
+// would use for the columns it lacks.
+type RuleNeeds struct {
+	Rule  string   `json:"rule"`
+	Needs []string `json:"needs"`
 }
 
 // Column is one header cell and the field it maps to ("" when unmapped).
@@ -78,17 +104,22 @@ type Column struct {
 
 // Contract is the outcome for one roster row.
 type Contract struct {
-	File       string   `json:"file"`
-	Sheet      string   `json:"sheet"`
-	Row        int      `json:"row"`
-	ContractID string   `json:"contract_id"`
-	WorkerID   string   `json:"worker_id,omitempty"`
-	WorkerName string   `json:"worker_name,omitempty"`
-	Supplier   string   `json:"supplier,omitempty"` // supplier_name, else employer_name
-	Status     string   `json:"status"`             // flagged, clear or insufficient_data
-	Risk       *string  `json:"risk"`               // highest severity of its findings, or nil
-	Findings   int      `json:"findings"`
-	Missing    []string `json:"missing,omitempty"` // fields whose absence left rules undecided
+	File       string  `json:"file"`
+	Sheet      string  `json:"sheet"`
+	Row        int     `json:"row"`
+	ContractID string  `json:"contract_id"`
+	WorkerID   string  `json:"worker_id,omitempty"`
+	WorkerName string  `json:"worker_name,omitempty"`
+	Supplier   string  `json:"supplier,omitempty"` // supplier_name, else employer_name
+	Status     string  `json:"status"`             // flagged, clear or insufficient_data
+	Risk       *string `json:"risk"`               // highest severity of its findings, or nil
+	Findings   int     `json:"findings"`
+	// RulesChecked counts the rules that reached a decision on the
+	// contract (see Sheet.RulesChecked for those its sheet lets run).
+	RulesChecked int `json:"rules_checked"`
+	// Missing are the roster's own headers of the columns whose blank or
+	// unreadable cells left rules undecided, in column order.
+	Missing []string `json:"missing,omitempty"`
 	// MissingLookups are table lookups that found no value and left rules
 	// undecided, e.g. `table min_wage has no row for "MY", "2024"`.
 	MissingLookups []string `json:"missing_lookups,omitempty"`
@@ -178,8 +209,8 @@ type Supplier struct {
 	Risk                  *string        `json:"risk"`
 	ByIndicator           map[string]int `json:"by_indicator"`
 	// FeesPaid counts workers who paid recruitment fees or related costs,
-	// FeesNotPaid those with every cost recorded and none paid, FeesUnknown
-	// the rest. FeePaidShare is FeesPaid / (FeesPaid + FeesNotPaid), nil
+	// FeesNotPaid those with every cost column their roster has recorded
+	// and none paid (an explicit 0 is no fee), FeesUnknown the rest. FeePaidShare is FeesPaid / (FeesPaid + FeesNotPaid), nil
 	// when no worker's costs are known.
 	FeesPaid     int      `json:"fees_paid"`
 	FeesNotPaid  int      `json:"fees_not_paid"`
@@ -191,6 +222,16 @@ type Supplier struct {
 	// EntityListMatch is the entity-list entry the supplier or one of its
 	// employers matched, when an entity list was given.
 	EntityListMatch string `json:"entity_list_match,omitempty"`
+	// Coverage is the share of the supplier's per-contract rule checks
+	// its rosters' columns allow: rules checkable, summed over its
+	// contracts, over rules times contracts.
+	Coverage float64 `json:"coverage"`
+	// The indicators (domain codes, in the catalogue's order) whose rules
+	// the supplier's rosters let laborcheck check: every rule on every
+	// contract, some of them, or none.
+	IndicatorsChecked    []string `json:"indicators_checked"`
+	IndicatorsPartly     []string `json:"indicators_partly_checked"`
+	IndicatorsNotChecked []string `json:"indicators_not_checked"`
 }
 
 // Rule is one rule of the effective rule set.
@@ -240,4 +281,6 @@ type Options struct {
 	AsOf    string `json:"as_of,omitempty"`
 	Sheet   string `json:"sheet,omitempty"`
 	MapFile string `json:"map_file,omitempty"`
+	// MinCoverage is the -min-coverage share, 0 when not set.
+	MinCoverage float64 `json:"min_coverage,omitempty"`
 }

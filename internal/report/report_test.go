@@ -95,8 +95,15 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 			{Column: "G", Header: "Basic Salary", Field: "base_wage_monthly"},
 			{Column: "I", Header: "Deposit", Field: "deposit_amount"},
 		},
-		Unmapped: []Column{{Column: "H", Header: notesHeader}},
-		Notes:    []string{"dates in column J read day-first (values over 12 in the first place)"},
+		Unmapped:     []Column{{Column: "H", Header: notesHeader}},
+		Notes:        []string{"dates in column J read day-first (values over 12 in the first place)"},
+		RulesChecked: 5, RulesTotal: 8,
+		NotChecked: []RuleNeeds{
+			{Rule: "hours-60", Needs: []string{"Total Hours per Week", "Normal Hours", "OT Hours"}},
+			{Rule: "contract-language", Needs: []string{"Contract Language", "Mother Tongue"}},
+			{Rule: "pay-interval", Needs: []string{"Pay Frequency"}},
+		},
+		PartlyChecked: []RuleNeeds{{Rule: "fee-vs-wage", Needs: []string{"Visa Fee", "Air Ticket"}}},
 	}
 	r := &Report{
 		Summary: Summary{
@@ -104,7 +111,7 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 			Findings:    8,
 			BySeverity:  map[string]int{"critical": 4, "high": 2, "medium": 1, "low": 1},
 			ByIndicator: map[string]int{"debt_bondage": 4, "retention_of_identity_documents": 1, "excessive_overtime": 2, "deception": 1},
-			Inputs:      3, InputsUnreadable: 1, SheetsUnreadable: 1, SheetsSkipped: 1,
+			Inputs:      4, InputsUnreadable: 1, InputsIncomplete: 1, SheetsUnreadable: 1, SheetsSkipped: 2,
 			DataIssues: 2, RuleErrors: 1, FailOn: "high", FindingsAtOrAbove: 5, Waived: 1,
 		},
 		Inputs: []Input{
@@ -127,7 +134,17 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 						{Column: "3", Header: "Total Hours per Week", Field: "weekly_hours_total"},
 						{Column: "4", Header: "Contract Language", Field: "contract_language"},
 					},
+					RulesChecked: 2, RulesTotal: 8,
 				}},
+			},
+			{
+				Path: "rosters/stock-list.csv", SHA256: "7e57ab1e7e57ab1e7e57ab1e7e57ab1e7e57ab1e7e57ab1e7e57ab1e7e57ab1e", Format: "csv",
+				Sheets: []Sheet{{
+					Skipped:  "no header row: at most 0 of the 3 rows' cells name a known field",
+					Unmapped: []Column{{Column: "1", Header: "SKU"}, {Column: "2", Header: "Description"}, {Column: "3", Header: notesHeader}},
+				}},
+				Incomplete:          []string{"no roster: no header row: at most 0 of the 3 rows' cells name a known field"},
+				UnrecognisedHeaders: []string{"SKU", "Description", notesHeader},
 			},
 			{
 				Path: locked, SHA256: "00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff", Format: "xlsx",
@@ -136,14 +153,14 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 			},
 		},
 		Contracts: []Contract{
-			{File: acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", WorkerID: "E-101", WorkerName: "Rina Sari", Supplier: "Acme Garments Ltd", Status: StatusFlagged, Risk: str("critical"), Findings: 3},
+			{File: acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", WorkerID: "E-101", WorkerName: "Rina Sari", Supplier: "Acme Garments Ltd", Status: StatusFlagged, Risk: str("critical"), Findings: 3, RulesChecked: 5},
 			{File: acme, Sheet: "Contracts", Row: 4, ContractID: "C-0002", WorkerID: workerIDC2, WorkerName: "Bikash Tamang", Supplier: "Acme Garments Ltd", Status: StatusFlagged, Risk: str("high"), Findings: 1},
 			{File: acme, Sheet: "Contracts", Row: 5, ContractID: "C-0003", WorkerID: "E-103", WorkerName: workerC3, Supplier: "Acme Garments Ltd", Status: StatusClear},
-			{File: acme, Sheet: "Contracts", Row: 6, ContractID: contractC4, WorkerID: "E-104", WorkerName: "Mohammad Rahim", Supplier: "Acme Garments Ltd", Status: StatusInsufficient, Findings: 0, Missing: []string{"passport_held_by", "recruitment_fee_paid_by_worker"}},
+			{File: acme, Sheet: "Contracts", Row: 6, ContractID: contractC4, WorkerID: "E-104", WorkerName: "Mohammad Rahim", Supplier: "Acme Garments Ltd", Status: StatusInsufficient, Findings: 0, RulesChecked: 3, Missing: []string{"Recruitment Fee", "Passport Kept By"}},
 			{File: acme, Sheet: "Contracts", Row: 7, ContractID: "C-0005", WorkerID: "E-105", WorkerName: "Siti Aminah", Supplier: "Acme Garments Ltd", Status: StatusClear},
 			{File: bright, Row: 2, ContractID: "BF-17", WorkerID: "W-17", WorkerName: workerC3, Supplier: supplierB, Status: StatusFlagged, Risk: str("critical"), Findings: 2},
 			{File: bright, Row: 3, ContractID: "BF-18", WorkerID: "W-18", Supplier: supplierB, Status: StatusFlagged, Risk: str("low"), Findings: 1, RuleErrors: 1},
-			{File: bright, Row: 4, ContractID: "BF-19", WorkerID: "W-19", Supplier: supplierB, Status: StatusInsufficient, Missing: []string{"weekly_hours_total"},
+			{File: bright, Row: 4, ContractID: "BF-19", WorkerID: "W-19", Supplier: supplierB, Status: StatusInsufficient, RulesChecked: 1, Missing: []string{"Total Hours per Week"},
 				MissingLookups: []string{`table min_wage has no row for "MY", "2024"`}},
 		},
 		Findings: []Finding{
@@ -238,10 +255,14 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 		Suppliers: []Supplier{
 			{Name: "Acme Garments Ltd", Contracts: 5, ContractsFlagged: 2, ContractsClear: 2, ContractsInsufficient: 1, Findings: 5, Risk: str("critical"),
 				ByIndicator: map[string]int{"debt_bondage": 4, "retention_of_identity_documents": 1},
-				FeesPaid:    1, FeesNotPaid: 1, FeesUnknown: 3, FeePaidShare: &feeShare, CrossRowFindings: 1},
+				FeesPaid:    1, FeesNotPaid: 1, FeesUnknown: 3, FeePaidShare: &feeShare, CrossRowFindings: 1,
+				Coverage: 0.625, IndicatorsChecked: []string{"retention_of_identity_documents"}, IndicatorsPartly: []string{"debt_bondage"},
+				IndicatorsNotChecked: []string{"deception", "withholding_of_wages", "excessive_overtime"}},
 			{Name: supplierB, Contracts: 3, ContractsFlagged: 2, ContractsInsufficient: 1, Findings: 3, Risk: str("critical"),
 				ByIndicator: map[string]int{"excessive_overtime": 2, "deception": 1},
-				FeesUnknown: 3, EntityListMatch: entityMatch},
+				FeesUnknown: 3, EntityListMatch: entityMatch,
+				Coverage: 0.25, IndicatorsPartly: []string{"excessive_overtime", "deception"},
+				IndicatorsNotChecked: []string{"retention_of_identity_documents", "debt_bondage", "withholding_of_wages"}},
 		},
 		Rules: []Rule{
 			{ID: "passport-held", Title: "Identity documents held by employer or agent", Indicator: "retention_of_identity_documents", Severity: "critical", References: []string{"ILO indicator 7", "RBA Code A1", "FAR 52.222-50"}, Source: "rules/documents.yaml:3"},
@@ -267,7 +288,7 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 				{ID: "notice-period", Source: "(built-in)/movement.yaml:14", DisabledBy: "rules/local-overrides.yaml:12"},
 			},
 			WaiverFiles: []File{{Path: "waivers/acme.yaml", SHA256: "feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface"}},
-			Options:     Options{FailOn: "high", AsOf: "2024-05-01", MapFile: "maps/acme.yaml"},
+			Options:     Options{FailOn: "high", AsOf: "2024-05-01", MapFile: "maps/acme.yaml", MinCoverage: 0.5},
 		},
 	}
 	return r

@@ -105,6 +105,7 @@ func (w *Rows) AddContract(c *Contract) error {
 	b = w.str(b, c.Status)
 	b = w.optStr(b, c.Risk)
 	b = binary.AppendVarint(b, int64(c.Findings))
+	b = binary.AppendVarint(b, int64(c.RulesChecked))
 	b = w.strList(b, c.Missing)
 	b = w.strList(b, c.MissingLookups)
 	b = binary.AppendVarint(b, int64(c.RuleErrors))
@@ -455,6 +456,7 @@ func (rr *rowReader) contract(c *Contract) {
 		Risk:       rr.optStr(),
 		Findings:   int(rr.varint()),
 	}
+	c.RulesChecked = int(rr.varint())
 	c.Missing = rr.strList()
 	c.MissingLookups = rr.strList()
 	c.RuleErrors = int(rr.varint())

@@ -152,13 +152,28 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 	case s.SheetsUnreadable > 0:
 		in = append(in, "unreadable: "+plural(s.SheetsUnreadable, "sheet", "sheets"))
 	}
+	if s.InputsIncomplete > 0 {
+		in = append(in, "incomplete: "+plural(s.InputsIncomplete, "file", "files"))
+	}
 	if s.SheetsSkipped > 0 {
 		in = append(in, "skipped: "+plural(s.SheetsSkipped, "sheet", "sheets"))
 	}
 	if len(in) == 0 {
 		in = append(in, "all read")
 	}
-	t.row("Inputs", s.Inputs, strings.Join(in, "; "))
+	// The parts go on as many lines as they need within the width.
+	var lines []string
+	for _, part := range in {
+		if n := len(lines); n > 0 && displayWidth(lines[n-1])+2+displayWidth(part) <= textWidth-26 {
+			lines[n-1] += "; " + part
+		} else {
+			lines = append(lines, part)
+		}
+	}
+	t.row("Inputs", s.Inputs, lines[0])
+	for _, l := range lines[1:] {
+		t.line(strings.Repeat(" ", 26), l)
+	}
 	t.row("Data issues", s.DataIssues, "cells that could not be read (absent)")
 	if s.RuleErrors > 0 {
 		t.row("Rule errors", s.RuleErrors, "rule evaluations that failed")
@@ -174,18 +189,48 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 		}
 	}
 
+	t.incomplete(r)
 	t.suppliers(r, o)
+	t.coverage(r, o)
 	t.contracts(r, o)
 	t.findings(r, o)
 	t.failures(r)
 }
 
-// suppliers lists suppliers (else employers) with their contracts by status,
-// highest risk first: what an importer screening suppliers reads first.
-func (t *textWriter) suppliers(r *Report, o TextOptions) {
-	if len(r.Suppliers) == 0 {
-		return
+// incomplete lists the files that were read but not reviewed in full,
+// with the reason and the headers laborcheck did not recognise: what an
+// importer whose gate failed with exit 3 needs to see first.
+func (t *textWriter) incomplete(r *Report) {
+	first := true
+	for _, in := range r.Inputs {
+		if len(in.Incomplete) == 0 {
+			continue
+		}
+		if first {
+			t.line()
+			t.line(t.paint(ansiBold, "Review incomplete"))
+			first = false
+		}
+		for _, why := range in.Incomplete {
+			for i, l := range wrapText(termSafe(in.Path+": "+why), textWidth-4, 2) {
+				if i == 0 {
+					t.line("  ", t.paint(ansiYellow, l))
+				} else {
+					t.line("    ", t.paint(ansiYellow, l))
+				}
+			}
+		}
+		if len(in.UnrecognisedHeaders) > 0 {
+			for _, l := range wrapText(termSafe("unrecognised headers: "+strings.Join(in.UnrecognisedHeaders, ", ")), textWidth-4, 2) {
+				t.line("    ", l)
+			}
+		}
 	}
+}
+
+// supplierOrder is the order suppliers are listed in: highest risk first,
+// then most flagged contracts, then by name.
+func supplierOrder(r *Report) []int {
 	order := make([]int, len(r.Suppliers))
 	for i := range order {
 		order[i] = i
@@ -195,6 +240,76 @@ func (t *textWriter) suppliers(r *Report, o TextOptions) {
 		return cmp.Or(cmp.Compare(severityRank(deref(sb.Risk)), severityRank(deref(sa.Risk))),
 			cmp.Compare(sb.ContractsFlagged, sa.ContractsFlagged), cmp.Compare(sa.Name, sb.Name))
 	})
+	return order
+}
+
+// coverage lists, by supplier, which indicators its rosters let the rules
+// check: a clear contract is clear of what was checked, no more.
+func (t *textWriter) coverage(r *Report, o TextOptions) {
+	order := supplierOrder(r)
+	if len(order) == 0 {
+		return
+	}
+	full := true
+	for _, s := range r.Suppliers {
+		if len(s.IndicatorsPartly)+len(s.IndicatorsNotChecked) > 0 {
+			full = false
+		}
+	}
+	if full {
+		return
+	}
+	shown := limitOf(o.MaxSuppliers, DefaultTextSuppliers, len(order))
+	t.line()
+	title := "Coverage: indicators the rosters let laborcheck check"
+	if shown < len(order) {
+		title += fmt.Sprintf(" (%d of %d suppliers)", shown, len(order))
+	}
+	t.line(t.paint(ansiBold, title))
+	t.line(t.paint(ansiDim, "  SUPPLIER                  COVERAGE  INDICATORS CHECKED  PARTLY  NOT CHECKED"))
+	// Suppliers read from one roster share their lists: then they are
+	// written once, below the table.
+	same := true
+	lists := func(s *Supplier) string {
+		return strings.Join(s.IndicatorsPartly, ",") + ";" + strings.Join(s.IndicatorsNotChecked, ",")
+	}
+	for _, i := range order[1:shown] {
+		same = same && lists(&r.Suppliers[i]) == lists(&r.Suppliers[order[0]])
+	}
+	indicatorLists := func(s *Supplier, indent string) {
+		for _, l := range []struct {
+			label string
+			inds  []string
+		}{{"partly: ", s.IndicatorsPartly}, {"not checked: ", s.IndicatorsNotChecked}} {
+			if len(l.inds) == 0 {
+				continue
+			}
+			for _, w := range wrapText(termSafe(l.label+strings.Join(l.inds, ", ")), textWidth-len(indent), 4) {
+				t.line(indent, t.paint(ansiDim, w))
+			}
+		}
+	}
+	for _, i := range order[:shown] {
+		s := &r.Suppliers[i]
+		t.line("  ", pad(fit(termSafe(s.Name), 24), 24), fmt.Sprintf(" %9s  %18d  %6d  %11d", fmt.Sprintf("%.0f%%", s.Coverage*100),
+			len(s.IndicatorsChecked), len(s.IndicatorsPartly), len(s.IndicatorsNotChecked)))
+		if !same || shown == 1 {
+			indicatorLists(s, "      ")
+		}
+	}
+	if same && shown > 1 {
+		t.line(t.paint(ansiDim, "  every supplier above:"))
+		indicatorLists(&r.Suppliers[order[0]], "    ")
+	}
+}
+
+// suppliers lists suppliers (else employers) with their contracts by status,
+// highest risk first: what an importer screening suppliers reads first.
+func (t *textWriter) suppliers(r *Report, o TextOptions) {
+	if len(r.Suppliers) == 0 {
+		return
+	}
+	order := supplierOrder(r)
 	shown := limitOf(o.MaxSuppliers, DefaultTextSuppliers, len(order))
 	t.line()
 	title := "Suppliers"

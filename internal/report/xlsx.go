@@ -327,8 +327,8 @@ func (x *xlsxWriter) contracts() error {
 		{"File", 28, false}, {"Sheet", 14, false}, {"Row", 7, false},
 		{"Contract", 14, false}, {"Worker ID", 12, false}, {"Worker name", 22, false},
 		{"Supplier", 22, false}, {"Status", 17, false}, {"Risk", 10, false},
-		{"Findings", 9, false}, {"Missing fields", 40, true}, {"Missing lookups", 40, true},
-		{"Rule errors", 11, false},
+		{"Findings", 9, false}, {"Blank columns", 40, true}, {"Missing lookups", 40, true},
+		{"Rule errors", 11, false}, {"Rules checked", 13, false},
 	}
 	return x.streamTable(sheetContracts, cols, x.r.NumContracts(), func(put func([]xcell) error) error {
 		row := make([]xcell, len(cols))
@@ -340,7 +340,7 @@ func (x *xlsxWriter) contracts() error {
 			}
 			row = append(row[:0], text(c.File), text(c.Sheet), num(c.Row), text(c.ContractID), text(c.WorkerID),
 				text(c.WorkerName), text(c.Supplier), x.statusText(c.Status), risk, num(c.Findings),
-				text(missing.join(c.Missing)), text(lookups.join(c.MissingLookups)), num(c.RuleErrors))
+				text(missing.join(c.Missing)), text(lookups.join(c.MissingLookups)), num(c.RuleErrors), num(c.RulesChecked))
 			return put(row)
 		}, true)
 	})

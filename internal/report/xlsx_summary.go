@@ -97,6 +97,16 @@ func (x *xlsxWriter) summary() error {
 	g.line("Started at", r.Run.StartedAt.UTC().Format(time.RFC3339))
 	g.line("laborcheck version", r.Run.Version)
 	g.blank()
+	if s.InputsIncomplete > 0 {
+		g.line(styled{"Review incomplete: these files were read, but not reviewed in full", x.st.label})
+		g.header("File", "Reason", "Unrecognised headers")
+		for _, in := range r.Inputs {
+			if len(in.Incomplete) > 0 {
+				g.line(in.Path, strings.Join(in.Incomplete, "; "), strings.Join(in.UnrecognisedHeaders, ", "))
+			}
+		}
+		g.blank()
+	}
 
 	chartRow := g.row + 1
 	g.header("Contracts", "Count")
@@ -121,6 +131,7 @@ func (x *xlsxWriter) summary() error {
 	g.line("Input files", s.Inputs)
 	g.line("Unreadable input files", s.InputsUnreadable)
 	g.line("Unreadable sheets", s.SheetsUnreadable)
+	g.line("Incomplete input files (no contracts, no rule runs, coverage below minimum)", s.InputsIncomplete)
 	g.line("Skipped sheets (no contract table)", s.SheetsSkipped)
 	g.line("Cells that could not be read", s.DataIssues)
 	g.blank()
@@ -159,6 +170,14 @@ func (x *xlsxWriter) summary() error {
 	}
 	if len(r.Suppliers) == 0 {
 		g.line(styled{"no supplier or employer column", x.st.note})
+	} else {
+		// Which indicators each supplier's rosters let the rules check.
+		g.blank()
+		g.header("Supplier", "Coverage", "Indicators checked", "Partly checked", "Not checked")
+		for _, sup := range r.Suppliers {
+			g.line(sup.Name, styled{sup.Coverage, x.st.pct}, strings.Join(sup.IndicatorsChecked, ", "),
+				strings.Join(sup.IndicatorsPartly, ", "), strings.Join(sup.IndicatorsNotChecked, ", "))
+		}
 	}
 	if g.err != nil {
 		return g.err
@@ -214,17 +233,19 @@ func (x *xlsxWriter) run() error {
 	g.line("Map file", r.Run.Options.MapFile)
 	g.blank()
 
-	g.header("Input", "Format", "Status", "Sheets", "Contracts", "Error", "Hint", "Notes")
+	g.header("Input", "Format", "Status", "Sheets", "Contracts", "Error", "Hint", "Notes", "Review incomplete", "Unrecognised headers")
 	for _, in := range r.Inputs {
 		status, rows := "read", 0
 		if in.Error != nil {
 			status = "unreadable"
+		} else if len(in.Incomplete) > 0 {
+			status = "incomplete"
 		}
 		for _, s := range in.Sheets {
 			rows += s.Rows
 		}
 		g.line(in.Path, in.Format, status, len(in.Sheets), rows, deref(in.Error), in.Hint,
-			strings.Join(in.Notes, "; "))
+			strings.Join(in.Notes, "; "), strings.Join(in.Incomplete, "; "), strings.Join(in.UnrecognisedHeaders, ", "))
 	}
 	g.blank()
 
@@ -234,7 +255,8 @@ func (x *xlsxWriter) run() error {
 	}
 	g.blank()
 
-	g.header("Input", "Sheet", "Status", "Header row", "Contracts", "Reason", "Unmapped headers", "Notes")
+	g.header("Input", "Sheet", "Status", "Header row", "Contracts", "Reason", "Unmapped headers", "Notes",
+		"Rules run", "Rules total", "Not checked (needs)", "Partly checked (lacks)")
 	for _, in := range r.Inputs {
 		for _, s := range in.Sheets {
 			reason := s.Skipped
@@ -249,7 +271,8 @@ func (x *xlsxWriter) run() error {
 				unmapped[i] = c.Column + " " + c.Header
 			}
 			g.line(in.Path, s.Name, sheetStatus(s), s.HeaderRow, s.Rows, reason,
-				strings.Join(unmapped, "; "), strings.Join(s.Notes, "; "))
+				strings.Join(unmapped, "; "), strings.Join(s.Notes, "; "),
+				s.RulesChecked, s.RulesTotal, ruleNeedsText(s.NotChecked), ruleNeedsText(s.PartlyChecked))
 		}
 	}
 	g.blank()
@@ -295,4 +318,14 @@ func (x *xlsxWriter) run() error {
 		g.line(t.Path, t.SHA256)
 	}
 	return g.err
+}
+
+// ruleNeedsText writes rules and the headers they need as
+// "fee-vs-wage: Basic Salary; no-written-contract: Written Contract".
+func ruleNeedsText(l []RuleNeeds) string {
+	parts := make([]string, len(l))
+	for i, n := range l {
+		parts[i] = n.Rule + ": " + strings.Join(n.Needs, ", ")
+	}
+	return strings.Join(parts, "; ")
 }

@@ -122,7 +122,7 @@ func TestWriteXLSX_CellTypes(t *testing.T) {
 		{sheetContracts, "D5", excelize.CellTypeInlineString, "'+1"},               // contract ID
 		{sheetContracts, "J2", excelize.CellTypeUnset, "-3"},                       // findings
 		{sheetDataIssues, "F2", excelize.CellTypeInlineString, "'" + hostileLink},
-		{sheetSummary, "B7", excelize.CellTypeUnset, "4"}, // contracts flagged
+		{sheetSummary, "B11", excelize.CellTypeUnset, "4"}, // contracts flagged (below the incomplete inputs)
 	}
 	for _, tc := range cases {
 		typ, err := f.GetCellType(tc.sheet, tc.cell)
@@ -152,7 +152,7 @@ func TestWriteXLSX_SummaryChartAndLayout(t *testing.T) {
 	require.NotEmpty(t, chart, "no chart in the workbook")
 	assert.Contains(t, chart, `<barDir val="bar">`)
 	assert.Contains(t, chart, `<varyColors val="0">`)
-	assert.Contains(t, chart, "Summary!$A$33:$A$36")
+	assert.Contains(t, chart, "Summary!$A$38:$A$41")
 	assert.Contains(t, chart, "Findings by indicator")
 
 	f, err := excelize.OpenReader(bytes.NewReader(data))

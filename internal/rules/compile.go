@@ -71,6 +71,7 @@ type Compiled struct {
 	expr     *decision
 	escalate []compiledEscalation
 	message  []messagePart
+	need     *need // what deciding the rule needs of a roster (see Checkable)
 }
 
 type compiledEscalation struct {
@@ -110,6 +111,7 @@ type compiledVar struct {
 	index  int
 	prog   cel.Program
 	fields []int // contract fields read, through earlier variables too
+	need   *need // what deciding the variable needs, when it is true or false
 	deps   []int // variables read, transitively, ascending
 	cost   uint64
 	size   *sizeEstimate
@@ -220,6 +222,7 @@ func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFil
 			}
 			cv.deps = sortedSet(cv.deps)
 			cv.fields = sortedSet(cv.fields)
+			cv.need = cf.needOf(checked)
 			cv.cost = cf.estimate(checked)
 			cv.size = cf.resultSize(checked)
 			prg, err := cf.program(env, checked, opts.CostLimit)
@@ -326,6 +329,7 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 		}
 		cost += cf.estimate(checked)
 	}
+	var needs []*need // of when and expr
 	compile := func(src string, node *yaml.Node, what string) *decision {
 		if node == nil || strings.TrimSpace(src) == "" {
 			return nil
@@ -336,6 +340,9 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 			return nil
 		}
 		use(checked, true)
+		if what != "escalate.when" {
+			needs = append(needs, cf.needOf(checked))
+		}
 		prg := program(checked, node, src, what)
 		if prg == nil {
 			return nil
@@ -349,6 +356,7 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 			c.escalate = append(c.escalate, compiledEscalation{prog: prg, severity: esc.Severity})
 		}
 	}
+	c.need = allOf(needs...)
 	c.message = cf.compileMessage(r, &errs, use, opts)
 	for i := range fields {
 		c.Fields = append(c.Fields, i)

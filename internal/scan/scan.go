@@ -48,6 +48,10 @@ type Options struct {
 	// report.Rows). The caller closes the report once it is written.
 	Spill    bool
 	SpillDir string
+	// MinCoverage, when above 0, is the share of the per-contract rules a
+	// roster sheet's columns must let run: a sheet below it makes its
+	// file's review incomplete (report.Input.Incomplete).
+	MinCoverage float64
 }
 
 // Run reviews files and returns the report. It fails only when the context
@@ -120,6 +124,9 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	extract, cross := crossrow.NewExtractor(opts.Schema), crossrow.New(crossOpts)
 	defer cross.Close()
 	b := newBuilder(rep, opts.FailOn)
+	for _, r := range opts.Program.Rules {
+		b.ruleIndicators = append(b.ruleIndicators, r.Indicator)
+	}
 	b.waivers = opts.Waivers
 	var inputs []*source.Input
 	contracts := 0
@@ -166,8 +173,14 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		}
 		return nil, err
 	}
+	rep.Run.Options.MinCoverage = opts.MinCoverage
 	for _, in := range inputs {
-		rep.Inputs = append(rep.Inputs, convertInput(in))
+		ri := convertInput(in)
+		for i, s := range in.Sheets {
+			sheetCoverage(eng, opts.Schema, s, &ri.Sheets[i])
+		}
+		completeness(&ri, opts.MinCoverage)
+		rep.Inputs = append(rep.Inputs, ri)
 	}
 	b.finish()
 	return rep, nil
@@ -233,6 +246,8 @@ type builder struct {
 	suppliers map[string]*supplierAcc
 	waivers   *rules.Matcher
 	rows      *report.Rows // contracts and findings go here when set, else into rep
+	// ruleIndicators are the indicators of the program's rules, by index.
+	ruleIndicators []string
 }
 
 func (b *builder) addContract(c *report.Contract) error {
@@ -276,6 +291,7 @@ func (b *builder) waive(f *report.Finding) (counts bool) {
 type supplierAcc struct {
 	s    report.Supplier
 	risk contract.Severity
+	cov  supplierCoverage
 }
 
 func newBuilder(rep *report.Report, failOn contract.Severity) *builder {
@@ -293,7 +309,7 @@ func (b *builder) add(r engine.Result) error {
 	c := report.Contract{
 		File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID, WorkerID: r.WorkerID,
 		WorkerName: r.WorkerName, Supplier: r.Supplier, Status: r.Status.String(), Findings: len(r.Findings),
-		Missing: r.Missing, MissingLookups: r.Lookups, RuleErrors: len(r.Errors),
+		RulesChecked: r.RulesChecked, Missing: r.Missing, MissingLookups: r.Lookups, RuleErrors: len(r.Errors),
 	}
 	if r.Risk != contract.SeverityNone {
 		s := r.Risk.String()
@@ -319,6 +335,7 @@ func (b *builder) add(r engine.Result) error {
 		b.suppliers[name] = acc
 	}
 	acc.s.Contracts++
+	acc.cov.add(r.Coverage)
 	switch r.Status {
 	case engine.Flagged:
 		acc.s.ContractsFlagged++
@@ -556,6 +573,9 @@ func (b *builder) finish() {
 		if in.Error != nil {
 			sum.InputsUnreadable++
 		}
+		if len(in.Incomplete) > 0 {
+			sum.InputsIncomplete++
+		}
 		for _, s := range in.Sheets {
 			if s.Error != nil {
 				sum.SheetsUnreadable++
@@ -576,6 +596,7 @@ func (b *builder) finish() {
 			s := acc.risk.String()
 			acc.s.Risk = &s
 		}
+		acc.cov.fill(&acc.s, b.ruleIndicators)
 		rep.Suppliers = append(rep.Suppliers, acc.s)
 	}
 }

@@ -121,11 +121,11 @@ func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
 		return nil
 	case len(pre) < headerScanRows:
 		sh.Skipped = fmt.Sprintf("no header row: at most %d of the %d rows' cells name a known field", best, len(pre))
-		r.unknownHeaders(sh, pre, lay)
+		r.candidateColumns(sh, pre, hi, best, lay)
 		return nil
 	default:
 		sh.Skipped = fmt.Sprintf("no header row: at most %d of the first %d rows' cells name a known field", best, len(pre))
-		r.unknownHeaders(sh, pre, lay)
+		r.candidateColumns(sh, pre, hi, best, lay)
 		return nil
 	}
 	t := &table{r: r, sh: sh, src: src, lay: lay, nameCol: -1}
@@ -217,24 +217,6 @@ func (r *reader) findHeader(rows []rawRow) (int, int) {
 		}
 	}
 	return best, bestN
-}
-
-// unknownHeaders keeps, for a sheet with no header row, the text of its
-// first non-blank row as unmapped columns: the report names what the
-// roster says, so that the officer sees why nothing was read.
-func (r *reader) unknownHeaders(sh *Sheet, rows []rawRow, lay layout) {
-	if len(rows) == 0 {
-		return
-	}
-	for i, c := range rows[0].cells {
-		if c = strings.TrimSpace(c); c != "" {
-			letter := columnLetter(i + 1)
-			if lay.text {
-				letter = strconv.Itoa(i + 1)
-			}
-			sh.Columns = append(sh.Columns, Column{Letter: letter, Header: c})
-		}
-	}
 }
 
 // mapColumns builds the sheet's columns from the header row, the row above
