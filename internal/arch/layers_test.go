@@ -18,7 +18,7 @@ const module = "github.com/laborcheck/laborcheck/"
 var allowed = map[string][]string{
 	"cmd/laborcheck":    {"internal/cli"},
 	"internal/cli":      {"internal/contract", "internal/crossrow", "internal/engine", "internal/header", "internal/report", "internal/rules", "internal/scan", "internal/source", "internal/vocab", "rules"},
-	"internal/scan":     {"internal/contract", "internal/crossrow", "internal/engine", "internal/report", "internal/rules", "internal/source"},
+	"internal/scan":     {"internal/contract", "internal/crossrow", "internal/engine", "internal/header", "internal/report", "internal/rules", "internal/source"},
 	"internal/report":   {"internal/contract"},
 	"internal/engine":   {"internal/contract", "internal/rules"},
 	"internal/crossrow": {"internal/contract"},

@@ -94,7 +94,11 @@ func (e *Engine) needs(absent []int, avail []bool) []string {
 				if avail[j] || e.derived.Inputs(j) != nil && len(fields[j].Aliases) == 0 {
 					return
 				}
-				if l := fields[j].Label(); !slices.Contains(out, l) {
+				l := fields[j].Label()
+				if e.opts.Label != nil {
+					l = e.opts.Label(fields[j].Name)
+				}
+				if !slices.Contains(out, l) {
 					out = append(out, l)
 				}
 			})

@@ -93,6 +93,10 @@ type Options struct {
 	Combinations []Combination
 	// MinimumWages, when set, fills a blank minimum_wage_monthly.
 	MinimumWages *contract.MinimumWages
+	// Label, when set, names a field in the words a roster would use for
+	// its column ("Passport held by"), for the columns a sheet lacks;
+	// without it the field's first alias is used.
+	Label func(field string) string
 	// Recycle, when set, receives each contract once it has been
 	// evaluated: Run no longer needs it (see contract.Pool).
 	Recycle func(*contract.Contract)

@@ -585,13 +585,10 @@ func kindName(n *yaml.Node) string {
 }
 
 // Label returns the words reports use to ask for a field's column: the
-// vocabulary's label, else the field's first alias, else its name in words.
+// vocabulary's label, else the field's name in words.
 func (v *Vocabulary) Label(field string) string {
 	if f := v.fields[field]; f != nil && f.label != "" {
 		return f.label
-	}
-	if f := contract.DefaultSchema().Field(field); f != nil && len(f.Aliases) > 0 {
-		return f.Aliases[0]
 	}
 	return strings.ReplaceAll(field, "_", " ")
 }

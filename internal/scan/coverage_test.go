@@ -95,8 +95,8 @@ func TestCoverageSevenColumnRoster(t *testing.T) {
 	for _, n := range sh.NotChecked {
 		needs[n.Rule] = n.Needs
 	}
-	assert.Contains(t, needs["fee-vs-wage"], "Basic Salary")
-	assert.Equal(t, []string{"Written Contract"}, needs["no-written-contract"])
+	assert.Contains(t, needs["fee-vs-wage"], "Monthly wage")
+	assert.Equal(t, []string{"Written contract (yes/no)"}, needs["no-written-contract"])
 	for rule, words := range needs {
 		for _, w := range words {
 			assert.NotContains(t, w, "_", "%s needs %q: header words, not field names", rule, w)

@@ -13,6 +13,7 @@ import (
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/crossrow"
 	"github.com/laborcheck/laborcheck/internal/engine"
+	"github.com/laborcheck/laborcheck/internal/header"
 	"github.com/laborcheck/laborcheck/internal/report"
 	"github.com/laborcheck/laborcheck/internal/rules"
 	"github.com/laborcheck/laborcheck/internal/source"
@@ -62,6 +63,13 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		now = opts.Now
 	}
 	opts.Source.Schema = opts.Schema
+	if opts.Engine.Label == nil {
+		v := opts.Source.Vocabulary
+		if v == nil {
+			v = header.Default()
+		}
+		opts.Engine.Label = v.Label
+	}
 	rep := &report.Report{
 		Inputs:     []report.Input{},
 		Contracts:  []report.Contract{},
