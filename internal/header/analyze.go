@@ -27,6 +27,7 @@ type analysis struct {
 	abbrev   bool     // a concept was read through an abbreviation
 	spelled  bool     // a concept was read through a spelling correction
 	question bool     // the header ends in a question mark
+	unknown  []string // concepts that are words the vocabulary does not list
 }
 
 func (a *analysis) has(c string) bool { return slices.Contains(a.concepts, c) }
@@ -315,6 +316,9 @@ func (v *Vocabulary) unknown(a *analysis, t token) {
 		w = stem
 	}
 	a.addConcept(w)
+	if !slices.Contains(a.unknown, w) {
+		a.unknown = append(a.unknown, w)
+	}
 }
 
 // spelling finds a known word one edit away from w (two for long words),

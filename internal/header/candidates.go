@@ -65,12 +65,21 @@ func NewMatcher(schema *contract.Schema, v *Vocabulary, user map[string]string) 
 func (m *Matcher) Vocabulary() *Vocabulary { return m.vocab }
 
 // alias returns the field a header is a known spelling of: the schema's
-// names and aliases, with or without a bracketed unit ("Fee (USD)").
+// names and aliases, with or without a bracketed unit ("Fee (USD)"). A
+// bracket that says more than a unit ("Notice period (employer)") is part
+// of the header, which is then no alias.
 func (m *Matcher) alias(h, key string) *contract.Field {
 	if f := m.aliases[key]; f != nil {
 		return f
 	}
-	return m.schema.Match(h).Field
+	hm := m.schema.Match(h)
+	if hm.Field == nil || hm.Unit == "" {
+		return hm.Field
+	}
+	if u := m.vocab.analyze(hm.Unit); len(u.concepts) > 0 {
+		return nil
+	}
+	return hm.Field
 }
 
 // candidates reads one header as each field it may stand for, best first,
@@ -196,6 +205,17 @@ func (m *Matcher) readAs(f *contract.Field, fv *fieldVocab, p pattern, a analysi
 		}
 	}
 	score := weight / float64(len(a.concepts))
+	// A pattern of weak words only ("number", "name", "deduction") beside
+	// a word the vocabulary does not know names something else: "Style
+	// No." is not the worker's number, "Auditor name" not the worker's.
+	if m.vocab.allWeak(p.concepts) {
+		for _, c := range a.unknown {
+			if !explained[c] {
+				score /= 2
+				break
+			}
+		}
+	}
 	for range foreign {
 		score /= 2
 	}

@@ -61,4 +61,5 @@ const (
 	confirmBonus  = 0.05
 	minSamples    = 2   // values needed before they may refute a reading
 	alsoWeight    = 0.7 // a word the field allows, against one its pattern names
+	minAnswers    = 0.2 // share of a yes/no column's words that must read as answers
 )

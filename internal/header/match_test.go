@@ -54,12 +54,20 @@ func readCases(t *testing.T, path string) []headerCase {
 
 // TestMatchHeaders maps each header of the table on its own (one column per
 // sheet, its values below it) and checks the field and the conversion.
-func TestMatchHeaders(t *testing.T) {
+func TestMatchHeaders(t *testing.T) { runHeaderTable(t, "testdata/headers.tsv") }
+
+// TestMatchRosterHeaders runs a second table, written apart from the
+// vocabulary: spellings from HR exports, agency deployment lists, audit
+// templates and crew lists, and look-alikes that must take no field or
+// another one.
+func TestMatchRosterHeaders(t *testing.T) { runHeaderTable(t, "testdata/redteam.tsv") }
+
+func runHeaderTable(t *testing.T, path string) {
 	m, err := NewMatcher(contract.DefaultSchema(), Default(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := readCases(t, "testdata/headers.tsv")
+	cases := readCases(t, path)
 	wrong := 0
 	for _, c := range cases {
 		mt := m.MatchSheet([]Column{{Header: c.header, Values: c.values}})[0]
@@ -77,7 +85,7 @@ func TestMatchHeaders(t *testing.T) {
 			t.Errorf("line %d: %q → %s: %s", c.line, c.header, got, msg)
 		}
 	}
-	t.Logf("%d of %d headers read right (%.0f%%)", len(cases)-wrong, len(cases), 100*float64(len(cases)-wrong)/float64(len(cases)))
+	t.Logf("%s: %d of %d headers read right (%.0f%%)", path, len(cases)-wrong, len(cases), 100*float64(len(cases)-wrong)/float64(len(cases)))
 }
 
 // checkHint compares a match's hints with the table's hint column.

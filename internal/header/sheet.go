@@ -267,6 +267,10 @@ func (m *Matcher) judge(c *candidate, vals []string, base contract.Hints) {
 		return
 	}
 	rate := float64(ok) / float64(n)
+	if m.countsRows(c, vals) {
+		c.refuted = "its values count the rows (1, 2, 3 …): a serial number"
+		return
+	}
 	major := valDate
 	for k := range kinds {
 		if kinds[k] > kinds[major] {
@@ -277,7 +281,7 @@ func (m *Matcher) judge(c *candidate, vals []string, base contract.Hints) {
 	case rate >= 0.8:
 		c.confirmed = true
 		c.score += confirmBonus
-	case n >= minSamples && rate < 0.5 && !m.compatible(c, major):
+	case n >= minSamples && rate < 0.5 && !m.compatible(c, major, rate):
 		c.refuted = fmt.Sprintf("its values are %s, not %s", valWords[major], typeWords(c))
 	}
 }
@@ -314,7 +318,7 @@ func kindOf(raw string) valueKind {
 
 // compatible reports whether values of kind k may still belong to the
 // candidate's field, though they do not read as it.
-func (m *Matcher) compatible(c *candidate, k valueKind) bool {
+func (m *Matcher) compatible(c *candidate, k valueKind, rate float64) bool {
 	if c.hints.Yes != "" {
 		return false // a yes/no question needs yes/no answers
 	}
@@ -327,7 +331,10 @@ func (m *Matcher) compatible(c *candidate, k valueKind) bool {
 	case contract.Date:
 		return false
 	case contract.Bool:
-		return k == valWord || k == valAnswer
+		// Words the value vocabulary does not know may be answers in
+		// house wording, if some of the column reads as answers:
+		// "Approved, Pending" under "OT approval" is not one.
+		return (k == valWord || k == valAnswer) && rate >= minAnswers
 	case contract.Enum:
 		return k == valWord
 	}
@@ -356,6 +363,14 @@ func (m *Matcher) reads(c *candidate, raw string, h contract.Hints) (read, null 
 			}
 		}
 		return v, err
+	}
+	if f.Type == contract.Date && allDigits(strings.TrimSpace(raw)) && len(strings.TrimSpace(raw)) <= 4 {
+		return false, false // a small number, not a date serial
+	}
+	if f.Type == contract.Bool && looksLikeTime(raw) {
+		if fv := m.vocab.fields[f.Name]; fv == nil || !fv.clock {
+			return false, false // a time of day answers a curfew or a night shift, not any question
+		}
 	}
 	v, err := parse(f, h)
 	if err == nil && !v.Present && v.Basis == contract.BasisNone {
@@ -421,4 +436,45 @@ func typeWords(c *candidate) string {
 		return "one of " + strings.Join(c.field.Values, ", ") + " for " + c.field.Name
 	}
 	return "values for " + c.field.Name
+}
+
+// countsRows reports a column of consecutive whole numbers, as a row
+// counter holds: no identifier of a worker or contract.
+func (m *Matcher) countsRows(c *candidate, vals []string) bool {
+	fv := m.vocab.fields[c.field.Name]
+	if fv == nil || fv.shape != "id" || len(vals) < 2 {
+		return false
+	}
+	prev := -1
+	for _, v := range vals {
+		v = strings.TrimSpace(v)
+		if !allDigits(v) || len(v) > 6 {
+			return false
+		}
+		n := 0
+		for i := 0; i < len(v); i++ {
+			n = n*10 + int(v[i]-'0')
+		}
+		if prev < 0 && n > 1 || prev >= 0 && n != prev+1 {
+			return false // a counter starts at 1 (or 0) and goes up by one
+		}
+		prev = n
+	}
+	return true
+}
+
+// looksLikeTime reports a time of day or a span of them: "22:00",
+// "08:00-17:00", "10pm", "7am-7pm".
+func looksLikeTime(raw string) bool {
+	s := strings.ToLower(strings.TrimSpace(raw))
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' && (s[i+1] == ':' || s[i+1] == 'h') && s[i+2] >= '0' && s[i+2] <= '9' {
+			return true
+		}
+		if s[i] >= '0' && s[i] <= '9' && (strings.HasPrefix(s[i+1:], "am") || strings.HasPrefix(s[i+1:], "pm") ||
+			strings.HasPrefix(s[i+1:], " am") || strings.HasPrefix(s[i+1:], " pm")) {
+			return true
+		}
+	}
+	return false
 }

@@ -29,6 +29,7 @@ type Vocabulary struct {
 	maxHan    int              // the most Han characters in one surface form
 	leads     map[string]bool  // words that make a period of the period word after them
 	vetoes    map[string]bool
+	weak      map[string]bool              // concepts too general to name a field beside an unknown word
 	conv      map[string]map[string]factor // field period → header unit → factor
 	fields    map[string]*fieldVocab
 	heads     map[string]string // concept that names a field on its own → that field
@@ -80,6 +81,7 @@ type fieldVocab struct {
 	shape    string
 	convert  map[string]factor
 	fillDown bool
+	clock    bool            // a time of day answers yes (a curfew's hour)
 	own      map[string]bool // every concept of the field's patterns
 }
 
@@ -114,6 +116,7 @@ type vocabFile struct {
 	PeriodLeads  []string  `yaml:"period_leads"`
 	Conversions  yaml.Node `yaml:"conversions"`
 	Vetoes       []string  `yaml:"vetoes"`
+	Weak         []string  `yaml:"weak"`
 	Fields       yaml.Node `yaml:"fields"`
 }
 
@@ -128,6 +131,7 @@ type fieldFile struct {
 	Period   string            `yaml:"period"`
 	Percent  bool              `yaml:"percent"`
 	FillDown bool              `yaml:"fill_down"`
+	Clock    bool              `yaml:"clock"`
 	Convert  map[string]string `yaml:"convert"`
 }
 
@@ -181,7 +185,7 @@ func (v *Vocabulary) Extend(r io.Reader, name string) (*Vocabulary, error) {
 
 func newVocabulary() *Vocabulary {
 	return &Vocabulary{
-		words: map[string]entry{}, leads: map[string]bool{}, vetoes: map[string]bool{},
+		words: map[string]entry{}, leads: map[string]bool{}, vetoes: map[string]bool{}, weak: map[string]bool{},
 		conv: map[string]map[string]factor{}, fields: map[string]*fieldVocab{}, heads: map[string]string{},
 	}
 }
@@ -198,6 +202,9 @@ func (v *Vocabulary) clone() *Vocabulary {
 	}
 	for k := range v.vetoes {
 		n.vetoes[k] = true
+	}
+	for k := range v.weak {
+		n.weak[k] = true
 	}
 	for p, m := range v.conv {
 		n.conv[p] = map[string]factor{}
@@ -231,7 +238,7 @@ func (v *Vocabulary) add(r io.Reader, name string, strict bool) error {
 	if root.Kind != yaml.MappingNode {
 		return fmt.Errorf("%s:%d:%d: want a mapping with keys such as words, fields and units", name, root.Line, root.Column)
 	}
-	known := []string{"replace", "source", "as_of", "stop_words", "abbreviations", "words", "units", "period_leads", "conversions", "vetoes", "fields"}
+	known := []string{"replace", "source", "as_of", "stop_words", "abbreviations", "words", "units", "period_leads", "conversions", "vetoes", "weak", "fields"}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k := root.Content[i]
 		if !slices.Contains(known, k.Value) {
@@ -329,6 +336,9 @@ func (v *Vocabulary) add(r io.Reader, name string, strict bool) error {
 	for _, w := range f.Vetoes {
 		v.vetoes[foldConcept(w)] = true
 	}
+	for _, w := range f.Weak {
+		v.weak[foldConcept(w)] = true
+	}
 	if f.Conversions.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(f.Conversions.Content); i += 2 {
 			k, m := f.Conversions.Content[i], f.Conversions.Content[i+1]
@@ -415,6 +425,9 @@ func (v *Vocabulary) addField(el *errorList, k *yaml.Node, fd *contract.Field, f
 	}
 	if ff.FillDown {
 		fv.fillDown = true
+	}
+	if ff.Clock {
+		fv.clock = true
 	}
 	for unit, text := range ff.Convert {
 		fa, err := parseFactor(text)
@@ -602,4 +615,14 @@ func (m *Matcher) FillDown(f *contract.Field) bool {
 	}
 	fv := m.vocab.fields[f.Name]
 	return fv != nil && fv.fillDown
+}
+
+// allWeak reports whether every concept of a pattern is weak.
+func (v *Vocabulary) allWeak(concepts []string) bool {
+	for _, c := range concepts {
+		if !v.weak[c] {
+			return false
+		}
+	}
+	return len(concepts) > 0
 }
