@@ -33,28 +33,9 @@ var (
 	errNotWholeDays = errors.New("not a whole number of days")
 )
 
-// durationPhrases are folded texts with a fixed number of days, for the
-// words that the unit grammar in parseDuration does not cover.
-var durationPhrases = map[string]int{
-	"monthly": 30, "end of month": 30, "end of the month": 30, "end of each month": 30,
-	"end of every month": 30, "month end": 30, "monthly basis": 30,
-	"bi weekly": 14, "biweekly": 14, "fortnightly": 14, "every other week": 14,
-	"every alternate week": 14, "alternate weeks": 14,
-	"semi monthly": 15, "semimonthly": 15, "twice a month": 15, "twice monthly": 15,
-	"twice per month": 15, "half monthly": 15, "twice in a month": 15,
-	"weekly": 7, "daily": 1, "quarterly": 90, "annually": 365, "yearly": 365, "annual": 365,
-	"per annum": 365, "semi annually": 180, "semiannually": 180, "semi annual": 180,
-	"half yearly": 180, "half annually": 180, "twice a year": 180, "twice yearly": 180,
-	"bi monthly": ambiguousMonthly, "bimonthly": ambiguousMonthly,
-	"biannually": ambiguousYearly, "bi annually": ambiguousYearly, "biannual": ambiguousYearly,
-	"bi annual": ambiguousYearly,
-}
-
-// Markers in durationPhrases for words that name two different intervals.
-const (
-	ambiguousMonthly = -1
-	ambiguousYearly  = -2
-)
+// The phrases with a fixed number of days ("Monthly", "Semi-monthly"), and
+// those that name two different intervals ("Bi-monthly"), are the
+// intervals of the value vocabulary (values.yaml).
 
 // durationUnits are unit words and their days.
 var durationUnits = map[string]float64{
@@ -105,18 +86,40 @@ func (t *durTok) w() string { return string(t.word[:t.n]) }
 
 // parseDuration reads a duration field by the rules at the top of this file.
 // The field's words are tried first ("none" or "immediate" notice is 0).
-func (f *Field) parseDuration(s string, w []byte, h Hints) (int64, error) {
+// Pay deferred to the end of the contract ("On completion of contract",
+// "After harvest"), for fields whose vocabulary lists such wordings, is a
+// relative value (BasisContract) that Deriver resolves to the contract's
+// length; other fields report it as a data issue ("no fixed interval").
+func (f *Field) parseDuration(v *Value, s string, w []byte, h Hints) (int64, error) {
+	days, err := f.readDuration(s, w, h)
+	if err == nil || f.fw == nil || f.fw.deferred == nil || err != errNoInterval && err != errNotDuration {
+		return days, err
+	}
+	vv := f.vocab()
+	if found, neg := hasPhrase(vv, s, f.fw.deferred); found && !neg {
+		if other, _ := hasPhrase(vv, s, vv.intervals); !other {
+			v.Rel, v.Basis = 1, BasisContract
+			return 0, nil
+		}
+	}
+	return days, err
+}
+
+func (f *Field) readDuration(s string, w []byte, h Hints) (int64, error) {
 	if x, ok := f.Words[string(w)]; ok {
 		return wholeNumber(x)
 	}
-	if d, ok := durationPhrases[string(w)]; ok && wordy(w) {
-		switch d {
-		case ambiguousMonthly:
-			return 0, fmt.Errorf("ambiguous: %q (twice a month or every two months?)", s)
-		case ambiguousYearly:
-			return 0, fmt.Errorf("ambiguous: %q (twice a year or every two years?)", s)
+	vv := f.vocab()
+	if wordy(w) {
+		if q, ok := vv.ambiguous[string(w)]; ok {
+			return 0, fmt.Errorf("ambiguous: %q (%s)", s, q)
 		}
-		return int64(d), nil
+		if d, ok := vv.intervals[string(w)]; ok {
+			return int64(d), nil
+		}
+		if f.fw != nil && f.fw.deferred[string(w)] {
+			return 0, errNoInterval
+		}
 	}
 	if h.Numeric {
 		if x, ok := parseFloatStrict(s); ok {
@@ -150,12 +153,12 @@ func (f *Field) durationWithNote(outer, note string, h Hints) (int64, error) {
 	if outer == "" {
 		outer, note = note, ""
 	}
-	days, err := f.parseDuration(outer, fold(nil, outer), h)
+	days, err := f.readDuration(outer, fold(nil, outer), h)
 	if err != nil || note == "" {
 		return days, err
 	}
 	w := fold(nil, note)
-	nd, err := f.parseDuration(note, w, Hints{})
+	nd, err := f.readDuration(note, w, Hints{})
 	switch {
 	case err == nil && nd != days:
 		return 0, fmt.Errorf("two lengths of time: %d and %d days", days, nd)
