@@ -66,6 +66,9 @@ var answerWords = map[string]bool{
 	"yes": true, "y": true, "true": true, "no": false, "n": false, "false": false,
 }
 
+// orWords join answers: "yes or no", "oui ou non".
+var orWords = map[string]bool{"or": true, "and": true, "ou": true, "o": true, "atau": true, "oder": true, "hoặc": true, "或": true}
+
 // leadAnswer reads a cell that starts with a yes/no word followed by more
 // words: "Yes, 22:00", "No (none)", "No curfew". Doubt in the rest ("no
 // idea", "yes, not sure") or a contrary answer ("yes/no") makes it ambiguous.
@@ -81,7 +84,9 @@ func leadAnswer(s string, w []byte, vv *valueVocab) (bool, error) {
 		word, r = nextWord(r)
 		if b, ok := answerWords[string(word)]; ok {
 			agree = agree && b == ans
-		} else if string(word) != "or" && string(word) != "and" {
+		} else if b, ok := vv.answers[string(word)]; ok && len(word) > 1 && !isDigit(word[0]) {
+			agree = agree && b == ans // "oui ou non", "sí o no"
+		} else if !orWords[string(word)] {
 			onlyAnswers = false
 		}
 		if vv.doubt[string(word)] {

@@ -110,16 +110,14 @@ func (f *Field) readDuration(s string, w []byte, h Hints) (int64, error) {
 		return wholeNumber(x)
 	}
 	vv := f.vocab()
-	if wordy(w) {
-		if q, ok := vv.ambiguous[string(w)]; ok {
-			return 0, fmt.Errorf("ambiguous: %q (%s)", s, q)
-		}
-		if d, ok := vv.intervals[string(w)]; ok {
-			return int64(d), nil
-		}
-		if f.fw != nil && f.fw.deferred[string(w)] {
-			return 0, errNoInterval
-		}
+	if q, ok := vv.ambiguous[string(w)]; ok {
+		return 0, fmt.Errorf("ambiguous: %q (%s)", s, q)
+	}
+	if d, ok := vv.intervals[string(w)]; ok {
+		return int64(d), nil
+	}
+	if f.fw != nil && f.fw.deferred[string(w)] {
+		return 0, errNoInterval
 	}
 	if h.Numeric {
 		if x, ok := parseFloatStrict(s); ok {

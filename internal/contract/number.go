@@ -582,6 +582,9 @@ func (f *Field) readNumberField(s string, w []byte, h Hints) (x float64, pct, re
 	if err != nil {
 		return 0, false, false, err
 	}
+	if f.fw != nil && f.fw.perWeek == "days" && h.Basis == BasisNone && h.Scale == 0 && (x < 0 || x > 7) {
+		return 0, false, false, errors.New("not between 0 and 7 days a week")
+	}
 	return x, pct, h.Basis != BasisNone, nil
 }
 

@@ -148,7 +148,7 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 	if f.fw != nil && f.Type == Bool {
 		// The field's own wordings say what the field means, whatever the
 		// column asks: they are not turned round by Invert.
-		if b, ok := f.fw.answers[string(w)]; ok {
+		if b, ok := f.fw.answers[string(w)]; ok && strings.IndexByte(s, '?') < 0 {
 			v.Bool, v.Present = b, true
 			return nil
 		}

@@ -97,6 +97,12 @@ func clauseWords(buf []byte, sp []span, part string) ([]byte, int) {
 	return w, wordSpans(w, sp)
 }
 
+// negationFillers may stand between a negation and the wording it turns.
+var negationFillers = map[string]bool{
+	"in": true, "a": true, "an": true, "the": true, "at": true, "to": true, "by": true, "on": true,
+	"into": true, "inside": true, "with": true,
+}
+
 // searchAnswer reads a yes/no cell by the field's own wordings m (see
 // values.yaml, fields.<name>.yes and no): every wording found must agree;
 // a negation right before a wording turns it round ("not compulsory");
@@ -125,9 +131,15 @@ func (vv *valueVocab) searchAnswer(s string, m map[string]bool, invert bool) (an
 			word := w[sp[i].a:sp[i].b]
 			l, b := longest(w, sp[:n], i, m)
 			if vv.negation[string(word)] && i+1 < n {
-				if l2, b2 := longest(w, sp[:n], i+1, m); l2 > 0 && l2+1 > l {
+				// "not compulsory", "not in a dormitory": the wording
+				// after a negation, past a preposition or article.
+				j := i + 1
+				for j < n-1 && j < i+3 && negationFillers[string(w[sp[j].a:sp[j].b])] {
+					j++
+				}
+				if l2, b2 := longest(w, sp[:n], j, m); l2 > 0 && j-i+l2 > l {
 					record(!b2)
-					found, first, i = true, false, i+1+l2
+					found, first, i = true, false, j+l2
 					continue
 				}
 			}

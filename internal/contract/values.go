@@ -127,37 +127,49 @@ func (r vocabReader) mapping(n *yaml.Node, what string) ([][2]*yaml.Node, error)
 
 // phrases reads a phrase or a list of phrases, folded.
 func (r vocabReader) phrases(n *yaml.Node, what string) ([]string, error) {
+	ps, _, err := r.phraseNodes(n, what)
+	return ps, err
+}
+
+// phraseNodes is phrases with the node of each phrase, for errors.
+func (r vocabReader) phraseNodes(n *yaml.Node, what string) ([]string, []*yaml.Node, error) {
 	n = deref(n)
 	var nodes []*yaml.Node
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if n.Tag == "!!null" {
-			return nil, nil
+			return nil, nil, nil
 		}
 		nodes = []*yaml.Node{n}
 	case yaml.SequenceNode:
 		nodes = n.Content
 	default:
-		return nil, r.errf(n, "%s: want a phrase or a list of phrases", what)
+		return nil, nil, r.errf(n, "%s: want a phrase or a list of phrases", what)
 	}
 	out := make([]string, 0, len(nodes))
-	for _, p := range nodes {
+	for i, p := range nodes {
 		p = deref(p)
+		nodes[i] = p
 		if p.Kind != yaml.ScalarNode {
-			return nil, r.errf(p, "%s: want a phrase, not a list or mapping", what)
+			return nil, nil, r.errf(p, "%s: want a phrase, not a list or mapping", what)
 		}
 		f := NormalizeWord(p.Value)
 		if f == "" {
-			return nil, r.errf(p, "%s: %q has no letters or digits", what, p.Value)
+			return nil, nil, r.errf(p, "%s: %q has no letters or digits", what, p.Value)
 		}
 		out = append(out, f)
 	}
-	return out, nil
+	return out, nodes, nil
 }
 
+// wordSet adds phrases to into with val. A phrase the same file gives
+// another value (yes and no, say) is an error.
 func (r vocabReader) wordSet(n *yaml.Node, what string, into map[string]bool, val bool) error {
-	ps, err := r.phrases(n, what)
-	for _, p := range ps {
+	ps, nodes, err := r.phraseNodes(n, what)
+	for i, p := range ps {
+		if old, ok := into[p]; ok && old != val {
+			return r.errf(nodes[i], "%s: %q is given both ways", what, nodes[i].Value)
+		}
 		into[p] = val
 	}
 	return err
@@ -193,11 +205,14 @@ func (r vocabReader) numberPhrases(n *yaml.Node, what string, m map[string]float
 		if err != nil {
 			return err
 		}
-		ps, err := r.phrases(kv[1], what)
+		ps, nodes, err := r.phraseNodes(kv[1], what)
 		if err != nil {
 			return err
 		}
-		for _, p := range ps {
+		for i, p := range ps {
+			if old, ok := m[p]; ok && old != x {
+				return r.errf(nodes[i], "%s: %q is given as both %v and %v", what, nodes[i].Value, old, x)
+			}
 			m[p] = x
 		}
 	}
@@ -491,12 +506,16 @@ func (r vocabReader) fields(n *yaml.Node, vv *valueVocab) error {
 			default:
 				// An enum value and its wordings.
 				var ps []string
-				if ps, err = r.phrases(v, what); err == nil {
+				var nodes []*yaml.Node
+				if ps, nodes, err = r.phraseNodes(v, what); err == nil {
 					if fw.synonyms == nil {
 						fw.synonyms, fw.valLines = map[string]string{}, map[string]int{}
 					}
 					fw.valLines[k.Value] = k.Line
-					for _, p := range ps {
+					for i, p := range ps {
+						if old, ok := fw.synonyms[p]; ok && old != k.Value {
+							return r.errf(nodes[i], "%s: %q also names %s", what, nodes[i].Value, old)
+						}
 						fw.synonyms[p] = k.Value
 					}
 				}
