@@ -722,4 +722,3 @@ func (f *Field) vocab() *valueVocab {
 	}
 	return defaultValues
 }
-
