@@ -110,14 +110,11 @@ func (f *Field) readDuration(s string, w []byte, h Hints) (int64, error) {
 		return wholeNumber(x)
 	}
 	vv := f.vocab()
-	if q, ok := vv.ambiguous[string(w)]; ok {
-		return 0, fmt.Errorf("ambiguous: %q (%s)", s, q)
-	}
 	if d, ok := vv.intervals[string(w)]; ok {
+		if d < 0 {
+			return 0, fmt.Errorf("ambiguous: %q (%s)", s, vv.ambiguous[string(w)])
+		}
 		return int64(d), nil
-	}
-	if f.fw != nil && f.fw.deferred[string(w)] {
-		return 0, errNoInterval
 	}
 	if h.Numeric {
 		if x, ok := parseFloatStrict(s); ok {

@@ -607,9 +607,6 @@ func readShare(x float64, pct bool) (float64, error) {
 // whole ("17.0" is 17) and a percentage is a problem. A scaled column
 // (h.Scale) rounds to the nearest whole number.
 func (f *Field) parseInt(v *Value, s string, w []byte, h Hints) (int64, error) {
-	if x, ok := f.Words[string(w)]; ok && h.Scale == 0 {
-		return wholeNumber(x)
-	}
 	hs := h
 	hs.Share = false
 	x, pct, rel, err := f.readNumberField(s, w, hs)

@@ -144,16 +144,29 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 	}
 	var buf [64]byte
 	w := fold(buf[:0], s)
-	vv := f.vocab()
-	if f.fw != nil && f.Type == Bool {
+	if f.boolExact != nil {
 		// The field's own wordings say what the field means, whatever the
-		// column asks: they are not turned round by Invert.
+		// column asks: they are not turned round by Invert. They come
+		// before the null words, and those before plain answers.
+		if code, ok := f.boolExact[string(w)]; ok {
+			if code == exactNull {
+				return nil
+			}
+			if strings.IndexByte(s, '?') < 0 && strings.IndexByte(s, '#') < 0 {
+				v.Bool, v.Present = code == exactYes || code == exactYes+exactPlain, true
+				if code > exactPlain && h.Invert {
+					v.Bool = !v.Bool
+				}
+				return nil
+			}
+		}
+	} else if f.fw != nil && f.Type == Bool {
 		if b, ok := f.fw.answers[string(w)]; ok && strings.IndexByte(s, '?') < 0 {
 			v.Bool, v.Present = b, true
 			return nil
 		}
 	}
-	if wordy(w) && vv.null[string(w)] {
+	if wordy(w) && f.vocab().null[string(w)] {
 		return nil
 	}
 	var err error

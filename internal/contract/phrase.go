@@ -263,6 +263,14 @@ func (f *Field) enumWord(c []byte) (string, bool) {
 // isNullValue reports whether an enum value is a null word ("unknown"),
 // which is never read from a cell.
 func (f *Field) isNullValue(v string) bool {
+	if f.vv != nil {
+		for _, n := range f.nulls {
+			if n == v {
+				return true
+			}
+		}
+		return false
+	}
 	var buf [64]byte
 	return f.vocab().null[string(fold(buf[:0], v))]
 }

@@ -61,6 +61,8 @@ type Field struct {
 	baseSynonyms map[string]string
 	baseWords    map[string]float64
 	baseSet      bool
+	nulls        []string         // enum values that are null words ("unknown")
+	boolExact    map[string]uint8 // bool: folded cell → exactYes, exactNo, exactNull (+exactPlain)
 }
 
 // Schema is the set of fields contracts are read into. It is immutable once

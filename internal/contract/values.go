@@ -33,7 +33,7 @@ type valueVocab struct {
 	numbers               map[string]float64 // quantity words
 	periods               map[string]float64 // period word → weeks
 	days                  map[string]float64 // day name → days
-	intervals             map[string]int     // duration phrase → days
+	intervals             map[string]int     // duration phrase → days; -1: see ambiguous
 	ambiguous             map[string]string  // duration phrase → question
 
 	zero, cancel map[string]bool
@@ -59,6 +59,14 @@ type fieldWords struct {
 	perWeek  string             // number: "days" or "hours"
 	keyLines map[string]int     // section → line, for errors
 }
+
+// Codes of Field.boolExact.
+const (
+	exactYes   = 1
+	exactNo    = 2
+	exactNull  = 3
+	exactPlain = 4 // added to exactYes or exactNo: a plain answer, which Invert turns round
+)
 
 // defaultValues is the built-in vocabulary, read once.
 var defaultValues = mustValueVocab()
@@ -369,7 +377,9 @@ func (r vocabReader) intervals(n *yaml.Node, vv *valueVocab) error {
 				return err
 			}
 			for _, a := range amb {
-				vv.ambiguous[NormalizeWord(a[0].Value)] = strings.TrimSpace(a[1].Value)
+				w := NormalizeWord(a[0].Value)
+				vv.ambiguous[w] = strings.TrimSpace(a[1].Value)
+				vv.intervals[w] = -1 // one lookup finds both
 			}
 			continue
 		}
@@ -593,6 +603,36 @@ func (vv *valueVocab) attach(f *Field, name string, strict bool) error {
 	fw := vv.fields[f.Name]
 	f.fw = fw
 	f.Synonyms, f.Words = f.baseSynonyms, f.baseWords
+	f.nulls = nil
+	for _, v := range f.Values {
+		if vv.null[NormalizeWord(v)] {
+			f.nulls = append(f.nulls, v)
+		}
+	}
+	f.boolExact = nil
+	if f.Type == Bool {
+		// One lookup reads the common cells: the field's own wordings,
+		// then the null words, then plain answers.
+		m := make(map[string]uint8, len(vv.answers)+len(vv.null))
+		for w, b := range vv.answers {
+			m[w] = exactNo + exactPlain
+			if b {
+				m[w] = exactYes + exactPlain
+			}
+		}
+		for w := range vv.null {
+			m[w] = exactNull
+		}
+		if fw != nil {
+			for w, b := range fw.answers {
+				m[w] = exactNo
+				if b {
+					m[w] = exactYes
+				}
+			}
+		}
+		f.boolExact = m
+	}
 	if fw == nil {
 		return nil
 	}
