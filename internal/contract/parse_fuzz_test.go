@@ -278,3 +278,30 @@ func uitoa(m uint64) string {
 	}
 	return string(b[i:])
 }
+
+// FuzzWithValueVocab feeds arbitrary extension files to the vocabulary
+// reader: no panics, errors name the file, and a file that is accepted
+// gives a schema whose fields still read every seed cell.
+func FuzzWithValueVocab(f *testing.F) {
+	f.Add("fields:\n  passport_held_by:\n    employer: [godown]\n")
+	f.Add("yes: [haan ji]\nno: nahi\nassume: {workdays_per_week: 5}\n")
+	f.Add("fields:\n  rest_days_per_week:\n    numbers: {1/2: [half sunday]}\n    per_week: days\n")
+	f.Add("money: {multipliers: {lakh: 100000}, multipliers_by_currency: {mil: {MXN: 1000}}}\n")
+	f.Add("fields: &a\n  x: *a\n")
+	f.Add("intervals: {7: [hebdomadaire], ambiguous: {bi: twice?}}\n")
+	s := DefaultSchema()
+	f.Fuzz(func(t *testing.T, file string) {
+		n, err := s.WithValueVocab(namedReader{strings.NewReader(file), "v.yaml"})
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "v.yaml") && !strings.HasPrefix(err.Error(), "read v.yaml") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		for _, raw := range seeds[:40] {
+			for _, fd := range n.Fields() {
+				checkParse(t, fd, raw, Hints{Currency: "MYR", DateOrder: DayFirst})
+			}
+		}
+	})
+}

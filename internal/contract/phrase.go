@@ -340,3 +340,49 @@ func hasPhrase[V any](vv *valueVocab, s string, m map[string]V) (found, negated 
 	}
 	return found, negated
 }
+
+// searchInterval finds the pay periods of a cell ("Paid twice a month",
+// "Daily cash", "Monthly, 7th"): all that it names must agree, nothing may
+// negate or doubt them, and the other words may hold no number but an
+// ordinal day ("7th").
+func (vv *valueVocab) searchInterval(s string) (int, bool) {
+	days, found := 0, false
+	for rest := s; rest != ""; {
+		var part string
+		part, rest = nextClause(rest)
+		var buf [128]byte
+		var sp [32]span
+		w, n := clauseWords(buf[:], sp[:], part)
+		if n < 0 {
+			return 0, false
+		}
+		for i := 0; i < n; {
+			if l, d := longest(w, sp[:n], i, vv.intervals); l > 0 {
+				if d < 0 || found && d != days {
+					return 0, false
+				}
+				days, found, i = d, true, i+l
+				continue
+			}
+			word := w[sp[i].a:sp[i].b]
+			if vv.negation[string(word)] || vv.doubt[string(word)] || isDigit(word[0]) && !isOrdinal(word) {
+				return 0, false
+			}
+			i++
+		}
+	}
+	return days, found
+}
+
+// isOrdinal reports whether a folded word is an ordinal number: "7th", "1st".
+func isOrdinal(w []byte) bool {
+	i := 0
+	for i < len(w) && isDigit(w[i]) {
+		i++
+	}
+	switch string(w[i:]) {
+	case "st", "nd", "rd", "th":
+		return i > 0
+	}
+	return false
+}
