@@ -210,6 +210,9 @@ func (f *Field) parseMoney(v *Value, s string, w []byte, h Hints) (float64, stri
 		v.Rel, v.Basis = rel, BasisMonthlyWage
 		return 0, "", nil
 	}
+	if x, cur, ok := vv.moneyInWords(s, hint); ok {
+		return x * scale(h), cur, nil
+	}
 	if head, note, ok := splitMoneyNote(s); ok && !hasDigit(note) {
 		if x, cur, err2 := parseMoneyAmount(head, h, vv); err2 == nil {
 			if err2 = vv.checkMoneyNote(note); err2 != nil {
@@ -276,6 +279,62 @@ func (vv *valueVocab) checkMoneyNote(note string) error {
 		}
 	}
 	return nil
+}
+
+// moneyInWords reads an amount written in words: "Ten thousand pesos",
+// "Five lakh rupees", "Two hundred dollars". Every word must be a number
+// word (values.yaml numbers), a multiplier (money.multipliers), "and", or
+// one currency; a number word alone is not an amount.
+func (vv *valueVocab) moneyInWords(s, hint string) (float64, string, bool) {
+	var total, cur float64
+	words, numbers, mults := 0, 0, 0
+	var c currency
+	hasCur := false
+	for _, tok := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || r == ',' }) {
+		words++
+		if words > 12 {
+			return 0, "", false
+		}
+		var buf [32]byte
+		if len(tok) > len(buf) {
+			return 0, "", false
+		}
+		w := string(fold(buf[:0], tok))
+		if n, ok := vv.numbers[w]; ok && n >= 1 {
+			cur += n
+			numbers++
+			continue
+		}
+		if m, ok := vv.multipliers[w]; ok && len(w) > 2 {
+			if cur == 0 {
+				cur = 1
+			}
+			mults++
+			if m == 100 {
+				cur *= m
+				continue
+			}
+			total += cur * m
+			cur = 0
+			continue
+		}
+		if w == "and" {
+			continue
+		}
+		if cc, ok := lookupCurrency(tok); ok && !hasCur {
+			c, hasCur = cc, true
+			continue
+		}
+		return 0, "", false
+	}
+	if numbers == 0 || mults == 0 && !hasCur {
+		return 0, "", false // "Five" alone, or "a", is no amount
+	}
+	code := hint
+	if hasCur {
+		code = pickCurrency(c, hint)
+	}
+	return total + cur, code, true
 }
 
 // wageShare reads an amount stated in the worker's wage: "Half month's

@@ -642,6 +642,16 @@ func TestWordingMoney(t *testing.T) {
 		{"Employer pays all", amt{0, ""}, Hints{}},
 		{"Nil (employer pays)", amt{0, ""}, Hints{}},
 		{"MYR 500, returned at end", anyIssue, Hints{}},
+		{"Ten thousand pesos", amt{10000, "PHP"}, Hints{Currency: "PHP"}},
+		{"Ten thousand pesos", amt{10000, ""}, Hints{}},
+		{"Five lakh rupees", amt{500000, "NPR"}, Hints{Currency: "NPR"}},
+		{"Two hundred dollars", amt{200, "USD"}, Hints{}},
+		{"One thousand five hundred ringgit", amt{1500, "MYR"}, Hints{}},
+		{"Twenty-five thousand", amt{25000, ""}, Hints{}},
+		{"Thousands", anyIssue, Hints{}},
+		{"A", anyIssue, Hints{}},
+		{"Five", anyIssue, Hints{}},
+		{"A few hundred dollars", anyIssue, Hints{}},
 		{"30 months' salary", anyIssue, Hints{}},
 		// Look-alikes.
 		{"USD 300 (refunded)", issue("paid back"), Hints{}},
@@ -709,5 +719,10 @@ func TestWordingNumbersAndHints(t *testing.T) {
 	runWording(t, "night_work", []wcase{
 		{"Yes", false, Hints{Invert: true}},
 		{"22:00-06:00", true, Hints{}},
+		{"Night shift", true, Hints{}},
+		{"Rotating shifts", true, Hints{}},
+		{"Day shift only", false, Hints{}},
+		{"No night shift", false, Hints{}},
+		{"Day shift, sometimes nights", issue("ambiguous"), Hints{}},
 	})
 }
