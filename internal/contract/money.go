@@ -290,7 +290,17 @@ func (vv *valueVocab) moneyInWords(s, hint string) (float64, string, bool) {
 	words, numbers, mults := 0, 0, 0
 	var c currency
 	hasCur := false
-	for _, tok := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || r == ',' }) {
+	for rest := s; rest != ""; {
+		i := strings.IndexAny(rest, " -,")
+		tok := rest
+		if i >= 0 {
+			tok, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if tok == "" {
+			continue
+		}
 		words++
 		if words > 12 {
 			return 0, "", false
@@ -459,9 +469,9 @@ func parseMoneyAmount(s string, h Hints, vv *valueVocab) (float64, string, error
 	} else if err != nil {
 		return 0, "", err
 	}
-	if post.mult != "" {
-		k := vv.multipliers[post.mult]
-		if byCur, ok := vv.multByCur[post.mult][cur]; ok {
+	if post.mult != 0 {
+		k := post.mult
+		if byCur, ok := post.multByCur[cur]; ok {
 			k = byCur
 		}
 		x *= k
@@ -491,7 +501,8 @@ type moneyParts struct {
 	curText     string // as written
 	open, close int    // parentheses
 	minus       int    // minus signs
-	mult        string // a multiplier word after the number ("lakh"), folded
+	mult        float64            // a multiplier word after the number ("lakh"); 0 for none
+	multByCur   map[string]float64 // the multiplier's factors in particular currencies
 }
 
 // scan reads the text before (prefix) or after the number of a money cell.
@@ -540,9 +551,9 @@ func (m *moneyParts) scan(s string, prefix bool, vv *valueVocab) error {
 			}
 			tok := s[i:j]
 			c, ok := lookupCurrency(tok)
-			if !ok && !prefix && m.mult == "" && !m.hasCur {
-				if k, rest := vv.multiplierPrefix(tok); k != "" {
-					m.mult = k
+			if !ok && !prefix && m.mult == 0 && !m.hasCur {
+				if k, byCur, rest := vv.multiplierPrefix(tok); k != 0 {
+					m.mult, m.multByCur = k, byCur
 					if rest == "" {
 						i = j
 						continue
@@ -621,23 +632,24 @@ func orSign(code, text string) string {
 }
 
 // multiplierPrefix finds a multiplier word that tok is or starts with
-// ("lakh", "k", "千" in "千元"); rest is what follows it.
-func (vv *valueVocab) multiplierPrefix(tok string) (word, rest string) {
+// ("lakh", "k", "千" in "千元"): its factor, its factors by currency, and
+// what follows it.
+func (vv *valueVocab) multiplierPrefix(tok string) (factor float64, byCur map[string]float64, rest string) {
 	var buf [32]byte
 	if len(tok) > len(buf) {
-		return "", ""
+		return 0, nil, ""
 	}
 	k := fold(buf[:0], tok)
-	if _, ok := vv.multipliers[string(k)]; ok {
-		return string(k), ""
+	if x, ok := vv.multipliers[string(k)]; ok {
+		return x, vv.multByCur[string(k)], ""
 	}
 	if tok[0] < utf8.RuneSelf {
-		return "", ""
+		return 0, nil, ""
 	}
-	for w := range vv.multipliers {
+	for w, x := range vv.multipliers {
 		if strings.HasPrefix(tok, w) && len(tok) > len(w) {
-			return w, tok[len(w):]
+			return x, vv.multByCur[w], tok[len(w):]
 		}
 	}
-	return "", ""
+	return 0, nil, ""
 }
