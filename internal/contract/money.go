@@ -498,9 +498,9 @@ func normalizeHint(h string) string {
 type moneyParts struct {
 	cur         currency // the currency named, when hasCur
 	hasCur      bool
-	curText     string // as written
-	open, close int    // parentheses
-	minus       int    // minus signs
+	curText     string             // as written
+	open, close int                // parentheses
+	minus       int                // minus signs
 	mult        float64            // a multiplier word after the number ("lakh"); 0 for none
 	multByCur   map[string]float64 // the multiplier's factors in particular currencies
 }
