@@ -23,8 +23,12 @@ import (
 // period and every two periods. "Working days" are a data issue too, since
 // they are not calendar days. Payment "at the end of the contract", "on
 // completion" or "on return home" has no fixed interval and is a data issue
-// ("no fixed interval"), not a number: wages held until the end of a
-// contract are themselves a risk indicator that a reviewer should see.
+// ("no fixed interval"), not a number, except in fields whose vocabulary
+// lists such wordings as deferred pay (wage_payment_interval_days): there
+// the interval is the contract's length, resolved by Deriver, since wages
+// held until the end of a contract are themselves a risk indicator.
+// A pay period among other words ("Paid twice a month", "Monthly, 7th")
+// is read when nothing else in the cell is a number or a negation.
 
 var (
 	errNotDuration  = errors.New("not a length of time")

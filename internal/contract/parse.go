@@ -60,17 +60,25 @@ type Hints struct {
 	Numeric bool
 	// Invert is set for a yes/no column whose header asks the opposite
 	// question of its field ("Is overtime compulsory?" for
-	// overtime_voluntary): a "yes" reads as false and a "no" as true.
+	// overtime_voluntary): a "yes" reads as false and a "no" as true. The
+	// field's own wordings ("Compulsory") keep their meaning. Bool fields
+	// only.
 	Invert bool
 	// Yes and No, for an enum field read from a yes/no column ("Does the
 	// company keep the passport?"), are the values a yes and a no stand for.
+	// An answer whose value is empty or a null word ("unknown") leaves the
+	// field unknown; a cell that is no yes or no is read as the enum
+	// ("Agent").
 	Yes, No string
 	// Scale converts a number or money cell from the unit its header names
 	// into the field's own ("Hours per month" → per week, "Wage (weekly)" →
-	// monthly); zero means 1.
+	// monthly); zero means 1. Int fields round to the nearest whole number.
+	// Amounts stated in wages ("Half month's wage") are not scaled.
 	Scale float64
 	// Share marks a column of percentages or shares ("Deductions (%)"): "25",
-	// "25%" and "0.25" all read as 0.25.
+	// "25%" and "0.25" all read as 0.25; a number over 1 is a percentage,
+	// and a share over 100% is a data issue. In a money field the share is
+	// of the row's wage: a relative value (BasisMonthlyWage).
 	Share bool
 	// Basis marks a number column stated per some quantity of the row
 	// ("Hours per day"): a cell is read as a relative value (Value.Rel) that
