@@ -96,7 +96,7 @@ func (t *durTok) w() string { return string(t.word[:t.n]) }
 // length; other fields report it as a data issue ("no fixed interval").
 func (f *Field) parseDuration(v *Value, s string, w []byte, h Hints) (int64, error) {
 	days, err := f.readDuration(s, w, h)
-	if err == errNotDuration && !hasNoIntervalWord(w) {
+	if err == errNotDuration || err == errNoInterval {
 		// "Paid twice a month", "Monthly, 7th": a pay period among
 		// words that do not change it.
 		if d, ok := f.vocab().searchInterval(s); ok {

@@ -205,6 +205,13 @@ func (f *Field) searchEnum(s string) (string, error) {
 			if f.isNullValue(v) {
 				continue
 			}
+			if i+1 < n && string(w[sp[i].a:sp[i].b]) == "s" {
+				// A possessive: in "the worker's supervisor" the
+				// supervisor holds it, not the worker.
+				if l2, _ := f.enumAt(w, sp[:n], i+1); l2 > 0 {
+					continue
+				}
+			}
 			dup := false
 			for _, g := range found[:nf] {
 				dup = dup || g == v
@@ -344,7 +351,8 @@ func hasPhrase[V any](vv *valueVocab, s string, m map[string]V) (found, negated 
 // searchInterval finds the pay periods of a cell ("Paid twice a month",
 // "Daily cash", "Monthly, 7th"): all that it names must agree, nothing may
 // negate or doubt them, and the other words may hold no number but an
-// ordinal day ("7th").
+// ordinal day ("7th"), and no word that ties pay to an event ("Monthly
+// (balance at end of contract)").
 func (vv *valueVocab) searchInterval(s string) (int, bool) {
 	days, found := 0, false
 	for rest := s; rest != ""; {
@@ -365,7 +373,8 @@ func (vv *valueVocab) searchInterval(s string) (int, bool) {
 				continue
 			}
 			word := w[sp[i].a:sp[i].b]
-			if vv.negation[string(word)] || vv.doubt[string(word)] || isDigit(word[0]) && !isOrdinal(word) {
+			if vv.negation[string(word)] || vv.doubt[string(word)] || noIntervalWords[string(word)] ||
+				isDigit(word[0]) && !isOrdinal(word) {
 				return 0, false
 			}
 			i++
