@@ -185,7 +185,7 @@ func (f *Field) parseMoney(v *Value, s string, w []byte, h Hints) (float64, stri
 	if wordy(w) && vv.zero[string(w)] {
 		return 0, hint, nil
 	}
-	if h.Share || h.Basis != BasisNone {
+	if h.Share || h.Basis == BasisMonthlyWage {
 		x, pct, err := readNumber(s, h.Numeric)
 		if err != nil {
 			return 0, "", err

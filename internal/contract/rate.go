@@ -139,9 +139,9 @@ func (vv *valueVocab) perWeekCount(s string) (float64, bool) {
 		case w == "alternate" || w == "alternating" || w == "alternative":
 			factor *= 0.5
 		case w == "twice" && qty < 0:
-			qty = 2
+			qty, unit = 2, true // "twice a month": two rest days
 		case w == "once" && qty < 0:
-			qty = 1
+			qty, unit = 1, true
 		case w == "day" || w == "days" || w == "d" || w == "dayoff" || w == "daysoff":
 			unit = true
 		default:
@@ -172,7 +172,7 @@ func (vv *valueVocab) perWeekCount(s string) (float64, bool) {
 	if qty >= 0 {
 		count = qty
 	}
-	if count <= 0 && qty != 0 || !(named > 0 || unit || period) || weeks <= 0 {
+	if count <= 0 && qty != 0 || !(named > 0 || unit) || weeks <= 0 {
 		return 0, false
 	}
 	x := count * factor / weeks

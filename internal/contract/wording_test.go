@@ -608,6 +608,8 @@ func TestWordingRestDays(t *testing.T) {
 		{"Not on Sundays", anyIssue, Hints{}},
 		{"Some Sundays", anyIssue, Hints{}},
 		{"10 days a week", anyIssue, Hints{}},
+		{"Two weeks", anyIssue, Hints{}},
+		{"4 per month", anyIssue, Hints{}},
 		{"Unknown", null{}, Hints{}},
 	})
 }
