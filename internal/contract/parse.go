@@ -168,11 +168,6 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 				return nil
 			}
 		}
-	} else if f.fw != nil && f.Type == Bool {
-		if b, ok := f.fw.answers[string(w)]; ok && strings.IndexByte(s, '?') < 0 {
-			v.Bool, v.Present = b, true
-			return nil
-		}
 	}
 	if wordy(w) && f.vocab().null[string(w)] {
 		return nil
@@ -186,6 +181,7 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 			return f.parseEnumAnswer(v, s, w, h)
 		}
 		if v.Str, err = f.parseEnum(s, w); err == nil && f.isNullValue(v.Str) {
+			v.Str = "" // a wording of "unknown": not known, like a blank cell
 			return nil
 		}
 	case Bool:

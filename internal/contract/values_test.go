@@ -97,6 +97,7 @@ fields:
   passport_held_by:
     employer: [godown, site office safe]
     supervisor: office
+    unknown: [lost, missing passport]
   has_written_contract:
     yes: kontrak
   rest_days_per_week:
@@ -117,6 +118,7 @@ yes: [haan ji]
 		{"passport_held_by", "Kept in godown", "employer"},
 		{"passport_held_by", "Office", "supervisor"}, // the extension wins
 		{"passport_held_by", "HR", "employer"},       // the built-in wordings stay
+		{"passport_held_by", "Lost", "unknown"},
 		{"work_permit_held_by", "Godown", nil},       // only the field named
 		{"has_written_contract", "Kontrak", true},
 		{"has_written_contract", "Verbal", false},
@@ -125,6 +127,10 @@ yes: [haan ji]
 	} {
 		v, err := n.Field(tc.field).Parse(tc.in, Hints{})
 		switch {
+		case tc.want == "unknown":
+			if err != nil || v.Present || v.Str != "" {
+				t.Errorf("%s %q = %+v, %v; want unknown", tc.field, tc.in, v, err)
+			}
 		case tc.want == nil:
 			if err == nil {
 				t.Errorf("%s %q = %+v, want a data issue", tc.field, tc.in, v)
