@@ -119,7 +119,7 @@ yes: [haan ji]
 		{"passport_held_by", "Office", "supervisor"}, // the extension wins
 		{"passport_held_by", "HR", "employer"},       // the built-in wordings stay
 		{"passport_held_by", "Lost", "unknown"},
-		{"work_permit_held_by", "Godown", nil},       // only the field named
+		{"work_permit_held_by", "Godown", nil}, // only the field named
 		{"has_written_contract", "Kontrak", true},
 		{"has_written_contract", "Verbal", false},
 		{"rest_days_per_week", "Jumaat", 1.0},
