@@ -215,7 +215,7 @@ func (f *Field) parseMoney(v *Value, s string, w []byte, h Hints) (float64, stri
 	}
 	if head, note, ok := splitMoneyNote(s); ok && !hasDigit(note) {
 		if x, cur, err2 := parseMoneyAmount(head, h, vv); err2 == nil {
-			if err2 = vv.checkMoneyNote(note); err2 != nil {
+			if err2 = vv.checkMoneyNote(note, x == 0); err2 != nil {
 				return 0, "", err2
 			}
 			return x * scale(h), cur, nil
@@ -252,13 +252,14 @@ var errMoneyUndone = errors.New("the note says it was not paid or was paid back"
 
 // checkMoneyNote accepts a note after an amount that does not change it
 // ("returnable", "deducted monthly"): no digits, no negation or doubt, no
-// words of no money or of money paid back, no estimate.
-func (vv *valueVocab) checkMoneyNote(note string) error {
+// words of no money (unless the amount is zero) or of money paid back, no
+// estimate.
+func (vv *valueVocab) checkMoneyNote(note string, zero bool) error {
 	if hasDigit(note) {
 		return errNotMoney
 	}
-	if z, _ := hasPhrase(vv, note, vv.zero); z {
-		return errMoneyUndone
+	if z, _ := hasPhrase(vv, note, vv.zero); z && !zero {
+		return errMoneyUndone // "USD 300 (paid by employer)"; "0 (paid by employer)" agrees
 	}
 	if c, neg := hasPhrase(vv, note, vv.cancel); c || neg {
 		return errMoneyUndone
@@ -328,7 +329,7 @@ func (vv *valueVocab) moneyInWords(s, hint string) (float64, string, bool) {
 			cur = 0
 			continue
 		}
-		if w == "and" {
+		if w == "and" || w == "only" {
 			continue
 		}
 		if cc, ok := lookupCurrency(tok); ok && !hasCur {
@@ -550,6 +551,10 @@ func (m *moneyParts) scan(s string, prefix bool, vv *valueVocab) error {
 				j += n2
 			}
 			tok := s[i:j]
+			if !prefix && (tok == "only" || tok == "Only" || tok == "ONLY") {
+				i = j // "Rs 5,000/- only": the amount in full, as cheques write it
+				continue
+			}
 			c, ok := lookupCurrency(tok)
 			if !ok && !prefix && m.mult == 0 && !m.hasCur {
 				if k, byCur, rest := vv.multiplierPrefix(tok); k != 0 {

@@ -163,6 +163,9 @@ func TestWordingCustody(t *testing.T) {
 		{"Mandor", "supervisor", Hints{}},
 		{"Captain", "supervisor", Hints{}},
 		{"Supervisor", "supervisor", Hints{}},
+		{"Empleador", "employer", Hints{}},
+		{"Trabajador", "worker", Hints{}},
+		{"HR/Admin", "employer", Hints{}},
 		{"Kept by HR for safe keeping", "employer", Hints{}},
 		{"Company (HR)", "employer", Hints{}},
 		{"In the employer's safe", "employer", Hints{}},
@@ -491,6 +494,7 @@ func TestWordingYesNo(t *testing.T) {
 		"ya": true, "iya": true, "tidak": false, "是": true, "否": false, "有": true, "无": false, "沒有": false,
 		"没有": false, "ja": true, "nein": false, "có": true, "không": false, "はい": true, "いいえ": false,
 		"да": true, "нет": false, "haan": true, "nahi": false, "oo": true, "hindi": false,
+		"是的": true, "ndiyo": true, "hapana": false, "nee": false, "chaina": false,
 	} {
 		v, err := f.Parse(in, Hints{})
 		if err != nil || !v.Present || v.Bool != want {
@@ -665,6 +669,11 @@ func TestWordingMoney(t *testing.T) {
 		{"Nil (employer pays)", amt{0, ""}, Hints{}},
 		{"USD 1,500 (paid in instalments)", amt{1500, "USD"}, Hints{}},
 		{"PHP 50k", amt{50000, "PHP"}, Hints{}},
+		{"Rs 5,000/- only", amt{5000, "NPR"}, Hints{Currency: "NPR"}},
+		{"USD 300 only", amt{300, "USD"}, Hints{}},
+		{"Rupees five thousand only", amt{5000, "INR"}, Hints{Currency: "INR"}},
+		{"0 (paid by employer)", amt{0, ""}, Hints{}},
+		{"$0 - borne by company", amt{0, "USD"}, Hints{}},
 		{"Tk 4 lac", amt{400000, "BDT"}, Hints{}},
 		{"MYR 500, returned at end", anyIssue, Hints{}},
 		{"Ten thousand pesos", amt{10000, "PHP"}, Hints{Currency: "PHP"}},
