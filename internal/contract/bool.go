@@ -18,15 +18,16 @@ var errNotBool = errors.New("not yes or no")
 // cell ("Company-provided hostel", "Only with permission", "not
 // compulsory"). With h.Invert a plain answer is turned round, but the
 // field's own wordings are not: they say what the field means.
-func (f *Field) parseBool(s string, w []byte, h Hints) (bool, error) {
-	b, _, err := f.readBool(s, w, f.fw, h.Invert)
+func (f *Field) parseBool(s string, w []byte, h *Hints) (bool, error) {
+	b, _, err := f.readBool(s, w, f.fw, h.Invert, f.boolExact != nil)
 	return b, err
 }
 
 // readBool reads a yes/no cell with the field's wordings fw (nil: plain
 // answers only); absolute reports that the answer came from what the cell
-// says about the field rather than from a plain yes or no.
-func (f *Field) readBool(s string, w []byte, fw *fieldWords, invert bool) (b, absolute bool, err error) {
+// says about the field rather than from a plain yes or no. looked says that
+// the caller has looked w up among the plain answers already.
+func (f *Field) readBool(s string, w []byte, fw *fieldWords, invert, looked bool) (b, absolute bool, err error) {
 	switch s {
 	case "✓", "✔", "✔️", "☑", "☑️", "✅", "√":
 		return !invert, false, nil
@@ -40,8 +41,10 @@ func (f *Field) readBool(s string, w []byte, fw *fieldWords, invert bool) (b, ab
 		return false, false, errNotBool // folding reads "#" as "no", which it is not here
 	}
 	vv := f.vocab()
-	if b, ok := vv.answers[string(w)]; ok {
-		return b != invert, false, nil
+	if !looked {
+		if b, ok := vv.answers[string(w)]; ok {
+			return b != invert, false, nil
+		}
 	}
 	if dot := strings.IndexByte(s, '.'); dot > 0 && plainDigits(s) {
 		// "1.0", "0.00": a number as a spreadsheet stores it.

@@ -94,7 +94,7 @@ func (t *durTok) w() string { return string(t.word[:t.n]) }
 // "After harvest"), for fields whose vocabulary lists such wordings, is a
 // relative value (BasisContract) that Deriver resolves to the contract's
 // length; other fields report it as a data issue ("no fixed interval").
-func (f *Field) parseDuration(v *Value, s string, w []byte, h Hints) (int64, error) {
+func (f *Field) parseDuration(v *Value, s string, w []byte, h *Hints) (int64, error) {
 	days, err := f.readDuration(s, w, h)
 	if err == errNotDuration || err == errNoInterval {
 		// "Paid twice a month", "Monthly, 7th": a pay period among
@@ -116,7 +116,7 @@ func (f *Field) parseDuration(v *Value, s string, w []byte, h Hints) (int64, err
 	return days, err
 }
 
-func (f *Field) readDuration(s string, w []byte, h Hints) (int64, error) {
+func (f *Field) readDuration(s string, w []byte, h *Hints) (int64, error) {
 	if x, ok := f.Words[string(w)]; ok {
 		return wholeNumber(x)
 	}
@@ -151,7 +151,7 @@ func (f *Field) readDuration(s string, w []byte, h Hints) (int64, error) {
 // of month)", "1 month (30 days)", "30 days (calendar)". A note that gives
 // another length of time, or ties payment to an event ("Monthly (balance at
 // end of contract)"), makes the cell a data issue.
-func (f *Field) durationWithNote(outer, note string, h Hints) (int64, error) {
+func (f *Field) durationWithNote(outer, note string, h *Hints) (int64, error) {
 	outer, note = trim(outer), trim(note)
 	if strings.ContainsAny(note, "()") {
 		return 0, errNotDuration
@@ -164,7 +164,7 @@ func (f *Field) durationWithNote(outer, note string, h Hints) (int64, error) {
 		return days, err
 	}
 	w := fold(nil, note)
-	nd, err := f.readDuration(note, w, Hints{})
+	nd, err := f.readDuration(note, w, &Hints{})
 	switch {
 	case err == nil && nd != days:
 		return 0, fmt.Errorf("two lengths of time: %d and %d days", days, nd)

@@ -179,7 +179,7 @@ func isUnitSep(r rune) bool {
 // the money was not paid or was paid back ("USD 300 (refunded)") makes the
 // cell a data issue. h.Share reads a share of the wage ("25%"); h.Scale
 // converts the column's unit into the field's.
-func (f *Field) parseMoney(v *Value, s string, w []byte, h Hints) (float64, string, error) {
+func (f *Field) parseMoney(v *Value, s string, w []byte, h *Hints) (float64, string, error) {
 	vv := f.vocab()
 	hint := normalizeHint(h.Currency)
 	if wordy(w) && vv.zero[string(w)] {
@@ -417,7 +417,7 @@ func (vv *valueVocab) wageShare(s string) (float64, bool) {
 // a multiplier word after the number ("NPR 1.2 lakh", "Rp 2 juta", "RM
 // 1.5k"). The currency named in the cell wins over h.Currency; a shared
 // sign ("$", "Rs") takes h.Currency when it can stand for it.
-func parseMoneyAmount(s string, h Hints, vv *valueVocab) (float64, string, error) {
+func parseMoneyAmount(s string, h *Hints, vv *valueVocab) (float64, string, error) {
 	hint := normalizeHint(h.Currency)
 	if h.Numeric {
 		if x, ok := parseFloatStrict(s); ok {

@@ -531,7 +531,7 @@ var errPerDay = errors.New("hours per day, not per week")
 // month") or hours per day times days ("10h x 6d"). With h.Basis the cell
 // is a relative value (v.Rel) that Deriver resolves; h.Scale converts the
 // column's unit into the field's.
-func (f *Field) parseNumber(v *Value, s string, w []byte, h Hints) (float64, error) {
+func (f *Field) parseNumber(v *Value, s string, w []byte, h *Hints) (float64, error) {
 	x, _, rel, err := f.readNumberField(s, w, h)
 	if err != nil {
 		return 0, err
@@ -543,7 +543,7 @@ func (f *Field) parseNumber(v *Value, s string, w []byte, h Hints) (float64, err
 	return x * scale(h), nil
 }
 
-func scale(h Hints) float64 {
+func scale(h *Hints) float64 {
 	if h.Scale == 0 {
 		return 1
 	}
@@ -552,7 +552,7 @@ func scale(h Hints) float64 {
 
 // readNumberField reads a number or int cell before scaling; pct reports a
 // percent sign, rel a value relative to h.Basis.
-func (f *Field) readNumberField(s string, w []byte, h Hints) (x float64, pct, rel bool, err error) {
+func (f *Field) readNumberField(s string, w []byte, h *Hints) (x float64, pct, rel bool, err error) {
 	if x, ok := f.Words[string(w)]; ok {
 		return x, false, false, nil
 	}
@@ -606,10 +606,13 @@ func readShare(x float64, pct bool) (float64, error) {
 // parseInt reads an int field like a number field, but the number must be
 // whole ("17.0" is 17) and a percentage is a problem. A scaled column
 // (h.Scale) rounds to the nearest whole number.
-func (f *Field) parseInt(v *Value, s string, w []byte, h Hints) (int64, error) {
-	hs := h
-	hs.Share = false
-	x, pct, rel, err := f.readNumberField(s, w, hs)
+func (f *Field) parseInt(v *Value, s string, w []byte, h *Hints) (int64, error) {
+	if h.Share {
+		hs := *h // a share is no whole number: read the cell as written
+		hs.Share = false
+		h = &hs
+	}
+	x, pct, rel, err := f.readNumberField(s, w, h)
 	if err != nil {
 		if err == errNotNumber {
 			return 0, errNotWhole

@@ -178,24 +178,24 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 		v.Str = collapseSpace(s)
 	case Enum:
 		if h.Yes != "" || h.No != "" {
-			return f.parseEnumAnswer(v, s, w, h)
+			return f.parseEnumAnswer(v, s, w, &h)
 		}
 		if v.Str, err = f.parseEnum(s, w); err == nil && f.isNullValue(v.Str) {
 			v.Str = "" // a wording of "unknown": not known, like a blank cell
 			return nil
 		}
 	case Bool:
-		v.Bool, err = f.parseBool(s, w, h)
+		v.Bool, err = f.parseBool(s, w, &h)
 	case Int:
-		v.Int, err = f.parseInt(v, s, w, h)
+		v.Int, err = f.parseInt(v, s, w, &h)
 	case Number:
-		v.Num, err = f.parseNumber(v, s, w, h)
+		v.Num, err = f.parseNumber(v, s, w, &h)
 	case Money:
-		v.Num, v.Currency, err = f.parseMoney(v, s, w, h)
+		v.Num, v.Currency, err = f.parseMoney(v, s, w, &h)
 	case Date:
 		v.Time, err = parseDate(s, h)
 	case Duration:
-		v.Int, err = f.parseDuration(v, s, w, h)
+		v.Int, err = f.parseDuration(v, s, w, &h)
 	default:
 		err = fmt.Errorf("unsupported field type %v", f.Type)
 	}
@@ -216,13 +216,13 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 // No): a yes is h.Yes, a no h.No. A no (or yes) that stands for no value,
 // or for a null value such as "unknown", leaves the field unknown. A cell
 // that is not a yes or no is read as the enum itself ("Agent").
-func (f *Field) parseEnumAnswer(v *Value, s string, w []byte, h Hints) error {
+func (f *Field) parseEnumAnswer(v *Value, s string, w []byte, h *Hints) error {
 	for _, want := range []string{h.Yes, h.No} {
 		if want != "" && !slicesContains(f.Values, want) {
 			return fmt.Errorf("column reads yes/no as %q, which is not one of %s", want, strings.Join(f.Values, ", "))
 		}
 	}
-	b, _, err := f.readBool(s, w, nil, false)
+	b, _, err := f.readBool(s, w, nil, false, false)
 	if err == nil {
 		val := h.No
 		if b {
