@@ -201,8 +201,9 @@ func (f *Field) searchEnum(s string) (string, error) {
 				i++
 				continue
 			}
+			start := i
 			i += l
-			if f.isNullValue(v) {
+			if f.isNullValue(v) || vv.mentioned(w, sp[:n], start, i) {
 				continue
 			}
 			if i+1 < n && string(w[sp[i].a:sp[i].b]) == "s" {
@@ -240,6 +241,32 @@ func (f *Field) searchEnum(s string) (string, error) {
 }
 
 // enumAt finds the longest wording of a value that starts at word i.
+// mentioned reports whether the value named by words [start, end) is only
+// mentioned ("with worker's consent", "on behalf of the worker") rather
+// than given (values.yaml: mentions).
+func (vv *valueVocab) mentioned(w []byte, sp []span, start, end int) bool {
+	j := end
+	if j < len(sp) && string(w[sp[j].a:sp[j].b]) == "s" {
+		j++ // "worker's consent"
+	}
+	if j < len(sp) && vv.mentionAfter[string(w[sp[j].a:sp[j].b])] {
+		return true
+	}
+	k := start - 1
+	for k >= 0 {
+		switch string(w[sp[k].a:sp[k].b]) {
+		case "the", "a", "an", "his", "her", "their":
+			k--
+			continue
+		}
+		break
+	}
+	if k >= 1 && string(w[sp[k].a:sp[k].b]) == "of" {
+		k-- // "on behalf of the worker"
+	}
+	return k >= 0 && vv.mentionBefore[string(w[sp[k].a:sp[k].b])]
+}
+
 func (f *Field) enumAt(w []byte, sp []span, i int) (int, string) {
 	for l := min(maxPhraseWords, len(sp)-i); l >= 1; l-- {
 		cand := w[sp[i].a:sp[i+l-1].b]

@@ -29,6 +29,8 @@ type valueVocab struct {
 	deferredDays int     // assume.deferred_pay_days
 
 	null, negation, doubt map[string]bool
+	mentionAfter          map[string]bool // enum: a value these follow is only mentioned
+	mentionBefore         map[string]bool // enum: a value these precede is only mentioned
 	answers               map[string]bool    // generic yes and no
 	numbers               map[string]float64 // quantity words
 	periods               map[string]float64 // period word → weeks
@@ -250,6 +252,7 @@ func (r vocabReader) wordNumbers(n *yaml.Node, what string, m map[string]float64
 func newValueVocab() *valueVocab {
 	return &valueVocab{
 		null: map[string]bool{}, negation: map[string]bool{}, doubt: map[string]bool{},
+		mentionAfter: map[string]bool{}, mentionBefore: map[string]bool{},
 		answers: map[string]bool{}, numbers: map[string]float64{}, periods: map[string]float64{},
 		days: map[string]float64{}, intervals: map[string]int{}, ambiguous: map[string]string{},
 		zero: map[string]bool{}, cancel: map[string]bool{}, multipliers: map[string]float64{},
@@ -294,6 +297,8 @@ func parseValueVocab(name string, data []byte, requireSource bool) (*valueVocab,
 			err = r.wordSet(v, "negation", vv.negation, true)
 		case "doubt":
 			err = r.wordSet(v, "doubt", vv.doubt, true)
+		case "mentions":
+			err = r.mentions(v, vv)
 		case "yes":
 			err = r.wordSet(v, "yes", vv.answers, true)
 		case "no":
@@ -316,7 +321,7 @@ func parseValueVocab(name string, data []byte, requireSource bool) (*valueVocab,
 			err = r.fields(v, vv)
 		default:
 			err = r.errf(k, "unknown key %q%s", k.Value, didYouMean(k.Value, []string{"source", "as_of", "assume", "null",
-				"negation", "doubt", "yes", "no", "numbers", "periods", "days", "intervals", "money",
+				"negation", "doubt", "mentions", "yes", "no", "numbers", "periods", "days", "intervals", "money",
 				"language_fillers", "languages", "fields"}))
 		}
 		if err != nil {
@@ -334,6 +339,27 @@ func didYouMean(got string, options []string) string {
 		return fmt.Sprintf(" (did you mean %q?)", n)
 	}
 	return ""
+}
+
+func (r vocabReader) mentions(n *yaml.Node, vv *valueVocab) error {
+	kvs, err := r.mapping(n, "mentions")
+	if err != nil {
+		return err
+	}
+	for _, kv := range kvs {
+		switch kv[0].Value {
+		case "after":
+			err = r.wordSet(kv[1], "mentions.after", vv.mentionAfter, true)
+		case "before":
+			err = r.wordSet(kv[1], "mentions.before", vv.mentionBefore, true)
+		default:
+			err = r.errf(kv[0], "mentions: unknown key %q (want after or before)", kv[0].Value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r vocabReader) assume(n *yaml.Node, vv *valueVocab) error {
@@ -544,6 +570,7 @@ func (r vocabReader) fields(n *yaml.Node, vv *valueVocab) error {
 func (v *valueVocab) merge(o *valueVocab) *valueVocab {
 	n := *v
 	n.null, n.negation, n.doubt = union(v.null, o.null), union(v.negation, o.negation), union(v.doubt, o.doubt)
+	n.mentionAfter, n.mentionBefore = union(v.mentionAfter, o.mentionAfter), union(v.mentionBefore, o.mentionBefore)
 	n.answers, n.numbers, n.periods = union(v.answers, o.answers), union(v.numbers, o.numbers), union(v.periods, o.periods)
 	n.days, n.intervals, n.ambiguous = union(v.days, o.days), union(v.intervals, o.intervals), union(v.ambiguous, o.ambiguous)
 	n.zero, n.cancel, n.multipliers = union(v.zero, o.zero), union(v.cancel, o.cancel), union(v.multipliers, o.multipliers)

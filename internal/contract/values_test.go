@@ -168,6 +168,7 @@ yes: [haan ji]
 		{"fields:\n  rest_days_per_week:\n    numbers: {lots: [sunday]}\n", `x.yaml:3: fields.rest_days_per_week.numbers: "lots" is not a number`},
 		{"fields:\n  rest_days_per_week:\n    per_week: months\n", `x.yaml:3: fields.rest_days_per_week.per_week: want days or hours`},
 		{"nul: [dunno]\n", `x.yaml:1: unknown key "nul" (did you mean "null"?)`},
+		{"mentions: {around: [x]}\n", `x.yaml:1: mentions: unknown key "around" (want after or before)`},
 		{"assume:\n  workdays_per_week: 9\n", `x.yaml:2: assume.workdays_per_week: 9 is not between 0 and 7`},
 		{"money:\n  multipliers: {lakh: lots}\n", `x.yaml:2: money.multipliers: "lots" is not a number`},
 		{"money:\n  multipliers_by_currency: {mil: {XX: 1000}}\n", `x.yaml:2: money.multipliers_by_currency: "XX" is not an ISO 4217 code`},

@@ -189,6 +189,13 @@ func TestWordingCustody(t *testing.T) {
 		{"Recruitment agent", "recruiter", Hints{}},
 		{"Employer (returned on request)", "employer", Hints{}},
 		{"Line manager", "supervisor", Hints{}},
+		{"Employer, with worker's consent", "employer", Hints{}},
+		{"Held by employer at worker's request", "employer", Hints{}},
+		{"Kept by HR on behalf of the worker", "employer", Hints{}},
+		{"Held by company for the worker", "employer", Hints{}},
+		{"Custody of employer", "employer", Hints{}},
+		{"Worker agreed", anyIssue, Hints{}},
+		{"Kept for the worker", anyIssue, Hints{}},
 		{"Not held", anyIssue, Hints{}},
 		{"None", anyIssue, Hints{}},
 		// Negations and look-alikes are data issues, never the opposite.
