@@ -29,8 +29,8 @@ type valueVocab struct {
 	deferredDays int     // assume.deferred_pay_days
 
 	null, negation, doubt map[string]bool
-	mentionAfter          map[string]bool // enum: a value these follow is only mentioned
-	mentionBefore         map[string]bool // enum: a value these precede is only mentioned
+	mentionAfter          map[string]bool    // enum: a value these follow is only mentioned
+	mentionBefore         map[string]bool    // enum: a value these precede is only mentioned
 	answers               map[string]bool    // generic yes and no
 	numbers               map[string]float64 // quantity words
 	periods               map[string]float64 // period word → weeks
