@@ -450,9 +450,10 @@ func (vv *valueVocab) languageCovered(contractLang, nativeLang string) (covered,
 //     day"): Rel × the working days of a week, 7 − rest_days_per_week, or
 //     values.yaml's assume.workdays_per_week (6, one rest day in seven) when
 //     the rest days are blank;
-//   - BasisContract (pay "on completion of contract"): Rel × the days from
-//     start_date to contract_end_date, or values.yaml's
-//     assume.deferred_pay_days when either is blank.
+//   - BasisContract (pay "on completion of contract", Present already at
+//     the assumed length): Rel × the days from start_date to
+//     contract_end_date, or values.yaml's assume.deferred_pay_days when
+//     either is blank.
 //
 // A resolved value is Present, not Derived (it was read from its cell), and
 // its Raw keeps the cell's text and adds how it was resolved: "Half
@@ -461,7 +462,7 @@ func (vv *valueVocab) languageCovered(contractLang, nativeLang string) (covered,
 func (d *Deriver) resolve(c *Contract) {
 	for i := range c.Values {
 		v := &c.Values[i]
-		if v.Present || v.Basis == BasisNone || i >= len(d.types) {
+		if v.Basis == BasisNone || v.Present && v.Basis != BasisContract || i >= len(d.types) {
 			continue
 		}
 		switch v.Basis {
@@ -507,6 +508,7 @@ func (d *Deriver) resolve(c *Contract) {
 				continue
 			}
 			v.Raw += fmt.Sprintf(" (= %s days: %s)", formatNumber(x), how)
+			v.Rel, v.Basis = 0, BasisNone // resolved once, even if derived again
 		}
 	}
 }

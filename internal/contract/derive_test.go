@@ -328,3 +328,23 @@ func TestDeriveLanguages(t *testing.T) {
 		}
 	}
 }
+
+// Pay at the end of the contract reads as late pay at once, and becomes the
+// contract's own length when the row gives its dates; deriving twice
+// explains it once.
+func TestDeferredPay(t *testing.T) {
+	s := DefaultSchema()
+	f := s.Field("wage_payment_interval_days")
+	v, err := f.Parse("End of contract", Hints{})
+	if err != nil || !v.Present || v.Int != 92 || v.Basis != BasisContract {
+		t.Fatalf("End of contract = %+v, %v; want 92 days until the contract's length is known", v, err)
+	}
+	d := NewDeriver(s, time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
+	c := deriveRow(t, s, map[string]string{"wage_payment_interval_days": "After harvest", "start_date": "2025-03-01", "contract_end_date": "2025-08-31"})
+	d.Derive(c)
+	d.Derive(c)
+	got := c.Value(f.Index)
+	if !got.Present || got.Int != 183 || got.Raw != "After harvest (= 183 days: paid at the end of the contract: start_date to contract_end_date)" {
+		t.Errorf("After harvest = %d, Raw %q", got.Int, got.Raw)
+	}
+}

@@ -3,6 +3,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -128,7 +129,10 @@ var (
 //
 // A cell stated against the row ("Half month's wage", or any cell of a
 // column with [Hints.Basis]) gives a Value that is not Present, with Rel and
-// Basis set and a nil error; [Deriver.Derive] resolves it from the row.
+// Basis set and a nil error; [Deriver.Derive] resolves it from the row. Pay
+// deferred to the end of the contract (BasisContract) is the exception: it
+// is Present at once, at values.yaml's assume.deferred_pay_days, and
+// Deriver replaces that with the contract's length when it can.
 //
 // Parse is safe for concurrent use.
 func (f *Field) Parse(raw string, h Hints) (Value, error) {
@@ -206,6 +210,13 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 	if v.Basis != BasisNone {
 		// Relative: resolved from the row by Deriver.Derive.
 		v.Num, v.Int, v.Currency = 0, 0, ""
+		if v.Basis == BasisContract {
+			// Pay at the end of the contract is late pay whatever the
+			// contract's length: the value is present from the start, at
+			// values.yaml's assumed length, and Deriver makes it the
+			// contract's own when the row has its dates.
+			v.Int, v.Present = int64(math.Round(v.Rel*float64(f.vocab().deferredDays))), true
+		}
 		return nil
 	}
 	v.Present = true

@@ -66,7 +66,7 @@ func runWording(t *testing.T, field string, cases []wcase) {
 					t.Errorf("%s %q = %s, want unknown", field, tc.in, show(f, v))
 				}
 			case rel:
-				if v.Present || v.Basis != want.basis || math.Abs(v.Rel-want.x) > 1e-3 {
+				if v.Present != (want.basis == BasisContract) || v.Basis != want.basis || math.Abs(v.Rel-want.x) > 1e-3 {
 					t.Errorf("%s %q = %s, want %v × basis %d", field, tc.in, show(f, v), want.x, want.basis)
 				}
 			default:
@@ -516,7 +516,7 @@ func TestWordingYesNo(t *testing.T) {
 }
 
 func TestWordingPayPeriod(t *testing.T) {
-	deferred := rel{1, BasisContract}
+	deferred := rel{1, BasisContract} // Present at 92 days until Deriver knows the contract's length
 	runWording(t, "wage_payment_interval_days", []wcase{
 		{"Twice monthly", int64(15), Hints{}},
 		{"Twice a month", int64(15), Hints{}},
