@@ -8,52 +8,60 @@ import (
 
 var errNotBool = errors.New("not yes or no")
 
-// boolWords are the folded words that answer yes or no.
-var boolWords = map[string]bool{
-	"yes": true, "y": true, "true": true, "t": true, "1": true, "x": true, "yep": true,
-	"yeah": true, "si": true, "sí": true, "oui": true, "ja": true, "ya": true,
-	"no": false, "n": false, "false": false, "f": false, "0": false, "nope": false,
-	"nah": false, "non": false, "nein": false, "tidak": false,
-}
-
-// doubtWords in a comment after "yes" or "no" make the answer unsure.
-var doubtWords = map[string]bool{
-	"unsure": true, "sure": true, "maybe": true, "unknown": true, "unclear": true,
-	"partly": true, "partially": true, "depends": true, "verify": true, "check": true,
-	"tbc": true, "tbd": true, "perhaps": true, "possibly": true, "idea": true,
-}
-
 // parseBool reads a yes/no cell: Yes/No, Y/N, True/False, T/F, 1/0, "x" and
-// check marks (✓ ✔ ☑ ✅ √) for yes, crosses (✗ ✘ ❌) for no. A clock time
-// ("22:00", "10pm", "after 22:00") means yes: the cell gives the time of a
-// curfew or a night shift that exists. "Yes, …" and "No (…)" read as yes or
-// no when the comment casts no doubt on them; "yes/no" is ambiguous.
-func parseBool(s string, w []byte) (bool, error) {
+// check marks (✓ ✔ ☑ ✅ √) for yes, crosses (✗ ✘ ❌) for no, and the yes
+// and no words of the value vocabulary in several languages ("sí", "oui",
+// "是", "无"). A clock time ("22:00", "10pm", "after 22:00") means yes: the
+// cell gives the time of a curfew or a night shift that exists. "Yes, …"
+// and "No (…)" read as yes or no when the comment casts no doubt on them;
+// "yes/no" is ambiguous. The field's own wordings are found anywhere in the
+// cell ("Company-provided hostel", "Only with permission", "not
+// compulsory"). With h.Invert a plain answer is turned round, but the
+// field's own wordings are not: they say what the field means.
+func (f *Field) parseBool(s string, w []byte, h *Hints) (bool, error) {
+	b, _, err := f.readBool(s, w, f.fw, h.Invert, f.boolExact != nil)
+	return b, err
+}
+
+// readBool reads a yes/no cell with the field's wordings fw (nil: plain
+// answers only); absolute reports that the answer came from what the cell
+// says about the field rather than from a plain yes or no. looked says that
+// the caller has looked w up among the plain answers already.
+func (f *Field) readBool(s string, w []byte, fw *fieldWords, invert, looked bool) (b, absolute bool, err error) {
 	switch s {
 	case "✓", "✔", "✔️", "☑", "☑️", "✅", "√":
-		return true, nil
+		return !invert, false, nil
 	case "✗", "✘", "❌":
-		return false, nil
+		return invert, false, nil
 	}
 	if strings.IndexByte(s, '?') >= 0 {
-		return false, fmt.Errorf("ambiguous: %q", s)
+		return false, false, fmt.Errorf("ambiguous: %q", s)
 	}
 	if strings.IndexByte(s, '#') >= 0 {
-		return false, errNotBool // folding reads "#" as "no", which it is not here
+		return false, false, errNotBool // folding reads "#" as "no", which it is not here
 	}
-	if b, ok := boolWords[string(w)]; ok {
-		return b, nil
+	vv := f.vocab()
+	if !looked {
+		if b, ok := vv.answers[string(w)]; ok {
+			return b != invert, false, nil
+		}
 	}
 	if dot := strings.IndexByte(s, '.'); dot > 0 && plainDigits(s) {
 		// "1.0", "0.00": a number as a spreadsheet stores it.
 		if x, err := decimalValue(s[:dot], s[dot+1:]); err == nil && (x == 0 || x == 1) {
-			return x == 1, nil
+			return (x == 1) != invert, false, nil
 		}
 	}
 	if isClockText(s) {
-		return true, nil
+		return true, true, nil
 	}
-	return leadAnswer(s, w)
+	if fw != nil && fw.answers != nil {
+		if b, found, err := vv.searchAnswer(s, fw.answers, invert); found {
+			return b, true, err
+		}
+	}
+	b, err = leadAnswer(s, w, vv)
+	return b != invert, false, err
 }
 
 // answerWords may follow a leading yes/no word; they must agree with it.
@@ -61,12 +69,15 @@ var answerWords = map[string]bool{
 	"yes": true, "y": true, "true": true, "no": false, "n": false, "false": false,
 }
 
+// orWords join answers: "yes or no", "oui ou non".
+var orWords = map[string]bool{"or": true, "and": true, "ou": true, "o": true, "atau": true, "oder": true, "hoặc": true, "或": true}
+
 // leadAnswer reads a cell that starts with a yes/no word followed by more
 // words: "Yes, 22:00", "No (none)", "No curfew". Doubt in the rest ("no
 // idea", "yes, not sure") or a contrary answer ("yes/no") makes it ambiguous.
-func leadAnswer(s string, w []byte) (bool, error) {
+func leadAnswer(s string, w []byte, vv *valueVocab) (bool, error) {
 	lead, rest := nextWord(w)
-	ans, ok := boolWords[string(lead)]
+	ans, ok := vv.answers[string(lead)]
 	if !ok || len(rest) == 0 || !isLetter(s[0]) {
 		return false, errNotBool
 	}
@@ -76,10 +87,12 @@ func leadAnswer(s string, w []byte) (bool, error) {
 		word, r = nextWord(r)
 		if b, ok := answerWords[string(word)]; ok {
 			agree = agree && b == ans
-		} else if string(word) != "or" && string(word) != "and" {
+		} else if b, ok := vv.answers[string(word)]; ok && len(word) > 1 && !isDigit(word[0]) {
+			agree = agree && b == ans // "oui ou non", "sí o no"
+		} else if !orWords[string(word)] {
 			onlyAnswers = false
 		}
-		if doubtWords[string(word)] {
+		if vv.doubt[string(word)] {
 			return false, fmt.Errorf("ambiguous: %q", s)
 		}
 	}

@@ -26,6 +26,10 @@ type Deriver struct {
 	asOf    time.Time
 	ageRaw  string // the Raw of an age derived at asOf
 	minWage *MinimumWages
+	vv      *valueVocab
+	types   []Type // of the schema's fields
+
+	restDays, end int
 
 	age, dob, start                       int
 	total, regular, overtime              int
@@ -53,8 +57,13 @@ func NewDeriver(s *Schema, asOf time.Time) *Deriver {
 	if asOf.IsZero() {
 		asOf = time.Now().UTC()
 	}
+	types := make([]Type, s.Len())
+	for i, f := range s.Fields() {
+		types[i] = f.Type
+	}
 	return &Deriver{
-		asOf: asOf, ageRaw: ageRaw(asOf),
+		asOf: asOf, ageRaw: ageRaw(asOf), vv: s.values(), types: types,
+		restDays: idx("rest_days_per_week"), end: idx("contract_end_date"),
 		age: idx("age"), dob: idx("date_of_birth"), start: idx("start_date"),
 		total: idx("weekly_hours_total"), regular: idx("regular_hours_per_week"), overtime: idx("overtime_hours_per_week"),
 		migrant: idx("is_migrant"), nationality: idx("nationality"), employerCountry: idx("employer_country"),
@@ -92,7 +101,13 @@ func (d *Deriver) blank(c *Contract, i int) bool {
 // currencies agree, or neither names one; a zero amount compares with any.
 // So a fee of "NPR 150,000" is never set against a wage of "MYR 1,500": the
 // ratio stays blank and the rule reports insufficient data.
+//
+// Relative values are resolved first, so that the derivations below see
+// them: an amount in wages ("Half month's wage") from base_wage_monthly,
+// hours per day from the working days a week, pay deferred to the end of
+// the contract from the contract's length (see [Deriver.resolve]).
 func (d *Deriver) Derive(c *Contract) {
+	d.resolve(c)
 	if d.blank(c, d.age) && d.has(c, d.dob) {
 		at, raw := d.asOf, d.ageRaw
 		if d.has(c, d.start) {
@@ -118,7 +133,7 @@ func (d *Deriver) Derive(c *Contract) {
 	}
 	if d.blank(c, d.inLanguage) && d.has(c, d.contractLang) && d.has(c, d.nativeLang) {
 		cl, nl := c.Values[d.contractLang].Str, c.Values[d.nativeLang].Str
-		if in, ok := languageCovered(cl, nl); ok {
+		if in, ok := d.vv.languageCovered(cl, nl); ok {
 			c.Values[d.inLanguage] = Value{Present: true, Bool: in, Derived: true,
 				Raw: "derived: contract_language " + cl + " vs worker_native_language " + nl}
 		}
@@ -349,55 +364,26 @@ func aliasTable(rows []string) map[string]string {
 	return m
 }
 
-// languageAliases fold language names and ISO 639 codes to one key. Malay
-// and Indonesian share a key: "Bahasa" is written for either, and a contract
-// in one is read by speakers of the other.
-var languageAliases = aliasTable([]string{
-	"en|eng|english",
-	"ne|nep|nepali|nepalese",
-	"bn|ben|bengali|bangla",
-	"hi|hin|hindi",
-	"ur|urd|urdu",
-	"ms|msa|may|malay|bahasa|bahasa malaysia|bahasa melayu|melayu|id|ind|indonesian|bahasa indonesia",
-	"my|mya|bur|burmese|myanmar",
-	"km|khm|khmer|cambodian",
-	"lo|lao|laotian",
-	"vi|vie|vietnamese",
-	"th|tha|thai",
-	"zh|zho|chi|chinese|mandarin|putonghua|cantonese",
-	"tl|tgl|fil|tagalog|filipino",
-	"si|sin|sinhala|sinhalese",
-	"ta|tam|tamil",
-	"te|tel|telugu",
-	"ml|mal|malayalam",
-	"pa|pan|punjabi",
-	"ar|ara|arabic",
-	"am|amh|amharic",
-	"sw|swa|swahili",
-	"es|spa|spanish|espanol",
-	"pt|por|portuguese",
-	"fr|fra|fre|french",
-	"uz|uzb|uzbek",
-	"ru|rus|russian",
-	"ug|uig|uyghur|uighur",
-	"ko|kor|korean",
-	"ja|jpn|japanese",
-})
-
-// languageFiller are words in a language cell that name no language.
-var languageFiller = map[string]bool{
-	"and": true, "with": true, "in": true, "language": true, "languages": true, "version": true,
-	"bilingual": true, "translation": true, "translated": true, "copy": true, "only": true, "plus": true,
-}
+// The language names and codes (values.yaml: languages) fold to one key
+// per language. Malay and Indonesian share a key: "Bahasa" is written for
+// either, and a contract in one is read by speakers of the other.
 
 // languageKeys reads the languages a cell names: "English/Nepali",
 // "EN + NE", "Bahasa Malaysia and English". Words it does not know are kept
 // as they are, so unknown languages still compare by name.
-func languageKeys(s string) []string { return appendLanguageKeys(nil, s) }
+func languageKeys(s string) []string { return defaultValues.appendLanguageKeys(nil, s) }
+
+func appendLanguageKeys(out []string, s string) []string {
+	return defaultValues.appendLanguageKeys(out, s)
+}
+
+func appendLanguageKeysSlow(out []string, s string) []string {
+	return defaultValues.appendLanguageKeysSlow(out, s)
+}
 
 // appendLanguageKeys appends the languageKeys of s to out. It allocates
 // only for words it does not know (and a long cell).
-func appendLanguageKeys(out []string, s string) []string {
+func (vv *valueVocab) appendLanguageKeys(out []string, s string) []string {
 	var buf [64]byte
 	folded := fold(buf[:0], s)
 	var spans [16][2]int // the words of folded
@@ -408,7 +394,7 @@ func appendLanguageKeys(out []string, s string) []string {
 			j++
 		}
 		if n == len(spans) {
-			return appendLanguageKeysSlow(out, s)
+			return vv.appendLanguageKeysSlow(out, s)
 		}
 		spans[n] = [2]int{i, j}
 		n++
@@ -417,17 +403,17 @@ func appendLanguageKeys(out []string, s string) []string {
 	for i := 0; i < n; i++ {
 		if i+1 < n {
 			// Two words: the folded text from the first to the second.
-			if k, ok := languageAliases[string(folded[spans[i][0]:spans[i+1][1]])]; ok {
+			if k, ok := vv.languages[string(folded[spans[i][0]:spans[i+1][1]])]; ok {
 				out = append(out, k)
 				i++
 				continue
 			}
 		}
 		w := folded[spans[i][0]:spans[i][1]]
-		if languageFiller[string(w)] {
+		if vv.langFillers[string(w)] {
 			continue
 		}
-		if k, ok := languageAliases[string(w)]; ok {
+		if k, ok := vv.languages[string(w)]; ok {
 			out = append(out, k)
 		} else {
 			out = append(out, string(w))
@@ -436,21 +422,21 @@ func appendLanguageKeys(out []string, s string) []string {
 	return out
 }
 
-func appendLanguageKeysSlow(out []string, s string) []string {
+func (vv *valueVocab) appendLanguageKeysSlow(out []string, s string) []string {
 	words := strings.Fields(NormalizeWord(s))
 	for i := 0; i < len(words); i++ {
 		if i+1 < len(words) {
-			if k, ok := languageAliases[words[i]+" "+words[i+1]]; ok {
+			if k, ok := vv.languages[words[i]+" "+words[i+1]]; ok {
 				out = append(out, k)
 				i++
 				continue
 			}
 		}
 		w := words[i]
-		if languageFiller[w] {
+		if vv.langFillers[w] {
 			continue
 		}
-		if k, ok := languageAliases[w]; ok {
+		if k, ok := vv.languages[w]; ok {
 			out = append(out, k)
 		} else {
 			out = append(out, w)
@@ -461,9 +447,9 @@ func appendLanguageKeysSlow(out []string, s string) []string {
 
 // languageCovered reports whether the contract's language(s) include one of
 // the worker's native language(s); ok is false when either names nothing.
-func languageCovered(contractLang, nativeLang string) (covered, ok bool) {
+func (vv *valueVocab) languageCovered(contractLang, nativeLang string) (covered, ok bool) {
 	var cbuf, nbuf [8]string
-	cl, nl := appendLanguageKeys(cbuf[:0], contractLang), appendLanguageKeys(nbuf[:0], nativeLang)
+	cl, nl := vv.appendLanguageKeys(cbuf[:0], contractLang), vv.appendLanguageKeys(nbuf[:0], nativeLang)
 	if len(cl) == 0 || len(nl) == 0 {
 		return false, false
 	}
@@ -475,4 +461,95 @@ func languageCovered(contractLang, nativeLang string) (covered, ok bool) {
 		}
 	}
 	return false, true
+}
+
+// resolve turns the contract's relative values into values:
+//
+//   - BasisMonthlyWage (money: "Half month's wage", "5% of salary", a share
+//     of the wage): Rel × base_wage_monthly, in the wage's currency;
+//   - BasisWorkdays (a number given per day, as in a column of "Hours per
+//     day"): Rel × the working days of a week, 7 − rest_days_per_week, or
+//     values.yaml's assume.workdays_per_week (6, one rest day in seven) when
+//     the rest days are blank;
+//   - BasisContract (pay "on completion of contract", Present already at
+//     the assumed length): Rel × the days from start_date to
+//     contract_end_date, or values.yaml's assume.deferred_pay_days when
+//     either is blank.
+//
+// A resolved value is Present, not Derived (it was read from its cell), and
+// its Raw keeps the cell's text and adds how it was resolved: "Half
+// month's wage (= 750 MYR: 0.5 × base_wage_monthly)". A value whose basis
+// is blank in the row stays blank, so its rules report insufficient data.
+func (d *Deriver) resolve(c *Contract) {
+	for i := range c.Values {
+		v := &c.Values[i]
+		if v.Basis == BasisNone || v.Present && v.Basis != BasisContract || i >= len(d.types) {
+			continue
+		}
+		switch v.Basis {
+		case BasisMonthlyWage:
+			if !d.has(c, d.wage) || i == d.wage {
+				continue
+			}
+			w := c.Values[d.wage]
+			if w.Basis != BasisNone {
+				continue
+			}
+			x := v.Rel * w.Num
+			if !d.setNumber(v, i, x) {
+				continue
+			}
+			v.Currency = w.Currency
+			shown := formatNumber(x)
+			if w.Currency != "" {
+				shown += " " + w.Currency
+			}
+			v.Raw += fmt.Sprintf(" (= %s: %s × base_wage_monthly)", shown, formatNumber(v.Rel))
+		case BasisWorkdays:
+			days, how := d.vv.workdays, "one rest day in seven assumed"
+			if d.has(c, d.restDays) {
+				if r := c.Values[d.restDays].Num; r >= 0 && r <= 7 {
+					days, how = 7-r, "7 − rest_days_per_week"
+				}
+			}
+			x := v.Rel * days
+			if !d.setNumber(v, i, x) {
+				continue
+			}
+			v.Raw += fmt.Sprintf(" (= %s a week: %s a day × %s working days, %s)", formatNumber(x), formatNumber(v.Rel), formatNumber(days), how)
+		case BasisContract:
+			days, how := float64(d.vv.deferredDays), "paid at the end of the contract; contract dates blank, at least a season assumed"
+			if d.has(c, d.start) && d.has(c, d.end) {
+				if n := c.Values[d.end].Time.Sub(c.Values[d.start].Time).Hours() / 24; n > 0 {
+					days, how = math.Round(n), "paid at the end of the contract: start_date to contract_end_date"
+				}
+			}
+			x := v.Rel * days
+			if !d.setNumber(v, i, x) {
+				continue
+			}
+			v.Raw += fmt.Sprintf(" (= %s days: %s)", formatNumber(x), how)
+			v.Rel, v.Basis = 0, BasisNone // resolved once, even if derived again
+		}
+	}
+}
+
+// setNumber stores a resolved number in v as its field's type wants it.
+func (d *Deriver) setNumber(v *Value, i int, x float64) bool {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return false
+	}
+	switch d.types[i] {
+	case Number, Money:
+		v.Num = x
+	case Int, Duration:
+		if math.Abs(x) >= 1<<53 {
+			return false
+		}
+		v.Int = int64(math.Round(x))
+	default:
+		return false
+	}
+	v.Present = true
+	return true
 }

@@ -194,3 +194,157 @@ func TestAppendLanguageKeys(t *testing.T) {
 		}
 	}
 }
+
+// Relative values are resolved from the row before the other derivations,
+// and keep their cell's text as evidence with how they were resolved.
+func TestDeriveRelative(t *testing.T) {
+	s := DefaultSchema()
+	d := NewDeriver(s, time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
+	type cell struct {
+		raw string
+		h   Hints
+	}
+	tests := []struct {
+		name    string
+		cells   map[string]cell
+		field   string
+		want    any    // nil: stays blank
+		cur     string // money: the currency resolved
+		rawHas  string // Raw must contain this
+		derived string // a field derived from the resolved value, and its value
+		dwant   float64
+	}{
+		{name: "half month's wage", cells: map[string]cell{"deposit_amount": {raw: "Half month's wage"}, "base_wage_monthly": {raw: "MYR 1,500"}},
+			field: "deposit_amount", want: 750.0, cur: "MYR", rawHas: "Half month's wage (= 750 MYR: 0.5 × base_wage_monthly)"},
+		{name: "two weeks' pay", cells: map[string]cell{"early_termination_penalty": {raw: "Two weeks' pay"}, "base_wage_monthly": {raw: "5200"}},
+			field: "early_termination_penalty", want: 2400.0, rawHas: "Two weeks' pay (= 2400: "},
+		{name: "one month's salary counts as a fee of one month", cells: map[string]cell{"recruitment_fee_paid_by_worker": {raw: "One month's salary"}, "base_wage_monthly": {raw: "NPR 30,000"}},
+			field: "recruitment_fee_paid_by_worker", want: 30000.0, cur: "NPR", derived: "recruitment_fee_months_of_wage", dwant: 1},
+		{name: "percent of salary", cells: map[string]cell{"deductions_total_monthly": {raw: "5% of salary until end of contract"}, "base_wage_monthly": {raw: "USD 400"}},
+			field: "deductions_total_monthly", want: 20.0, cur: "USD", derived: "deductions_share_of_wage", dwant: 0.05},
+		{name: "share column", cells: map[string]cell{"deductions_total_monthly": {raw: "30%", h: Hints{Share: true}}, "base_wage_monthly": {raw: "1000"}},
+			field: "deductions_total_monthly", want: 300.0, derived: "deductions_share_of_wage", dwant: 0.3},
+		{name: "wage blank", cells: map[string]cell{"deposit_amount": {raw: "Half month's wage"}}, field: "deposit_amount", want: nil},
+		{name: "wage unreadable", cells: map[string]cell{"deposit_amount": {raw: "1 month"}, "base_wage_monthly": {raw: "N/A"}}, field: "deposit_amount", want: nil},
+
+		{name: "hours per day and rest days", cells: map[string]cell{"regular_hours_per_week": {raw: "8", h: Hints{Basis: BasisWorkdays}},
+			"overtime_hours_per_week": {raw: "3 hrs/day", h: Hints{Basis: BasisWorkdays}}, "rest_days_per_week": {raw: "Every other Sunday"}},
+			field: "regular_hours_per_week", want: 52.0, rawHas: "8 (= 52 a week: 8 a day × 6.5 working days, 7 − rest_days_per_week)",
+			derived: "weekly_hours_total", dwant: 52 + 19.5},
+		{name: "hours per day, rest days blank", cells: map[string]cell{"weekly_hours_total": {raw: "11", h: Hints{Basis: BasisWorkdays}}},
+			field: "weekly_hours_total", want: 66.0, rawHas: "one rest day in seven assumed"},
+		{name: "hours per day, no rest day", cells: map[string]cell{"weekly_hours_total": {raw: "10", h: Hints{Basis: BasisWorkdays}}, "rest_days_per_week": {raw: "None"}},
+			field: "weekly_hours_total", want: 70.0},
+
+		{name: "pay at the end of the contract", cells: map[string]cell{"wage_payment_interval_days": {raw: "On completion of contract"},
+			"start_date": {raw: "2024-01-01"}, "contract_end_date": {raw: "2025-12-31"}},
+			field: "wage_payment_interval_days", want: int64(730), rawHas: "start_date to contract_end_date"},
+		{name: "pay after harvest, no dates", cells: map[string]cell{"wage_payment_interval_days": {raw: "After harvest"}},
+			field: "wage_payment_interval_days", want: int64(92), rawHas: "at least a season"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &Contract{Values: make([]Value, s.Len())}
+			for k, cl := range tc.cells {
+				f := s.Field(k)
+				h := cl.h
+				h.DateOrder = DayFirst
+				if err := f.ParseInto(&c.Values[f.Index], cl.raw, h); err != nil {
+					t.Fatalf("%s %q: %v", k, cl.raw, err)
+				}
+			}
+			d.Derive(c)
+			f := s.Field(tc.field)
+			got := c.Value(f.Index)
+			if tc.want == nil {
+				if got.Present {
+					t.Fatalf("%s = %v, want blank", tc.field, got.Display(f.Type))
+				}
+				if got.Raw != tc.cells[tc.field].raw {
+					t.Errorf("Raw %q changed", got.Raw)
+				}
+				return
+			}
+			if !got.Present {
+				t.Fatalf("%s blank, want %v", tc.field, tc.want)
+			}
+			switch w := tc.want.(type) {
+			case float64:
+				if got.Num < w-1e-9 || got.Num > w+1e-9 {
+					t.Errorf("%s = %v, want %v", tc.field, got.Num, w)
+				}
+			case int64:
+				if got.Int != w {
+					t.Errorf("%s = %v, want %v", tc.field, got.Int, w)
+				}
+			}
+			if got.Currency != tc.cur {
+				t.Errorf("currency %q, want %q", got.Currency, tc.cur)
+			}
+			if !strings.HasPrefix(got.Raw, tc.cells[tc.field].raw) || !strings.Contains(got.Raw, tc.rawHas) {
+				t.Errorf("Raw %q, want the cell's text and %q", got.Raw, tc.rawHas)
+			}
+			if got.Derived {
+				t.Errorf("a value read from its cell is not Derived")
+			}
+			if tc.derived != "" {
+				df := s.Field(tc.derived)
+				dv := c.Value(df.Index)
+				if !dv.Present || dv.Num < tc.dwant-1e-9 || dv.Num > tc.dwant+1e-9 {
+					t.Errorf("%s = %+v, want %v", tc.derived, dv, tc.dwant)
+				}
+			}
+		})
+	}
+}
+
+func TestDeriveLanguages(t *testing.T) {
+	for _, tc := range []struct {
+		contract, native string
+		want             bool
+	}{
+		{"English + Nepali", "Nepali", true},
+		{"Nepali/English", "nepali", true},
+		{"Eng & Nep", "Nepalese", true},
+		{"English only", "Nepali", false},
+		{"Bahasa Malaysia, English", "Indonesian", true},
+		{"Inglés y español", "Spanish", true},
+		{"English and Khmer", "Cambodian", true},
+		{"Burmese (Myanmar) and Thai", "Myanmar", true},
+		{"中文", "Chinese", true},
+		{"English", "English", true},
+		{"Arabic & English", "Urdu", false},
+		{"Tagalog", "Filipino", true},
+		{"Sinhala/Tamil", "Sinhalese", true},
+		{"Farsi", "Dari", true},
+		{"Amharic/Tigrinya", "Tigrigna", true},
+		{"Bengali", "Bangla", true},
+		{"Vietnamese", "Tiếng Việt", true},
+		{"Karen", "Kayin", true},
+	} {
+		got, ok := defaultValues.languageCovered(tc.contract, tc.native)
+		if !ok || got != tc.want {
+			t.Errorf("languageCovered(%q, %q) = %v, %v; want %v", tc.contract, tc.native, got, ok, tc.want)
+		}
+	}
+}
+
+// Pay at the end of the contract reads as late pay at once, and becomes the
+// contract's own length when the row gives its dates; deriving twice
+// explains it once.
+func TestDeferredPay(t *testing.T) {
+	s := DefaultSchema()
+	f := s.Field("wage_payment_interval_days")
+	v, err := f.Parse("End of contract", Hints{})
+	if err != nil || !v.Present || v.Int != 92 || v.Basis != BasisContract {
+		t.Fatalf("End of contract = %+v, %v; want 92 days until the contract's length is known", v, err)
+	}
+	d := NewDeriver(s, time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
+	c := deriveRow(t, s, map[string]string{"wage_payment_interval_days": "After harvest", "start_date": "2025-03-01", "contract_end_date": "2025-08-31"})
+	d.Derive(c)
+	d.Derive(c)
+	got := c.Value(f.Index)
+	if !got.Present || got.Int != 183 || got.Raw != "After harvest (= 183 days: paid at the end of the contract: start_date to contract_end_date)" {
+		t.Errorf("After harvest = %d, Raw %q", got.Int, got.Raw)
+	}
+}

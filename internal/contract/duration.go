@@ -23,8 +23,12 @@ import (
 // period and every two periods. "Working days" are a data issue too, since
 // they are not calendar days. Payment "at the end of the contract", "on
 // completion" or "on return home" has no fixed interval and is a data issue
-// ("no fixed interval"), not a number: wages held until the end of a
-// contract are themselves a risk indicator that a reviewer should see.
+// ("no fixed interval"), not a number, except in fields whose vocabulary
+// lists such wordings as deferred pay (wage_payment_interval_days): there
+// the interval is the contract's length, resolved by Deriver, since wages
+// held until the end of a contract are themselves a risk indicator.
+// A pay period among other words ("Paid twice a month", "Monthly, 7th")
+// is read when nothing else in the cell is a number or a negation.
 
 var (
 	errNotDuration  = errors.New("not a length of time")
@@ -33,28 +37,9 @@ var (
 	errNotWholeDays = errors.New("not a whole number of days")
 )
 
-// durationPhrases are folded texts with a fixed number of days, for the
-// words that the unit grammar in parseDuration does not cover.
-var durationPhrases = map[string]int{
-	"monthly": 30, "end of month": 30, "end of the month": 30, "end of each month": 30,
-	"end of every month": 30, "month end": 30, "monthly basis": 30,
-	"bi weekly": 14, "biweekly": 14, "fortnightly": 14, "every other week": 14,
-	"every alternate week": 14, "alternate weeks": 14,
-	"semi monthly": 15, "semimonthly": 15, "twice a month": 15, "twice monthly": 15,
-	"twice per month": 15, "half monthly": 15, "twice in a month": 15,
-	"weekly": 7, "daily": 1, "quarterly": 90, "annually": 365, "yearly": 365, "annual": 365,
-	"per annum": 365, "semi annually": 180, "semiannually": 180, "semi annual": 180,
-	"half yearly": 180, "half annually": 180, "twice a year": 180, "twice yearly": 180,
-	"bi monthly": ambiguousMonthly, "bimonthly": ambiguousMonthly,
-	"biannually": ambiguousYearly, "bi annually": ambiguousYearly, "biannual": ambiguousYearly,
-	"bi annual": ambiguousYearly,
-}
-
-// Markers in durationPhrases for words that name two different intervals.
-const (
-	ambiguousMonthly = -1
-	ambiguousYearly  = -2
-)
+// The phrases with a fixed number of days ("Monthly", "Semi-monthly"), and
+// those that name two different intervals ("Bi-monthly"), are the
+// intervals of the value vocabulary (values.yaml).
 
 // durationUnits are unit words and their days.
 var durationUnits = map[string]float64{
@@ -105,16 +90,40 @@ func (t *durTok) w() string { return string(t.word[:t.n]) }
 
 // parseDuration reads a duration field by the rules at the top of this file.
 // The field's words are tried first ("none" or "immediate" notice is 0).
-func (f *Field) parseDuration(s string, w []byte, h Hints) (int64, error) {
+// Pay deferred to the end of the contract ("On completion of contract",
+// "After harvest"), for fields whose vocabulary lists such wordings, is a
+// relative value (BasisContract) that Deriver resolves to the contract's
+// length; other fields report it as a data issue ("no fixed interval").
+func (f *Field) parseDuration(v *Value, s string, w []byte, h *Hints) (int64, error) {
+	days, err := f.readDuration(s, w, h)
+	if err == errNotDuration || err == errNoInterval {
+		// "Paid twice a month", "Monthly, 7th": a pay period among
+		// words that do not change it.
+		if d, ok := f.vocab().searchInterval(s); ok {
+			return int64(d), nil
+		}
+	}
+	if err == nil || f.fw == nil || f.fw.deferred == nil || err != errNoInterval && err != errNotDuration {
+		return days, err
+	}
+	vv := f.vocab()
+	if found, neg := hasPhrase(vv, s, f.fw.deferred); found && !neg {
+		if other, _ := hasPhrase(vv, s, vv.intervals); !other {
+			v.Rel, v.Basis = 1, BasisContract
+			return 0, nil
+		}
+	}
+	return days, err
+}
+
+func (f *Field) readDuration(s string, w []byte, h *Hints) (int64, error) {
 	if x, ok := f.Words[string(w)]; ok {
 		return wholeNumber(x)
 	}
-	if d, ok := durationPhrases[string(w)]; ok && wordy(w) {
-		switch d {
-		case ambiguousMonthly:
-			return 0, fmt.Errorf("ambiguous: %q (twice a month or every two months?)", s)
-		case ambiguousYearly:
-			return 0, fmt.Errorf("ambiguous: %q (twice a year or every two years?)", s)
+	vv := f.vocab()
+	if d, ok := vv.intervals[string(w)]; ok {
+		if d < 0 {
+			return 0, fmt.Errorf("ambiguous: %q (%s)", s, vv.ambiguous[string(w)])
 		}
 		return int64(d), nil
 	}
@@ -142,7 +151,7 @@ func (f *Field) parseDuration(s string, w []byte, h Hints) (int64, error) {
 // of month)", "1 month (30 days)", "30 days (calendar)". A note that gives
 // another length of time, or ties payment to an event ("Monthly (balance at
 // end of contract)"), makes the cell a data issue.
-func (f *Field) durationWithNote(outer, note string, h Hints) (int64, error) {
+func (f *Field) durationWithNote(outer, note string, h *Hints) (int64, error) {
 	outer, note = trim(outer), trim(note)
 	if strings.ContainsAny(note, "()") {
 		return 0, errNotDuration
@@ -150,12 +159,12 @@ func (f *Field) durationWithNote(outer, note string, h Hints) (int64, error) {
 	if outer == "" {
 		outer, note = note, ""
 	}
-	days, err := f.parseDuration(outer, fold(nil, outer), h)
+	days, err := f.readDuration(outer, fold(nil, outer), h)
 	if err != nil || note == "" {
 		return days, err
 	}
 	w := fold(nil, note)
-	nd, err := f.parseDuration(note, w, Hints{})
+	nd, err := f.readDuration(note, w, &Hints{})
 	switch {
 	case err == nil && nd != days:
 		return 0, fmt.Errorf("two lengths of time: %d and %d days", days, nd)

@@ -3,6 +3,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -169,27 +170,255 @@ func isUnitSep(r rune) bool {
 	return r < utf8.RuneSelf && strings.ContainsRune(" /,;:()[]-+*=|&", r) || isSpace(r)
 }
 
-// moneyZeroWords are the folded texts that mean no money changed hands.
-var moneyZeroWords = map[string]bool{
-	"none": true, "nil": true, "zero": true, "free": true, "free of charge": true, "foc": true,
-	"f o c": true, "no fee": true, "no fees": true, "no charge": true, "not charged": true,
-	"no cost": true, "waived": true, "nothing": true, "paid by employer": true,
-	"employer paid": true, "employer pays": true, "paid by company": true, "company paid": true,
-	"company pays": true, "covered by employer": true, "employer covered": true,
-	"borne by employer": true, "paid by the employer": true, "paid by the company": true,
-}
-
-// parseMoney reads an amount with an optional currency before or after it:
-// "$1,200", "USD 1,200", "1.200,00 EUR", "RM 500", "Rs. 5,000/-", "(200)"
-// and "-200" (negative), "$ -" (the accounting format's zero), and words
-// meaning zero ("none", "paid by employer"). The currency named in the cell
-// wins over h.Currency; a shared sign ("$", "Rs") takes h.Currency when it
-// can stand for it.
-func parseMoney(s string, w []byte, h Hints) (float64, string, error) {
+// parseMoney reads a money field: an amount by [parseMoneyAmount]; words
+// meaning no money changed hands, in every part of the cell ("none", "Nil -
+// borne by employer"); an amount in words of the wage ("Half month's wage",
+// "5% of salary"), which is a relative value (BasisMonthlyWage) that Deriver
+// resolves from the row's base_wage_monthly; or an amount with a note
+// ("USD 300 (returnable)": 300 USD, the note kept in Raw). A note that says
+// the money was not paid or was paid back ("USD 300 (refunded)") makes the
+// cell a data issue. h.Share reads a share of the wage ("25%"); h.Scale
+// converts the column's unit into the field's.
+func (f *Field) parseMoney(v *Value, s string, w []byte, h *Hints) (float64, string, error) {
+	vv := f.vocab()
 	hint := normalizeHint(h.Currency)
-	if wordy(w) && moneyZeroWords[string(w)] {
+	if wordy(w) && vv.zero[string(w)] {
 		return 0, hint, nil
 	}
+	if h.Share || h.Basis == BasisMonthlyWage {
+		x, pct, err := readNumber(s, h.Numeric)
+		if err != nil {
+			return 0, "", err
+		}
+		v.Rel, v.Basis = x*scale(h), h.Basis
+		if h.Share {
+			if x, err = readShare(x, pct); err != nil {
+				return 0, "", err
+			}
+			v.Rel, v.Basis = x, BasisMonthlyWage
+		}
+		return 0, "", nil
+	}
+	x, cur, err := parseMoneyAmount(s, h, vv)
+	if err == nil {
+		return x * scale(h), cur, nil
+	}
+	if vv.searchZero(s) {
+		return 0, hint, nil
+	}
+	if rel, ok := vv.wageShare(s); ok {
+		v.Rel, v.Basis = rel, BasisMonthlyWage
+		return 0, "", nil
+	}
+	if x, cur, ok := vv.moneyInWords(s, hint); ok {
+		return x * scale(h), cur, nil
+	}
+	if head, note, ok := splitMoneyNote(s); ok && !hasDigit(note) {
+		if x, cur, err2 := parseMoneyAmount(head, h, vv); err2 == nil {
+			if err2 = vv.checkMoneyNote(note, x == 0); err2 != nil {
+				return 0, "", err2
+			}
+			return x * scale(h), cur, nil
+		}
+	}
+	return 0, "", err
+}
+
+// splitMoneyNote splits an amount from a note after it: at a bracket, a
+// semicolon, a comma that no digit follows, or a spaced dash.
+func splitMoneyNote(s string) (head, note string, ok bool) {
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '(', '[', ';', '{':
+			return s[:i], s[i:], true
+		case ',':
+			if i+1 < len(s) && !isDigit(s[i+1]) && s[i+1] != '-' && s[i+1] != '=' {
+				return s[:i], s[i:], true
+			}
+		case '-':
+			if s[i-1] == ' ' && i+1 < len(s) && s[i+1] == ' ' && hasDigit(s[:i]) {
+				return s[:i], s[i:], true
+			}
+		case 0xE2:
+			if strings.HasPrefix(s[i:], "–") || strings.HasPrefix(s[i:], "—") {
+				return s[:i], s[i:], true
+			}
+		}
+	}
+	return "", "", false
+}
+
+var errMoneyUndone = errors.New("the note says it was not paid or was paid back")
+
+// checkMoneyNote accepts a note after an amount that does not change it
+// ("returnable", "deducted monthly"): no digits, no negation or doubt, no
+// words of no money (unless the amount is zero) or of money paid back, no
+// estimate.
+func (vv *valueVocab) checkMoneyNote(note string, zero bool) error {
+	if hasDigit(note) {
+		return errNotMoney
+	}
+	if z, _ := hasPhrase(vv, note, vv.zero); z && !zero {
+		return errMoneyUndone // "USD 300 (paid by employer)"; "0 (paid by employer)" agrees
+	}
+	if c, neg := hasPhrase(vv, note, vv.cancel); c || neg {
+		return errMoneyUndone
+	}
+	if strings.ContainsAny(note, "~<>≈≤≥±") {
+		return errNotExact
+	}
+	var buf [128]byte
+	w := fold(buf[:0], note)
+	for len(w) > 0 {
+		var word []byte
+		word, w = nextWord(w)
+		switch {
+		case qualifiers[string(word)] && string(word) != "to" && string(word) != "at" && string(word) != "or":
+			return errNotExact
+		case vv.doubt[string(word)]:
+			return fmt.Errorf("ambiguous: %q", trim(note))
+		}
+	}
+	return nil
+}
+
+// moneyInWords reads an amount written in words: "Ten thousand pesos",
+// "Five lakh rupees", "Two hundred dollars". Every word must be a number
+// word (values.yaml numbers), a multiplier (money.multipliers), "and", or
+// one currency; a number word alone is not an amount.
+func (vv *valueVocab) moneyInWords(s, hint string) (float64, string, bool) {
+	var total, cur float64
+	words, numbers, mults := 0, 0, 0
+	var c currency
+	hasCur := false
+	for rest := s; rest != ""; {
+		i := strings.IndexAny(rest, " -,")
+		tok := rest
+		if i >= 0 {
+			tok, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if tok == "" {
+			continue
+		}
+		words++
+		if words > 12 {
+			return 0, "", false
+		}
+		var buf [32]byte
+		if len(tok) > len(buf) {
+			return 0, "", false
+		}
+		w := string(fold(buf[:0], tok))
+		if n, ok := vv.numbers[w]; ok && n >= 1 {
+			cur += n
+			numbers++
+			continue
+		}
+		if m, ok := vv.multipliers[w]; ok && len(w) > 2 {
+			if cur == 0 {
+				cur = 1
+			}
+			mults++
+			if m == 100 {
+				cur *= m
+				continue
+			}
+			total += cur * m
+			cur = 0
+			continue
+		}
+		if w == "and" || w == "only" {
+			continue
+		}
+		if cc, ok := lookupCurrency(tok); ok && !hasCur {
+			c, hasCur = cc, true
+			continue
+		}
+		return 0, "", false
+	}
+	if numbers == 0 || mults == 0 && !hasCur {
+		return 0, "", false // "Five" alone, or "a", is no amount
+	}
+	code := hint
+	if hasCur {
+		code = pickCurrency(c, hint)
+	}
+	return total + cur, code, true
+}
+
+// wageShare reads an amount stated in the worker's wage: "Half month's
+// wage" 0.5, "Two weeks' pay" 2 × 12/52, "One month's salary" 1, "2 months
+// basic" 2, "5% of salary until end of contract" 0.05 (months of wage; the
+// periods' months are values.yaml money.wage_periods). A rate ("15 a day")
+// is not an amount in wages.
+func (vv *valueVocab) wageShare(s string) (float64, bool) {
+	var buf [24]durTok
+	n := rateTokens(s, buf[:])
+	if n <= 1 {
+		return 0, false
+	}
+	toks := buf[:n]
+	i := 0
+	qty, pct := 0.0, false
+	if toks[0].isNum {
+		qty = toks[0].num
+	} else if q, ok := vv.numbers[toks[0].w()]; ok && toks[0].w() != "a" && toks[0].w() != "an" {
+		qty = q
+	} else {
+		return 0, false
+	}
+	i++
+	if i < n && !toks[i].isNum && (toks[i].w() == "%" || toks[i].w() == "percent" || toks[i].w() == "pct") {
+		pct = true
+		i++
+	}
+	if !pct && qty == 0.5 && i < n && !toks[i].isNum && (toks[i].w() == "a" || toks[i].w() == "an") {
+		i++ // "half a month's wage"
+	}
+	months, period, wage := 1.0, false, false
+	for ; i < n; i++ {
+		if toks[i].isNum {
+			return 0, false
+		}
+		w := toks[i].w()
+		if m, ok := vv.wagePeriods[w]; ok && !period {
+			months, period = m, true
+			continue
+		}
+		if vv.wage[w] {
+			wage = true
+			continue
+		}
+		if w == "of" || w == "the" || w == "s" || w == "worker" || w == "workers" || w == "his" || w == "her" || w == "their" {
+			continue
+		}
+		break
+	}
+	if !period && !wage || pct && !wage {
+		return 0, false
+	}
+	for _, t := range toks[i:] {
+		if t.isNum || vv.negation[t.w()] || vv.doubt[t.w()] || vv.cancel[t.w()] || vv.zero[t.w()] {
+			return 0, false
+		}
+	}
+	rel := qty * months
+	if pct {
+		rel = qty / 100 * months
+	}
+	return rel, rel > 0 && rel <= 24
+}
+
+// parseMoneyAmount reads an amount with an optional currency before or
+// after it: "$1,200", "USD 1,200", "1.200,00 EUR", "RM 500", "Rs. 5,000/-",
+// "(200)" and "-200" (negative), "$ -" (the accounting format's zero), and
+// a multiplier word after the number ("NPR 1.2 lakh", "Rp 2 juta", "RM
+// 1.5k"). The currency named in the cell wins over h.Currency; a shared
+// sign ("$", "Rs") takes h.Currency when it can stand for it.
+func parseMoneyAmount(s string, h *Hints, vv *valueVocab) (float64, string, error) {
+	hint := normalizeHint(h.Currency)
 	if h.Numeric {
 		if x, ok := parseFloatStrict(s); ok {
 			return x, hint, nil
@@ -202,17 +431,17 @@ func parseMoney(s string, w []byte, h Hints) (float64, string, error) {
 	if i < 0 {
 		// "$ -", "USD -": the accounting format shows zero as a dash.
 		var m moneyParts
-		if err := m.scan(s, true); err != nil || m.minus == 0 || !m.hasCur || m.open+m.close > 0 {
+		if err := m.scan(s, true, vv); err != nil || m.minus == 0 || !m.hasCur || m.open+m.close > 0 {
 			return 0, "", errNotMoney
 		}
 		return 0, pickCurrency(m.cur, hint), nil
 	}
 	end := numberSpan(s, i)
 	var pre, post moneyParts
-	if err := pre.scan(s[:i], true); err != nil {
+	if err := pre.scan(s[:i], true, vv); err != nil {
 		return 0, "", err
 	}
-	if err := post.scan(s[end:], false); err != nil {
+	if err := post.scan(s[end:], false, vv); err != nil {
 		return 0, "", err
 	}
 	minus := pre.minus + post.minus
@@ -241,6 +470,16 @@ func parseMoney(s string, w []byte, h Hints) (float64, string, error) {
 	} else if err != nil {
 		return 0, "", err
 	}
+	if post.mult != 0 {
+		k := post.mult
+		if byCur, ok := post.multByCur[cur]; ok {
+			k = byCur
+		}
+		x *= k
+		if math.IsInf(x, 0) || x > 1e15 {
+			return 0, "", errors.New("number too large")
+		}
+	}
 	if neg && x != 0 {
 		x = -x
 	}
@@ -260,13 +499,15 @@ func normalizeHint(h string) string {
 type moneyParts struct {
 	cur         currency // the currency named, when hasCur
 	hasCur      bool
-	curText     string // as written
-	open, close int    // parentheses
-	minus       int    // minus signs
+	curText     string             // as written
+	open, close int                // parentheses
+	minus       int                // minus signs
+	mult        float64            // a multiplier word after the number ("lakh"); 0 for none
+	multByCur   map[string]float64 // the multiplier's factors in particular currencies
 }
 
 // scan reads the text before (prefix) or after the number of a money cell.
-func (m *moneyParts) scan(s string, prefix bool) error {
+func (m *moneyParts) scan(s string, prefix bool, vv *valueVocab) error {
 	if !prefix {
 		// "5,000/-", "1.200,-", "1200.-", "1,200/=": no minor units.
 		t := trim(s)
@@ -310,7 +551,22 @@ func (m *moneyParts) scan(s string, prefix bool) error {
 				j += n2
 			}
 			tok := s[i:j]
+			if !prefix && (tok == "only" || tok == "Only" || tok == "ONLY") {
+				i = j // "Rs 5,000/- only": the amount in full, as cheques write it
+				continue
+			}
 			c, ok := lookupCurrency(tok)
+			if !ok && !prefix && m.mult == 0 && !m.hasCur {
+				if k, byCur, rest := vv.multiplierPrefix(tok); k != 0 {
+					m.mult, m.multByCur = k, byCur
+					if rest == "" {
+						i = j
+						continue
+					}
+					tok = rest
+					c, ok = lookupCurrency(tok)
+				}
+			}
 			if !ok {
 				if strings.ContainsAny(tok, "~<>≈≤≥") || qualifierError(tok) == errNotExact {
 					return errNotExact
@@ -378,4 +634,27 @@ func orSign(code, text string) string {
 		return text
 	}
 	return code
+}
+
+// multiplierPrefix finds a multiplier word that tok is or starts with
+// ("lakh", "k", "千" in "千元"): its factor, its factors by currency, and
+// what follows it.
+func (vv *valueVocab) multiplierPrefix(tok string) (factor float64, byCur map[string]float64, rest string) {
+	var buf [32]byte
+	if len(tok) > len(buf) {
+		return 0, nil, ""
+	}
+	k := fold(buf[:0], tok)
+	if x, ok := vv.multipliers[string(k)]; ok {
+		return x, vv.multByCur[string(k)], ""
+	}
+	if tok[0] < utf8.RuneSelf {
+		return 0, nil, ""
+	}
+	for w, x := range vv.multipliers {
+		if strings.HasPrefix(tok, w) && len(tok) > len(w) {
+			return x, vv.multByCur[w], tok[len(w):]
+		}
+	}
+	return 0, nil, ""
 }

@@ -370,8 +370,11 @@ func readNumber(s string, numeric bool) (x float64, percent bool, err error) {
 	if k := exponentLen(rest); k > 0 && plainDigits(s[i:end]) {
 		exp, rest = k, rest[k:]
 	}
+	var perDay error
 	if rest = trim(rest); rest != "" {
-		if err := numberSuffix(rest, &percent); err != nil {
+		if err := numberSuffix(rest, &percent); err == errPerDay {
+			perDay = err
+		} else if err != nil {
 			return 0, false, err
 		}
 	}
@@ -386,7 +389,7 @@ func readNumber(s string, numeric bool) (x float64, percent bool, err error) {
 	if neg && x != 0 {
 		x = -x
 	}
-	return x, percent, nil
+	return x, percent, perDay
 }
 
 // plainDigits reports whether s holds only digits and at most one '.'.
@@ -443,7 +446,7 @@ func numberSuffix(rest string, percent *bool) error {
 		days = days || u == unitDays
 	}
 	if hours && days {
-		return errors.New("hours per day, not per week")
+		return errPerDay
 	}
 	return nil
 }
@@ -518,24 +521,98 @@ func qualifierError(prefix string) error {
 	return errNotExact
 }
 
+// errPerDay is the problem of "10 hrs/day" in a column of weekly hours.
+var errPerDay = errors.New("hours per day, not per week")
+
 // parseNumber reads a number field: a word from the field's words, or a
 // decimal with optional unit words. A percentage is read as written:
-// "25%" is 25.
-func (f *Field) parseNumber(s string, w []byte, h Hints) (float64, error) {
-	if x, ok := f.Words[string(w)]; ok {
-		return x, nil
+// "25%" is 25, except in a column of shares (h.Share). Fields that count per
+// week (values.yaml per_week) also read counts per period ("two days a
+// month") or hours per day times days ("10h x 6d"). With h.Basis the cell
+// is a relative value (v.Rel) that Deriver resolves; h.Scale converts the
+// column's unit into the field's.
+func (f *Field) parseNumber(v *Value, s string, w []byte, h *Hints) (float64, error) {
+	x, _, rel, err := f.readNumberField(s, w, h)
+	if err != nil {
+		return 0, err
 	}
-	x, _, err := readNumber(s, h.Numeric)
-	return x, err
+	if rel {
+		v.Rel, v.Basis = x*scale(h), h.Basis
+		return 0, nil
+	}
+	return x * scale(h), nil
+}
+
+func scale(h *Hints) float64 {
+	if h.Scale == 0 {
+		return 1
+	}
+	return h.Scale
+}
+
+// readNumberField reads a number or int cell before scaling; pct reports a
+// percent sign, rel a value relative to h.Basis.
+func (f *Field) readNumberField(s string, w []byte, h *Hints) (x float64, pct, rel bool, err error) {
+	if x, ok := f.Words[string(w)]; ok {
+		return x, false, false, nil
+	}
+	x, pct, err = readNumber(s, h.Numeric)
+	if h.Share {
+		if err != nil {
+			return 0, false, false, err
+		}
+		x, err = readShare(x, pct)
+		return x, false, false, err
+	}
+	if err == errPerDay && h.Basis == BasisWorkdays {
+		err = nil
+	}
+	if err != nil && f.fw != nil && !h.Share {
+		switch f.fw.perWeek {
+		case "days":
+			if y, ok := f.vocab().perWeekCount(s); ok {
+				return y, false, false, nil
+			}
+		case "hours":
+			if y, ok := hoursProduct(s); ok {
+				return y, false, false, nil
+			}
+		}
+	}
+	if err != nil {
+		return 0, false, false, err
+	}
+	if f.fw != nil && f.fw.perWeek == "days" && h.Basis == BasisNone && h.Scale == 0 && (x < 0 || x > 7) {
+		return 0, false, false, errors.New("not between 0 and 7 days a week")
+	}
+	return x, pct, h.Basis != BasisNone, nil
+}
+
+// readShare reads a cell of a column of shares: "25%", "25" and "0.25" are
+// all 0.25. A share over one (100%) or below zero is a data issue.
+func readShare(x float64, pct bool) (float64, error) {
+	if pct || x > 1 {
+		x /= 100
+	}
+	switch {
+	case x < 0:
+		return 0, errors.New("a negative share")
+	case x > 1:
+		return 0, errors.New("a share over 100%")
+	}
+	return x, nil
 }
 
 // parseInt reads an int field like a number field, but the number must be
-// whole ("17.0" is 17) and a percentage is a problem.
-func (f *Field) parseInt(s string, w []byte, h Hints) (int64, error) {
-	if x, ok := f.Words[string(w)]; ok {
-		return wholeNumber(x)
+// whole ("17.0" is 17) and a percentage is a problem. A scaled column
+// (h.Scale) rounds to the nearest whole number.
+func (f *Field) parseInt(v *Value, s string, w []byte, h *Hints) (int64, error) {
+	if h.Share {
+		hs := *h // a share is no whole number: read the cell as written
+		hs.Share = false
+		h = &hs
 	}
-	x, pct, err := readNumber(s, h.Numeric)
+	x, pct, rel, err := f.readNumberField(s, w, h)
 	if err != nil {
 		if err == errNotNumber {
 			return 0, errNotWhole
@@ -544,6 +621,13 @@ func (f *Field) parseInt(s string, w []byte, h Hints) (int64, error) {
 	}
 	if pct {
 		return 0, errors.New("a percentage, not a whole number")
+	}
+	if rel {
+		v.Rel, v.Basis = x*scale(h), h.Basis
+		return 0, nil
+	}
+	if h.Scale != 0 {
+		x = math.Round(x * h.Scale)
 	}
 	return wholeNumber(x)
 }

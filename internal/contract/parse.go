@@ -3,6 +3,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -60,17 +61,25 @@ type Hints struct {
 	Numeric bool
 	// Invert is set for a yes/no column whose header asks the opposite
 	// question of its field ("Is overtime compulsory?" for
-	// overtime_voluntary): a "yes" reads as false and a "no" as true.
+	// overtime_voluntary): a "yes" reads as false and a "no" as true. The
+	// field's own wordings ("Compulsory") keep their meaning. Bool fields
+	// only.
 	Invert bool
 	// Yes and No, for an enum field read from a yes/no column ("Does the
 	// company keep the passport?"), are the values a yes and a no stand for.
+	// An answer whose value is empty or a null word ("unknown") leaves the
+	// field unknown; a cell that is no yes or no is read as the enum
+	// ("Agent").
 	Yes, No string
 	// Scale converts a number or money cell from the unit its header names
 	// into the field's own ("Hours per month" → per week, "Wage (weekly)" →
-	// monthly); zero means 1.
+	// monthly); zero means 1. Int fields round to the nearest whole number.
+	// Amounts stated in wages ("Half month's wage") are not scaled.
 	Scale float64
 	// Share marks a column of percentages or shares ("Deductions (%)"): "25",
-	// "25%" and "0.25" all read as 0.25.
+	// "25%" and "0.25" all read as 0.25; a number over 1 is a percentage,
+	// and a share over 100% is a data issue. In a money field the share is
+	// of the row's wage: a relative value (BasisMonthlyWage).
 	Share bool
 	// Basis marks a number column stated per some quantity of the row
 	// ("Hours per day"): a cell is read as a relative value (Value.Rel) that
@@ -89,6 +98,7 @@ const (
 	BasisNone        Basis = iota
 	BasisMonthlyWage       // Rel × the row's base_wage_monthly (money)
 	BasisWorkdays          // Rel × working days a week: 7 − rest_days_per_week
+	BasisContract          // Rel × the contract's length in days: start_date to contract_end_date
 )
 
 // Problems reported for cells. They are short, lowercase, and shown to users
@@ -109,6 +119,20 @@ var (
 // wrong in a few lowercase words ("not a date"), for the data issue that
 // callers report with the cell's reference. A Present value always comes
 // with a nil error, and a Value always keeps raw.
+//
+// Cells are read by their main meaning, with the wordings of the value
+// vocabulary (internal/vocab/values.yaml): "Sub-agent, Kathmandu" is agent,
+// "Company-provided hostel" is yes to employer_provided_housing, "Every
+// other Sunday" is half a rest day a week. The field's own yes/no wordings
+// come before the null words: "Not given" is unknown in general but no in
+// has_written_contract.
+//
+// A cell stated against the row ("Half month's wage", or any cell of a
+// column with [Hints.Basis]) gives a Value that is not Present, with Rel and
+// Basis set and a nil error; [Deriver.Derive] resolves it from the row. Pay
+// deferred to the end of the contract (BasisContract) is the exception: it
+// is Present at once, at values.yaml's assume.deferred_pay_days, and
+// Deriver replaces that with the contract's length when it can.
 //
 // Parse is safe for concurrent use.
 func (f *Field) Parse(raw string, h Hints) (Value, error) {
@@ -132,7 +156,24 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 	}
 	var buf [64]byte
 	w := fold(buf[:0], s)
-	if wordy(w) && nullWords[string(w)] {
+	if f.boolExact != nil {
+		// The field's own wordings say what the field means, whatever the
+		// column asks: they are not turned round by Invert. They come
+		// before the null words, and those before plain answers.
+		if code, ok := f.boolExact[string(w)]; ok {
+			if code == exactNull {
+				return nil
+			}
+			if strings.IndexByte(s, '?') < 0 && strings.IndexByte(s, '#') < 0 {
+				v.Bool, v.Present = code == exactYes || code == exactYes+exactPlain, true
+				if code > exactPlain && h.Invert {
+					v.Bool = !v.Bool
+				}
+				return nil
+			}
+		}
+	}
+	if wordy(w) && f.vocab().null[string(w)] {
 		return nil
 	}
 	var err error
@@ -140,19 +181,25 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 	case String:
 		v.Str = collapseSpace(s)
 	case Enum:
-		v.Str, err = f.parseEnum(w)
+		if h.Yes != "" || h.No != "" {
+			return f.parseEnumAnswer(v, s, w, &h)
+		}
+		if v.Str, err = f.parseEnum(s, w); err == nil && f.isNullValue(v.Str) {
+			v.Str = "" // a wording of "unknown": not known, like a blank cell
+			return nil
+		}
 	case Bool:
-		v.Bool, err = parseBool(s, w)
+		v.Bool, err = f.parseBool(s, w, &h)
 	case Int:
-		v.Int, err = f.parseInt(s, w, h)
+		v.Int, err = f.parseInt(v, s, w, &h)
 	case Number:
-		v.Num, err = f.parseNumber(s, w, h)
+		v.Num, err = f.parseNumber(v, s, w, &h)
 	case Money:
-		v.Num, v.Currency, err = parseMoney(s, w, h)
+		v.Num, v.Currency, err = f.parseMoney(v, s, w, &h)
 	case Date:
 		v.Time, err = parseDate(s, h)
 	case Duration:
-		v.Int, err = f.parseDuration(s, w, h)
+		v.Int, err = f.parseDuration(v, s, w, &h)
 	default:
 		err = fmt.Errorf("unsupported field type %v", f.Type)
 	}
@@ -160,27 +207,68 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 		*v = Value{Raw: raw}
 		return err
 	}
+	if v.Basis != BasisNone {
+		// Relative: resolved from the row by Deriver.Derive.
+		v.Num, v.Int, v.Currency = 0, 0, ""
+		if v.Basis == BasisContract {
+			// Pay at the end of the contract is late pay whatever the
+			// contract's length: the value is present from the start, at
+			// values.yaml's assumed length, and Deriver makes it the
+			// contract's own when the row has its dates.
+			v.Int, v.Present = int64(math.Round(v.Rel*float64(f.vocab().deferredDays))), true
+		}
+		return nil
+	}
 	v.Present = true
 	return nil
 }
 
-// nullWords are the folded texts that mean "not known" in every field type.
-// "none" and "nil" are not among them: in money fields they mean zero, in a
-// field's words they may mean a number, and in string fields they are text.
-var nullWords = map[string]bool{
-	"na": true, "n a": true, "nan": true, "null": true, "nd": true, "n d": true,
-	"not applicable": true, "not available": true,
-	"unknown": true, "unk": true, "unkn": true, "not known": true, "nk": true, "n k": true,
-	"don t know": true, "dont know": true, "do not know": true,
-	"not sure": true, "unsure": true,
-	"tbc": true, "tbd": true, "tba": true, "to be confirmed": true, "to be determined": true,
-	"to be advised": true, "to be announced": true,
-	"none given": true, "not given": true, "not stated": true, "not specified": true,
-	"unspecified": true, "not recorded": true, "no data": true, "no info": true,
-	"no information": true, "missing": true, "blank": true, "no answer": true,
-	"no response": true, "no reply": true, "no record": true, "no records": true,
-	"no comment": true,
+// parseEnumAnswer reads an enum field from a yes/no column (Hints.Yes and
+// No): a yes is h.Yes, a no h.No. A no (or yes) that stands for no value,
+// or for a null value such as "unknown", leaves the field unknown. A cell
+// that is not a yes or no is read as the enum itself ("Agent").
+func (f *Field) parseEnumAnswer(v *Value, s string, w []byte, h *Hints) error {
+	for _, want := range []string{h.Yes, h.No} {
+		if want != "" && !slicesContains(f.Values, want) {
+			return fmt.Errorf("column reads yes/no as %q, which is not one of %s", want, strings.Join(f.Values, ", "))
+		}
+	}
+	b, _, err := f.readBool(s, w, nil, false, false)
+	if err == nil {
+		val := h.No
+		if b {
+			val = h.Yes
+		}
+		if val == "" || f.isNullValue(val) {
+			return nil
+		}
+		v.Str, v.Present = val, true
+		return nil
+	}
+	str, err := f.parseEnum(s, w)
+	if err != nil {
+		return err
+	}
+	if !f.isNullValue(str) {
+		v.Str, v.Present = str, true
+	}
+	return nil
 }
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// nullWords are the folded texts that mean "not known" in every field type:
+// the built-in vocabulary's null words. "none" and "nil" are not among them:
+// in money fields they mean zero, in a field's words they may mean a number,
+// and in string fields they are text.
+var nullWords = defaultValues.null
 
 // isNullPunct reports whether s holds only dashes, question marks, dots,
 // slashes and the like: "-", "--", "?", "...", "—", "n/a" without letters.

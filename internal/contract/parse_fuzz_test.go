@@ -23,7 +23,15 @@ var seeds = []string{
 	"30", "30 days", "1 month", "2 weeks", "Monthly", "Bi-weekly", "every 2 months",
 	"1 month and 15 days", "end of contract", "Bi-monthly", "1-2 months", "30 working days",
 	"17 yrs", "60 hrs/week", "25%", "Sunday", "Company safe (HR office)", "employer/agent",
-	"not with worker", "\xff\xfe", "١٥/٠١/٢٠٢٤", "\u00a0\u202f", "9999999999999999999999",
+	"not with worker", "Sub-agent, Kathmandu", "HR dept. (safe custody)", "Not held by employer",
+	"Supervisor's locker", "Company-provided hostel", "Rented privately", "Only verbal", "Not given",
+	"Obligatory", "not compulsory", "Gate pass needed", "No need", "Gate closes 10pm", "sí", "是", "沒有",
+	"Twice monthly", "Every 10 days", "On completion of contract", "After harvest", "Every other Sunday",
+	"Two days a month", "Saturday and Sunday", "One day per fortnight", "Half month's wage",
+	"Two weeks' pay", "5% of salary until end of contract", "NPR 1.2 lakh", "2.5 lakhs", "1 crore",
+	"USD 300 (returnable)", "USD 300 (refunded)", "Nil - borne by employer", "RM 1.5k", "Rp 2 juta",
+	"15 mil", "1.5万", "10h x 6d", "12 hours/day, 7 days", "Overseas worker", "Non-migrant",
+	"English + Nepali", "Eng & Nep", "25%", "0.25", "\xff\xfe", "١٥/٠١/٢٠٢٤", "\u00a0\u202f", "9999999999999999999999",
 	"0.000000000000000000000001", "-0", "(-)", "$(", "()", ")(", "--1", ".", ",5", "5,",
 }
 
@@ -46,10 +54,24 @@ func checkParse(t *testing.T, f *Field, raw string, h Hints) {
 		return
 	}
 	if !v.Present {
-		if v != (Value{Raw: raw}) {
+		rel := v
+		rel.Rel, rel.Basis = 0, BasisNone
+		if rel != (Value{Raw: raw}) {
 			t.Fatalf("Parse(%q) = not Present but set: %+v", raw, v)
 		}
+		if v.Basis == BasisNone && v.Rel != 0 || v.Basis != BasisNone && (math.IsNaN(v.Rel) || math.IsInf(v.Rel, 0)) {
+			t.Fatalf("Parse(%q) = a relative value %v of basis %d", raw, v.Rel, v.Basis)
+		}
 		return
+	}
+	if (v.Rel != 0 || v.Basis != BasisNone) && (v.Basis != BasisContract || v.Rel <= 0 || v.Int <= 0) {
+		t.Fatalf("Parse(%q) = Present with a relative value: %+v", raw, v)
+	}
+	if v.Basis == BasisContract {
+		return // the length of a contract, known to the row only
+	}
+	if h.Invert || h.Scale != 0 || h.Share || h.Yes != "" || h.No != "" || h.Basis != BasisNone {
+		return // the canonical form below would be read with the column's conversion again
 	}
 	switch f.Type {
 	case Number, Money:
@@ -107,6 +129,11 @@ func hintsVariants() []Hints {
 		{Currency: "EUR", DateOrder: MonthFirst, Date1904: true},
 		{Currency: "NPR", Numeric: true},
 		{Currency: "KWD"},
+		{Invert: true},
+		{Scale: 4.33, Currency: "MYR"},
+		{Share: true},
+		{Basis: BasisWorkdays},
+		{Basis: BasisMonthlyWage, Numeric: true},
 	}
 }
 
@@ -125,6 +152,8 @@ func FuzzParseDate(f *testing.F)     { fuzzType(f, Date) }
 func FuzzParseBool(f *testing.F)     { fuzzType(f, Bool) }
 func FuzzParseDuration(f *testing.F) { fuzzType(f, Duration) }
 
+var fuzzDeriver = NewDeriver(DefaultSchema(), time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
+
 // FuzzFieldParse runs every field of the default schema, and so every type
 // with its words and synonyms, over the same cell.
 func FuzzFieldParse(f *testing.F) {
@@ -137,6 +166,34 @@ func FuzzFieldParse(f *testing.F) {
 		for _, h := range hintsVariants() {
 			checkParse(t, &Field{Name: "n", Type: Number}, raw, h)
 			checkParse(t, &Field{Name: "i", Type: Int}, raw, h)
+		}
+		// Columns that convert: yes/no read as an enum value, inverted
+		// questions, per-day hours, shares of the wage.
+		for _, name := range []string{"passport_held_by", "work_permit_held_by"} {
+			checkParse(t, s.Field(name), raw, Hints{Yes: "employer", No: "worker"})
+			checkParse(t, s.Field(name), raw, Hints{Yes: "employer"})
+		}
+		for _, name := range []string{"overtime_voluntary", "free_to_leave_housing", "employer_provided_housing", "is_migrant"} {
+			checkParse(t, s.Field(name), raw, Hints{Invert: true})
+		}
+		for _, name := range []string{"weekly_hours_total", "overtime_hours_per_week", "rest_days_per_week", "age"} {
+			checkParse(t, s.Field(name), raw, Hints{Basis: BasisWorkdays})
+			checkParse(t, s.Field(name), raw, Hints{Scale: 12.0 / 52})
+		}
+		for _, name := range []string{"deductions_total_monthly", "deductions_share_of_wage"} {
+			checkParse(t, s.Field(name), raw, Hints{Share: true})
+		}
+		// Resolving relative values from the row never panics and gives
+		// values that are sane.
+		c := &Contract{Values: make([]Value, s.Len())}
+		for _, f := range s.Fields() {
+			_ = f.ParseInto(&c.Values[f.Index], raw, Hints{Currency: "MYR", DateOrder: DayFirst})
+		}
+		fuzzDeriver.Derive(c)
+		for i, v := range c.Values {
+			if v.Present && (math.IsNaN(v.Num) || math.IsInf(v.Num, 0)) {
+				t.Fatalf("Derive on %q: field %s = %v", raw, s.Fields()[i].Name, v.Num)
+			}
 		}
 		// Detecting a column's order must not panic either.
 		DetectDateOrder([]string{raw, raw})
@@ -223,4 +280,31 @@ func uitoa(m uint64) string {
 		m /= 10
 	}
 	return string(b[i:])
+}
+
+// FuzzWithValueVocab feeds arbitrary extension files to the vocabulary
+// reader: no panics, errors name the file, and a file that is accepted
+// gives a schema whose fields still read every seed cell.
+func FuzzWithValueVocab(f *testing.F) {
+	f.Add("fields:\n  passport_held_by:\n    employer: [godown]\n")
+	f.Add("yes: [haan ji]\nno: nahi\nassume: {workdays_per_week: 5}\n")
+	f.Add("fields:\n  rest_days_per_week:\n    numbers: {1/2: [half sunday]}\n    per_week: days\n")
+	f.Add("money: {multipliers: {lakh: 100000}, multipliers_by_currency: {mil: {MXN: 1000}}}\n")
+	f.Add("fields: &a\n  x: *a\n")
+	f.Add("intervals: {7: [hebdomadaire], ambiguous: {bi: twice?}}\n")
+	s := DefaultSchema()
+	f.Fuzz(func(t *testing.T, file string) {
+		n, err := s.WithValueVocab(namedReader{strings.NewReader(file), "v.yaml"})
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "v.yaml") && !strings.HasPrefix(err.Error(), "read v.yaml") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		for _, raw := range seeds[:40] {
+			for _, fd := range n.Fields() {
+				checkParse(t, fd, raw, Hints{Currency: "MYR", DateOrder: DayFirst})
+			}
+		}
+	})
 }

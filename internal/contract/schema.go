@@ -51,6 +51,18 @@ type Field struct {
 	Synonyms map[string]string  // enum: normalised word → value
 	Words    map[string]float64 // number, int: normalised word → number ("sunday" → 1)
 	Index    int                // position in the schema
+
+	// The value vocabulary the field is read with (values.yaml and any
+	// extension), and the field's own wordings in it. Synonyms and Words
+	// hold the vocabulary's wordings merged with baseSynonyms and baseWords,
+	// the field's own from the schema file.
+	vv           *valueVocab
+	fw           *fieldWords
+	baseSynonyms map[string]string
+	baseWords    map[string]float64
+	baseSet      bool
+	nulls        []string         // enum values that are null words ("unknown")
+	boolExact    map[string]uint8 // bool: folded cell → exactYes, exactNo, exactNull (+exactPlain)
 }
 
 // Schema is the set of fields contracts are read into. It is immutable once
@@ -59,6 +71,7 @@ type Schema struct {
 	fields  []*Field
 	byName  map[string]*Field
 	byAlias map[string]*Field
+	vv      *valueVocab // nil: the built-in value vocabulary
 }
 
 //go:embed schema.yaml
@@ -134,6 +147,11 @@ func NewSchema(fields []*Field) (*Schema, error) {
 			return nil, fmt.Errorf("field %q: an enum needs values", f.Name)
 		}
 		f.Index = i
+		if f.vv == nil {
+			if err := defaultValues.attach(f, "values.yaml", false); err != nil {
+				return nil, err
+			}
+		}
 		s.fields = append(s.fields, f)
 		s.byName[f.Name] = f
 	}
@@ -180,7 +198,7 @@ func (s *Schema) Field(name string) *Field { return s.byName[name] }
 // WithAliases returns a copy of the schema in which each header spelling in
 // extra (header → field name) also maps to that field. Mapping files use it.
 func (s *Schema) WithAliases(extra map[string]string) (*Schema, error) {
-	n := &Schema{fields: s.fields, byName: s.byName, byAlias: make(map[string]*Field, len(s.byAlias)+len(extra))}
+	n := &Schema{fields: s.fields, byName: s.byName, byAlias: make(map[string]*Field, len(s.byAlias)+len(extra)), vv: s.vv}
 	for k, v := range s.byAlias {
 		n.byAlias[k] = v
 	}
