@@ -83,7 +83,10 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 			return ExitCannotRun
 		}
 	}
-	schema := contract.DefaultSchema()
+	vocab, schema, _, ok := loadVocabulary(ui, vocabFiles, contract.DefaultSchema())
+	if !ok {
+		return ExitCannotRun
+	}
 	m, ok := loadMapping(ui, *mapFile, schema)
 	if !ok {
 		return ExitCannotRun
@@ -92,10 +95,7 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
-	vocab, _, ok := loadVocabulary(ui, vocabFiles)
-	if !ok {
-		return ExitCannotRun
-	}
+
 	opts := source.Options{Schema: schema, Sheet: *sheet, Password: *password, DateOrder: order, MaxRows: *rows, Vocabulary: vocab}
 	m.apply(&opts)
 	draft := newMapDraft()

@@ -212,12 +212,11 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if err != nil {
 		return ExitCannotRun
 	}
-	schema := contract.DefaultSchema()
-	m, ok := loadMapping(ui, cfg.mapFile, schema)
+	vocab, schema, vocabFiles, ok := loadVocabulary(ui, cfg.vocab, contract.DefaultSchema())
 	if !ok {
 		return ExitCannotRun
 	}
-	vocab, vocabFiles, ok := loadVocabulary(ui, cfg.vocab)
+	m, ok := loadMapping(ui, cfg.mapFile, schema)
 	if !ok {
 		return ExitCannotRun
 	}
@@ -249,13 +248,14 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 
 		Engine: engine.Options{Workers: cfg.workers, ReviewDate: cfg.asOf,
 			Combinations: tables.combinations, MinimumWages: tables.minWage},
-		CrossRow:    crossrow.Options{EntityList: tables.entities},
-		Tables:      append(append(ruleTables(prog), tables.files...), vocabFiles...),
-		Waivers:     waivers.matcher,
-		WaiverFiles: waivers.files,
-		FailOn:      cfg.failOn,
-		MinCoverage: cfg.minCoverage,
-		Version:     version(),
+		CrossRow:     crossrow.Options{EntityList: tables.entities},
+		Tables:       append(ruleTables(prog), tables.files...),
+		Vocabularies: vocabFiles,
+		Waivers:      waivers.matcher,
+		WaiverFiles:  waivers.files,
+		FailOn:       cfg.failOn,
+		MinCoverage:  cfg.minCoverage,
+		Version:      version(),
 		// Contracts and findings wait in temporary files until the reports
 		// are written, so memory does not grow with the rosters.
 		Spill: true,

@@ -24,6 +24,7 @@ import (
 // valueVocab is a compiled value vocabulary. It is immutable once built.
 type valueVocab struct {
 	source, asOf string
+	replace      bool // used instead of the built-in vocabulary, not added to it
 
 	workdays     float64 // assume.workdays_per_week
 	deferredDays int     // assume.deferred_pay_days
@@ -285,6 +286,12 @@ func parseValueVocab(name string, data []byte, requireSource bool) (*valueVocab,
 		k, v := kv[0], kv[1]
 		var err error
 		switch k.Value {
+		case "kind":
+			if v.Value != "values" {
+				err = r.errf(v, "kind %q: a value vocabulary is kind: values", v.Value)
+			}
+		case "replace":
+			vv.replace = v.Value == "true"
 		case "source":
 			vv.source = strings.TrimSpace(v.Value)
 		case "as_of":
@@ -320,7 +327,7 @@ func parseValueVocab(name string, data []byte, requireSource bool) (*valueVocab,
 		case "fields":
 			err = r.fields(v, vv)
 		default:
-			err = r.errf(k, "unknown key %q%s", k.Value, didYouMean(k.Value, []string{"source", "as_of", "assume", "null",
+			err = r.errf(k, "unknown key %q%s", k.Value, didYouMean(k.Value, []string{"kind", "replace", "source", "as_of", "assume", "null",
 				"negation", "doubt", "mentions", "yes", "no", "numbers", "periods", "days", "intervals", "money",
 				"language_fillers", "languages", "fields"}))
 		}
@@ -749,12 +756,22 @@ func (s *Schema) WithValueVocab(r io.Reader) (*Schema, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ext.replace {
+		// Used instead of the built-in vocabulary: it must say where its
+		// words come from, as the built-in one does.
+		if ext, err = parseValueVocab(name, data, true); err != nil {
+			return nil, err
+		}
+	}
 	for fname, fw := range ext.fields {
 		if s.byName[fname] == nil {
 			return nil, fmt.Errorf("%s:%d: no field %q in the schema%s", name, fw.line, fname, s.suggest(fname))
 		}
 	}
-	merged := s.values().merge(ext)
+	merged := ext
+	if !ext.replace {
+		merged = s.values().merge(ext)
+	}
 	n := &Schema{byName: make(map[string]*Field, len(s.fields)), byAlias: make(map[string]*Field, len(s.byAlias)), vv: merged}
 	old := make(map[*Field]*Field, len(s.fields))
 	for _, f := range s.fields {

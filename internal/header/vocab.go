@@ -238,7 +238,7 @@ func (v *Vocabulary) add(r io.Reader, name string, strict bool) error {
 	if root.Kind != yaml.MappingNode {
 		return fmt.Errorf("%s:%d:%d: want a mapping with keys such as words, fields and units", name, root.Line, root.Column)
 	}
-	known := []string{"replace", "source", "as_of", "stop_words", "abbreviations", "words", "units", "period_leads", "conversions", "vetoes", "weak", "fields"}
+	known := []string{"kind", "replace", "source", "as_of", "stop_words", "abbreviations", "words", "units", "period_leads", "conversions", "vetoes", "weak", "fields"}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k := root.Content[i]
 		if !slices.Contains(known, k.Value) {
@@ -247,6 +247,11 @@ func (v *Vocabulary) add(r io.Reader, name string, strict bool) error {
 				hint = fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			el.add(k, "unknown key %q%s", k.Value, hint)
+		}
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if k, val := root.Content[i], root.Content[i+1]; k.Value == "kind" && val.Value != "headers" {
+			el.add(val, "kind %q: a header vocabulary is kind: headers", val.Value)
 		}
 	}
 	if err := root.Decode(&f); err != nil {

@@ -267,6 +267,19 @@ type Run struct {
 	DisabledRules []DisabledRule `json:"disabled_rules,omitempty"`
 	// WaiverFiles are the waiver files applied, with their digests.
 	WaiverFiles []File `json:"waiver_files,omitempty"`
+	// Vocabularies are the header and cell-value vocabularies the rosters
+	// were read with: the built-in ones with their source and date, and
+	// any the user gave with -vocab.
+	Vocabularies []Vocabulary `json:"vocabularies,omitempty"`
+}
+
+// Vocabulary is a vocabulary file a run read rosters with.
+type Vocabulary struct {
+	Path   string `json:"path"`
+	Kind   string `json:"kind"` // headers or values
+	Source string `json:"source,omitempty"`
+	AsOf   string `json:"as_of,omitempty"`
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // File is a file the run depended on, with its digest.

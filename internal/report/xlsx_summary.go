@@ -297,6 +297,14 @@ func (x *xlsxWriter) run() error {
 	}
 	g.blank()
 
+	if len(r.Run.Vocabularies) > 0 {
+		g.header("Vocabulary", "Kind", "Source", "As of", "SHA-256")
+		for _, v := range r.Run.Vocabularies {
+			g.line(v.Path, v.Kind, v.Source, v.AsOf, v.SHA256)
+		}
+		g.blank()
+	}
+
 	if len(r.Run.DisabledRules) > 0 {
 		g.header("Disabled rule", "Defined at", "Disabled by")
 		for _, d := range r.Run.DisabledRules {

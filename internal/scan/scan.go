@@ -43,6 +43,9 @@ type Options struct {
 	// CrossRow tunes the supplier-level checks that run over all rows
 	// after evaluation (internal/crossrow), e.g. an entity list to screen.
 	CrossRow crossrow.Options
+	// Vocabularies are the user's -vocab files, recorded in the report
+	// after the built-in vocabularies.
+	Vocabularies []report.Vocabulary
 	// Spill keeps the report's contracts and findings in temporary files in
 	// SpillDir ("" means os.TempDir()) rather than in memory, so that the
 	// memory a scan needs does not grow with the rosters (see
@@ -90,6 +93,12 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		rep.Run.Tables = []report.File{}
 	}
 	rep.Run.Options.FailOn = opts.FailOn.String()
+	hsrc := header.Default().Sources[0]
+	vsrc, vasOf := contract.ValueVocabInfo()
+	rep.Run.Vocabularies = append([]report.Vocabulary{
+		{Path: hsrc.File, Kind: "headers", Source: hsrc.Source, AsOf: hsrc.AsOf},
+		{Path: "builtin:values.yaml", Kind: "values", Source: vsrc, AsOf: vasOf},
+	}, opts.Vocabularies...)
 	for _, f := range opts.Program.Set.Files {
 		rep.Run.RuleFiles = append(rep.Run.RuleFiles, report.File{Path: f.Path, SHA256: f.SHA256})
 	}

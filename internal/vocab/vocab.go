@@ -3,8 +3,9 @@
 // each contract field, in several languages) and values.yaml (the house
 // wordings of cell values: custody, housing, yes and no, pay periods, money
 // stated in wages). Each file names its sources and the date it was last
-// reviewed. Policy staff extend or replace them per run with -vocab; the
-// Go code that reads them lives in internal/header and internal/contract.
+// reviewed. Policy staff extend them, or replace them, per run with -vocab;
+// the Go code that reads them lives in internal/header and
+// internal/contract.
 package vocab
 
 import _ "embed"
