@@ -305,7 +305,7 @@ func (v *Vocabulary) unknown(a *analysis, t token) {
 			}
 		}
 	}
-	if !t.han && len(w) >= 5 {
+	if !t.han && len(w) >= 5 && !hasDigitByte(w) {
 		if c := v.spelling(w); c != "" {
 			a.spelled = true
 			a.addConcept(c)
@@ -322,18 +322,19 @@ func (v *Vocabulary) unknown(a *analysis, t token) {
 }
 
 // spelling finds a known word one edit away from w (two for long words),
-// when exactly one concept is that near.
+// when exactly one concept is that near. Words are looked up among those
+// of the same first letter: a typo rarely starts a word.
 func (v *Vocabulary) spelling(w string) string {
 	limit := 1
 	if utf8.RuneCountInString(w) >= 9 {
 		limit = 2
 	}
 	found := ""
-	for _, k := range v.latin {
+	for _, k := range v.latin[w[0]] {
 		if d := len(k) - len(w); d > limit || -d > limit {
 			continue
 		}
-		if contract.EditDistance(w, k) <= limit {
+		if editDistanceWithin(w, k, limit) {
 			c := v.words[k].concept
 			if found != "" && found != c {
 				return ""
@@ -342,6 +343,45 @@ func (v *Vocabulary) spelling(w string) string {
 		}
 	}
 	return found
+}
+
+// editDistanceWithin reports whether a and b are at most limit edits apart,
+// without allocating for words of up to 63 bytes.
+func editDistanceWithin(a, b string, limit int) bool {
+	if len(a) > 63 || len(b) > 63 {
+		return contract.EditDistance(a, b) <= limit
+	}
+	var prevBuf, curBuf [64]int
+	prev, cur := prevBuf[:len(b)+1], curBuf[:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)] <= limit
+}
+
+func hasDigitByte(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 func allDigits(s string) bool {

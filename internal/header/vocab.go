@@ -33,7 +33,7 @@ type Vocabulary struct {
 	conv      map[string]map[string]factor // field period → header unit → factor
 	fields    map[string]*fieldVocab
 	heads     map[string]string // concept that names a field on its own → that field
-	latin     []string          // single-word Latin surface forms, for spelling correction
+	latin     map[byte][]string // single-word Latin surface forms by first letter, for spelling correction
 }
 
 // Source is where a vocabulary file came from.
@@ -496,7 +496,7 @@ func (v *Vocabulary) addField(el *errorList, k *yaml.Node, fd *contract.Field, f
 // explains a header read through another ("Worker's full name").
 func (v *Vocabulary) indexHeads() {
 	v.heads = map[string]string{}
-	v.latin = v.latin[:0]
+	v.latin = map[byte][]string{}
 	for _, f := range v.fields {
 		f.own = map[string]bool{}
 		for _, p := range f.patterns {
@@ -510,10 +510,12 @@ func (v *Vocabulary) indexHeads() {
 	}
 	for k, e := range v.words {
 		if e.kind == kindWord && !strings.Contains(k, " ") && len(k) >= 5 && hanLen(k) == 0 {
-			v.latin = append(v.latin, k)
+			v.latin[k[0]] = append(v.latin[k[0]], k)
 		}
 	}
-	slices.Sort(v.latin)
+	for _, ws := range v.latin {
+		slices.Sort(ws)
+	}
 }
 
 // conceptsOf reads a pattern or list entry written in words into concepts.
