@@ -101,11 +101,15 @@ type Columns struct {
 	// writes it and the column's letter (for text files, its number).
 	Header []string
 	Letter []string
+	// Note says what reading a column's cells took, when it took more
+	// than its type: "per month → per week: × 12/52", "inverted: the
+	// header asks the opposite question", "currency NPR".
+	Note []string
 }
 
 // NewColumns returns a Columns for a schema of n fields with no column.
 func NewColumns(n int) *Columns {
-	return &Columns{Has: make([]bool, n), Header: make([]string, n), Letter: make([]string, n)}
+	return &Columns{Has: make([]bool, n), Header: make([]string, n), Letter: make([]string, n), Note: make([]string, n)}
 }
 
 // HasColumn reports whether the contract's sheet has a column for field i.

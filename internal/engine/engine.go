@@ -50,6 +50,9 @@ type Evidence struct {
 	Value   any // typed value (string, int64, float64, bool, "YYYY-MM-DD") or nil when blank
 	Raw     string
 	Derived bool
+	// Column, Header and Conversion say where in the roster the value
+	// was read and what reading it took (see contract.Columns).
+	Column, Header, Conversion string
 }
 
 // RuleError is a rule that failed on the contract.
@@ -289,7 +292,14 @@ func (e *Engine) evidence(rule *rules.Compiled, c *contract.Contract) []Evidence
 	for _, i := range rule.Fields {
 		f := fields[i]
 		v := c.Value(i)
-		out = append(out, Evidence{Field: f.Name, Value: v.Native(f.Type), Raw: v.Raw, Derived: v.Derived})
+		ev := Evidence{Field: f.Name, Value: v.Native(f.Type), Raw: v.Raw, Derived: v.Derived}
+		if cols := c.Columns; cols != nil && i < len(cols.Has) && cols.Has[i] && !v.Derived {
+			ev.Column, ev.Header = cols.Letter[i], cols.Header[i]
+			if i < len(cols.Note) {
+				ev.Conversion = cols.Note[i]
+			}
+		}
+		out = append(out, ev)
 	}
 	return out
 }

@@ -100,6 +100,16 @@ type Column struct {
 	Column string `json:"column"` // A, B, … for sheets; the 1-based position for CSV
 	Header string `json:"header"`
 	Field  string `json:"field,omitempty"`
+	// Method says how a mapped column was matched (alias, words,
+	// abbreviation, unit conversion, value evidence, user map);
+	// Conversion, the unit, period, currency or inverted question applied.
+	Method     string `json:"method,omitempty"`
+	Conversion string `json:"conversion,omitempty"`
+	// Suggestions are an unmapped column's closest fields, and Reason why
+	// it stayed unmapped (or, for a column whose field another column
+	// matched better, which one).
+	Suggestions []string `json:"suggestions,omitempty"`
+	Reason      string   `json:"reason,omitempty"`
 }
 
 // Contract is the outcome for one roster row.
@@ -186,6 +196,13 @@ type Evidence struct {
 	Value   any    `json:"value"` // string, number, bool, date "YYYY-MM-DD", or nil when absent
 	Raw     string `json:"raw"`
 	Derived bool   `json:"derived,omitempty"` // computed from other fields
+	// Column and Header name the roster's column the value was read from
+	// (its letter, or number for CSV, and its header); Conversion says
+	// what reading it took: a unit or period converted, an inverted
+	// question, a currency named in the header.
+	Column     string `json:"column,omitempty"`
+	Header     string `json:"header,omitempty"`
+	Conversion string `json:"conversion,omitempty"`
 }
 
 // RuleError is a rule that could not be evaluated on one contract.

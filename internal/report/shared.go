@@ -72,11 +72,22 @@ func indicatorCounts(m map[string]int) []count {
 
 // evidenceField is one entry of a finding's evidence, in field order.
 type evidenceField struct {
-	Field   string
-	Value   string // the typed value as text; "" when absent
-	Raw     string // the cell text
-	Derived bool
-	Absent  bool
+	Field      string
+	Value      string // the typed value as text; "" when absent
+	Raw        string // the cell text
+	Derived    bool
+	Absent     bool
+	Header     string // the roster's header of the column read, when known
+	Conversion string // what reading the column took ("inverted: …")
+}
+
+// Name is how the evidence names its value: the roster's own header when
+// the value was read from a column, else the field.
+func (e evidenceField) Name() string {
+	if e.Header != "" {
+		return e.Header
+	}
+	return e.Field
 }
 
 // evidenceFields returns the evidence sorted by field name.
@@ -85,11 +96,13 @@ func evidenceFields(ev map[string]Evidence) []evidenceField {
 	for _, k := range slices.Sorted(maps.Keys(ev)) {
 		e := ev[k]
 		out = append(out, evidenceField{
-			Field:   k,
-			Value:   formatValue(e.Value),
-			Raw:     e.Raw,
-			Derived: e.Derived,
-			Absent:  e.Value == nil,
+			Field:      k,
+			Value:      formatValue(e.Value),
+			Raw:        e.Raw,
+			Derived:    e.Derived,
+			Absent:     e.Value == nil,
+			Header:     e.Header,
+			Conversion: e.Conversion,
 		})
 	}
 	return out
@@ -107,7 +120,7 @@ func evidenceText(ev map[string]Evidence) string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(e.Field)
+		b.WriteString(e.Name())
 		b.WriteByte('=')
 		if e.Raw != "" || e.Value == "" {
 			b.WriteString(e.Raw)
@@ -116,6 +129,9 @@ func evidenceText(ev map[string]Evidence) string {
 		}
 		if e.Derived {
 			b.WriteString(" (derived)")
+		}
+		if e.Conversion != "" {
+			b.WriteString(" (" + e.Conversion + ")")
 		}
 	}
 	return b.String()

@@ -243,11 +243,15 @@ func convertInput(in *source.Input) report.Input {
 		sh := report.Sheet{Name: s.Name, HeaderRow: s.HeaderRow, Rows: s.Rows, Hidden: s.Hidden, Skipped: s.Skipped,
 			Error: errText(s.Err), Notes: s.Notes, Mapped: []report.Column{}, Unmapped: []report.Column{}}
 		for _, c := range s.Columns {
-			col := report.Column{Column: c.Letter, Header: c.Header}
+			col := report.Column{Column: c.Letter, Header: c.Header, Reason: c.Match.Reason}
 			if c.Field != nil && !c.Duplicate {
 				col.Field = c.Field.Name
+				col.Method, col.Conversion = string(c.Match.Method), c.Conversion()
 				sh.Mapped = append(sh.Mapped, col)
 			} else if c.Header != "" {
+				for _, f := range c.Match.Suggestions {
+					col.Suggestions = append(col.Suggestions, f.Name)
+				}
 				sh.Unmapped = append(sh.Unmapped, col)
 			}
 		}
@@ -366,7 +370,7 @@ func (b *builder) add(r engine.Result) error {
 	for _, f := range r.Findings {
 		ev := make(map[string]report.Evidence, len(f.Evidence))
 		for _, e := range f.Evidence {
-			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived}
+			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion}
 		}
 		indicator := f.Rule.Indicator
 		if f.Indicator != "" {

@@ -152,6 +152,27 @@ type Column struct {
 	Match header.Match
 }
 
+// Conversion says in words what reading the column's cells takes beyond
+// its field's type: a unit or period converted, a share, an inverted
+// question, the values a yes and a no stand for, a currency the header
+// names. "" when nothing.
+func (c Column) Conversion() string {
+	var parts []string
+	if c.Match.Conversion != "" {
+		parts = append(parts, c.Match.Conversion)
+	}
+	if c.Hints.Invert {
+		parts = append(parts, "inverted: the header asks the opposite question")
+	}
+	if c.Hints.Yes != "" {
+		parts = append(parts, fmt.Sprintf("yes → %s, no → %s", c.Hints.Yes, c.Hints.No))
+	}
+	if c.Hints.Currency != "" {
+		parts = append(parts, "currency "+c.Hints.Currency)
+	}
+	return strings.Join(parts, "; ")
+}
+
 // Read reads every contract of one file in row order and calls fn with each
 // (fn owns c); issues are that row's cells that could not be read as their
 // field's type. fn may be nil.

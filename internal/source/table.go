@@ -544,6 +544,7 @@ func (t *table) row(row rawRow) error {
 			t.plan.columns.Has[fi] = true
 			t.plan.columns.Header[fi] = col.Header
 			t.plan.columns.Letter[fi] = col.Letter
+			t.plan.columns.Note[fi] = col.Conversion()
 		}
 	}
 	t.sh.Rows++
