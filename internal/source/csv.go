@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -114,6 +115,7 @@ type textFile struct {
 	blank   bool // the text holds nothing but white space
 	format  string
 	delimOK bool // the delimiter was seen splitting records consistently
+	loneCR  *loneCR
 }
 
 // openText decodes a text file and sniffs its delimiter. ext is the file's
@@ -142,13 +144,16 @@ func openText(src io.Reader, head []byte, validUTF8 bool, ext string) (*textFile
 		tf.blank = true
 		return tf, nil
 	}
-	// Classic Mac line endings: a lone CR ends each line.
+	// Classic Mac line endings: a lone CR ends a line, in the whole file or
+	// in part of it (a file pieced together from several exports). CR LF
+	// stays as it is.
 	if bytes.IndexByte(peek, '\n') < 0 && bytes.IndexByte(peek, '\r') >= 0 {
-		br = bufio.NewReaderSize(crToLF{br}, headSize)
-		if peek, err = br.Peek(headSize); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-			return nil, err
-		}
 		tf.notes = append(tf.notes, "line endings: carriage return only")
+	}
+	tf.loneCR = &loneCR{r: br}
+	br = bufio.NewReaderSize(tf.loneCR, headSize)
+	if peek, err = br.Peek(headSize); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
 	}
 	tf.br = br
 	if c, n, ok := sepLine(peek); ok {
@@ -284,17 +289,42 @@ func looksDelimited(sc *scan) bool {
 	return tf.delimOK && mode >= 2 && cons >= 16
 }
 
-// crToLF turns lone carriage returns into line feeds.
-type crToLF struct{ r io.Reader }
+// loneCR turns a carriage return that no line feed follows into a line
+// feed, so that lines ended the classic Mac way are lines, wherever in the
+// file they are. It counts those it turned.
+type loneCR struct {
+	r       io.Reader
+	pending bool // the last byte read was a CR, not yet passed on
+	turned  int
+}
 
-func (c crToLF) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	for i := range p[:n] {
-		if p[i] == '\r' {
-			p[i] = '\n'
+func (c *loneCR) Read(p []byte) (int, error) {
+	if len(p) < 2 {
+		return 0, io.ErrShortBuffer // no room for a CR and the byte that decides it
+	}
+	for {
+		start := 0
+		if c.pending {
+			p[0] = '\r'
+			start = 1
+		}
+		n, err := c.r.Read(p[start:])
+		n += start
+		c.pending = false
+		end := n
+		if err == nil && n > 0 && p[n-1] == '\r' {
+			end, c.pending = n-1, true // decided by the next byte
+		}
+		for i := 0; i < end; i++ {
+			if p[i] == '\r' && (i+1 == n || p[i+1] != '\n') {
+				p[i] = '\n'
+				c.turned++
+			}
+		}
+		if end > 0 || err != nil {
+			return end, err
 		}
 	}
-	return n, err
 }
 
 // readText reads a delimited text file.
@@ -331,7 +361,11 @@ func (r *reader) readTextFrom(src io.Reader, sc *scan) error {
 	cr.LazyQuotes = true
 	cr.FieldsPerRecord = -1
 	rows := &textRows{ctx: r.ctx, cr: cr, lim: lim, offset: tf.skipped, maxCells: r.lim.MaxCells, path: r.path}
-	return r.readTable(sh, rows, layout{text: true})
+	err = r.readTable(sh, rows, layout{text: true})
+	if n := tf.loneCR.turned; n > 0 && !slices.Contains(tf.notes, "line endings: carriage return only") {
+		r.in.Notes = append(r.in.Notes, fmt.Sprintf("line endings: %s ended by a carriage return alone, read as line ends", plural(n, "line", "lines")))
+	}
+	return err
 }
 
 // recordLimit fails a read when one record has grown past max bytes.
@@ -364,6 +398,38 @@ type textRows struct {
 	cells    int64
 	maxCells int64
 	path     string
+	width    int // the most cells a record has had
+}
+
+// swallowed reports a quoted cell that has taken in what look like rows: a
+// stray quote at the start of a cell runs to the next quote, lines and
+// delimiters included, and the rows in between would be lost without a
+// word. A cell of several lines that each hold about as many delimiters as
+// a row does is that, not an address written over lines.
+func (t *textRows) swallowed(rec []string) error {
+	if t.width < 3 {
+		return nil
+	}
+	need := max(2, (t.width-1)/2) // delimiters a line needs to look like a row
+	for i, f := range rec {
+		if strings.Count(f, "\n") < 2 {
+			continue
+		}
+		rowLike := 0
+		lines := strings.Split(f, "\n")
+		for _, l := range lines {
+			if strings.Count(l, string(t.cr.Comma)) >= need {
+				rowLike++
+			}
+		}
+		if rowLike >= 2 {
+			line, col := t.cr.FieldPos(i)
+			return &FileError{Path: t.path, Kind: ErrCorrupt,
+				Reason: fmt.Sprintf("a quote at line %d, cell %d, opens a cell that runs across %d lines and takes in %d that look like rows; those rows would be lost", line+t.offset, i+1, len(lines), rowLike),
+				Hint:   fmt.Sprintf("remove the stray quote (\") at line %d, column %d, or close it, and review the file again", line+t.offset, col)}
+		}
+	}
+	return nil
 }
 
 func (t *textRows) next() (rawRow, error) {
@@ -395,6 +461,10 @@ func (t *textRows) next() (rawRow, error) {
 		}
 		line, _ := t.cr.FieldPos(0)
 		t.lastLine = line + t.offset
+		if err := t.swallowed(rec); err != nil {
+			return rawRow{}, err
+		}
+		t.width = max(t.width, len(rec))
 		return rawRow{num: t.lastLine, cells: rec}, nil
 	}
 }
