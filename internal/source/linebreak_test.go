@@ -39,11 +39,11 @@ func TestLoneCarriageReturns(t *testing.T) {
 // one byte at a time included.
 func TestLoneCRReader(t *testing.T) {
 	for in, want := range map[string]string{
-		"a\rb\r\nc\r":   "a\nb\r\nc\n",
-		"\r\r\n\r":      "\n\r\n\n",
-		"x\r\r\r":       "x\n\n\n",
-		"no breaks":     "no breaks",
-		"a\r\n":         "a\r\n",
+		"a\rb\r\nc\r":    "a\nb\r\nc\n",
+		"\r\r\n\r":       "\n\r\n\n",
+		"x\r\r\r":        "x\n\n\n",
+		"no breaks":      "no breaks",
+		"a\r\n":          "a\r\n",
 		"q\"\r\"\r\nz\r": "q\"\n\"\r\nz\n",
 	} {
 		for _, wrap := range []func(io.Reader) io.Reader{func(r io.Reader) io.Reader { return r }, iotest.OneByteReader, iotest.HalfReader} {
