@@ -107,6 +107,8 @@ const (
 	kindHTML
 	kindXMLSpreadsheet // Excel 2003 XML
 	kindRTF
+	kindOldExcel // Excel 2.x, 3.0 or 4.0: a bare BIFF stream, before OLE files
+	kindLotus    // Lotus 1-2-3 or Symphony
 	kindBinary
 )
 
@@ -134,6 +136,11 @@ func sniff(head []byte) kind {
 		return kindPDF
 	case bytes.HasPrefix(head, []byte("{\\rtf")):
 		return kindRTF
+	case oldExcelVersion(head) != "":
+		return kindOldExcel
+	case bytes.HasPrefix(head, []byte{0x00, 0x00, 0x02, 0x00}) && len(head) >= 6 && head[4] >= 0x04 && head[4] <= 0x06 && head[5] == 0x04,
+		bytes.HasPrefix(head, []byte{0x00, 0x00, 0x1A, 0x00}):
+		return kindLotus
 	}
 	if enc := bomEncoding(head); enc != nil {
 		return kindText
@@ -198,6 +205,10 @@ func unsupportedKind(k kind) (error, string, string) {
 		return ErrUnsupported, "an Excel 2003 XML spreadsheet", hintResave
 	case kindRTF:
 		return ErrUnsupported, "a rich-text (RTF) document, not a spreadsheet", "export the roster as .xlsx or .csv"
+	case kindOldExcel:
+		return ErrUnsupported, "an Excel 2, 3 or 4 worksheet (a format of 1987–1992) that laborcheck does not read", hintResave
+	case kindLotus:
+		return ErrUnsupported, "a Lotus 1-2-3 worksheet, which laborcheck does not read", hintResave
 	}
 	return ErrUnsupported, "not a spreadsheet or delimited text (unrecognised binary content)", "laborcheck reads .xlsx, .xlsm, .csv and .tsv files"
 }
@@ -249,4 +260,25 @@ func scanOLE(rd io.Reader) (oleStreams, error) {
 		keep = min(overlap, len(chunk))
 		copy(buf, chunk[len(chunk)-keep:])
 	}
+}
+
+// oldExcelVersion names the Excel version of a bare BIFF stream (no OLE
+// container): a BOF record of BIFF2 (0x0009), BIFF3 (0x0209) or BIFF4
+// (0x0409) with a worksheet, chart, macro or workbook type. "" otherwise.
+func oldExcelVersion(head []byte) string {
+	if len(head) < 8 {
+		return ""
+	}
+	id := uint16(head[0]) | uint16(head[1])<<8
+	size := uint16(head[2]) | uint16(head[3])<<8
+	typ := uint16(head[6]) | uint16(head[7])<<8
+	switch {
+	case id == 0x0009 && size == 4 && (typ == 0x0010 || typ == 0x0020 || typ == 0x0040):
+		return "Excel 2"
+	case id == 0x0209 && size == 6 && (typ == 0x0010 || typ == 0x0020 || typ == 0x0040 || typ == 0x0100):
+		return "Excel 3"
+	case id == 0x0409 && size == 6 && (typ == 0x0010 || typ == 0x0020 || typ == 0x0040 || typ == 0x0100):
+		return "Excel 4"
+	}
+	return ""
 }
