@@ -97,3 +97,21 @@ func TestAddressOverLinesIsNoStrayQuote(t *testing.T) {
 		t.Fatalf("err %v, %d contracts; want 2 and no error", sh.Err, len(g.contracts))
 	}
 }
+
+// TestOverLongCell: a cell longer than a spreadsheet cell can be is not
+// read; the data issue names it and quotes only its start.
+func TestOverLongCell(t *testing.T) {
+	long := strings.Repeat("Xinjiang ", 5000) // 45,000 characters
+	csv := "Name,Employee ID,Production Region\nAna,E1," + long + "\nBo,E2,Hebei\n"
+	g := readData(t, "r.csv", []byte(csv), defaultOptions())
+	if len(g.contracts) != 2 || len(g.issues) != 1 {
+		t.Fatalf("%d contracts, issues %v", len(g.contracts), g.issues)
+	}
+	is := g.issues[0]
+	if !strings.Contains(is.Problem, "45000 characters, more than the 32767") || len(is.Value) > 400 {
+		t.Errorf("issue = %q (value %d bytes)", is.Problem, len(is.Value))
+	}
+	if v := g.field(t, 0, "production_region"); v.Present || len(v.Raw) > 400 {
+		t.Errorf("production_region = present %v, raw %d bytes", v.Present, len(v.Raw))
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/header"
@@ -607,6 +608,15 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 	for _, pc := range p.cols {
 		i := pc.i
 		raw := cell(row.cells, i)
+		if len(raw) > MaxCellChars && utf8.RuneCountInString(raw) > MaxCellChars {
+			// Longer than a spreadsheet cell can be: not read, and kept
+			// short in the reports.
+			c.Values[pc.field.Index] = contract.Value{Raw: clip(raw)}
+			issues = append(issues, contract.DataIssue{File: p.path, Sheet: p.sheet, Row: row.num, Column: pc.column,
+				Field: pc.field.Name, Value: clip(raw),
+				Problem: fmt.Sprintf("%d characters, more than the %d a spreadsheet cell holds", utf8.RuneCountInString(raw), MaxCellChars)})
+			continue
+		}
 		in, h := raw, pc.hints
 		if i < len(row.meta) {
 			switch m := row.meta[i]; m.kind {
@@ -647,6 +657,25 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 	}
 	c.Issues = len(issues)
 	return issues
+}
+
+// MaxCellChars is the most characters a cell holds in Excel, and the most
+// laborcheck reads from one cell.
+const MaxCellChars = 32767
+
+// clipChars is how much of an over-long cell reports quote.
+const clipChars = 200
+
+// clip returns the start of an over-long cell's text, marked as cut.
+func clip(s string) string {
+	n := 0
+	for i := range s {
+		if n == clipChars {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 // Release says the row is no longer needed: its memory may be reused.
