@@ -360,12 +360,23 @@ func (vv *valueVocab) wageShare(s string) (float64, bool) {
 		return 0, false
 	}
 	toks := buf[:n]
+	if n > 2 && !toks[1].isNum && toks[1].w() == "to" && (toks[0].w() == "equivalent" || toks[0].w() == "equal") {
+		toks = toks[2:] // "Equivalent to 1 month salary"
+		n -= 2
+	}
+	wageFirst := false
+	if n > 2 && !toks[0].isNum && vv.wage[toks[0].w()] {
+		toks, wageFirst = toks[1:], true // "Gaji setengah bulan": the wage, then how much of it
+		n--
+	}
 	i := 0
-	qty, pct := 0.0, false
+	qty, pct, first := 0.0, false, false
 	if toks[0].isNum {
 		qty = toks[0].num
 	} else if q, ok := vv.numbers[toks[0].w()]; ok && toks[0].w() != "a" && toks[0].w() != "an" {
 		qty = q
+	} else if toks[0].w() == "first" && n > 1 && !toks[1].isNum {
+		qty, first = 1, true // "First month's salary": one month of it
 	} else {
 		return 0, false
 	}
@@ -377,7 +388,7 @@ func (vv *valueVocab) wageShare(s string) (float64, bool) {
 	if !pct && qty == 0.5 && i < n && !toks[i].isNum && (toks[i].w() == "a" || toks[i].w() == "an") {
 		i++ // "half a month's wage"
 	}
-	months, period, wage := 1.0, false, false
+	months, period, wage := 1.0, false, wageFirst
 	for ; i < n; i++ {
 		if toks[i].isNum {
 			return 0, false
@@ -391,12 +402,12 @@ func (vv *valueVocab) wageShare(s string) (float64, bool) {
 			wage = true
 			continue
 		}
-		if w == "of" || w == "the" || w == "s" || w == "worker" || w == "workers" || w == "his" || w == "her" || w == "their" {
+		if w == "of" || w == "the" || w == "s" || w == "worker" || w == "workers" || w == "his" || w == "her" || w == "their" || w == "first" {
 			continue
 		}
 		break
 	}
-	if !period && !wage || pct && !wage {
+	if !period && !wage || (pct || first) && !wage {
 		return 0, false
 	}
 	for _, t := range toks[i:] {

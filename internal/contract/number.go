@@ -486,7 +486,7 @@ var unitWords = map[string]unitKind{
 	"y": unitOther, "yr": unitOther, "yrs": unitOther, "year": unitOther, "years": unitOther,
 	"yo": unitOther, "o": unitOther, "old": unitOther,
 	"h": unitHours, "hr": unitHours, "hrs": unitHours, "hour": unitHours, "hours": unitHours,
-	"d": unitDays, "day": unitDays, "days": unitDays,
+	"d": unitDays, "day": unitDays, "days": unitDays, "daily": unitDays,
 	"per": unitOther, "a": unitOther, "week": unitOther, "weeks": unitOther, "wk": unitOther,
 	"wks": unitOther, "w": unitOther, "pw": unitOther, "p": unitOther, "weekly": unitOther,
 }

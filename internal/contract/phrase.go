@@ -175,12 +175,13 @@ func (vv *valueVocab) searchAnswer(s string, m map[string]bool, invert bool) (an
 
 // searchEnum reads an enum cell that is not one of the field's values or
 // wordings as a whole: it must name exactly one value by its wordings and
-// negate nothing. "Sub-agent, Kathmandu" is agent; "not with worker" and
+// negate nothing but another value. "Sub-agent, Kathmandu" is agent, "Kept
+// by employer, not with worker" employer; "not with worker" and
 // "employer/agent" are data issues.
 func (f *Field) searchEnum(s string) (string, error) {
 	vv := f.vocab()
-	var found [4]string
-	nf := 0
+	var found, denied [4]string
+	nf, nneg := 0, 0
 	for rest := s; rest != ""; {
 		var part string
 		part, rest = nextClause(rest)
@@ -190,12 +191,25 @@ func (f *Field) searchEnum(s string) (string, error) {
 		if n < 0 {
 			return "", f.notOneOf() // too many words to name one holder
 		}
-		for i := 0; i < n; i++ {
-			if vv.negation[string(w[sp[i].a:sp[i].b])] {
-				return "", f.notOneOf()
-			}
-		}
 		for i := 0; i < n; {
+			if vv.negation[string(w[sp[i].a:sp[i].b])] {
+				// "not with worker": only a value that the negation
+				// denies, past a preposition or article, and only
+				// beside another that the cell gives ("Kept by
+				// employer, not with worker").
+				j := i + 1
+				for j < n-1 && j < i+3 && negationFillers[string(w[sp[j].a:sp[j].b])] {
+					j++
+				}
+				l2, v2 := f.enumAt(w, sp[:n], j)
+				if l2 == 0 || f.isNullValue(v2) || vv.mentioned(w, sp[:n], j, j+l2) || nneg == len(denied) {
+					return "", f.notOneOf()
+				}
+				denied[nneg] = v2
+				nneg++
+				i = j + l2
+				continue
+			}
 			l, v := f.enumAt(w, sp[:n], i)
 			if l == 0 {
 				i++
@@ -220,6 +234,13 @@ func (f *Field) searchEnum(s string) (string, error) {
 			if !dup && nf < len(found) {
 				found[nf] = v
 				nf++
+			}
+		}
+	}
+	for _, d := range denied[:nneg] {
+		for _, g := range found[:nf] {
+			if g == d {
+				return "", errors.New("ambiguous: both given and denied: " + g)
 			}
 		}
 	}

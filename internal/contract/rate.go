@@ -1,6 +1,10 @@
 package contract
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Fields that count per week (values.yaml: per_week) read two more forms:
 //
@@ -13,7 +17,8 @@ import "strings"
 // Anything else in such a cell, a negation or a word the grammar does not
 // know, leaves it to the ordinary number reading and its data issue.
 
-// rateTokens splits s into numbers, lower-case ASCII words and the symbols
+// rateTokens splits s into numbers, words (ASCII letters in lower case,
+// letters of other scripts as written: "días", "小时") and the symbols
 // x * / , & (× reads as x). It returns -1 for text it cannot split so.
 func rateTokens(s string, toks []durTok) int {
 	n := 0
@@ -46,10 +51,18 @@ func rateTokens(s string, toks []durTok) int {
 				return -1
 			}
 			i = j
-		case isLetter(c):
+		case isLetter(c) || c >= utf8.RuneSelf && isLetterAt(s, i):
+			// A word, in any script and with accents: "días", "小时".
 			j := i
-			for j < len(s) && isLetter(s[j]) {
-				j++
+			for j < len(s) {
+				if isLetter(s[j]) {
+					j++
+				} else if s[j] >= utf8.RuneSelf && isLetterAt(s, j) {
+					_, n := utf8.DecodeRuneInString(s[j:])
+					j += n
+				} else {
+					break
+				}
 			}
 			var t durTok
 			if j-i > len(t.word) {
@@ -84,6 +97,12 @@ func rateTokens(s string, toks []durTok) int {
 		}
 	}
 	return n
+}
+
+// isLetterAt reports whether the character at s[i] is a letter.
+func isLetterAt(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r)
 }
 
 // rateFillers may stand between the parts of a count per period.
@@ -202,10 +221,10 @@ func hoursProduct(s string) (float64, bool) {
 			nums[nn] = num{v: t.num}
 			if i+1 < len(toks) && !toks[i+1].isNum {
 				switch toks[i+1].w() {
-				case "h", "hr", "hrs", "hour", "hours":
+				case "h", "hr", "hrs", "hour", "hours", "jam", "hora", "horas", "heure", "heures", "小时", "小時", "钟", "個小時", "个小时":
 					nums[nn].role = 'h'
 					i++
-				case "d", "day", "days", "dys":
+				case "d", "day", "days", "dys", "hari", "dia", "dias", "día", "días", "jour", "jours", "天", "日":
 					nums[nn].role = 'd'
 					i++
 				}

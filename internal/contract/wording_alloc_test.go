@@ -27,6 +27,13 @@ func TestWordingAllocs(t *testing.T) {
 		{"is_migrant", "Foreign national"},
 		{"night_work", "Yes"},
 		{"housing_curfew", "22:00"},
+		{"weekly_hours_total", "8 horas x 6 días"},
+		{"weekly_hours_total", "8小时 x 6天"},
+		{"work_permit_held_by", "Kept by employer, not with worker"},
+		{"deposit_amount", "Um mês de salário"},
+		{"deposit_amount", "Gaji setengah bulan"},
+		{"wages_withheld_amount", "First month's salary"},
+		{"rest_days_per_week", "Sábado"},
 	} {
 		f := s.Field(c[0])
 		var v Value

@@ -82,7 +82,7 @@ func TestWordingRedTeam(t *testing.T) {
 }
 
 type redTeamCase struct {
-	line                  int
+	line                   int
 	field, cell, want, ctx string
 }
 
