@@ -37,6 +37,7 @@ type Summary struct {
 	Inputs                int            `json:"inputs"`
 	InputsUnreadable      int            `json:"inputs_unreadable"` // files that could not be read at all
 	InputsIncomplete      int            `json:"inputs_incomplete"` // files read, but not reviewed in full (see Input.Incomplete)
+	InputsDuplicate       int            `json:"inputs_duplicate"`  // byte-identical copies of an earlier input, reviewed once
 	SheetsUnreadable      int            `json:"sheets_unreadable"` // sheets that failed inside readable files
 	SheetsSkipped         int            `json:"sheets_skipped"`    // sheets without a contract table
 	DataIssues            int            `json:"data_issues"`       // cells that could not be read
@@ -55,6 +56,9 @@ type Input struct {
 	Hint   string   `json:"hint,omitempty"`  // what the user can do about Error
 	Notes  []string `json:"notes,omitempty"` // e.g. the text encoding chosen for a CSV
 	Sheets []Sheet  `json:"sheets"`
+	// DuplicateOf names the earlier input whose bytes this one repeats; it
+	// was not reviewed a second time.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 	// Incomplete says why the file's review is incomplete although it was
 	// read: it holds no contracts, its columns let no rule run, or a
 	// sheet's coverage is below -min-coverage. Such a file makes the scan

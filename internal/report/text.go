@@ -158,6 +158,9 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 	if s.SheetsSkipped > 0 {
 		in = append(in, "skipped: "+plural(s.SheetsSkipped, "sheet", "sheets"))
 	}
+	if s.InputsDuplicate > 0 {
+		in = append(in, plural(s.InputsDuplicate, "identical copy", "identical copies")+" reviewed once")
+	}
 	if len(in) == 0 {
 		in = append(in, "all read")
 	}
