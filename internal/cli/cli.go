@@ -47,7 +47,7 @@ Usage:
   laborcheck rules list [PATH...]     list the rules in effect (-fields: the fields)
   laborcheck rules test [PATH...]     run the examples each rule carries
   laborcheck rules lint [PATH...]     check rule files without running them
-  laborcheck version                  print the version
+  laborcheck version                  print the version and what it was built from
 
 Examples:
   laborcheck scan samples/
@@ -84,6 +84,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return runRules(ctx, ui, rest)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "laborcheck %s\n", version())
+		writeBuildInfo(stdout)
 		return ExitOK
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)

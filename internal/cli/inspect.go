@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -47,9 +46,7 @@ Examples:
 `
 
 func runInspect(ctx context.Context, ui *ui, args []string) int {
-	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
-	fs.SetOutput(ui.err)
-	fs.Usage = func() { fmt.Fprint(ui.err, inspectUsage) }
+	fs := newFlags("inspect")
 	sheet := fs.String("sheet", "", "")
 	password := fs.String("password", "", "")
 	rows := fs.Int("rows", 3, "")
@@ -61,7 +58,7 @@ func runInspect(ctx context.Context, ui *ui, args []string) int {
 	force := fs.Bool("force", false, "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		return ExitCannotRun
+		return flagError(ui, fs, err, inspectUsage, "inspect")
 	}
 	order, ok := parseDateOrder(ui, *dateOrder)
 	if !ok {

@@ -127,10 +127,7 @@ func runRules(_ context.Context, ui *ui, args []string) int {
 }
 
 func rulesFlags(ui *ui, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("rules "+name, flag.ContinueOnError)
-	fs.SetOutput(ui.err)
-	fs.Usage = func() { fmt.Fprint(ui.err, rulesUsage) }
-	return fs
+	return newFlags("rules " + name)
 }
 
 // listedRule is one row of `rules list`.
@@ -160,7 +157,7 @@ func runRulesList(ui *ui, args []string) int {
 	fields := fs.Bool("fields", false, "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		return ExitCannotRun
+		return flagError(ui, fs, err, rulesUsage, fs.Name())
 	}
 	if *fields {
 		return listFields(ui, *format)
@@ -256,7 +253,7 @@ func runRulesTest(ui *ui, args []string) int {
 	verbose := fs.Bool("v", false, "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		return ExitCannotRun
+		return flagError(ui, fs, err, rulesUsage, fs.Name())
 	}
 	schema := contract.DefaultSchema()
 	prog, ok := loadProgram(ui, paths, schema)
@@ -342,7 +339,7 @@ func runRulesLint(ui *ui, args []string) int {
 	fs := rulesFlags(ui, "lint")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		return ExitCannotRun
+		return flagError(ui, fs, err, rulesUsage, fs.Name())
 	}
 	prog, problems := rules.Lint(rulePaths(paths), contract.DefaultSchema(), loadOptions)
 	errs, warns := 0, 0

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -122,9 +123,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 
 func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	cfg := &scanConfig{}
-	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
-	fs.SetOutput(ui.err)
-	fs.Usage = func() { fmt.Fprint(ui.err, scanUsage) }
+	fs := newFlags("scan")
 	fs.Var(&cfg.rules, "rules", "")
 	fs.Var(&cfg.outputs, "o", "")
 	failOn := fs.String("fail-on", "high", "")
@@ -143,7 +142,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	minCoverage := fs.String("min-coverage", "", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		return nil, errUsage
+		return nil, exitError{flagError(ui, fs, err, scanUsage, "scan")}
 	}
 	cfg.paths = paths
 	sev, ok := contract.ParseSeverity(strings.ToLower(*failOn))
@@ -210,6 +209,10 @@ func parseDateOrder(ui *ui, s string) (contract.DateOrder, bool) {
 func runScan(ctx context.Context, ui *ui, args []string) int {
 	cfg, err := parseScanFlags(ui, args)
 	if err != nil {
+		var ee exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
 		return ExitCannotRun
 	}
 	vocab, schema, vocabFiles, ok := loadVocabulary(ui, cfg.vocab, contract.DefaultSchema())
@@ -292,7 +295,11 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		}
 	}
 	for _, o := range cfg.outputs {
-		fmt.Fprintf(ui.out, "wrote %s\n", o)
+		if cfg.quiet {
+			fmt.Fprintln(ui.out, o) // bare paths, for scripts
+		} else {
+			fmt.Fprintf(ui.out, "wrote %s\n", o)
+		}
 	}
 	return exitCode(ui, rep)
 }
