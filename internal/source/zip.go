@@ -115,10 +115,18 @@ func isXMLPart(name string) bool {
 // ones.)
 func (r *reader) checkZip(zr *zip.Reader) *FileError {
 	var total uint64
+	seen := map[string]bool{}
 	for _, p := range zipParts(zr) {
 		if !isXMLPart(p.name) {
 			continue
 		}
+		if seen[p.name] {
+			// Excel, LibreOffice and other readers show the last copy, and
+			// a reader that took the first would review what nobody sees.
+			return r.fileError(ErrCorrupt, fmt.Sprintf("the workbook holds two parts named %q; spreadsheet programs show one of them, so what would be reviewed may not be what people see", p.f.Name),
+				"open it in Excel or LibreOffice, check it, and save it again as .xlsx")
+		}
+		seen[p.name] = true
 		f := p.f
 		size := f.UncompressedSize64
 		total += size
