@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -90,7 +91,7 @@ func (x *xlsxWriter) assemble(w io.Writer, pkg []byte) error {
 		}
 	}
 	zw := zip.NewWriter(w)
-	for _, zf := range zr.File {
+	for _, zf := range partOrder(zr.File) {
 		cp, ok := pending[zf.Name]
 		if !ok {
 			if err := zw.Copy(zf); err != nil {
@@ -527,4 +528,28 @@ func (j *joiner) join(l []string) string {
 		j.done[k] = s
 	}
 	return s
+}
+
+// partOrder returns a package's parts in one fixed order, whatever order
+// the package was built in: the content types first, the package
+// relationships next, then the rest by name. The same report then gives
+// the same file, byte for byte.
+func partOrder(files []*zip.File) []*zip.File {
+	out := slices.Clone(files)
+	rank := func(name string) int {
+		switch name {
+		case "[Content_Types].xml":
+			return 0
+		case "_rels/.rels":
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(out, func(a, b *zip.File) int {
+		if r := rank(a.Name) - rank(b.Name); r != 0 {
+			return r
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
 }
