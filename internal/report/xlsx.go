@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -203,6 +204,50 @@ type column struct {
 // the sheet before the stream writer exists (its range is known from n, the
 // number of rows), and column widths and panes are set before the first row.
 func (x *xlsxWriter) streamTable(sheet string, cols []column, n int, emit func(put func([]xcell) error) error) error {
+	if n <= maxSheetRows {
+		return x.streamPart(sheet, cols, n, emit)
+	}
+	// More rows than a sheet holds: the table goes on in "Findings (2)",
+	// "Findings (3)" and so on, each with its header row.
+	for part, lo := 1, 0; lo < n; part, lo = part+1, lo+maxSheetRows {
+		name := sheet
+		if part > 1 {
+			name = fmt.Sprintf("%s (%d)", sheet, part)
+		}
+		hi := min(n, lo+maxSheetRows)
+		partEmit := func(put func([]xcell) error) error {
+			i := 0
+			err := emit(func(row []xcell) error {
+				defer func() { i++ }()
+				switch {
+				case i < lo:
+					return nil
+				case i >= hi:
+					return errPartDone
+				}
+				return put(row)
+			})
+			if errors.Is(err, errPartDone) {
+				return nil
+			}
+			return err
+		}
+		if err := x.streamPart(name, cols, hi-lo, partEmit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxSheetRows is the most data rows a sheet holds below its header row
+// (a sheet has 1,048,576 rows). It is a variable for tests.
+var maxSheetRows = 1<<20 - 1
+
+// errPartDone ends the rows of one sheet of a table that spans several.
+var errPartDone = errors.New("sheet full")
+
+// streamPart writes one sheet of a table (see streamTable).
+func (x *xlsxWriter) streamPart(sheet string, cols []column, n int, emit func(put func([]xcell) error) error) error {
 	if _, err := x.f.NewSheet(sheet); err != nil {
 		return err
 	}

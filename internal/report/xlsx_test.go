@@ -281,3 +281,36 @@ func TestWriteXLSX_ControlCharacters(t *testing.T) {
 	assert.True(t, strings.HasPrefix(v, "Rina"), "%q", v)
 	assert.True(t, strings.HasSuffix(v, "Sari\uFFFD") || strings.HasSuffix(v, "Sari"), "%q", v)
 }
+
+// A table with more rows than a sheet holds goes on in further sheets, each
+// with its header row, and no row is lost or repeated.
+func TestWriteXLSX_TableOverSeveralSheets(t *testing.T) {
+	defer func(n int) { maxSheetRows = n }(maxSheetRows)
+	maxSheetRows = 2
+	r := sampleReport(t, true)
+	f, err := excelize.OpenReader(bytes.NewReader(writeXLSX(t, r)))
+	require.NoError(t, err)
+	defer f.Close()
+	var ids []string
+	parts := 0
+	for _, name := range f.GetSheetList() {
+		if name != sheetContracts && !strings.HasPrefix(name, sheetContracts+" (") {
+			continue
+		}
+		parts++
+		rows, err := f.GetRows(name)
+		require.NoError(t, err)
+		require.NotEmpty(t, rows)
+		assert.Equal(t, "File", rows[0][0], "sheet %s starts with the header row", name)
+		assert.LessOrEqual(t, len(rows)-1, 2)
+		for _, row := range rows[1:] {
+			ids = append(ids, strings.TrimPrefix(row[3], "'")) // formula-like text is quoted
+		}
+	}
+	var want []string
+	for _, c := range r.Contracts {
+		want = append(want, c.ContractID)
+	}
+	assert.Equal(t, (len(want)+1)/2, parts)
+	assert.Equal(t, want, ids)
+}
