@@ -28,7 +28,16 @@ type analysis struct {
 	spelled  bool     // a concept was read through a spelling correction
 	question bool     // the header ends in a question mark
 	unknown  []string // concepts that are words the vocabulary does not list
+	// corrected are concepts read through a spelling correction only:
+	// they weigh less, as "Commerce" may be a word of another language
+	// rather than a typo of "commence".
+	corrected []string
 }
+
+// minSpelled is the shortest word a spelling correction is tried on: short
+// words of one language are too often a letter away from another's
+// ("suelo", "sueldo").
+const minSpelled = 6
 
 func (a *analysis) has(c string) bool { return slices.Contains(a.concepts, c) }
 
@@ -213,6 +222,9 @@ func (v *Vocabulary) analyze(h string) analysis {
 	var a analysis
 	h = strings.TrimSpace(h)
 	a.question = strings.HasSuffix(h, "?") || strings.HasSuffix(h, "？") || strings.HasPrefix(h, "¿")
+	if isSpreadsheetError(h) {
+		return a // "#REF!" is a broken formula, not a header
+	}
 	if len(h) > maxHeaderBytes {
 		h = h[:maxHeaderBytes] // a header is a few words; a long cell is text
 	}
@@ -305,10 +317,13 @@ func (v *Vocabulary) unknown(a *analysis, t token) {
 			}
 		}
 	}
-	if !t.han && len(w) >= 5 && !hasDigitByte(w) {
+	if !t.han && utf8.RuneCountInString(w) >= minSpelled && !hasDigitByte(w) {
 		if c := v.spelling(w); c != "" {
 			a.spelled = true
-			a.addConcept(c)
+			if !a.has(c) {
+				a.addConcept(c)
+				a.corrected = append(a.corrected, c)
+			}
 			return
 		}
 	}
@@ -413,4 +428,14 @@ func headerCurrency(h string) string {
 		}
 	}
 	return ""
+}
+
+// isSpreadsheetError reports the error values a spreadsheet shows in place
+// of a formula's result.
+func isSpreadsheetError(h string) bool {
+	switch strings.ToUpper(h) {
+	case "#REF!", "#N/A", "#NA", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!":
+		return true
+	}
+	return false
 }

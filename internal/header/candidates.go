@@ -194,6 +194,8 @@ func (m *Matcher) readAs(f *contract.Field, fv *fieldVocab, p pattern, a analysi
 	weight, foreign := 0.0, 0
 	for _, c := range a.concepts {
 		switch {
+		case slices.Contains(p.concepts, c) && slices.Contains(a.corrected, c):
+			weight += correctedWeight
 		case slices.Contains(p.concepts, c):
 			weight++
 		case explained[c]:

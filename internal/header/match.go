@@ -54,12 +54,13 @@ type Match struct {
 // least mapScore; two readings of different fields within ambiguity of
 // each other leave it unmapped, unless its values decide between them.
 const (
-	mapScore      = 0.5
-	ambiguity     = 0.12
-	valueScore    = 0.25 // a partial match that the values alone may confirm
-	runnerUpScore = 0.3  // a reading worth naming beside the one taken
-	confirmBonus  = 0.05
-	minSamples    = 2   // values needed before they may refute a reading
-	alsoWeight    = 0.7 // a word the field allows, against one its pattern names
-	minAnswers    = 0.2 // share of a yes/no column's words that must read as answers
+	mapScore        = 0.5
+	ambiguity       = 0.12
+	valueScore      = 0.25 // a partial match that the values alone may confirm
+	runnerUpScore   = 0.3  // a reading worth naming beside the one taken
+	confirmBonus    = 0.05
+	minSamples      = 2   // values needed before they may refute a reading
+	alsoWeight      = 0.7 // a word the field allows, against one its pattern names
+	minAnswers      = 0.2 // share of a yes/no column's words that must read as answers
+	correctedWeight = 0.5 // a pattern word read through a spelling correction
 )
