@@ -263,12 +263,26 @@ func (cf *compiledFile) check(r *Rule, node *yaml.Node, src, what string, wantBo
 // checkAt is check for an expression that starts at character offset base
 // of node's text (a message placeholder).
 func (cf *compiledFile) checkAt(r *Rule, node *yaml.Node, src string, base int, what string, wantBool bool) (*cel.Ast, Errors) {
+	if err := cf.checkSize(r, node, src, base, what); err != nil {
+		return nil, Errors{err}
+	}
 	checked, iss := cf.env.Compile(src)
 	if iss.Err() != nil {
 		var errs Errors
 		skip := map[string]bool{}
 		for _, ce := range iss.Errors() {
 			line, col := ce.Location.Line(), ce.Location.Column()
+			if line < 1 || col < 0 {
+				// An issue about the whole expression (CEL's parser
+				// limits): no position inside it.
+				line, col = 1, 0
+			}
+			if parserLimit.MatchString(ce.Message) {
+				err := cf.celError(r, node, src, base, line, col,
+					fmt.Sprintf("the expression nests more than %d levels", MaxExpressionDepth), what)
+				err.Hint = fmt.Sprintf("at most %d levels are allowed; a chain such as a + b + c nests one level for each operator: split the expression into variables", MaxExpressionDepth)
+				return nil, Errors{err}
+			}
 			if undefinedField.MatchString(ce.Message) && charAt(src, runeOffset(src, line, col)) == '.' {
 				col++ // point at the field name, not the dot before it
 			}
@@ -292,6 +306,61 @@ func (cf *compiledFile) checkAt(r *Rule, node *yaml.Node, src string, base int, 
 			fmt.Sprintf("must be true or false, but this expression gives %s", typeWord(checked.OutputType().String())), what)}
 	}
 	return checked, nil
+}
+
+// checkSize refuses an expression too long or too deeply nested for the
+// parser (see [MaxExpressionLength], [MaxExpressionDepth]), with its size
+// and the place where it goes over.
+func (cf *compiledFile) checkSize(r *Rule, node *yaml.Node, src string, base int, what string) *Error {
+	if n := utf8.RuneCountInString(src); n > MaxExpressionLength {
+		err := cf.celError(r, node, src, base, 1, 0, fmt.Sprintf("the expression is %d characters long; at most %d are allowed", n, MaxExpressionLength), what)
+		err.Hint = "split it into variables, and put long lists of values under `lists:`"
+		return err
+	}
+	depth, at := nesting(src)
+	if depth <= MaxExpressionDepth {
+		return nil
+	}
+	err := cf.celError(r, node, src, base, 1, at, fmt.Sprintf("the expression nests %d levels; at most %d are allowed", depth, MaxExpressionDepth), what)
+	err.Hint = "remove brackets that are not needed, or split the expression into variables"
+	return err
+}
+
+// nesting is the deepest nesting of brackets in a CEL expression, outside
+// string literals, and the character offset of the first bracket beyond
+// MaxExpressionDepth (0 when none is).
+func nesting(src string) (depth, at int) {
+	d := 0
+	var quote rune // the quote character of the string literal we are in
+	escaped := false
+	i := 0
+	for _, c := range src {
+		switch {
+		case quote != 0:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == quote:
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			d++
+			if d > depth {
+				depth = d
+				if d == MaxExpressionDepth+1 {
+					at = i
+				}
+			}
+		case c == ')' || c == ']' || c == '}':
+			d--
+		}
+		i++
+	}
+	return depth, at
 }
 
 func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Errors) {
@@ -485,6 +554,7 @@ func (cf *compiledFile) refsOf(checked *cel.Ast) refs {
 }
 
 var (
+	parserLimit    = regexp.MustCompile(`recursion limit exceeded|max recursion depth exceeded`)
 	undefinedField = regexp.MustCompile(`undefined field '([^']+)'`)
 	undeclaredRef  = regexp.MustCompile(`undeclared reference to '([^']+)'`)
 	noOverload     = regexp.MustCompile(`found no matching overload for '([^']+)' applied to '\((.*)\)'`)
@@ -506,7 +576,7 @@ func (cf *compiledFile) celError(r *Rule, node *yaml.Node, src string, base, lin
 	if line < 1 {
 		line = 1
 	}
-	err.Line, err.Col = f.sourcePos(node, base+runeOffset(src, line, col))
+	err.Line, err.Col = f.sourcePos(node, base+max(0, runeOffset(src, line, col)))
 	err.Snippet = f.line(err.Line)
 	err.Hint = cf.e.hint(msg, src)
 	return err
@@ -530,7 +600,7 @@ func (cf *compiledFile) explain(msg, src string, line, col int) (out, hint, name
 		return out, cf.e.hint(msg, src), ""
 	}
 	rest := []rune(src)
-	off := min(runeOffset(src, line, col), len(rest))
+	off := max(0, min(runeOffset(src, line, col), len(rest)))
 	before, rest := string(rest[:off]), rest[off:]
 	if m := undefinedField.FindStringSubmatch(msg); m != nil && !strings.HasSuffix(strings.TrimRight(before, " \t\n."), "contract") {
 		var cols []string

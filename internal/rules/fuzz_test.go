@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
@@ -14,6 +15,10 @@ func FuzzParseCompile(f *testing.F) {
 	f.Add([]byte("rules:\n  - id: x\n    expr: contract.age <\n"))
 	f.Add([]byte("variables: {a: contract.age}\nlists: {l: [a, b]}\nrules: []\n"))
 	f.Add([]byte("rules: [{id: a, title: t, indicator: deception, severity: high, expr: 'contract.age > 1', message: '{{contract.age', references: [r]}]"))
+	// Expressions beyond the parser's limits: too deeply nested, too long.
+	f.Add(ruleWithExpr(strings.Repeat("(", 250)+"contract.age > 1"+strings.Repeat(")", 250), "m"))
+	f.Add(ruleWithExpr("contract.age > 1"+strings.Repeat(" || contract.age > 2", 6000), "m"))
+	f.Add(ruleWithExpr("contract.age"+strings.Repeat(" + 1", 300)+" > 1", "{{"+strings.Repeat("[", 120)+"}}"))
 	env, err := NewEnv(contract.DefaultSchema())
 	if err != nil {
 		f.Fatal(err)

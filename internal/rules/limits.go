@@ -1,0 +1,28 @@
+package rules
+
+// Limits on what a rule file may ask of laborcheck. Rule files, their
+// tables and the rosters they run on can come from anyone, so each of these
+// keeps loading and evaluating them to bounded time and memory. They are
+// listed in rules/README.md under "Safety and limits".
+const (
+	// MaxExpressionDepth is how deeply an expression may nest: brackets
+	// inside brackets, or calls and operators inside one another. CEL's
+	// parser refuses deeper expressions; lint reports them with their
+	// depth.
+	MaxExpressionDepth = 100
+
+	// MaxExpressionLength is the longest expression, in characters.
+	MaxExpressionLength = 10_000
+
+	// MaxRuleFileSize is the largest rule file, in bytes.
+	MaxRuleFileSize = 4 << 20
+
+	// MaxTableSize is the largest lookup table file, in bytes.
+	MaxTableSize = 64 << 20
+
+	// MaxCellText is the longest text a contract field holds, in
+	// characters: Excel's limit for a cell, which the roster readers
+	// enforce. Runtime cost limits are set so that a rule within the
+	// budget completes on text of this length (see [Env.Compile]).
+	MaxCellText = 32_767
+)
