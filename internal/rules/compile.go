@@ -3,6 +3,7 @@ package rules
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -63,8 +64,10 @@ type Compiled struct {
 	// Variables are the names of the variables the rule reads, directly or
 	// through other variables, in declaration order.
 	Variables []string
-	// Cost is the estimated worst-case cost of the rule.
+	// Cost is the estimated worst-case cost of the rule; LongCost the same
+	// on text of MaxCellText characters, the most a cell holds.
 	Cost     uint64
+	LongCost uint64
 	cfile    *compiledFile
 	vars     []int // indexes of Variables in file.vars
 	when     *decision
@@ -108,13 +111,14 @@ type compiledFile struct {
 // compiledVar is one variable of a file.
 type compiledVar struct {
 	*Variable
-	index  int
-	prog   cel.Program
-	fields []int // contract fields read, through earlier variables too
-	need   *need // what deciding the variable needs, when it is true or false
-	deps   []int // variables read, transitively, ascending
-	cost   uint64
-	size   *sizeEstimate
+	index    int
+	prog     cel.Program
+	fields   []int // contract fields read, through earlier variables too
+	need     *need // what deciding the variable needs, when it is true or false
+	deps     []int // variables read, transitively, ascending
+	cost     uint64
+	longCost uint64 // on text of MaxCellText characters
+	size     *sizeEstimate
 }
 
 // refs is what a checked expression reads.
@@ -224,6 +228,7 @@ func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFil
 			cv.fields = sortedSet(cv.fields)
 			cv.need = cf.needOf(checked)
 			cv.cost = cf.estimate(checked)
+			cv.longCost = cf.estimateFor(checked, MaxCellText)
 			cv.size = cf.resultSize(checked)
 			prg, err := cf.program(env, checked, opts.CostLimit)
 			if err != nil {
@@ -244,6 +249,8 @@ func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFil
 	for _, cv := range cf.vars {
 		if cv.cost > opts.CostBudget {
 			errs = append(errs, cf.costError(nil, cv.node, "variable "+cv.Name, cv.cost, opts.CostBudget))
+		} else if cv.longCost > longBudget(opts) {
+			errs = append(errs, cf.longCostError(nil, cv.node, "variable "+cv.Name, cv.longCost, longBudget(opts)))
 		}
 	}
 	return cf, errs
@@ -368,7 +375,7 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 	var errs Errors
 	fields := map[int]bool{}
 	vars := map[int]bool{}
-	var cost uint64
+	var cost, longCost uint64
 	program := func(checked *cel.Ast, node *yaml.Node, src, what string) cel.Program {
 		prg, err := cf.program(cf.env, checked, opts.CostLimit)
 		if err != nil {
@@ -397,6 +404,7 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 			}
 		}
 		cost += cf.estimate(checked)
+		longCost += cf.estimateFor(checked, MaxCellText)
 	}
 	var needs []*need // of when and expr
 	compile := func(src string, node *yaml.Node, what string) *decision {
@@ -438,14 +446,21 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 	for _, i := range c.vars {
 		c.Variables = append(c.Variables, cf.vars[i].Name)
 		cost += cf.vars[i].cost
+		longCost += cf.vars[i].longCost
 	}
-	c.Cost = cost
+	c.Cost, c.LongCost = cost, longCost
 	if cost > opts.CostBudget && len(errs) == 0 {
 		node := r.nodes["expr"]
 		if node == nil {
 			node = r.nodes["message"]
 		}
 		errs = append(errs, cf.costError(r, node, "", cost, opts.CostBudget))
+	} else if longCost > longBudget(opts) && len(errs) == 0 {
+		node := r.nodes["expr"]
+		if node == nil {
+			node = r.nodes["message"]
+		}
+		errs = append(errs, cf.longCostError(r, node, "", longCost, longBudget(opts)))
 	}
 	return c, errs
 }
@@ -465,6 +480,25 @@ func (cf *compiledFile) costError(r *Rule, node *yaml.Node, what string, cost, b
 		err.Line, err.Col = cf.file.sourcePos(node, 0)
 		err.Snippet = cf.file.line(err.Line)
 	}
+	return err
+}
+
+// longBudget is the budget on text of MaxCellText characters:
+// [LongCostFactor] times the budget on ordinary text.
+func longBudget(opts CompileOptions) uint64 {
+	if opts.CostBudget > math.MaxUint64/LongCostFactor {
+		return math.MaxUint64
+	}
+	return opts.CostBudget * LongCostFactor
+}
+
+// longCostError refuses a rule (or variable) whose cost on the longest
+// cell would be over [MaxLongCost], although it is within the budget on
+// ordinary text.
+func (cf *compiledFile) longCostError(r *Rule, node *yaml.Node, what string, cost, budget uint64) *Error {
+	err := cf.costError(r, node, what, cost, budget)
+	err.Msg = strings.Replace(err.Msg, "estimated cost up to", fmt.Sprintf("on a cell of %d characters, estimated cost up to", MaxCellText), 1)
+	err.Hint = "the cost grows faster than the text: avoid all()/exists() inside all()/exists(), and matches() or split() inside them"
 	return err
 }
 

@@ -25,4 +25,10 @@ const (
 	// enforce. Runtime cost limits are set so that a rule within the
 	// budget completes on text of this length (see [Env.Compile]).
 	MaxCellText = 32_767
+
+	// LongCostFactor times the cost budget (DefaultCostBudget) bounds a
+	// rule's estimated cost on text of MaxCellText characters, as the
+	// budget does on text of MaxTextSize: a rule whose cost grows faster
+	// than the text it reads does not load.
+	LongCostFactor = 100
 )

@@ -136,6 +136,8 @@ func (cf *compiledFile) compileNative(env *cel.Env, checked *cel.Ast, limit uint
 	}
 	x := &nativeExpr{root: root, limit: limit}
 	if !cf.boundedCost(env, checked, limit) {
+		x.limit = cf.runtimeLimit(env, checked, limit)
+		limit = x.limit
 		// The cost depends on the text read: estimate it for text of up to
 		// 2^k characters, for k as long as it stays within the limit.
 		x.textFields, x.literals = nc.textFields, nc.literals
