@@ -235,7 +235,7 @@ func TestXinjiangLongCell(t *testing.T) {
 			{"names Xinjiang first", map[string]string{"production_region": "Xinjiang " + pad(n-9)}, rules.Flag},
 			{"names Xinjiang last", map[string]string{"production_region": pad(n-9) + " Xinjiang"}, rules.Flag},
 			{"another region", map[string]string{"production_region": pad(n)}, rules.Pass},
-			{"both regions long", map[string]string{"production_region": pad(n), "worksite_region": pad(n - 6) + " Hotan"}, rules.Flag},
+			{"both regions long", map[string]string{"production_region": pad(n), "worksite_region": pad(n-6) + " Hotan"}, rules.Flag},
 			{"both regions long, elsewhere", map[string]string{"production_region": pad(n), "worksite_region": pad(n)}, rules.Pass},
 		}
 		for _, tc := range tests {
