@@ -341,6 +341,8 @@ func (b *builder) add(r engine.Result) error {
 		sum.ContractsFlagged++
 	case engine.Clear:
 		sum.ContractsClear++
+	case engine.Failed:
+		sum.ContractsWithRuleErrors++
 	default:
 		sum.ContractsInsufficient++
 	}
@@ -358,6 +360,8 @@ func (b *builder) add(r engine.Result) error {
 		acc.s.ContractsFlagged++
 	case engine.Clear:
 		acc.s.ContractsClear++
+	case engine.Failed:
+		acc.s.ContractsWithRuleErrors++
 	default:
 		acc.s.ContractsInsufficient++
 	}
@@ -558,6 +562,12 @@ func (b *builder) raise(ct *report.Contract, sev contract.Severity) {
 		sum.ContractsInsufficient--
 		if acc != nil {
 			acc.s.ContractsInsufficient--
+		}
+	case report.StatusRuleError:
+		// A cross-row finding decides the contract, as its own would.
+		sum.ContractsWithRuleErrors--
+		if acc != nil {
+			acc.s.ContractsWithRuleErrors--
 		}
 	}
 	ct.Status = report.StatusFlagged
