@@ -316,7 +316,7 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 	}
 	t.combinations = combos
 	read := func(flag, path string) ([]byte, bool) {
-		data, err := os.ReadFile(path)
+		data, err := readLimited(path, rules.MaxTableSize)
 		if err != nil {
 			ui.errorf("-%s: %v", flag, err)
 			return nil, false

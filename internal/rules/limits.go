@@ -14,10 +14,13 @@ const (
 	// MaxExpressionLength is the longest expression, in characters.
 	MaxExpressionLength = 10_000
 
-	// MaxRuleFileSize is the largest rule file, in bytes.
-	MaxRuleFileSize = 4 << 20
+	// MaxYAMLFileSize is the largest YAML file read, in bytes: a rule file,
+	// a waiver file (-waivers) or a mapping file (-map). Parsing YAML takes
+	// many times the file's size in memory.
+	MaxYAMLFileSize = 8 << 20
 
-	// MaxTableSize is the largest lookup table file, in bytes.
+	// MaxTableSize is the largest table file read, in bytes: a rule file's
+	// lookup table, the -min-wage table or the -entity-list.
 	MaxTableSize = 64 << 20
 
 	// MaxCellText is the longest text a contract field holds, in
