@@ -367,9 +367,7 @@ func loadWaivers(ui *ui, cfg *scanConfig) (scanWaivers, bool) {
 	}
 	ws, errs := rules.ReadWaivers(cfg.waivers)
 	if len(errs) > 0 {
-		for _, e := range errs {
-			fmt.Fprintf(ui.err, "%s\n", e.Detail())
-		}
+		printProblems(ui.err, errs)
 		ui.errorf("%s in the waiver file; nothing was scanned", plural(len(errs), "problem"))
 		return sw, false
 	}

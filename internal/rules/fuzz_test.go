@@ -53,3 +53,47 @@ func FuzzParseWaivers(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTable: a lookup table's file comes from whoever wrote the rule file;
+// any bytes give a table or errors with positions, never a panic, and a
+// loaded table answers lookups.
+func FuzzTable(f *testing.F) {
+	f.Add([]byte("country,year,monthly_wage,currency\nMY,2024,\"1,500\",MYR\nTH,2024,9000,THB\n"), false)
+	f.Add([]byte("\xef\xbb\xbfcountry;year;monthly_wage\nMY;2024;abc\nMY;2024;12\n\n;;\n"), false)
+	f.Add([]byte("country\tyear\tmonthly_wage\nMY\t2024\n"), true)
+	f.Add([]byte("\n\n,,\n"), false)
+	f.Add([]byte("country,country\n"), false)
+	f.Add([]byte("a,\"b\nc"), false)
+	f.Fuzz(func(t *testing.T, data []byte, tsv bool) {
+		src := "tables:\n  t: {file: t.csv, key: [country, year]}\nrules: []\n"
+		name := "t.csv"
+		if tsv {
+			name = "t.tsv"
+		}
+		file, errs := Parse("r.yaml", []byte(src))
+		if len(errs) > 0 || len(file.Tables) != 1 {
+			t.Fatalf("rule file: %v", errs)
+		}
+		tab := file.Tables[0]
+		errs = tab.load(file, name, data)
+		for _, e := range errs {
+			_ = e.Detail()
+		}
+		if len(errs) > maxTableErrors+1 {
+			t.Fatalf("%d errors for one table", len(errs))
+		}
+		if tab.rows == nil {
+			return
+		}
+		rt := newRowType(tab)
+		for _, row := range tab.rows {
+			if len(row.cells) != len(tab.Columns) {
+				t.Fatalf("row %d has %d cells for %d columns", row.line, len(row.cells), len(tab.Columns))
+			}
+			for i := range tab.Columns {
+				_ = tab.cell(row, i)
+			}
+			_ = rt
+		}
+	})
+}
