@@ -208,3 +208,44 @@ func row(t testing.TB, s *contract.Schema, cells map[string]string) *contract.Co
 	}
 	return c
 }
+
+// TestXinjiangLongCell: the Xinjiang screen decides on a production region
+// of any length a cell can hold, within its cost limit: it flags a region
+// that names Xinjiang (at the start or the end of the text) and passes one
+// that does not, both regions filled with the longest text as well.
+func TestXinjiangLongCell(t *testing.T) {
+	prog, schema := compilePack(t)
+	ev := prog.NewEvaluator(rules.TestReviewDate)
+	var xj *rules.Compiled
+	for _, r := range prog.Rules {
+		if r.ID == "xinjiang" {
+			xj = r
+		}
+	}
+	if xj == nil {
+		t.Fatal("no rule xinjiang")
+	}
+	for _, n := range []int{11_000, rules.MaxCellText} {
+		pad := func(k int) string { return strings.Repeat("b", k) }
+		tests := []struct {
+			name  string
+			cells map[string]string
+			want  rules.Status
+		}{
+			{"names Xinjiang first", map[string]string{"production_region": "Xinjiang " + pad(n-9)}, rules.Flag},
+			{"names Xinjiang last", map[string]string{"production_region": pad(n-9) + " Xinjiang"}, rules.Flag},
+			{"another region", map[string]string{"production_region": pad(n)}, rules.Pass},
+			{"both regions long", map[string]string{"production_region": pad(n), "worksite_region": pad(n-6) + " Hotan"}, rules.Flag},
+			{"both regions long, elsewhere", map[string]string{"production_region": pad(n), "worksite_region": pad(n)}, rules.Pass},
+		}
+		for _, tc := range tests {
+			t.Run(fmt.Sprintf("%d/%s", n, tc.name), func(t *testing.T) {
+				tc.cells["country_of_origin"] = "China"
+				o := ev.Eval(xj, row(t, schema, tc.cells))
+				if o.Status != tc.want {
+					t.Errorf("got %s, want %s (err %v)", o.Status, tc.want, o.Err)
+				}
+			})
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/rules"
 	"github.com/laborcheck/laborcheck/internal/source"
 )
 
@@ -74,7 +74,7 @@ func loadMapping(ui *ui, path string, schema *contract.Schema) (*mapping, bool) 
 	if path == "" {
 		return nil, true
 	}
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, rules.MaxYAMLFileSize)
 	if err != nil {
 		ui.errorf("-map: %v", err)
 		return nil, false

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/laborcheck/laborcheck/internal/rules"
 	"github.com/laborcheck/laborcheck/internal/source"
 )
 
@@ -50,4 +51,13 @@ func expandPatterns(paths []string) []string {
 		out[i] = p
 	}
 	return out
+}
+
+// readLimited reads a file named by a flag (-map, -waivers, -min-wage,
+// -entity-list, -vocab): a regular file, or a symbolic link to one, of at
+// most limit bytes. A device, a named pipe or a folder is refused before it
+// is opened, and an over-size file before it is read; the error names the
+// path and, for a file too large, its size.
+func readLimited(path string, limit int64) ([]byte, error) {
+	return rules.ReadLimited(path, limit)
 }

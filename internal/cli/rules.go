@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -47,14 +48,28 @@ func loadRules(paths []string, schema *contract.Schema) (*rules.Program, rules.E
 func loadProgram(ui *ui, paths []string, schema *contract.Schema) (*rules.Program, bool) {
 	prog, errs := loadRules(paths, schema)
 	if len(errs) > 0 {
-		for _, e := range errs {
-			fmt.Fprintf(ui.err, "%s\n", e.Detail())
-		}
+		printProblems(ui.err, errs)
 		ui.errorf("%s in the rule files; nothing was run", plural(len(errs), "problem"))
 		ui.hint("run 'laborcheck rules lint' on the files for the full list")
 		return nil, false
 	}
 	return prog, true
+}
+
+// maxListedProblems is how many problems a command lists before it only
+// counts the rest: a broken or hostile file can have one per line.
+const maxListedProblems = 50
+
+// printProblems writes each problem with its snippet and hint, up to
+// maxListedProblems of them, then how many more there are.
+func printProblems(w io.Writer, problems rules.Errors) {
+	for i, e := range problems {
+		if i == maxListedProblems {
+			fmt.Fprintf(w, "… and %s\n", plural(len(problems)-i, "more problem"))
+			return
+		}
+		fmt.Fprintf(w, "%s\n", e.Detail())
+	}
 }
 
 func plural(n int, word string) string {
@@ -343,8 +358,8 @@ func runRulesLint(ui *ui, args []string) int {
 	}
 	prog, problems := rules.Lint(rulePaths(paths), contract.DefaultSchema(), loadOptions)
 	errs, warns := 0, 0
+	printProblems(ui.out, problems)
 	for _, e := range problems {
-		fmt.Fprintf(ui.out, "%s\n", e.Detail())
 		if e.Warning {
 			warns++
 		} else {

@@ -323,7 +323,7 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 	}
 	t.combinations = combos
 	read := func(flag, path string) ([]byte, bool) {
-		data, err := os.ReadFile(path)
+		data, err := readLimited(path, rules.MaxTableSize)
 		if err != nil {
 			ui.errorf("-%s: %v", flag, err)
 			return nil, false
@@ -374,9 +374,7 @@ func loadWaivers(ui *ui, cfg *scanConfig) (scanWaivers, bool) {
 	}
 	ws, errs := rules.ReadWaivers(cfg.waivers)
 	if len(errs) > 0 {
-		for _, e := range errs {
-			fmt.Fprintf(ui.err, "%s\n", e.Detail())
-		}
+		printProblems(ui.err, errs)
 		ui.errorf("%s in the waiver file; nothing was scanned", plural(len(errs), "problem"))
 		return sw, false
 	}
@@ -421,12 +419,13 @@ func waiverScope(w *rules.Waiver) string {
 	return strings.Join(parts, ", ")
 }
 
-// exitCode decides the exit code from the report: unreadable input wins over
-// findings, because the review is incomplete.
+// exitCode decides the exit code from the report: unreadable input, and a
+// contract a rule failed on that no finding flagged, win over findings,
+// because the review is incomplete.
 func exitCode(ui *ui, rep *report.Report) int {
 	s := rep.Summary
 	code := readOutcome(s.Inputs, s.InputsUnreadable, s.SheetsUnreadable)
-	if code == ExitOK && s.InputsIncomplete > 0 {
+	if code == ExitOK && (s.InputsIncomplete > 0 || s.ContractsWithRuleErrors > 0) {
 		code = ExitIncomplete // read, but nothing (or too little) could be reviewed
 	}
 	switch code {
@@ -436,6 +435,7 @@ func exitCode(ui *ui, rep *report.Report) int {
 		return code
 	case ExitIncomplete:
 		reportInputErrors(ui, rep)
+		reportRuleErrors(ui, rep)
 		return code
 	}
 	if s.FindingsAtOrAbove > 0 {
@@ -477,6 +477,32 @@ func reportInputErrors(ui *ui, rep *report.Report) {
 			ui.hint("headers laborcheck did not recognise: %s; name their fields with -map", quoteList(in.UnrecognisedHeaders, 12))
 		}
 	}
+}
+
+// reportRuleErrors names the rules that failed, and where, when a contract
+// was left without a decision by them.
+func reportRuleErrors(ui *ui, rep *report.Report) {
+	n := rep.Summary.ContractsWithRuleErrors
+	if n == 0 {
+		return
+	}
+	const most = 10
+	for i, e := range rep.RuleErrors {
+		if i == most {
+			ui.errorf("and %d more rule errors", len(rep.RuleErrors)-most)
+			break
+		}
+		where := fmt.Sprintf("%s row %d", e.File, e.Row)
+		if e.Sheet != "" {
+			where = fmt.Sprintf("%s sheet %q row %d", e.File, e.Sheet, e.Row)
+		}
+		if e.ContractID != "" {
+			where += " (contract " + e.ContractID + ")"
+		}
+		ui.errorf("rule %q failed on %s: %s", e.RuleID, where, e.Error)
+	}
+	ui.errorf("review incomplete: a rule failed on %s that no finding flagged", plural(n, "contract"))
+	ui.hint("fix the rule (run laborcheck rules test), or the cells it reads; the reports list every rule error")
 }
 
 // quoteList quotes up to n items, "and k more" after them.

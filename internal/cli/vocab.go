@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
@@ -75,7 +74,7 @@ func loadVocabulary(ui *ui, files []string, schema *contract.Schema) (*header.Vo
 	v := header.Default()
 	var recorded []report.Vocabulary
 	for _, path := range files {
-		data, err := readCapped(path, maxVocabFile)
+		data, err := readLimited(path, maxVocabFile)
 		if err != nil {
 			ui.errorf("-vocab %s: %v", safe(path), err)
 			return nil, nil, nil, false
@@ -120,27 +119,3 @@ type namedReader struct {
 }
 
 func (n namedReader) Name() string { return n.name }
-
-// readCapped reads a regular file of at most limit bytes.
-func readCapped(path string, limit int64) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errNotRegular
-	}
-	if st.Size() > limit {
-		return nil, errTooLarge
-	}
-	return os.ReadFile(path)
-}
-
-var (
-	errNotRegular = errorString("not a regular file")
-	errTooLarge   = errorString("too large for a vocabulary file (over 4 MiB)")
-)
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }

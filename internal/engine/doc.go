@@ -1,10 +1,11 @@
 // Package engine evaluates a compiled rule set over a stream of contracts.
 //
 // Each (contract, rule) pair ends as flag, pass, insufficient or error. A
-// contract is flagged when any rule flags it, insufficient_data when none
-// flags it but some rule could not decide for lack of data (or failed), and
-// clear when every rule its roster lets run passed. Its risk is the highest
-// severity among its findings.
+// contract is flagged when any rule flags it; rule_error ([Failed]) when
+// none flags it and some rule failed on it, so that its review is
+// incomplete; insufficient_data when none flags it and some rule could not
+// decide for lack of data; and clear when every rule its roster lets run
+// passed. Its risk is the highest severity among its findings.
 //
 // # Coverage
 //

@@ -21,10 +21,15 @@ const (
 	Clear        Status = iota // no rule the roster lets the tool check flagged
 	Insufficient               // no rule flagged, but a blank or unreadable cell left some undecided
 	Flagged                    // at least one rule flagged
+	// Failed: no rule flagged and a rule failed on the contract (an error
+	// while evaluating it), so the contract was not reviewed in full. A
+	// rule error on a flagged contract leaves it flagged: its findings
+	// decide it.
+	Failed
 )
 
 func (s Status) String() string {
-	return [...]string{"clear", "insufficient_data", "flagged"}[s]
+	return [...]string{"clear", "insufficient_data", "flagged", "rule_error"}[s]
 }
 
 // Finding is one rule that flagged one contract, or one [Combination] of
@@ -239,7 +244,9 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 	switch {
 	case len(r.Findings) > 0:
 		r.Status = Flagged
-	case undecided || len(r.Errors) > 0:
+	case len(r.Errors) > 0:
+		r.Status = Failed
+	case undecided:
 		r.Status = Insufficient
 	default:
 		r.Status = Clear

@@ -82,7 +82,9 @@ func TestEvaluateStatus(t *testing.T) {
 		errs    int
 	}{
 		{"clear", map[string]string{"recruitment_fee_paid_by_worker": "0", "passport_held_by": "worker", "deductions_total_monthly": "10", "base_wage_monthly": "400", "age": "30"}, Clear, 0, nil, 0},
-		{"a rule error is reported and leaves the contract undecided", map[string]string{"recruitment_fee_paid_by_worker": "0", "passport_held_by": "worker", "deductions_total_monthly": "10", "base_wage_monthly": "400", "age": "20"}, Insufficient, 0, nil, 1},
+		{"a rule error is reported and leaves the review incomplete", map[string]string{"recruitment_fee_paid_by_worker": "0", "passport_held_by": "worker", "deductions_total_monthly": "10", "base_wage_monthly": "400", "age": "20"}, Failed, 0, nil, 1},
+		{"a rule error beside blanks is still a rule error", map[string]string{"passport_held_by": "worker", "age": "20"}, Failed, 0, []string{"recruitment_fee_paid_by_worker", "base_wage_monthly", "deductions_total_monthly"}, 1},
+		{"a flagged contract with a rule error is decided by its findings", map[string]string{"recruitment_fee_paid_by_worker": "900", "passport_held_by": "worker", "deductions_total_monthly": "10", "base_wage_monthly": "400", "age": "20"}, Flagged, contract.High, nil, 1},
 		{"flagged twice", map[string]string{"recruitment_fee_paid_by_worker": "900", "passport_held_by": "employer", "deductions_total_monthly": "10", "base_wage_monthly": "400", "age": "40"}, Flagged, contract.Critical, nil, 0},
 		{"all blank is insufficient, not clear", nil, Insufficient, 0, []string{"age", "recruitment_fee_paid_by_worker", "base_wage_monthly", "deductions_total_monthly", "passport_held_by"}, 0},
 		{"a flag with blanks elsewhere is flagged", map[string]string{"passport_held_by": "agent"}, Flagged, contract.Critical, []string{"age", "recruitment_fee_paid_by_worker", "base_wage_monthly", "deductions_total_monthly"}, 0},

@@ -209,13 +209,18 @@ func newHTMLView(r *Report) *htmlView {
 		{Label: "Flagged", Value: s.ContractsFlagged, Tone: "flagged", Note: "at least one risk indicator"},
 		{Label: "Insufficient data", Value: s.ContractsInsufficient, Tone: "insufficient", Note: "rules could not decide"},
 		{Label: "Clear", Value: s.ContractsClear, Tone: "clear", Note: "no indicator found"},
+	}
+	if s.ContractsWithRuleErrors > 0 {
+		v.Tiles = append(v.Tiles, htmlTile{Label: "Rule errors", Value: s.ContractsWithRuleErrors, Tone: "flagged", Note: "a rule failed: review incomplete"})
+	}
+	v.Tiles = append(v.Tiles, []htmlTile{
 		{Label: "Findings", Value: s.Findings, Tone: "neutral"},
 		{Label: "At or above " + cmp.Or(v.FailOn, "fail-on"), Value: s.FindingsAtOrAbove, Tone: alertIf(s.FindingsAtOrAbove), Note: failOnNote(s.Waived)},
 		{Label: "Unreadable inputs", Value: s.InputsUnreadable + s.SheetsUnreadable, Tone: alertIf(s.InputsUnreadable + s.SheetsUnreadable),
 			Note: plural(s.InputsUnreadable, "file", "files") + " and " + plural(s.SheetsUnreadable, "sheet", "sheets") + " of " + plural(s.Inputs, "input", "inputs")},
 		{Label: "Incomplete inputs", Value: s.InputsIncomplete, Tone: alertIf(s.InputsIncomplete), Note: "files read but not reviewed in full"},
 		{Label: "Data issues", Value: s.DataIssues, Tone: alertIf(s.DataIssues), Note: "cells that could not be read"},
-	}
+	}...)
 	v.Charts = htmlCharts(r)
 
 	seen := map[string]bool{}
@@ -287,7 +292,7 @@ func newHTMLView(r *Report) *htmlView {
 				hc.Findings = append(hc.Findings, v.Findings[i])
 			}
 			v.Flagged = append(v.Flagged, hc)
-		case StatusInsufficient:
+		case StatusInsufficient, StatusRuleError:
 			v.Insufficient = append(v.Insufficient, hc)
 		}
 	}

@@ -25,7 +25,7 @@ type Report struct {
 }
 
 // Summary holds the totals. Contracts = ContractsFlagged + ContractsClear +
-// ContractsInsufficient always holds.
+// ContractsInsufficient + ContractsWithRuleErrors always holds.
 type Summary struct {
 	Contracts             int            `json:"contracts"`
 	ContractsFlagged      int            `json:"contracts_flagged"`
@@ -42,9 +42,13 @@ type Summary struct {
 	SheetsSkipped         int            `json:"sheets_skipped"`    // sheets without a contract table
 	DataIssues            int            `json:"data_issues"`       // cells that could not be read
 	RuleErrors            int            `json:"rule_errors"`       // (rule, contract) evaluations that failed
-	FailOn                string         `json:"fail_on"`           // the -fail-on threshold
-	FindingsAtOrAbove     int            `json:"findings_at_or_above_fail_on"`
-	Waived                int            `json:"waived"` // findings a waiver covers (counted in Findings, not in FindingsAtOrAbove)
+	// ContractsWithRuleErrors counts the contracts a rule failed on and no
+	// finding flagged (status rule_error): their review is incomplete, and
+	// the scan exits 3 as for an unreadable input.
+	ContractsWithRuleErrors int    `json:"contracts_with_rule_errors"`
+	FailOn                  string `json:"fail_on"` // the -fail-on threshold
+	FindingsAtOrAbove       int    `json:"findings_at_or_above_fail_on"`
+	Waived                  int    `json:"waived"` // findings a waiver covers (counted in Findings, not in FindingsAtOrAbove)
 }
 
 // Input is one file given to the scan.
@@ -125,7 +129,7 @@ type Contract struct {
 	WorkerID   string  `json:"worker_id,omitempty"`
 	WorkerName string  `json:"worker_name,omitempty"`
 	Supplier   string  `json:"supplier,omitempty"` // supplier_name, else employer_name
-	Status     string  `json:"status"`             // flagged, clear or insufficient_data
+	Status     string  `json:"status"`             // flagged, clear, insufficient_data or rule_error
 	Risk       *string `json:"risk"`               // highest severity of its findings, or nil
 	Findings   int     `json:"findings"`
 	// RulesChecked counts the rules that reached a decision on the
@@ -145,6 +149,7 @@ const (
 	StatusFlagged      = "flagged"
 	StatusClear        = "clear"
 	StatusInsufficient = "insufficient_data"
+	StatusRuleError    = "rule_error" // a rule failed and none flagged
 )
 
 // Finding is one rule that flagged one contract.
@@ -221,14 +226,17 @@ type RuleError struct {
 
 // Supplier summarises the contracts of one supplier (or employer).
 type Supplier struct {
-	Name                  string         `json:"name"`
-	Contracts             int            `json:"contracts"`
-	ContractsFlagged      int            `json:"contracts_flagged"`
-	ContractsClear        int            `json:"contracts_clear"`
-	ContractsInsufficient int            `json:"contracts_insufficient_data"`
-	Findings              int            `json:"findings"`
-	Risk                  *string        `json:"risk"`
-	ByIndicator           map[string]int `json:"by_indicator"`
+	Name                  string `json:"name"`
+	Contracts             int    `json:"contracts"`
+	ContractsFlagged      int    `json:"contracts_flagged"`
+	ContractsClear        int    `json:"contracts_clear"`
+	ContractsInsufficient int    `json:"contracts_insufficient_data"`
+	// ContractsWithRuleErrors: contracts of the supplier with status
+	// rule_error.
+	ContractsWithRuleErrors int            `json:"contracts_with_rule_errors"`
+	Findings                int            `json:"findings"`
+	Risk                    *string        `json:"risk"`
+	ByIndicator             map[string]int `json:"by_indicator"`
 	// FeesPaid counts workers who paid recruitment fees or related costs,
 	// FeesNotPaid those with every cost column their roster has recorded
 	// and none paid (an explicit 0 is no fee), FeesUnknown the rest. FeePaidShare is FeesPaid / (FeesPaid + FeesNotPaid), nil

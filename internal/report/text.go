@@ -126,6 +126,9 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 		t.paint(ansiYellow, fmt.Sprintf("insufficient data %d", s.ContractsInsufficient)),
 		t.paint(ansiGreen, fmt.Sprintf("clear %d", s.ContractsClear)),
 	}
+	if s.ContractsWithRuleErrors > 0 {
+		statuses = append(statuses, t.paint(ansiRed, fmt.Sprintf("rule error %d", s.ContractsWithRuleErrors)))
+	}
 	t.row("Contracts", s.Contracts, strings.Join(statuses, ", "))
 	var sevs []string
 	for _, c := range severityCounts(s.BySeverity) {

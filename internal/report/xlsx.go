@@ -37,6 +37,7 @@ var statusColours = map[string]string{
 	StatusFlagged:      "F8CBAD",
 	StatusClear:        "E2EFDA",
 	StatusInsufficient: "FFF2CC",
+	StatusRuleError:    "F4B084",
 }
 
 // WriteXLSX writes r as a workbook for spreadsheet programs, with the sheets
@@ -156,7 +157,7 @@ func (x *xlsxWriter) newStyles() error {
 		})
 	}
 	x.st.status = map[string]int{}
-	for _, s := range []string{StatusFlagged, StatusClear, StatusInsufficient} {
+	for _, s := range []string{StatusFlagged, StatusClear, StatusInsufficient, StatusRuleError} {
 		x.st.status[s] = style(&excelize.Style{
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusColours[s]}},
 			Alignment: &top,

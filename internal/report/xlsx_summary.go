@@ -113,6 +113,9 @@ func (x *xlsxWriter) summary() error {
 	g.line("Flagged", s.ContractsFlagged)
 	g.line("Clear", s.ContractsClear)
 	g.line("Insufficient data", s.ContractsInsufficient)
+	if s.ContractsWithRuleErrors > 0 {
+		g.line("Rule error", s.ContractsWithRuleErrors)
+	}
 	g.line(styled{"Total", x.st.label}, styled{s.Contracts, x.st.total})
 	g.blank()
 

@@ -3,6 +3,7 @@ package rules
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -63,8 +64,10 @@ type Compiled struct {
 	// Variables are the names of the variables the rule reads, directly or
 	// through other variables, in declaration order.
 	Variables []string
-	// Cost is the estimated worst-case cost of the rule.
+	// Cost is the estimated worst-case cost of the rule; LongCost the same
+	// on text of MaxCellText characters, the most a cell holds.
 	Cost     uint64
+	LongCost uint64
 	cfile    *compiledFile
 	vars     []int // indexes of Variables in file.vars
 	when     *decision
@@ -108,13 +111,14 @@ type compiledFile struct {
 // compiledVar is one variable of a file.
 type compiledVar struct {
 	*Variable
-	index  int
-	prog   cel.Program
-	fields []int // contract fields read, through earlier variables too
-	need   *need // what deciding the variable needs, when it is true or false
-	deps   []int // variables read, transitively, ascending
-	cost   uint64
-	size   *sizeEstimate
+	index    int
+	prog     cel.Program
+	fields   []int // contract fields read, through earlier variables too
+	need     *need // what deciding the variable needs, when it is true or false
+	deps     []int // variables read, transitively, ascending
+	cost     uint64
+	longCost uint64 // on text of MaxCellText characters
+	size     *sizeEstimate
 }
 
 // refs is what a checked expression reads.
@@ -224,6 +228,7 @@ func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFil
 			cv.fields = sortedSet(cv.fields)
 			cv.need = cf.needOf(checked)
 			cv.cost = cf.estimate(checked)
+			cv.longCost = cf.estimateFor(checked, MaxCellText)
 			cv.size = cf.resultSize(checked)
 			prg, err := cf.program(env, checked, opts.CostLimit)
 			if err != nil {
@@ -244,6 +249,8 @@ func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFil
 	for _, cv := range cf.vars {
 		if cv.cost > opts.CostBudget {
 			errs = append(errs, cf.costError(nil, cv.node, "variable "+cv.Name, cv.cost, opts.CostBudget))
+		} else if cv.longCost > longBudget(opts) {
+			errs = append(errs, cf.longCostError(nil, cv.node, "variable "+cv.Name, cv.longCost, longBudget(opts)))
 		}
 	}
 	return cf, errs
@@ -263,12 +270,26 @@ func (cf *compiledFile) check(r *Rule, node *yaml.Node, src, what string, wantBo
 // checkAt is check for an expression that starts at character offset base
 // of node's text (a message placeholder).
 func (cf *compiledFile) checkAt(r *Rule, node *yaml.Node, src string, base int, what string, wantBool bool) (*cel.Ast, Errors) {
+	if err := cf.checkSize(r, node, src, base, what); err != nil {
+		return nil, Errors{err}
+	}
 	checked, iss := cf.env.Compile(src)
 	if iss.Err() != nil {
 		var errs Errors
 		skip := map[string]bool{}
 		for _, ce := range iss.Errors() {
 			line, col := ce.Location.Line(), ce.Location.Column()
+			if line < 1 || col < 0 {
+				// An issue about the whole expression (CEL's parser
+				// limits): no position inside it.
+				line, col = 1, 0
+			}
+			if parserLimit.MatchString(ce.Message) {
+				err := cf.celError(r, node, src, base, line, col,
+					fmt.Sprintf("the expression nests more than %d levels", MaxExpressionDepth), what)
+				err.Hint = fmt.Sprintf("at most %d levels are allowed; a chain such as a + b + c nests one level for each operator: split the expression into variables", MaxExpressionDepth)
+				return nil, Errors{err}
+			}
 			if undefinedField.MatchString(ce.Message) && charAt(src, runeOffset(src, line, col)) == '.' {
 				col++ // point at the field name, not the dot before it
 			}
@@ -294,12 +315,67 @@ func (cf *compiledFile) checkAt(r *Rule, node *yaml.Node, src string, base int, 
 	return checked, nil
 }
 
+// checkSize refuses an expression too long or too deeply nested for the
+// parser (see [MaxExpressionLength], [MaxExpressionDepth]), with its size
+// and the place where it goes over.
+func (cf *compiledFile) checkSize(r *Rule, node *yaml.Node, src string, base int, what string) *Error {
+	if n := utf8.RuneCountInString(src); n > MaxExpressionLength {
+		err := cf.celError(r, node, src, base, 1, 0, fmt.Sprintf("the expression is %d characters long; at most %d are allowed", n, MaxExpressionLength), what)
+		err.Hint = "split it into variables, and put long lists of values under `lists:`"
+		return err
+	}
+	depth, at := nesting(src)
+	if depth <= MaxExpressionDepth {
+		return nil
+	}
+	err := cf.celError(r, node, src, base, 1, at, fmt.Sprintf("the expression nests %d levels; at most %d are allowed", depth, MaxExpressionDepth), what)
+	err.Hint = "remove brackets that are not needed, or split the expression into variables"
+	return err
+}
+
+// nesting is the deepest nesting of brackets in a CEL expression, outside
+// string literals, and the character offset of the first bracket beyond
+// MaxExpressionDepth (0 when none is).
+func nesting(src string) (depth, at int) {
+	d := 0
+	var quote rune // the quote character of the string literal we are in
+	escaped := false
+	i := 0
+	for _, c := range src {
+		switch {
+		case quote != 0:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == quote:
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			d++
+			if d > depth {
+				depth = d
+				if d == MaxExpressionDepth+1 {
+					at = i
+				}
+			}
+		case c == ')' || c == ']' || c == '}':
+			d--
+		}
+		i++
+	}
+	return depth, at
+}
+
 func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Errors) {
 	c := &Compiled{Rule: r, cfile: cf}
 	var errs Errors
 	fields := map[int]bool{}
 	vars := map[int]bool{}
-	var cost uint64
+	var cost, longCost uint64
 	program := func(checked *cel.Ast, node *yaml.Node, src, what string) cel.Program {
 		prg, err := cf.program(cf.env, checked, opts.CostLimit)
 		if err != nil {
@@ -328,6 +404,7 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 			}
 		}
 		cost += cf.estimate(checked)
+		longCost += cf.estimateFor(checked, MaxCellText)
 	}
 	var needs []*need // of when and expr
 	compile := func(src string, node *yaml.Node, what string) *decision {
@@ -369,14 +446,21 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 	for _, i := range c.vars {
 		c.Variables = append(c.Variables, cf.vars[i].Name)
 		cost += cf.vars[i].cost
+		longCost += cf.vars[i].longCost
 	}
-	c.Cost = cost
+	c.Cost, c.LongCost = cost, longCost
 	if cost > opts.CostBudget && len(errs) == 0 {
 		node := r.nodes["expr"]
 		if node == nil {
 			node = r.nodes["message"]
 		}
 		errs = append(errs, cf.costError(r, node, "", cost, opts.CostBudget))
+	} else if longCost > longBudget(opts) && len(errs) == 0 {
+		node := r.nodes["expr"]
+		if node == nil {
+			node = r.nodes["message"]
+		}
+		errs = append(errs, cf.longCostError(r, node, "", longCost, longBudget(opts)))
 	}
 	return c, errs
 }
@@ -396,6 +480,25 @@ func (cf *compiledFile) costError(r *Rule, node *yaml.Node, what string, cost, b
 		err.Line, err.Col = cf.file.sourcePos(node, 0)
 		err.Snippet = cf.file.line(err.Line)
 	}
+	return err
+}
+
+// longBudget is the budget on text of MaxCellText characters:
+// [LongCostFactor] times the budget on ordinary text.
+func longBudget(opts CompileOptions) uint64 {
+	if opts.CostBudget > math.MaxUint64/LongCostFactor {
+		return math.MaxUint64
+	}
+	return opts.CostBudget * LongCostFactor
+}
+
+// longCostError refuses a rule (or variable) whose cost on the longest
+// cell would be over [MaxLongCost], although it is within the budget on
+// ordinary text.
+func (cf *compiledFile) longCostError(r *Rule, node *yaml.Node, what string, cost, budget uint64) *Error {
+	err := cf.costError(r, node, what, cost, budget)
+	err.Msg = strings.Replace(err.Msg, "estimated cost up to", fmt.Sprintf("on a cell of %d characters, estimated cost up to", MaxCellText), 1)
+	err.Hint = "the cost grows faster than the text: avoid all()/exists() inside all()/exists(), and matches() or split() inside them"
 	return err
 }
 
@@ -485,6 +588,7 @@ func (cf *compiledFile) refsOf(checked *cel.Ast) refs {
 }
 
 var (
+	parserLimit    = regexp.MustCompile(`recursion limit exceeded|max recursion depth exceeded`)
 	undefinedField = regexp.MustCompile(`undefined field '([^']+)'`)
 	undeclaredRef  = regexp.MustCompile(`undeclared reference to '([^']+)'`)
 	noOverload     = regexp.MustCompile(`found no matching overload for '([^']+)' applied to '\((.*)\)'`)
@@ -506,7 +610,7 @@ func (cf *compiledFile) celError(r *Rule, node *yaml.Node, src string, base, lin
 	if line < 1 {
 		line = 1
 	}
-	err.Line, err.Col = f.sourcePos(node, base+runeOffset(src, line, col))
+	err.Line, err.Col = f.sourcePos(node, base+max(0, runeOffset(src, line, col)))
 	err.Snippet = f.line(err.Line)
 	err.Hint = cf.e.hint(msg, src)
 	return err
@@ -530,7 +634,7 @@ func (cf *compiledFile) explain(msg, src string, line, col int) (out, hint, name
 		return out, cf.e.hint(msg, src), ""
 	}
 	rest := []rune(src)
-	off := min(runeOffset(src, line, col), len(rest))
+	off := max(0, min(runeOffset(src, line, col), len(rest)))
 	before, rest := string(rest[:off]), rest[off:]
 	if m := undefinedField.FindStringSubmatch(msg); m != nil && !strings.HasSuffix(strings.TrimRight(before, " \t\n."), "contract") {
 		var cols []string

@@ -68,7 +68,13 @@ func (x estimator) EstimateCallCost(function, _ string, _ *checker.AstNode, args
 
 // estimate is the worst-case cost of a checked expression.
 func (cf *compiledFile) estimate(checked *cel.Ast) uint64 {
-	est, err := cf.env.EstimateCost(checked, estimator{cf, MaxTextSize, MaxListSize})
+	return cf.estimateFor(checked, MaxTextSize)
+}
+
+// estimateFor is the worst-case cost of a checked expression on text of up
+// to text characters.
+func (cf *compiledFile) estimateFor(checked *cel.Ast, text uint64) uint64 {
+	est, err := cf.env.EstimateCost(checked, estimator{cf, text, MaxListSize})
 	if err != nil {
 		return 0
 	}
@@ -94,16 +100,32 @@ func (cf *compiledFile) boundedCost(env *cel.Env, checked *cel.Ast, limit uint64
 	return err == nil && huge.Max == small.Max
 }
 
+// runtimeLimit is the cost limit of one evaluation of checked: limit, raised
+// to the expression's estimated cost on text of [MaxCellText] characters
+// when its cost grows with the text it reads. The readers cap a cell at
+// that length, so a rule within the budget completes on any cell: a long
+// cell costs in proportion to its length, never an error. The estimate
+// still assumes computed lists (split()) of up to [MaxListSize] items; a
+// rule that goes beyond them on a contract ends as an error there.
+func (cf *compiledFile) runtimeLimit(env *cel.Env, checked *cel.Ast, limit uint64) uint64 {
+	est, err := env.EstimateCost(checked, estimator{cf, MaxCellText, MaxListSize})
+	if err != nil {
+		return limit
+	}
+	return max(limit, est.Max)
+}
+
 // program plans a checked expression for evaluation. The runtime cost limit
-// guards against expressions whose cost grows with the data (a regular
-// expression over a long cell); an expression whose cost is bounded (see
-// boundedCost) can never reach it, so it runs without the cost tracker,
-// which costs more than such an expression itself. Results are the same
-// either way.
+// (see runtimeLimit) guards against expressions whose cost grows with the
+// data beyond what the estimate foresaw; an expression whose cost is
+// bounded (see boundedCost) can never reach it, so it runs without the cost
+// tracker, which costs more than such an expression itself. Results are the
+// same either way.
 func (cf *compiledFile) program(env *cel.Env, checked *cel.Ast, limit uint64) (cel.Program, error) {
 	if cf.boundedCost(env, checked, limit) {
 		return env.Program(checked, cel.EvalOptions(cel.OptOptimize))
 	}
+	limit = cf.runtimeLimit(env, checked, limit)
 	return env.Program(checked, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(limit))
 }
 

@@ -253,9 +253,9 @@ func TestLoadBuiltinPath(t *testing.T) {
 	assert.Equal(t, "builtin:c.yaml: the built-in pack has no such file", errs[0].Error())
 }
 
-// TestRuntimeCostLimit checks that a rule whose work on one contract runs
-// over the cost limit ends as an error for that contract, and that the
-// estimate would have refused it at load.
+// TestRuntimeCostLimit checks that the estimate refuses a rule whose work
+// grows faster than the text it reads, and that the runtime limit of a rule
+// loaded anyway is what it costs on the longest cell: a long name decides.
 func TestRuntimeCostLimit(t *testing.T) {
 	const src = `rules:
   - id: pathological
@@ -280,9 +280,8 @@ func TestRuntimeCostLimit(t *testing.T) {
 	require.Empty(t, errs)
 	s := env.Schema()
 	ev := p.NewEvaluator(time.Time{})
-	o := ev.Eval(p.Rules[0], row(t, s, map[string]string{"worker_name": strings.Repeat("x", 2000)}))
-	require.Equal(t, Failed, o.Status)
-	assert.EqualError(t, o.Err, "evaluation cost limit exceeded")
+	o := ev.Eval(p.Rules[0], row(t, s, map[string]string{"worker_name": strings.Repeat("x", 200)}))
+	require.Equal(t, Flag, o.Status, "%v", o.Err)
 	o = ev.Eval(p.Rules[0], row(t, s, map[string]string{"worker_name": "Ana"}))
 	assert.Equal(t, Flag, o.Status, "a short name is cheap: %v", o.Err)
 }

@@ -40,8 +40,11 @@
 // Expressions cannot do I/O: the environment has CEL's standard library,
 // the strings, lists, sets and math extensions, and the table lookups of the
 // file, which read data loaded before evaluation. Each evaluation has a cost
-// limit ([DefaultCostLimit]); a rule whose estimated worst-case cost is over
-// [DefaultCostBudget] does not compile.
+// limit ([DefaultCostLimit], raised to what the expression costs on a cell
+// of [MaxCellText] characters); a rule whose estimated worst-case cost is
+// over [DefaultCostBudget] does not compile. Files are read only when they
+// are regular files under a size limit, and a lookup table only from inside
+// its rule file's folder. The limits are in limits.go.
 //
 // # Waivers
 //

@@ -41,6 +41,10 @@ func NewEnv(schema *contract.Schema) (*Env, error) {
 		cel.Variable("review_date", cel.TimestampType),
 		cel.CrossTypeNumericComparisons(true),
 		cel.DefaultUTCTimeZone(true),
+		// The parser's own limits, a little above the ones checkSize
+		// reports with their place: n nested brackets take n+2 levels.
+		cel.ParserRecursionLimit(MaxExpressionDepth+2),
+		cel.ParserExpressionSizeLimit(MaxExpressionLength),
 		ext.Strings(),
 		ext.Sets(),
 		ext.Lists(),

@@ -45,8 +45,8 @@ func (e *Error) Detail() string {
 	var b strings.Builder
 	b.WriteString(e.Error())
 	if e.Snippet != "" && e.Col > 0 {
-		line := strings.ReplaceAll(e.Snippet, "\t", " ")
-		fmt.Fprintf(&b, "\n | %s\n | %s^", line, strings.Repeat(".", min(e.Col-1, utf8.RuneCountInString(line))))
+		line, col := snippetWindow(strings.ReplaceAll(e.Snippet, "\t", " "), e.Col)
+		fmt.Fprintf(&b, "\n | %s\n | %s^", line, strings.Repeat(".", min(col-1, utf8.RuneCountInString(line))))
 	}
 	if e.Hint != "" {
 		fmt.Fprintf(&b, "\n hint: %s", e.Hint)
@@ -83,4 +83,28 @@ func (es Errors) Detail() string {
 		parts[i] = e.Detail()
 	}
 	return strings.Join(parts, "\n")
+}
+
+// snippetWidth is the most of a source line Detail shows.
+const snippetWidth = 200
+
+// snippetWindow cuts a long source line to at most snippetWidth characters
+// around column col, marking the cuts with "…", and returns the column in
+// the cut line.
+func snippetWindow(line string, col int) (string, int) {
+	runes := []rune(line)
+	if len(runes) <= snippetWidth {
+		return line, col
+	}
+	start := max(0, min(col-1-snippetWidth/2, len(runes)-snippetWidth))
+	end := min(len(runes), start+snippetWidth)
+	out := string(runes[start:end])
+	if start > 0 {
+		out = "…" + out
+		col = col - start + 1
+	}
+	if end < len(runes) {
+		out += "…"
+	}
+	return out, col
 }

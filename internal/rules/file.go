@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -107,7 +106,7 @@ var ruleKeys = []string{"id", "title", "indicator", "severity", "when", "expr", 
 
 // ReadFile reads and parses one rule file.
 func ReadFile(path string) (*File, Errors) {
-	data, err := os.ReadFile(path)
+	data, err := ReadLimited(path, MaxYAMLFileSize)
 	if err != nil {
 		return nil, Errors{{File: path, Msg: fmt.Sprintf("read rule file: %v", err)}}
 	}

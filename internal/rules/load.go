@@ -96,12 +96,7 @@ func Load(paths []string, opts LoadOptions) (*Set, Errors) {
 			}
 			dir := filepath.Dir(name)
 			errs = append(errs, f.loadTables(func(rel string) (string, []byte, error) {
-				p := rel
-				if !filepath.IsAbs(rel) {
-					p = filepath.Join(dir, filepath.FromSlash(rel))
-				}
-				data, err := os.ReadFile(p)
-				return p, data, err
+				return readTableFile(dir, rel)
 			})...)
 			files = append(files, f)
 		}
@@ -173,10 +168,17 @@ func (f *File) loadTables(read func(rel string) (string, []byte, error)) Errors 
 		display, data, err := read(filepath.ToSlash(t.File))
 		if err != nil {
 			msg := fmt.Sprintf("table %q: %v", t.Name, err)
-			if errors.Is(err, fs.ErrNotExist) {
+			hint := "a table's file is named relative to the rule file that declares it"
+			var tooLarge *TooLargeError
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
 				msg = fmt.Sprintf("table %q: no file %s", t.Name, display)
+			case errors.Is(err, errOutside):
+				hint = "keep tables in the rule file's folder or a folder inside it"
+			case errors.As(err, &tooLarge):
+				hint = "a table is reference data, not a roster; keep only the rows the rules read"
 			}
-			errs = append(errs, f.errorAt(t.fileNode, "", msg, "a table's file is named relative to the rule file that declares it"))
+			errs = append(errs, f.errorAt(t.fileNode, "", msg, hint))
 			continue
 		}
 		errs = append(errs, t.load(f, display, data)...)

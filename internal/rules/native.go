@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/ast"
@@ -96,6 +97,9 @@ type nativeExpr struct {
 	literals   int
 	costByLog  []uint64
 	limit      uint64
+	// cellLimit: limit is the estimated cost on text fields of up to
+	// MaxCellText characters each (see runtimeLimit).
+	cellLimit bool
 }
 
 // eval evaluates the expression; ok is false when CEL must. env is the
@@ -114,10 +118,18 @@ func (x *nativeExpr) eval(c *contract.Contract, env *nenv) (v nval, ok bool) {
 // the texts it reads.
 func (x *nativeExpr) withinLimit(c *contract.Contract) bool {
 	n := x.literals
+	cells := true // every text read is within a cell's length
 	for _, i := range x.textFields {
 		if i < len(c.Values) && c.Values[i].Present {
-			n += len(c.Values[i].Str)
+			s := c.Values[i].Str
+			n += len(s)
+			if len(s) > MaxCellText && utf8.RuneCountInString(s) > MaxCellText {
+				cells = false
+			}
 		}
+	}
+	if cells && x.cellLimit {
+		return true // the limit is the cost on cells of MaxCellText characters
 	}
 	k := bits.Len(uint(n)) // 2^k > n
 	return k < len(x.costByLog) && x.costByLog[k] <= x.limit
@@ -136,6 +148,9 @@ func (cf *compiledFile) compileNative(env *cel.Env, checked *cel.Ast, limit uint
 	}
 	x := &nativeExpr{root: root, limit: limit}
 	if !cf.boundedCost(env, checked, limit) {
+		x.limit = cf.runtimeLimit(env, checked, limit)
+		x.cellLimit = x.limit > limit
+		limit = x.limit
 		// The cost depends on the text read: estimate it for text of up to
 		// 2^k characters, for k as long as it stays within the limit.
 		x.textFields, x.literals = nc.textFields, nc.literals

@@ -132,8 +132,9 @@ func randomContract(rng *rand.Rand, s *contract.Schema, i int) *contract.Contrac
 }
 
 // An expression whose cost grows with text is evaluated natively only while
-// the text is short enough for CEL's cost limit not to be reached; past
-// that, CEL evaluates it and reports the limit.
+// the text is short enough for the cost limit not to be reached, which
+// covers cells of MaxCellText characters; past that, CEL evaluates it and
+// reports the limit.
 func TestNativeLeavesLongTextToCEL(t *testing.T) {
 	const src = `rules:
   - id: regex
@@ -158,11 +159,22 @@ func TestNativeLeavesLongTextToCEL(t *testing.T) {
 	short := row(t, s, map[string]string{"worksite_region": "ab", "product": "z"})
 	_, ok := r.expr.native.eval(short, &nenv{review: time.Now()})
 	assert.True(t, ok, "short text is evaluated natively")
+	// The limit is raised to what the expression costs on cells of
+	// MaxCellText characters: a long cell decides.
 	long := row(t, s, map[string]string{"worksite_region": strings.Repeat("a", 5000), "product": "z"})
-	_, ok = r.expr.native.eval(long, &nenv{review: time.Now()})
-	assert.False(t, ok, "long text is left to CEL")
+	v, ok := r.expr.native.eval(long, &nenv{review: time.Now()})
+	assert.True(t, ok && v.k == nBool && v.b, "a long cell is evaluated natively")
 	ev := p.NewEvaluator(time.Now())
-	o := ev.Eval(r, long)
+	full := row(t, s, map[string]string{"worksite_region": strings.Repeat("a", MaxCellText), "product": strings.Repeat("b", MaxCellText)})
+	_, ok = r.expr.native.eval(full, &nenv{review: time.Now()})
+	assert.True(t, ok, "cells of the longest length are evaluated natively")
+	o := ev.Eval(r, full)
+	assert.Equal(t, Pass, o.Status, "%v", o.Err)
+	// Text longer than any cell is left to CEL, which reports the limit.
+	long = row(t, s, map[string]string{"worksite_region": strings.Repeat("a", 4*MaxCellText), "product": "z"})
+	_, ok = r.expr.native.eval(long, &nenv{review: time.Now()})
+	assert.False(t, ok, "text beyond the cell limit is left to CEL")
+	o = ev.Eval(r, long)
 	assert.Equal(t, Failed, o.Status)
 	assert.EqualError(t, o.Err, "evaluation cost limit exceeded")
 }

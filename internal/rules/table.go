@@ -11,6 +11,7 @@ import (
 	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -122,8 +123,15 @@ func parseNumber(s string) (float64, bool) {
 	return f, err == nil
 }
 
-// readTable reads the cells of a CSV, TSV or XLSX data file.
-func readTable(name string, data []byte, sheet string) ([][]string, error) {
+// records passes each row of a table file to fn, in order, stopping at the
+// first error fn returns. The slice fn receives is reused for the next row:
+// fn copies what it keeps.
+type records func(fn func(rec []string) error) error
+
+// readTable opens the rows of a CSV, TSV or XLSX data file. A CSV file is
+// read as it is walked, so walking it twice costs no more memory than the
+// file itself.
+func readTable(name string, data []byte, sheet string) (records, error) {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".xlsx", ".xlsm":
 		wb, err := excelize.OpenReader(bytes.NewReader(data))
@@ -142,61 +150,119 @@ func readTable(name string, data []byte, sheet string) ([][]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sheet %q: %w", sheet, err)
 		}
-		return rows, nil
+		return func(fn func([]string) error) error {
+			for _, r := range rows {
+				if err := fn(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, nil
 	case ".csv", ".tsv", ".txt":
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 		if !utf8.Valid(data) {
 			return nil, errors.New("the file is not UTF-8 text; save it as \"CSV UTF-8\"")
 		}
-		r := csv.NewReader(bytes.NewReader(data))
-		r.FieldsPerRecord = -1
+		comma := ','
 		first, _, _ := bytes.Cut(data, []byte("\n"))
 		switch {
 		case strings.EqualFold(path.Ext(name), ".tsv") || bytes.Count(first, []byte("\t")) > bytes.Count(first, []byte(",")):
-			r.Comma = '\t'
+			comma = '\t'
 		case bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")):
-			r.Comma = ';'
+			comma = ';'
 		}
-		var rows [][]string
-		for {
-			rec, err := r.Read()
-			if errors.Is(err, io.EOF) {
-				return rows, nil
+		return func(fn func([]string) error) error {
+			r := csv.NewReader(bytes.NewReader(data))
+			r.FieldsPerRecord = -1
+			r.ReuseRecord = true
+			r.Comma = comma
+			for {
+				rec, err := r.Read()
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				if err := fn(rec); err != nil {
+					return err
+				}
 			}
-			if err != nil {
-				return nil, err
-			}
-			rows = append(rows, rec)
-		}
+		}, nil
 	}
 	return nil, fmt.Errorf("%s: a table is a .csv, .tsv or .xlsx file", path.Base(name))
 }
 
+// blankRow reports whether every cell of r is empty (spaces count as text
+// unless trim is set).
+func blankRow(r []string, trim bool) bool {
+	for _, c := range r {
+		if trim && strings.TrimSpace(c) != "" || !trim && c != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// errStop ends a walk over a table's rows early.
+var errStop = errors.New("stop")
+
 // load reads the table's rows from its data file. display names the data
-// file in errors and reports.
+// file in errors and reports. The file is walked twice: once for its header
+// and the types of its columns, once for its rows, keeping only the cells
+// the table holds.
 func (t *Table) load(rf *File, display string, data []byte) Errors {
 	sum := sha256.Sum256(data)
 	t.Path, t.SHA256 = display, hex.EncodeToString(sum[:])
 	at := func(line, col int, msg, hint string) *Error {
 		return &Error{File: display, Line: line, Col: col, Msg: fmt.Sprintf("table %q: %s", t.Name, msg), Hint: hint}
 	}
-	rows, err := readTable(display, data, t.Sheet)
-	if err != nil {
+	fileErr := func(err error) Errors {
 		return Errors{rf.errorAt(t.fileNode, "", fmt.Sprintf("table %q: %s: %v", t.Name, display, err), "")}
 	}
+	rows, err := readTable(display, data, t.Sheet)
+	if err != nil {
+		return fileErr(err)
+	}
+	// First walk: the header row (the first that is not empty), and how
+	// many filled cells of each column are numbers.
 	head := -1
-	for i, r := range rows {
-		if strings.Join(r, "") != "" {
-			head = i
-			break
+	var headRow []string
+	var nums, filled []int
+	line := 0
+	err = rows(func(r []string) error {
+		line++
+		if head < 0 {
+			if !blankRow(r, false) {
+				head = line - 1
+				headRow = slices.Clone(r)
+				nums, filled = make([]int, len(r)), make([]int, len(r))
+				if t.columnsNode != nil {
+					return errStop // typed by the declaration
+				}
+			}
+			return nil
 		}
+		for i := range min(len(r), len(headRow)) {
+			if strings.TrimSpace(r[i]) == "" {
+				continue
+			}
+			filled[i]++
+			if _, ok := parseNumber(r[i]); ok {
+				nums[i]++
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return fileErr(err)
 	}
 	if head < 0 {
 		return Errors{rf.errorAt(t.fileNode, "", fmt.Sprintf("table %q: %s is empty", t.Name, display), "the first row names the columns, e.g. country,year,monthly_wage")}
 	}
 	header := map[string]int{}
 	var headers []string
-	for i, h := range rows[head] {
+	for i, h := range headRow {
 		name := columnName(h)
 		if name == "" {
 			continue
@@ -222,7 +288,7 @@ func (t *Table) load(rf *File, display string, data []byte) Errors {
 	if t.columnsNode == nil {
 		for _, h := range headers {
 			if !containsStr(t.Key, h) && namePattern.MatchString(h) {
-				t.Columns = append(t.Columns, &TableColumn{Name: h, Type: inferColumn(rows[head+1:], header[h])})
+				t.Columns = append(t.Columns, &TableColumn{Name: h, Type: inferColumn(nums[header[h]], filled[header[h]])})
 			}
 		}
 	}
@@ -244,52 +310,59 @@ func (t *Table) load(rf *File, display string, data []byte) Errors {
 		}
 		return ""
 	}
-	for i, r := range rows[head+1:] {
-		line := head + 2 + i
-		if strings.TrimSpace(strings.Join(r, "")) == "" {
-			continue
+	// Second walk: the rows. Kept cells are copied out of the record, so
+	// that the rest of its line can go.
+	line = 0
+	err = rows(func(r []string) error {
+		line++
+		if line <= head+1 || blankRow(r, true) {
+			return nil
 		}
-		row := &tableRow{line: line}
+		row := &tableRow{line: line, key: make([]string, 0, len(t.keyIndex)), cells: make([]tableCell, 0, len(t.Columns))}
 		for _, ki := range t.keyIndex {
-			row.key = append(row.key, cell(r, ki))
+			row.key = append(row.key, strings.Clone(cell(r, ki)))
 		}
 		for _, c := range t.Columns {
 			s := cell(r, c.index)
-			tc := tableCell{text: s, present: s != ""}
+			tc := tableCell{present: s != ""}
 			if c.Type == NumberColumn && tc.present {
 				n, ok := parseNumber(s)
 				if !ok {
-					errs = append(errs, at(line, c.index+1, fmt.Sprintf("column %q: %q is not a number", c.Name, s), "write plain numbers such as 1500.50; leave the cell blank when the value is not known"))
-					continue
+					if len(errs) < maxTableErrors {
+						errs = append(errs, at(line, c.index+1, fmt.Sprintf("column %q: %q is not a number", c.Name, s), "write plain numbers such as 1500.50; leave the cell blank when the value is not known"))
+					}
+					tc.present = false // keeps the row's cells in column order
 				}
 				tc.num = n
+			} else {
+				tc.text = strings.Clone(s)
 			}
 			row.cells = append(row.cells, tc)
 		}
 		k := keyOf(append([]string(nil), row.key...))
 		if prev, dup := t.rows[k]; dup {
-			errs = append(errs, at(line, t.keyIndex[0]+1, fmt.Sprintf("key %s appears twice (first at row %d)", quoteAll(row.key), prev.line), "each key may have one row"))
-			continue
+			if len(errs) < maxTableErrors {
+				errs = append(errs, at(line, t.keyIndex[0]+1, fmt.Sprintf("key %s appears twice (first at row %d)", quoteAll(row.key), prev.line), "each key may have one row"))
+			}
+			return nil
 		}
 		t.rows[k] = row
+		return nil
+	})
+	if err != nil {
+		return append(errs, fileErr(err)...)
 	}
 	return errs
 }
 
-// inferColumn types a value column the declaration does not type: number
-// when most of its filled cells are numbers (the others are then reported),
-// text otherwise.
-func inferColumn(rows [][]string, i int) ColumnType {
-	nums, filled := 0, 0
-	for _, r := range rows {
-		if i >= len(r) || strings.TrimSpace(r[i]) == "" {
-			continue
-		}
-		filled++
-		if _, ok := parseNumber(r[i]); ok {
-			nums++
-		}
-	}
+// maxTableErrors bounds the problems reported of one table file: a file
+// that is not the table it should be has as many problems as rows.
+const maxTableErrors = 100
+
+// inferColumn types a value column the declaration does not type, from how
+// many of its cells are filled and how many of those are numbers: number
+// when most are (the others are then reported), text otherwise.
+func inferColumn(nums, filled int) ColumnType {
 	if nums > 0 && nums*2 > filled {
 		return NumberColumn
 	}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -55,7 +54,7 @@ type Waivers struct {
 
 // ReadWaivers reads and checks a waiver file.
 func ReadWaivers(path string) (*Waivers, Errors) {
-	data, err := os.ReadFile(path)
+	data, err := ReadLimited(path, MaxYAMLFileSize)
 	if err != nil {
 		return nil, Errors{{File: path, Msg: fmt.Sprintf("read waiver file: %v", err)}}
 	}

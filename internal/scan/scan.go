@@ -354,6 +354,8 @@ func (b *builder) add(r engine.Result) error {
 		sum.ContractsFlagged++
 	case engine.Clear:
 		sum.ContractsClear++
+	case engine.Failed:
+		sum.ContractsWithRuleErrors++
 	default:
 		sum.ContractsInsufficient++
 	}
@@ -371,6 +373,8 @@ func (b *builder) add(r engine.Result) error {
 		acc.s.ContractsFlagged++
 	case engine.Clear:
 		acc.s.ContractsClear++
+	case engine.Failed:
+		acc.s.ContractsWithRuleErrors++
 	default:
 		acc.s.ContractsInsufficient++
 	}
@@ -571,6 +575,12 @@ func (b *builder) raise(ct *report.Contract, sev contract.Severity) {
 		sum.ContractsInsufficient--
 		if acc != nil {
 			acc.s.ContractsInsufficient--
+		}
+	case report.StatusRuleError:
+		// A cross-row finding decides the contract, as its own would.
+		sum.ContractsWithRuleErrors--
+		if acc != nil {
+			acc.s.ContractsWithRuleErrors--
 		}
 	}
 	ct.Status = report.StatusFlagged

@@ -169,3 +169,56 @@ func TestRunSpillMatchesMemory(t *testing.T) {
 		})
 	}
 }
+
+// A contract a rule failed on and nothing flagged is a rule error, counted
+// apart from clear and insufficient contracts; a cross-row finding that
+// flags it decides it, as its own finding would.
+func TestRuleErrorStatus(t *testing.T) {
+	const src = `rules:
+  - id: divides-by-age
+    title: Age ratio
+    indicator: child_labour
+    severity: low
+    expr: contract.age / (contract.age - 20) > 100
+    message: "x"
+    references: ["test"]
+`
+	schema := contract.DefaultSchema()
+	f, errs := rules.Parse("t.yaml", []byte(src))
+	require.Empty(t, errs)
+	env, err := rules.NewEnv(schema)
+	require.NoError(t, err)
+	prog, errs := env.Compile(&rules.Set{Files: []*rules.File{f}, Rules: f.Rules}, rules.CompileOptions{})
+	require.Empty(t, errs, errs.Detail())
+	dir := t.TempDir()
+	roster := filepath.Join(dir, "r.csv")
+	require.NoError(t, os.WriteFile(roster, []byte("Worker ID,Worker name,Age,Bank account\n"+
+		"W-1,A,20,AC-10001\n"+ // the rule fails: rule error
+		"W-2,B,20,AC-20002\n"+ // fails too, but shares an account with W-3: flagged
+		"W-3,C,20,AC-20002\n"+
+		"W-4,D,30,AC-40004\n"+ // clear
+		"W-5,E,,AC-50005\n"), 0o644)) // blank age: insufficient
+	for _, spill := range []bool{false, true} {
+		opts := options(t, 2)
+		opts.Program, opts.Spill, opts.SpillDir = prog, spill, dir
+		rep, err := Run(context.Background(), []string{roster}, opts)
+		require.NoError(t, err)
+		s := rep.Summary
+		assert.Equal(t, 5, s.Contracts)
+		assert.Equal(t, 1, s.ContractsWithRuleErrors, "spill=%v", spill)
+		assert.Equal(t, 2, s.ContractsFlagged)
+		assert.Equal(t, 1, s.ContractsClear)
+		assert.Equal(t, 1, s.ContractsInsufficient)
+		assert.Equal(t, 3, s.RuleErrors)
+		assert.Equal(t, s.Contracts, s.ContractsFlagged+s.ContractsClear+s.ContractsInsufficient+s.ContractsWithRuleErrors)
+		require.Len(t, rep.Suppliers, 1)
+		assert.Equal(t, 1, rep.Suppliers[0].ContractsWithRuleErrors)
+		var statuses []string
+		require.NoError(t, rep.EachContract(func(c *report.Contract) error {
+			statuses = append(statuses, c.Status)
+			return nil
+		}))
+		assert.Equal(t, []string{report.StatusRuleError, report.StatusFlagged, report.StatusFlagged, report.StatusClear, report.StatusInsufficient}, statuses)
+		rep.Close()
+	}
+}
