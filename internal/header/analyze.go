@@ -236,6 +236,7 @@ func (v *Vocabulary) analyze(h string) analysis {
 			toks = append(toks, t)
 		}
 	}
+	toks = dropFormRef(toks)
 	a.currency = headerCurrency(h)
 	pendingLead := false // "per", "a", "/" before a period word
 	for i := 0; i < len(toks); {
@@ -304,7 +305,7 @@ func (v *Vocabulary) unknown(a *analysis, t token) {
 		return
 	}
 	if !t.han {
-		if c := contract.CurrencyCode(w); c != "" {
+		if c := currencyCode(w); c != "" {
 			a.currency = c
 			return
 		}
@@ -337,37 +338,47 @@ func (v *Vocabulary) unknown(a *analysis, t token) {
 }
 
 // spelling finds a known word one edit away from w (two for long words),
-// when exactly one concept is that near. Words are looked up among those
-// of the same first letter: a typo rarely starts a word.
+// when exactly one concept is that near; a swap of two neighbouring letters
+// ("contarct") counts as one edit. When words of several concepts are near,
+// the nearest wins, and a tie leaves w unread. Words are looked up among
+// those of the same first letter: a typo rarely starts a word.
 func (v *Vocabulary) spelling(w string) string {
 	limit := 1
 	if utf8.RuneCountInString(w) >= 9 {
 		limit = 2
 	}
-	found := ""
+	found, best, tie := "", limit+1, false
 	for _, k := range v.latin[w[0]] {
 		if d := len(k) - len(w); d > limit || -d > limit {
 			continue
 		}
-		if editDistanceWithin(w, k, limit) {
-			c := v.words[k].concept
-			if found != "" && found != c {
-				return ""
-			}
-			found = c
+		d := editDistanceWithin(w, k, limit)
+		if d > limit {
+			continue
 		}
+		c := v.words[k].concept
+		switch {
+		case d < best:
+			found, best, tie = c, d, false
+		case d == best && c != found:
+			tie = true
+		}
+	}
+	if tie {
+		return ""
 	}
 	return found
 }
 
-// editDistanceWithin reports whether a and b are at most limit edits apart,
+// editDistanceWithin returns the edit distance of a and b, counting a swap
+// of two neighbouring letters as one edit, or limit+1 when it is over limit,
 // without allocating for words of up to 63 bytes.
-func editDistanceWithin(a, b string, limit int) bool {
+func editDistanceWithin(a, b string, limit int) int {
 	if len(a) > 63 || len(b) > 63 {
-		return contract.EditDistance(a, b) <= limit
+		return min(contract.EditDistance(a, b), limit+1)
 	}
-	var prevBuf, curBuf [64]int
-	prev, cur := prevBuf[:len(b)+1], curBuf[:len(b)+1]
+	var pprevBuf, prevBuf, curBuf [64]int
+	pprev, prev, cur := pprevBuf[:len(b)+1], prevBuf[:len(b)+1], curBuf[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -380,14 +391,17 @@ func editDistanceWithin(a, b string, limit int) bool {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], pprev[j-2]+1)
+			}
 			rowMin = min(rowMin, cur[j])
 		}
 		if rowMin > limit {
-			return false
+			return limit + 1
 		}
-		prev, cur = cur, prev
+		pprev, prev, cur = prev, cur, pprev
 	}
-	return prev[len(b)] <= limit
+	return min(prev[len(b)], limit+1)
 }
 
 func hasDigitByte(s string) bool {
@@ -414,7 +428,7 @@ func headerCurrency(h string) string {
 	for _, p := range [][2]string{{"(", ")"}, {"[", "]"}} {
 		if i := strings.LastIndex(h, p[0]); i >= 0 {
 			if j := strings.Index(h[i:], p[1]); j > 0 {
-				if c := contract.CurrencyCode(h[i+1 : i+j]); c != "" {
+				if c := currencyCode(h[i+1 : i+j]); c != "" {
 					return c
 				}
 			}
@@ -428,6 +442,36 @@ func headerCurrency(h string) string {
 		}
 	}
 	return ""
+}
+
+// headerCodes are currency names rosters write in headers that
+// contract.CurrencyCode does not know: Taiwanese rosters write "NTD".
+var headerCodes = map[string]string{"ntd": "TWD"}
+
+// currencyCode is contract.CurrencyCode, with headerCodes.
+func currencyCode(s string) string {
+	if c := contract.CurrencyCode(s); c != "" {
+		return c
+	}
+	return headerCodes[strings.ToLower(strings.TrimSpace(s))]
+}
+
+// formRefs are the words that, before a number, cite a part of a form
+// ("Section 4(b) Written contract provided"): the citation says nothing of
+// the column, and "section" would otherwise read as a department.
+var formRefs = map[string]bool{"section": true, "part": true, "clause": true, "article": true, "question": true}
+
+// dropFormRef drops a leading citation of a form's part: its word, its
+// number and a bracketed letter after it ("Section 4(b)").
+func dropFormRef(toks []token) []token {
+	if len(toks) < 3 || !formRefs[toks[0].text] || !allDigits(toks[1].text) {
+		return toks
+	}
+	i := 2
+	for i < len(toks)-1 && toks[i].bracket && utf8.RuneCountInString(toks[i].text) == 1 {
+		i++
+	}
+	return toks[i:]
 }
 
 // isSpreadsheetError reports the error values a spreadsheet shows in place
