@@ -99,20 +99,22 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 
 // ui prints in laborcheck's house style: results on stdout; errors and hints
 // on stderr as "laborcheck: error: ..." and "laborcheck: hint: ...".
+// Messages quote file, sheet and header names from rosters, so each is
+// printed through safe: a roster cannot send the terminal escape sequences.
 type ui struct {
 	out, err io.Writer
 }
 
 func (u *ui) errorf(format string, a ...any) {
-	fmt.Fprintf(u.err, "laborcheck: error: %s\n", fmt.Sprintf(format, a...))
+	fmt.Fprintf(u.err, "laborcheck: error: %s\n", safe(fmt.Sprintf(format, a...)))
 }
 
 func (u *ui) warnf(format string, a ...any) {
-	fmt.Fprintf(u.err, "laborcheck: warning: %s\n", fmt.Sprintf(format, a...))
+	fmt.Fprintf(u.err, "laborcheck: warning: %s\n", safe(fmt.Sprintf(format, a...)))
 }
 
 func (u *ui) hint(format string, a ...any) {
-	fmt.Fprintf(u.err, "laborcheck: hint: %s\n", fmt.Sprintf(format, a...))
+	fmt.Fprintf(u.err, "laborcheck: hint: %s\n", safe(fmt.Sprintf(format, a...)))
 }
 
 // errUsage marks a flag error already reported by the flag package.
