@@ -65,13 +65,13 @@ Examples:
 Run 'laborcheck COMMAND -h' for a command's flags.
 
 Exit codes:
-  0  no finding at or above -fail-on
-  1  findings at or above -fail-on
-  2  could not run: bad flags, invalid rule files, no readable input
-  3  ran, but an input file or sheet could not be read (the review is incomplete)
-  70 internal error: laborcheck crashed, or failed on a file; please report it
-  130, 143  stopped by SIGINT or SIGTERM; reports were left as they were or
-     written whole, never in part
+  0    no finding at or above -fail-on
+  1    findings at or above -fail-on
+  2    could not run: bad flags, invalid rule files, no readable input, a
+       report that cannot be written
+  3    ran, but an input file or sheet could not be read (the review is incomplete)
+  70   internal error: laborcheck crashed, or failed on a file; please report it
+  130  stopped by SIGINT; 143: by SIGTERM. No report is replaced by a partial one
 `
 
 // Main runs the command line in args (without the program name) and returns

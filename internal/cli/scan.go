@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	defaultrules "github.com/laborcheck/laborcheck/rules"
@@ -305,6 +307,9 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	}
 	if err != nil {
 		ui.errorf("scan: %v", err)
+		if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EFBIG) {
+			ui.hint("the temporary directory %s has no room for the run's rows; set TMPDIR to a disk with more room", os.TempDir())
+		}
 		return ExitCannotRun
 	}
 	defer rep.Close()

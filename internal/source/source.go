@@ -266,6 +266,10 @@ type reader struct {
 	emitted    int  // contracts handed to fn
 }
 
+// testHookRead, when set, is called as each file's reading starts: tests
+// make it panic to stand for a fault in a reader.
+var testHookRead func(path string)
+
 func (r *reader) read() (err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -278,6 +282,9 @@ func (r *reader) read() (err error) {
 	}()
 	if err := r.ctx.Err(); err != nil {
 		return err
+	}
+	if testHookRead != nil {
+		testHookRead(r.path)
 	}
 	if r.stat {
 		st, err := os.Stat(r.path)
