@@ -56,7 +56,8 @@ func TestWriteFiles_DiskFull(t *testing.T) {
 	for _, format := range Formats() {
 		var whole bytes.Buffer
 		require.NoError(t, Write(&whole, format, r))
-		for _, room := range []int{0, 100, whole.Len() / 2, whole.Len() - 1} {
+		// (An XLSX report's size varies by a few bytes from run to run.)
+		for _, room := range []int{0, 100, whole.Len() / 2, whole.Len() * 9 / 10} {
 			t.Run(fmt.Sprintf("%s/%d", format, room), func(t *testing.T) {
 				diskWithRoom(t, room)
 				dir, tmp := t.TempDir(), t.TempDir()
