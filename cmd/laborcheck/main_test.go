@@ -80,13 +80,19 @@ func TestSignals(t *testing.T) {
 	args = append(args, roster)
 
 	// A run left alone gives the reports to compare with, and its length.
+	// The faster of two, the first paying for a cold cache.
 	refDir, refTmp := t.TempDir(), t.TempDir()
-	start := time.Now()
-	out, err := laborcheck(t, refDir, refTmp, args...).CombinedOutput()
-	took := time.Since(start)
-	var ee *exec.ExitError
-	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
-		t.Fatalf("scan: %v\n%s", err, out)
+	var took time.Duration
+	for i := range 2 {
+		start := time.Now()
+		out, err := laborcheck(t, refDir, refTmp, args...).CombinedOutput()
+		if d := time.Since(start); i == 0 || d < took {
+			took = d
+		}
+		var ee *exec.ExitError
+		if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
+			t.Fatalf("scan: %v\n%s", err, out)
+		}
 	}
 	refCSV, err := os.ReadFile(filepath.Join(refDir, "r.csv"))
 	if err != nil {
