@@ -5,15 +5,17 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 
 	"github.com/laborcheck/laborcheck/internal/cli"
 )
 
 func main() { os.Exit(run()) }
 
+// run is main with its deferred calls done before the exit. SIGINT and
+// SIGTERM cancel the run's context: the run stops cleanly and exits 130 or
+// 143 (see cli.NotifyContext).
 func run() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := cli.NotifyContext(context.Background())
 	defer stop()
 	return cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }

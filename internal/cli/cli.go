@@ -19,6 +19,11 @@ const (
 	ExitFindings   = 1 // ran; findings at or above -fail-on
 	ExitCannotRun  = 2 // bad flags, invalid or missing rule files, no readable input
 	ExitIncomplete = 3 // ran, but the review is incomplete: an input file or sheet could not be read, a file holds no contracts, its columns let no rule run, or its coverage is below -min-coverage
+	// ExitInternal (EX_SOFTWARE) is a fault of laborcheck's own: a crash, or
+	// a file its reader failed on. Wins over 1, 2 and 3.
+	ExitInternal    = 70
+	ExitInterrupted = 130 // stopped by SIGINT (Ctrl-C); no report was replaced by a partial one
+	ExitTerminated  = 143 // stopped by SIGTERM; likewise
 )
 
 // Version is the release version; set with -ldflags "-X ...cli.Version=v1.2.3".
@@ -60,15 +65,36 @@ Examples:
 Run 'laborcheck COMMAND -h' for a command's flags.
 
 Exit codes:
-  0  no finding at or above -fail-on
-  1  findings at or above -fail-on
-  2  could not run: bad flags, invalid rule files, no readable input
-  3  ran, but an input file or sheet could not be read (the review is incomplete)
+  0    no finding at or above -fail-on
+  1    findings at or above -fail-on
+  2    could not run: bad flags, invalid rule files, no readable input, a
+       report that cannot be written
+  3    ran, but an input file or sheet could not be read (the review is incomplete)
+  70   internal error: laborcheck crashed, or failed on a file; please report it
+  130  stopped by SIGINT; 143: by SIGTERM. No report is replaced by a partial one
 `
 
 // Main runs the command line in args (without the program name) and returns
-// the exit code.
-func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// the exit code. A panic anywhere in the command is reported on stderr as an
+// internal error, with its stack, and returns ExitInternal; a run whose ctx
+// was cancelled by [NotifyContext] returns ExitInterrupted or ExitTerminated.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			code = crashed(stderr, v)
+		}
+	}()
+	code = run(ctx, args, stdin, stdout, stderr)
+	if sig := interruptCode(ctx); sig != 0 && code != sig {
+		// The signal came after the command had done its work, or the
+		// command does not watch for one: the run still counts as stopped.
+		fmt.Fprintf(stderr, "laborcheck: error: %v\n", context.Cause(ctx))
+		code = sig
+	}
+	return code
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ui := &ui{out: stdout, err: stderr}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
@@ -100,20 +126,22 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 
 // ui prints in laborcheck's house style: results on stdout; errors and hints
 // on stderr as "laborcheck: error: ..." and "laborcheck: hint: ...".
+// Messages quote file, sheet and header names from rosters, so each is
+// printed through safe: a roster cannot send the terminal escape sequences.
 type ui struct {
 	out, err io.Writer
 }
 
 func (u *ui) errorf(format string, a ...any) {
-	fmt.Fprintf(u.err, "laborcheck: error: %s\n", fmt.Sprintf(format, a...))
+	fmt.Fprintf(u.err, "laborcheck: error: %s\n", safe(fmt.Sprintf(format, a...)))
 }
 
 func (u *ui) warnf(format string, a ...any) {
-	fmt.Fprintf(u.err, "laborcheck: warning: %s\n", fmt.Sprintf(format, a...))
+	fmt.Fprintf(u.err, "laborcheck: warning: %s\n", safe(fmt.Sprintf(format, a...)))
 }
 
 func (u *ui) hint(format string, a ...any) {
-	fmt.Fprintf(u.err, "laborcheck: hint: %s\n", fmt.Sprintf(format, a...))
+	fmt.Fprintf(u.err, "laborcheck: hint: %s\n", safe(fmt.Sprintf(format, a...)))
 }
 
 // errUsage marks a flag error already reported by the flag package.

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	defaultrules "github.com/laborcheck/laborcheck/rules"
@@ -206,6 +207,10 @@ func parseDateOrder(ui *ui, s string) (contract.DateOrder, bool) {
 	return 0, false
 }
 
+// testHookScanned, when set, is called with each scan's report before it
+// is written: tests use it to fail the run at that point.
+var testHookScanned func(*report.Report)
+
 func runScan(ctx context.Context, ui *ui, args []string) int {
 	cfg, err := parseScanFlags(ui, args)
 	if err != nil {
@@ -214,6 +219,14 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 			return ee.code
 		}
 		return ExitCannotRun
+	}
+	// A report that cannot be written fails the run now, not after the
+	// review.
+	for _, o := range cfg.outputs {
+		if err := report.CheckWritable(o); err != nil {
+			ui.errorf("%v", err)
+			return ExitCannotRun
+		}
 	}
 	vocab, schema, vocabFiles, ok := loadVocabulary(ui, cfg.vocab, contract.DefaultSchema())
 	if !ok {
@@ -239,6 +252,17 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
+	// Every temporary file of the run but the reports' own (which sit next
+	// to the reports so that they can be renamed into place) goes in one
+	// directory, removed however the run ends: done, failed, interrupted
+	// or crashed.
+	tmpDir, err := os.MkdirTemp("", "laborcheck-run-")
+	if err != nil {
+		ui.errorf("create a temporary directory: %v", err)
+		ui.hint("set TMPDIR to a directory laborcheck can write to")
+		return ExitCannotRun
+	}
+	defer os.RemoveAll(tmpDir)
 	opts := scan.Options{
 		Schema:  schema,
 		Program: prog,
@@ -261,7 +285,8 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		Version:      version(),
 		// Contracts and findings wait in temporary files until the reports
 		// are written, so memory does not grow with the rosters.
-		Spill: true,
+		Spill:    true,
+		SpillDir: tmpDir,
 		RunOptions: report.Options{
 			Sheet:   cfg.sheet,
 			MapFile: cfg.mapFile,
@@ -276,16 +301,31 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		defer p.done()
 	}
 	rep, err := scan.Run(ctx, files, opts)
+	if code, stop := interrupted(ctx, ui, "no report was written"); stop {
+		if err == nil {
+			rep.Close()
+		}
+		return code
+	}
 	if err != nil {
 		ui.errorf("scan: %v", err)
+		if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EFBIG) {
+			ui.hint("the temporary directory %s has no room for the run's rows; set TMPDIR to a disk with more room", os.TempDir())
+		}
 		return ExitCannotRun
 	}
 	defer rep.Close()
+	if testHookScanned != nil {
+		testHookScanned(rep)
+	}
 	waivers.warnUnknown(ui, rep)
 	// The reports are encoded side by side; the outcome is as if written
-	// one after another.
-	if i, err := report.WriteFiles(cfg.outputs, rep); err != nil {
-		ui.errorf("write report %s: %v", cfg.outputs[i], err)
+	// one after another. None is renamed into place before all are whole.
+	if _, err := report.WriteFiles(ctx, cfg.outputs, rep, report.WriteOptions{TempDir: tmpDir}); err != nil {
+		if code, stop := interrupted(ctx, ui, "no report was written or replaced"); stop {
+			return code
+		}
+		ui.errorf("%v", err)
 		return ExitCannotRun
 	}
 	if !cfg.quiet {
@@ -296,12 +336,30 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	}
 	for _, o := range cfg.outputs {
 		if cfg.quiet {
-			fmt.Fprintln(ui.out, o) // bare paths, for scripts
+			fmt.Fprintln(ui.out, safe(o)) // bare paths, for scripts
 		} else {
-			fmt.Fprintf(ui.out, "wrote %s\n", o)
+			fmt.Fprintf(ui.out, "wrote %s\n", safe(o))
 		}
 	}
-	return exitCode(ui, rep)
+	code := exitCode(ui, rep)
+	if n := internalFailures(rep); n > 0 {
+		ui.errorf("laborcheck failed on %s (an internal error, not necessarily a fault of the file); please report it with the command that caused it", plural(n, "file"))
+		return ExitInternal
+	}
+	return code
+}
+
+// internalFailures counts the inputs laborcheck's reader failed on (see
+// source.ErrInternal): the run's outcome is then laborcheck's fault, not
+// the rosters'.
+func internalFailures(rep *report.Report) int {
+	n := 0
+	for _, in := range rep.Inputs {
+		if in.InternalError {
+			n++
+		}
+	}
+	return n
 }
 
 // scanTables are the reference data a scan uses besides the rules.

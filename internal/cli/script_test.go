@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/laborcheck/laborcheck/internal/report"
 )
 
 var update = flag.Bool("update", false, "rewrite testscript expectations and golden files")
@@ -20,14 +22,42 @@ const exitFile = ".laborcheck-exit"
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"laborcheck": func() {
-			code := Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-			if work := os.Getenv("WORK"); work != "" {
-				_ = os.WriteFile(filepath.Join(work, exitFile), []byte(strconv.Itoa(code)), 0o644)
+		"laborcheck": runMain,
+		// laborcheck-crashing is laborcheck with a fault: it panics once a
+		// scan has reviewed its rosters, before writing the reports.
+		"laborcheck-crashing": func() {
+			testHookScanned = func(*report.Report) { crashHere() }
+			runMain()
+		},
+		// laborcheck-reader-fault is laborcheck whose reader fails on any
+		// file named fault.csv, as source.Read reports a panic: the file is
+		// unreadable, as an internal error.
+		"laborcheck-reader-fault": func() {
+			testHookScanned = func(rep *report.Report) {
+				for i := range rep.Inputs {
+					in := &rep.Inputs[i]
+					if filepath.Base(in.Path) != "fault.csv" {
+						continue
+					}
+					why := "internal error: please report (reading failed: injected fault)"
+					in.Error, in.InternalError, in.Sheets, in.Incomplete = &why, true, nil, nil
+					rep.Summary.InputsUnreadable++
+					rep.Summary.InputsIncomplete--
+				}
 			}
-			os.Exit(code)
+			runMain()
 		},
 	})
+}
+
+func crashHere() { panic("injected fault") }
+
+func runMain() {
+	code := Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if work := os.Getenv("WORK"); work != "" {
+		_ = os.WriteFile(filepath.Join(work, exitFile), []byte(strconv.Itoa(code)), 0o644)
+	}
+	os.Exit(code)
 }
 
 // TestScript runs the command-line scenarios in testdata/script. Each script

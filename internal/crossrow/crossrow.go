@@ -25,7 +25,9 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"io/fs"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"unicode"
@@ -398,7 +400,11 @@ func (a *arena) close() error {
 	if a.file == nil {
 		return nil
 	}
-	err := errors.Join(a.err, a.file.Close(), os.Remove(a.file.Name()))
+	rerr := os.Remove(a.file.Name())
+	if errors.Is(rerr, fs.ErrNotExist) {
+		rerr = nil // removed when it was created
+	}
+	err := errors.Join(a.err, a.file.Close(), rerr)
 	a.file = nil
 	return err
 }
@@ -499,6 +505,11 @@ func New(opts Options) *Checker {
 			f, err := os.CreateTemp(opts.SpillDir, "laborcheck-crossrow-*.tmp")
 			if err != nil {
 				break // kept in memory, then
+			}
+			if runtime.GOOS != "windows" {
+				// The open file lives on without a name, and vanishes
+				// however the run ends, even killed.
+				_ = os.Remove(f.Name())
 			}
 			m.arena.file, m.arena.w = f, bufio.NewWriterSize(f, 64<<10)
 		}

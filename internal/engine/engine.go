@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -345,6 +347,34 @@ func RunEach[T, P any](ctx context.Context, e *Engine, produce func(emit func(T)
 		results []Result
 		extra   []P
 	}
+	// A panic on any goroutine of the run (a rule, a reader, the consumer)
+	// stops the run and is raised again on the caller's goroutine, where
+	// the command line can report it; unrecovered, it would end the
+	// process before any deferred clean-up ran.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		panicOnce sync.Once
+		panicked  *PanicError
+	)
+	guard := func(f func() error) func() error {
+		return func() (err error) {
+			defer func() {
+				if v := recover(); v != nil {
+					p := &PanicError{Value: v, stack: debug.Stack()}
+					panicOnce.Do(func() { panicked = p })
+					cancel(p)
+					err = p
+				}
+			}()
+			return f()
+		}
+	}
+	defer func() {
+		if panicked != nil {
+			panic(panicked)
+		}
+	}()
 	g, ctx := errgroup.WithContext(ctx)
 	work := make(chan *batch, e.opts.Workers)
 	done := make(chan *batch, e.opts.Workers)
@@ -360,7 +390,7 @@ func RunEach[T, P any](ctx context.Context, e *Engine, produce func(emit func(T)
 		}
 	}
 
-	g.Go(func() error {
+	g.Go(guard(func() error {
 		defer close(work)
 		cur := newBatch()
 		seq := 0
@@ -389,11 +419,11 @@ func RunEach[T, P any](ctx context.Context, e *Engine, produce func(emit func(T)
 			return err
 		}
 		return flush()
-	})
+	}))
 
 	workers, wctx := errgroup.WithContext(ctx)
 	for range e.opts.Workers {
-		workers.Go(func() error {
+		workers.Go(guard(func() error {
 			x := e.NewEvaluator()
 			var zero T
 			for b := range work {
@@ -417,14 +447,14 @@ func RunEach[T, P any](ctx context.Context, e *Engine, produce func(emit func(T)
 				}
 			}
 			return nil
-		})
+		}))
 	}
 	g.Go(func() error {
 		defer close(done)
 		return workers.Wait()
 	})
 
-	g.Go(func() error {
+	g.Go(guard(func() error {
 		pending := map[int]*batch{}
 		next := 0
 		for b := range done {
@@ -450,6 +480,19 @@ func RunEach[T, P any](ctx context.Context, e *Engine, produce func(emit func(T)
 			}
 		}
 		return nil
-	})
+	}))
 	return g.Wait()
 }
+
+// PanicError is a panic on one of a run's goroutines, raised again by
+// [RunEach] (and so [Engine.Run]) on the goroutine that called it, with
+// the stack of the goroutine that panicked.
+type PanicError struct {
+	Value any
+	stack []byte
+}
+
+func (p *PanicError) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
+
+// Stack is the stack of the goroutine that panicked.
+func (p *PanicError) Stack() []byte { return p.stack }

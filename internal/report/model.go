@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"time"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
@@ -22,6 +23,11 @@ type Report struct {
 	// rows, when set, holds the contracts and findings in place of the
 	// Contracts and Findings fields (see UseRows).
 	rows *Rows
+	// ctx and tempDir are set on the copy of the report that WriteFiles
+	// hands its writers: they stop between rows once ctx is cancelled, and
+	// keep their own temporary files in tempDir.
+	ctx     context.Context
+	tempDir string
 }
 
 // Summary holds the totals. Contracts = ContractsFlagged + ContractsClear +
@@ -71,6 +77,9 @@ type Input struct {
 	// UnrecognisedHeaders are the headers of the sheets concerned that
 	// laborcheck did not recognise (their unmapped columns).
 	UnrecognisedHeaders []string `json:"unrecognised_headers,omitempty"`
+	// InternalError is set when Error, or a sheet's error, is laborcheck's
+	// own fault (its reader failed on the file) rather than the file's.
+	InternalError bool `json:"internal_error,omitempty"`
 }
 
 // Sheet is one sheet of a workbook (a CSV file has one, named "").

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -57,7 +58,9 @@ type spillFile struct {
 }
 
 // NewRows creates the temporary files in dir ("" means os.TempDir()).
-// Close removes them.
+// Close removes them; where the system allows, they have no name in dir
+// even while open, so that not even a run that is killed leaves them
+// behind.
 func NewRows(dir string) (*Rows, error) {
 	w := &Rows{strs: map[string]uint64{}, lists: map[listKey]uint64{}, amends: map[int]Amendment{}}
 	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
@@ -66,6 +69,7 @@ func NewRows(dir string) (*Rows, error) {
 			w.Close()
 			return nil, fmt.Errorf("report rows: %w", err)
 		}
+		unlinkOpen(f)
 		sf.f, sf.w = f, bufio.NewWriterSize(f, 256<<10)
 	}
 	return w, nil
@@ -79,7 +83,7 @@ func (w *Rows) Close() error {
 		if sf.f == nil {
 			continue
 		}
-		errs = append(errs, sf.f.Close(), os.Remove(sf.f.Name()))
+		errs = append(errs, sf.f.Close(), removeTemp(sf.f.Name()))
 		sf.f = nil
 	}
 	return errors.Join(errs...)
@@ -604,6 +608,7 @@ func (r *Report) EachContract(fn func(*Contract) error) error {
 // read back from Rows are valid only during the call too (for writers that
 // keep nothing).
 func (r *Report) eachContract(fn func(*Contract) error, scratch bool) error {
+	fn = stopWith(r.ctx, fn)
 	if r.rows != nil {
 		return r.rows.eachContract(fn, scratch)
 	}
@@ -623,6 +628,7 @@ func (r *Report) EachFinding(fn func(*Finding) error) error {
 
 // eachFinding is EachFinding; with scratch, as eachContract.
 func (r *Report) eachFinding(fn func(*Finding) error, scratch bool) error {
+	fn = stopWith(r.ctx, fn)
 	if r.rows != nil {
 		return r.rows.eachFinding(fn, scratch)
 	}
@@ -632,6 +638,23 @@ func (r *Report) eachFinding(fn func(*Finding) error, scratch bool) error {
 		}
 	}
 	return nil
+}
+
+// stopWith makes fn fail with ctx's error once ctx is cancelled, checking
+// every few hundred rows; with a nil ctx it is fn.
+func stopWith[T any](ctx context.Context, fn func(*T) error) func(*T) error {
+	if ctx == nil {
+		return fn
+	}
+	n := 0
+	return func(v *T) error {
+		if n++; n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		return fn(v)
+	}
 }
 
 // materialized returns r with its contracts and findings in memory, for

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // DefaultTextFindings is how many findings [WriteText] lists when
@@ -56,8 +54,8 @@ const textWidth = 80
 // columns wide: contracts by status, findings by severity and indicator, the
 // most severe findings with file:sheet:row, inputs and sheets that could not
 // be read with the reason and hint, and the number of data issues and rule
-// errors. Control characters in report text are shown as U+FFFD so that a
-// roster cannot drive the terminal.
+// errors. Control characters in report text are shown as symbols (see
+// [Safe]) so that a roster cannot drive the terminal.
 func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw, color: o.Color}
@@ -579,34 +577,18 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// termSafe replaces control characters (including bidirectional overrides)
-// with U+FFFD and line breaks and tabs with spaces, so report text cannot
-// move the cursor, change colours or reorder what the terminal shows.
+// termSafe is [Safe] for one line of the summary: tabs and line breaks
+// become spaces first, so that the layout holds.
 func termSafe(s string) string {
-	clean := true
-	for _, r := range s {
-		if unsafeRune(r) {
-			clean = false
-			break
-		}
+	if strings.ContainsAny(s, "\t\n\r") {
+		s = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return ' '
+			}
+			return r
+		}, s)
 	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return ' '
-		case unsafeRune(r):
-			return utf8.RuneError
-		}
-		return r
-	}, s)
-}
-
-func unsafeRune(r rune) bool {
-	return unicode.IsControl(r) || r == utf8.RuneError ||
-		(r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F
+	return Safe(s)
 }
 
 // fit cuts s to n columns, ending in "…" when cut.

@@ -91,10 +91,13 @@ func TestWriteText_SuppliersAndContracts(t *testing.T) {
 func TestTermSafe(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
-		{"\x1b[2J\x1b[31mred", "\uFFFD[2J\uFFFD[31mred"},
+		{"\x1b[2J\x1b[31mred", "␛[2J␛[31mred"},
 		{"a\tb\nc\rd", "a b c d"},
-		{"bell\a", "bell\uFFFD"},
-		{"\u202Eevil\u202C", "\uFFFDevil\uFFFD"},
+		{"bell\a", "bell␇"},
+		{"del\x7f", "del␡"},
+		{"c1 \u009b31m", "c1 <U+009B>31m"},
+		{"\u202Eevil\u202C", "<U+202E>evil<U+202C>"},
+		{"\u2066iso\u2069", "<U+2066>iso<U+2069>"},
 		{"bad \xff byte", "bad \uFFFD byte"},
 		{"Nguyễn Thị Hương", "Nguyễn Thị Hương"},
 	}

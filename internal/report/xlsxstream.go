@@ -113,6 +113,7 @@ type compressedPart struct {
 	crc          uint32
 	csize, usize int64
 	err          error
+	panic        *PanicError
 }
 
 // compressSheet starts rendering and compressing the sheet part zf, with t's
@@ -121,17 +122,19 @@ func (x *xlsxWriter) compressSheet(zf *zip.File, t *table) *compressedPart {
 	cp := &compressedPart{done: make(chan struct{})}
 	go func() {
 		defer close(cp.done)
+		defer func() {
+			// Raised again where the part is awaited, on the writer's
+			// goroutine: a bug here is a crash, not a failed write.
+			if p := recover(); p != nil {
+				cp.panic = asPanic(p)
+			}
+		}()
 		cp.err = x.renderSheet(cp, zf, t)
 	}()
 	return cp
 }
 
 func (x *xlsxWriter) renderSheet(cp *compressedPart, zf *zip.File, t *table) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("panic rendering the sheet: %v", p)
-		}
-	}()
 	rc, err := zf.Open()
 	if err != nil {
 		return err
@@ -145,9 +148,10 @@ func (x *xlsxWriter) renderSheet(cp *compressedPart, zf *zip.File, t *table) (er
 	if end < 0 {
 		return fmt.Errorf("no sheetData")
 	}
-	if cp.f, err = os.CreateTemp("", "laborcheck-xlsx-*.tmp"); err != nil {
+	if cp.f, err = os.CreateTemp(x.r.tempDir, "laborcheck-xlsx-*.tmp"); err != nil {
 		return err
 	}
+	unlinkOpen(cp.f)
 	out := bufio.NewWriterSize(cp.f, 256<<10)
 	counted := &countingWriter{w: out}
 	fw, err := kflate.NewWriter(counted, 1)
@@ -184,6 +188,9 @@ func (x *xlsxWriter) renderSheet(cp *compressedPart, zf *zip.File, t *table) (er
 // copyTo waits for the part and writes it into the package as zf's entry.
 func (cp *compressedPart) copyTo(zw *zip.Writer, zf *zip.File) error {
 	<-cp.done
+	if cp.panic != nil {
+		panic(cp.panic)
+	}
 	if cp.err != nil {
 		return cp.err
 	}
@@ -204,7 +211,7 @@ func (cp *compressedPart) discard() {
 	<-cp.done
 	if cp.f != nil {
 		cp.f.Close()
-		os.Remove(cp.f.Name())
+		removeTemp(cp.f.Name())
 	}
 }
 

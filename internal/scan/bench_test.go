@@ -196,7 +196,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 					if rep.Summary.Contracts != rows {
 						b.Fatalf("%d contracts", rep.Summary.Contracts)
 					}
-					if _, err := report.WriteFiles(outs, rep); err != nil {
+					if _, err := report.WriteFiles(context.Background(), outs, rep, report.WriteOptions{}); err != nil {
 						b.Fatal(err)
 					}
 					if err := rep.Close(); err != nil {

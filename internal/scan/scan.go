@@ -190,6 +190,11 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		b.rows = rows
 	}
 	rep, err := b.run(ctx, func() error { return engine.RunEach(ctx, eng, produce, prepare, consume) }, cross)
+	if err == nil {
+		// A reader interrupted part-way must not pass off what it read as
+		// the whole input.
+		err = ctx.Err()
+	}
 	if err != nil {
 		if b.rows != nil {
 			b.rows.Close()
@@ -248,9 +253,11 @@ func convertInput(in *source.Input) report.Input {
 	if errors.As(in.Err, &fe) {
 		out.Hint = fe.Hint
 	}
+	out.InternalError = errors.Is(in.Err, source.ErrInternal)
 	for _, s := range in.Sheets {
 		sh := report.Sheet{Name: s.Name, HeaderRow: s.HeaderRow, Rows: s.Rows, Hidden: s.Hidden, Skipped: s.Skipped,
 			Error: errText(s.Err), Notes: s.Notes, Mapped: []report.Column{}, Unmapped: []report.Column{}}
+		out.InternalError = out.InternalError || errors.Is(s.Err, source.ErrInternal)
 		for _, c := range s.Columns {
 			col := report.Column{Column: c.Letter, Header: c.Header, Reason: c.Match.Reason}
 			if c.Field != nil && !c.Duplicate {

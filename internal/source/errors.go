@@ -28,6 +28,10 @@ var (
 	// ErrTooLarge is returned when a file or sheet exceeds a [Limits] bound,
 	// such as a zip part that would inflate past MaxInflated (a zip bomb).
 	ErrTooLarge = errors.New("file too large")
+	// ErrInternal is returned for a file, or a sheet, that laborcheck failed
+	// on: the reader panicked. The fault is laborcheck's (or a library's it
+	// uses), not necessarily the file's, and is to be reported.
+	ErrInternal = errors.New("internal error")
 	// ErrNotFound is returned for a path that does not exist, and for a sheet
 	// named in [Options].Sheet that the workbook does not have.
 	ErrNotFound = errors.New("not found")

@@ -2,6 +2,7 @@ package source
 
 import (
 	"archive/zip"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -248,7 +249,9 @@ func (f *fastSheet) next() (rawRow, error) {
 		b, ok := <-f.ch
 		switch {
 		case !ok:
-			f.final = errors.New("the sheet reader stopped early")
+			// The producer stops without a last batch only when the read
+			// is cancelled; say so rather than blame the sheet.
+			f.final = cmp.Or(f.r.ctx.Err(), errors.New("the sheet reader stopped early"))
 		case !b.end:
 			f.cur = b.rows
 			f.held = append(f.held, heldSlab{b.slab, f.n + len(b.rows)})

@@ -287,18 +287,25 @@ type reader struct {
 	emitted    int  // contracts handed to fn
 }
 
+// testHookRead, when set, is called as each file's reading starts: tests
+// make it panic to stand for a fault in a reader.
+var testHookRead func(path string)
+
 func (r *reader) read() (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			if r.inCallback {
 				panic(p)
 			}
-			r.in.Err = r.fileError(ErrCorrupt, fmt.Sprintf("the file made the reader fail (%v)", p), hintResave)
+			r.in.Err = r.internalError("", p)
 			err = nil
 		}
 	}()
 	if err := r.ctx.Err(); err != nil {
 		return err
+	}
+	if testHookRead != nil {
+		testHookRead(r.path)
 	}
 	if r.stat {
 		st, err := os.Stat(r.path)
@@ -336,6 +343,15 @@ func (r *reader) read() (err error) {
 		return nil
 	}
 	return r.dispatch(sc)
+}
+
+// internalError is the error of a file, or of one sheet, whose reading
+// panicked: a fault of laborcheck's, reported as such rather than blamed on
+// the file.
+func (r *reader) internalError(sheet string, p any) *FileError {
+	return &FileError{Path: r.path, Sheet: sheet, Kind: ErrInternal,
+		Reason: fmt.Sprintf("internal error: please report (reading failed: %v)", p),
+		Hint:   hintInternal}
 }
 
 // dispatch reads the file as what its first bytes say it is.
@@ -413,6 +429,8 @@ const (
 	hintResave  = "open it in Excel or LibreOffice and save it again as .xlsx"
 	hintSplit   = "split the roster into smaller files, or raise the limit"
 	hintNumbers = "export it from Numbers as .xlsx (File > Export To > Excel)"
+	// A panic while reading is laborcheck's fault; the file may be fine.
+	hintInternal = "laborcheck failed on this file; please report it with the file (or a copy with the names removed) and the command that read it"
 )
 
 func isWorkbookExt(ext string) bool {

@@ -184,10 +184,16 @@ func (r *reader) isCancel(err error) bool {
 }
 
 // sheetFailed records a source error on the sheet, except the context's
-// own, which stops the whole read.
+// own, which stops the whole read. Once the context is cancelled, any
+// failure (a reader that stopped early, a pipe closed under it) may be the
+// cancellation's doing, so the sheet is not blamed: the read stops with the
+// context's error, and no partial sheet passes for a read one.
 func (r *reader) sheetFailed(sh *Sheet, err error) error {
 	if r.isCancel(err) {
 		return err
+	}
+	if ctxErr := r.ctx.Err(); ctxErr != nil {
+		return ctxErr
 	}
 	sh.Err = r.sheetError(sh.Name, err)
 	return nil

@@ -206,8 +206,7 @@ func (r *reader) readSheet(wb *workbook, fast *fastBook, ws wbSheet, lay layout)
 			if r.inCallback {
 				panic(p)
 			}
-			sh.Err = &FileError{Path: r.path, Sheet: ws.name, Kind: ErrCorrupt,
-				Reason: fmt.Sprintf("sheet %q made the reader fail (%v)", ws.name, p), Hint: hintResave}
+			sh.Err = r.internalError(ws.name, p)
 			err = nil
 		}
 	}()
