@@ -68,7 +68,7 @@ var currencies = map[string]currency{
 	"₹": {"INR", nil}, "₨": {"", rupeeFamily}, "rs": {"", rupeeFamily}, "rupee": {"", rupeeFamily},
 	"rupees": {"", rupeeFamily}, "nrs": {"NPR", nil}, "re": {"", rupeeFamily},
 	"rp": {"IDR", nil}, "rupiah": {"IDR", nil}, "rm": {"MYR", nil}, "ringgit": {"MYR", nil},
-	"tk": {"BDT", nil}, "৳": {"BDT", nil}, "taka": {"BDT", nil},
+	"tk": {"BDT", nil}, "jd": {"JOD", nil}, "fcfa": {"", []string{"XOF", "XAF"}}, "cfa": {"", []string{"XOF", "XAF"}}, "৳": {"BDT", nil}, "taka": {"BDT", nil},
 	"₱": {"PHP", nil}, "peso": {"", pesoFamily}, "pesos": {"", pesoFamily},
 	"฿": {"THB", nil}, "baht": {"THB", nil}, "₫": {"VND", nil}, "đ": {"VND", nil},
 	"dong": {"VND", nil}, "₩": {"KRW", nil}, "won": {"KRW", nil}, "ks": {"MMK", nil},
@@ -213,6 +213,12 @@ func (f *Field) parseMoney(v *Value, s string, w []byte, h *Hints) (float64, str
 	if x, cur, ok := vv.moneyInWords(s, hint); ok {
 		return x * scale(h), cur, nil
 	}
+	if head, ok := vv.perMonth(s); ok && strings.HasSuffix(f.Name, "_monthly") {
+		// "USD 450/month" in a monthly field.
+		if x, cur, err2 := parseMoneyAmount(head, h, vv); err2 == nil {
+			return x * scale(h), cur, nil
+		}
+	}
 	if head, note, ok := splitMoneyNote(s); ok && !hasDigit(note) {
 		if x, cur, err2 := parseMoneyAmount(head, h, vv); err2 == nil {
 			if err2 = vv.checkMoneyNote(note, x == 0); err2 != nil {
@@ -258,10 +264,13 @@ func (vv *valueVocab) checkMoneyNote(note string, zero bool) error {
 	if hasDigit(note) {
 		return errNotMoney
 	}
-	if z, _ := hasPhrase(vv, note, vv.zero); z && !zero {
+	z, _ := hasPhrase(vv, note, vv.zero)
+	if z && !zero {
 		return errMoneyUndone // "USD 300 (paid by employer)"; "0 (paid by employer)" agrees
 	}
-	if c, neg := hasPhrase(vv, note, vv.cancel); c || neg {
+	// A negation undoes an amount, but in a note of no money beside a zero
+	// it agrees: "HKD 0 (no agency fee)".
+	if c, neg := hasPhrase(vv, note, vv.cancel); c || neg && !(z && zero) {
 		return errMoneyUndone
 	}
 	if strings.ContainsAny(note, "~<>≈≤≥±") {
@@ -668,4 +677,29 @@ func (vv *valueVocab) multiplierPrefix(tok string) (factor float64, byCur map[st
 		}
 	}
 	return 0, nil, ""
+}
+
+// perMonth splits an amount stated per month ("USD 450/month", "GHS 600 per
+// month", "Rp 2.500.000/bulan") into the amount and its period, one month
+// of wage in money.wage_periods.
+func (vv *valueVocab) perMonth(s string) (string, bool) {
+	s = trim(s)
+	i := strings.LastIndexByte(s, '/')
+	j := i + 1
+	if i < 0 {
+		for _, sep := range []string{" per ", " Per ", " PER ", " a "} {
+			if k := strings.LastIndex(s, sep); k > 0 {
+				i, j = k, k+len(sep)
+				break
+			}
+		}
+	}
+	if i <= 0 || j >= len(s) {
+		return "", false
+	}
+	var buf [32]byte
+	if m, ok := vv.wagePeriods[string(fold(buf[:0], s[j:]))]; !ok || m != 1 {
+		return "", false
+	}
+	return s[:i], true
 }

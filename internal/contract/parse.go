@@ -154,6 +154,13 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 			return err
 		}
 	}
+	if rest, ok := f.afterLabel(s); ok {
+		// "Curfew: none", "Day off: none": the column's header repeated
+		// before the value.
+		err := f.ParseInto(v, rest, h)
+		v.Raw = raw
+		return err
+	}
 	var buf [64]byte
 	w := fold(buf[:0], s)
 	if f.boolExact != nil {
@@ -460,3 +467,40 @@ func lowerASCII(dst []byte, s string) []byte {
 
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// afterLabel returns the value of a cell that repeats a header spelling of
+// its field before a colon ("Curfew: none", "Day off: none", "Deposit: 1
+// month wage"), or, in a money field, before an amount ("Deposit RM 300").
+// The label holds no digit, so times ("22:00") are kept whole.
+func (f *Field) afterLabel(s string) (string, bool) {
+	i := strings.IndexByte(s, ':')
+	if i < 0 && f.Type == Money {
+		// "Deposit RM 300", "Placement fee SGD 2,000": a money cell may
+		// name its column without a colon before the amount.
+		for _, a := range f.Aliases {
+			if n := len(a); len(s) > n+1 && s[n] == ' ' && strings.EqualFold(s[:n], a) && hasDigit(s[n:]) {
+				return trim(s[n+1:]), true
+			}
+		}
+		return "", false
+	}
+	if i <= 0 || i+1 >= len(s) || hasDigit(s[:i]) {
+		return "", false
+	}
+	rest := trim(s[i+1:])
+	if rest == "" {
+		return "", false
+	}
+	var lb, ab [64]byte
+	label := fold(lb[:0], s[:i])
+	if len(label) == 0 {
+		return "", false
+	}
+	for _, a := range f.Aliases {
+		// "Rest day:" names the column "Rest Days".
+		if fa := fold(ab[:0], a); string(fa) == string(label) || len(fa) > 1 && fa[len(fa)-1] == 's' && string(fa[:len(fa)-1]) == string(label) {
+			return rest, true
+		}
+	}
+	return "", false
+}
