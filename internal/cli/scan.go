@@ -44,7 +44,11 @@ Flags:
                     waivers are not applied
   -o FILE           write a report; the extension picks the format (.json,
                     .csv, .xlsx, .html); repeatable. Without -o a summary is
-                    printed
+                    printed. "-o -" writes the report to standard output (in
+                    the -format given, JSON by default) and the summary to
+                    standard error
+  -format FMT       the format of the report "-o -" writes: json, csv, xlsx
+                    or html
   -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
                     medium, low, info (default high)
   -min-coverage SHARE
@@ -84,6 +88,7 @@ Examples:
 type scanConfig struct {
 	rules     multiFlag
 	outputs   multiFlag
+	stdout    string // the format of the report written to standard output ("-o -"), or ""
 	failOn    contract.Severity
 	sheet     string
 	password  string
@@ -141,6 +146,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.StringVar(&cfg.mapFile, "map", "", "")
 	fs.Var(&cfg.vocab, "vocab", "")
 	minCoverage := fs.String("min-coverage", "", "")
+	format := fs.String("format", "", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return nil, exitError{flagError(ui, fs, err, scanUsage, "scan")}
@@ -178,11 +184,34 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 		ui.errorf("-workers must be 0 (all CPUs) or more")
 		return nil, errUsage
 	}
+	var files multiFlag
 	for _, o := range cfg.outputs {
+		if o == "-" {
+			if cfg.stdout != "" {
+				ui.errorf("-o - is given twice: standard output takes one report")
+				return nil, errUsage
+			}
+			cfg.stdout = report.FormatJSON
+			continue
+		}
 		if _, err := report.FormatFor(o); err != nil {
 			ui.errorf("-o %s: %v", o, err)
 			return nil, errUsage
 		}
+		files = append(files, o)
+	}
+	cfg.outputs = files
+	if *format != "" {
+		f := strings.ToLower(*format)
+		if !slices.Contains(report.Formats(), f) {
+			ui.errorf("-format %q: want one of %s", *format, strings.Join(report.Formats(), ", "))
+			return nil, errUsage
+		}
+		if cfg.stdout == "" {
+			ui.errorf("-format names the format of the report written to standard output: use it with -o -")
+			return nil, errUsage
+		}
+		cfg.stdout = f
 	}
 	if len(cfg.paths) == 0 {
 		ui.errorf("no roster to scan")
@@ -328,17 +357,27 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		ui.errorf("%v", err)
 		return ExitCannotRun
 	}
+	// With "-o -" standard output carries the report alone; the summary
+	// and the paths written go to standard error.
+	info := ui.out
+	if cfg.stdout != "" {
+		info = ui.err
+		if err := report.Write(ui.out, cfg.stdout, rep); err != nil {
+			ui.errorf("write report to standard output: %v", err)
+			return ExitCannotRun
+		}
+	}
 	if !cfg.quiet {
-		if err := report.WriteText(ui.out, rep, textOptions(ui, cfg)); err != nil {
+		if err := report.WriteText(info, rep, textOptions(&ui2{info}, cfg)); err != nil {
 			ui.errorf("write summary: %v", err)
 			return ExitCannotRun
 		}
 	}
 	for _, o := range cfg.outputs {
 		if cfg.quiet {
-			fmt.Fprintln(ui.out, safe(o)) // bare paths, for scripts
+			fmt.Fprintln(info, safe(o)) // bare paths, for scripts
 		} else {
-			fmt.Fprintf(ui.out, "wrote %s\n", safe(o))
+			fmt.Fprintf(info, "wrote %s\n", safe(o))
 		}
 	}
 	code := exitCode(ui, rep)
@@ -631,7 +670,10 @@ func (p *progress) done() {
 
 // textOptions sizes the terminal summary: the highest-risk suppliers and
 // contracts and the five most severe findings, or everything with -v.
-func textOptions(ui *ui, cfg *scanConfig) report.TextOptions {
+// ui2 names the writer a summary goes to, for textOptions.
+type ui2 struct{ out io.Writer }
+
+func textOptions(ui *ui2, cfg *scanConfig) report.TextOptions {
 	o := report.TextOptions{Color: isTerminal(ui.out), MaxFindings: 5}
 	if cfg.verbose {
 		o.MaxFindings, o.MaxContracts, o.MaxSuppliers = -1, -1, -1
