@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"html/template"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -273,9 +272,9 @@ func newHTMLView(r *Report) *htmlView {
 	for _, sup := range r.Suppliers {
 		hs := htmlSupplier{Supplier: sup, RiskWord: deref(sup.Risk), FeesKnown: sup.FeesPaid + sup.FeesNotPaid}
 		if sup.FeePaidShare != nil {
-			hs.Share = strconv.FormatFloat(*sup.FeePaidShare*100, 'f', -1, 64) + "%"
+			hs.Share = percent(*sup.FeePaidShare)
 		}
-		hs.CoverageShare = strconv.FormatFloat(math.Round(sup.Coverage*1000)/10, 'f', -1, 64) + "%"
+		hs.CoverageShare = percent(sup.Coverage)
 		hs.Checked, hs.Partly, hs.NotCheckedInd = sup.IndicatorsChecked, sup.IndicatorsPartly, sup.IndicatorsNotChecked
 		if len(sup.IndicatorsPartly)+len(sup.IndicatorsNotChecked) > 0 {
 			v.CoverageGaps = true

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -308,4 +309,11 @@ func truncateWidth(s string, n int) string {
 		w += runeWidth(r)
 	}
 	return s
+}
+
+// percent renders a share as people read it: one decimal at most, none
+// when it is whole ("71.4%", "30%", "0.5%").
+func percent(share float64) string {
+	p := math.Round(share*1000) / 10
+	return strconv.FormatFloat(p, 'f', -1, 64) + "%"
 }

@@ -295,7 +295,7 @@ func (t *textWriter) coverage(r *Report, o TextOptions) {
 	}
 	for _, i := range order[:shown] {
 		s := &r.Suppliers[i]
-		t.line("  ", pad(fit(termSafe(s.Name), 24), 24), fmt.Sprintf(" %9s  %18d  %6d  %11d", fmt.Sprintf("%.0f%%", s.Coverage*100),
+		t.line("  ", pad(fit(termSafe(s.Name), 24), 24), fmt.Sprintf(" %9s  %18d  %6d  %11d", percent(s.Coverage),
 			len(s.IndicatorsChecked), len(s.IndicatorsPartly), len(s.IndicatorsNotChecked)))
 		if !same || shown == 1 {
 			indicatorLists(s, "      ")
@@ -326,7 +326,7 @@ func (t *textWriter) suppliers(r *Report, o TextOptions) {
 		s := &r.Suppliers[i]
 		fees := "-"
 		if s.FeePaidShare != nil {
-			fees = fmt.Sprintf("%.0f%%", *s.FeePaidShare*100)
+			fees = percent(*s.FeePaidShare)
 		}
 		risk := deref(s.Risk)
 		t.line("  ", pad(fit(termSafe(s.Name), 24), 24), fmt.Sprintf(" %9d %7d %7d %5d %9s ", s.Contracts, s.ContractsFlagged, s.ContractsInsufficient, s.ContractsClear, fees),
