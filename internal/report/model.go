@@ -242,10 +242,14 @@ type Supplier struct {
 	ContractsInsufficient int    `json:"contracts_insufficient_data"`
 	// ContractsWithRuleErrors: contracts of the supplier with status
 	// rule_error.
-	ContractsWithRuleErrors int            `json:"contracts_with_rule_errors"`
-	Findings                int            `json:"findings"`
-	Risk                    *string        `json:"risk"`
-	ByIndicator             map[string]int `json:"by_indicator"`
+	ContractsWithRuleErrors int     `json:"contracts_with_rule_errors"`
+	Findings                int     `json:"findings"`
+	Risk                    *string `json:"risk"`
+	// RiskScore ranks suppliers: the severity-weighted findings per
+	// contract, coercion indicators counting double (see RiskWeight).
+	// Waived findings do not count.
+	RiskScore   float64        `json:"risk_score"`
+	ByIndicator map[string]int `json:"by_indicator"`
 	// FeesPaid counts workers who paid recruitment fees or related costs,
 	// FeesNotPaid those with every cost column their roster has recorded
 	// and none paid (an explicit 0 is no fee), FeesUnknown the rest. FeePaidShare is FeesPaid / (FeesPaid + FeesNotPaid), nil

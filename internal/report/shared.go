@@ -317,3 +317,29 @@ func percent(share float64) string {
 	p := math.Round(share*1000) / 10
 	return strconv.FormatFloat(p, 'f', -1, 64) + "%"
 }
+
+// severityWeights are the points a finding adds to its supplier's risk
+// score, by severity.
+var severityWeights = map[string]float64{"critical": 10, "high": 5, "medium": 2, "low": 1, "info": 0}
+
+// coercionIndicators are the ILO indicators that show a menace of penalty
+// or a worker held against their will, rather than poor conditions alone:
+// retained documents, debt, withheld wages, restricted movement, threats and
+// violence. They count double in a supplier's risk score.
+var coercionIndicators = map[string]bool{
+	"retention_of_identity_documents": true, "debt_bondage": true, "withholding_of_wages": true,
+	"restriction_of_movement": true, "intimidation_and_threats": true, "physical_and_sexual_violence": true,
+}
+
+// RiskWeight is what one finding adds to its supplier's risk score:
+// critical 10, high 5, medium 2, low 1, info 0, doubled for a coercion
+// indicator. The score is the sum over the supplier's findings divided by
+// its contracts, so a large supplier with a few findings ranks below a
+// small one where most workers are flagged.
+func RiskWeight(severity, indicator string) float64 {
+	w := severityWeights[severity]
+	if coercionIndicators[indicator] {
+		w *= 2
+	}
+	return w
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -241,7 +242,7 @@ func supplierOrder(r *Report) []int {
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
 		sa, sb := &r.Suppliers[a], &r.Suppliers[b]
-		return cmp.Or(cmp.Compare(severityRank(deref(sb.Risk)), severityRank(deref(sa.Risk))),
+		return cmp.Or(cmp.Compare(sb.RiskScore, sa.RiskScore), cmp.Compare(severityRank(deref(sb.Risk)), severityRank(deref(sa.Risk))),
 			cmp.Compare(sb.ContractsFlagged, sa.ContractsFlagged), cmp.Compare(sa.Name, sb.Name))
 	})
 	return order
@@ -321,7 +322,7 @@ func (t *textWriter) suppliers(r *Report, o TextOptions) {
 		title = fmt.Sprintf("Suppliers (%d of %d, highest risk first)", shown, len(order))
 	}
 	t.line(t.paint(ansiBold, title))
-	t.line(t.paint(ansiDim, "  SUPPLIER                 CONTRACTS FLAGGED INSUFF. CLEAR FEES PAID RISK"))
+	t.line(t.paint(ansiDim, "  SUPPLIER             CONTRACTS FLAGGED INSUFF. CLEAR FEES PAID SCORE RISK"))
 	for _, i := range order[:shown] {
 		s := &r.Suppliers[i]
 		fees := "-"
@@ -329,7 +330,7 @@ func (t *textWriter) suppliers(r *Report, o TextOptions) {
 			fees = percent(*s.FeePaidShare)
 		}
 		risk := deref(s.Risk)
-		t.line("  ", pad(fit(termSafe(s.Name), 24), 24), fmt.Sprintf(" %9d %7d %7d %5d %9s ", s.Contracts, s.ContractsFlagged, s.ContractsInsufficient, s.ContractsClear, fees),
+		t.line("  ", pad(fit(termSafe(s.Name), 20), 20), fmt.Sprintf(" %9d %7d %7d %5d %9s %5s ", s.Contracts, s.ContractsFlagged, s.ContractsInsufficient, s.ContractsClear, fees, strconv.FormatFloat(s.RiskScore, 'f', 1, 64)),
 			t.paint(severityANSI[risk], cmp.Or(risk, "-")))
 	}
 }

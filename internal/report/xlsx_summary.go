@@ -157,7 +157,7 @@ func (x *xlsxWriter) summary() error {
 	indLast := g.row
 	g.blank()
 
-	g.header("Supplier", "Contracts", "Flagged", "Clear", "Insufficient", "Findings", "Risk",
+	g.header("Supplier", "Risk score", "Contracts", "Flagged", "Clear", "Insufficient", "Findings", "Risk",
 		"Supplier-level", "Paid fees", "No fees", "Fees unknown", "Fee-paid share", "Entity list match")
 	for _, sup := range r.Suppliers {
 		var risk, share any = "", nil
@@ -167,7 +167,7 @@ func (x *xlsxWriter) summary() error {
 		if sup.FeePaidShare != nil {
 			share = styled{*sup.FeePaidShare, x.st.pct}
 		}
-		g.line(sup.Name, sup.Contracts, sup.ContractsFlagged, sup.ContractsClear,
+		g.line(sup.Name, sup.RiskScore, sup.Contracts, sup.ContractsFlagged, sup.ContractsClear,
 			sup.ContractsInsufficient, sup.Findings, risk, sup.CrossRowFindings,
 			sup.FeesPaid, sup.FeesNotPaid, sup.FeesUnknown, share, sup.EntityListMatch)
 	}

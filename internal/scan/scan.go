@@ -5,8 +5,10 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"time"
 
@@ -326,9 +328,10 @@ func (b *builder) waive(f *report.Finding) (counts bool) {
 }
 
 type supplierAcc struct {
-	s    report.Supplier
-	risk contract.Severity
-	cov  supplierCoverage
+	s     report.Supplier
+	risk  contract.Severity
+	cov   supplierCoverage
+	score float64 // the risk score before it is divided by the contracts
 }
 
 func newBuilder(rep *report.Report, failOn contract.Severity) *builder {
@@ -414,6 +417,9 @@ func (b *builder) add(r engine.Result) error {
 		}
 		acc.s.Findings++
 		acc.s.ByIndicator[indicator]++
+		if counts {
+			acc.score += report.RiskWeight(f.Severity.String(), indicator)
+		}
 	}
 	for _, e := range r.Errors {
 		rep.RuleErrors = append(rep.RuleErrors, report.RuleError{
@@ -471,6 +477,9 @@ func (b *builder) crossRow(c *crossrow.Checker) error {
 				acc.s.CrossRowFindings++
 				acc.s.ByIndicator[rf.Indicator]++
 				acc.risk = max(acc.risk, f.Severity)
+				if counts {
+					acc.score += report.RiskWeight(rf.Severity, rf.Indicator)
+				}
 			}
 		}
 	}
@@ -647,6 +656,13 @@ func (b *builder) finish() {
 			acc.s.Risk = &s
 		}
 		acc.cov.fill(&acc.s, b.ruleIndicators)
+		if acc.s.Contracts > 0 {
+			acc.s.RiskScore = math.Round(acc.score/float64(acc.s.Contracts)*100) / 100
+		}
 		rep.Suppliers = append(rep.Suppliers, acc.s)
 	}
+	// Highest risk first, in every format; ties by name.
+	slices.SortStableFunc(rep.Suppliers, func(a, b report.Supplier) int {
+		return cmp.Or(cmp.Compare(b.RiskScore, a.RiskScore), cmp.Compare(a.Name, b.Name))
+	})
 }
