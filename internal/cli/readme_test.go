@@ -21,6 +21,7 @@ var (
 // from the repository root and checks its output is the one the README
 // shows (apart from the run's time and version).
 func TestREADMEWalkthrough(t *testing.T) {
+	t.Setenv("COLUMNS", "") // the walk-through is laid out for 80 columns
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
 	m := walkthrough.FindSubmatch(readme)

@@ -674,7 +674,7 @@ func (p *progress) done() {
 type ui2 struct{ out io.Writer }
 
 func textOptions(ui *ui2, cfg *scanConfig) report.TextOptions {
-	o := report.TextOptions{Color: isTerminal(ui.out), MaxFindings: 5}
+	o := report.TextOptions{Color: isTerminal(ui.out), MaxFindings: 5, Width: terminalWidth(ui.out)}
 	if cfg.verbose {
 		o.MaxFindings, o.MaxContracts, o.MaxSuppliers = -1, -1, -1
 	}

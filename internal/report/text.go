@@ -29,6 +29,9 @@ type TextOptions struct {
 	// MaxSuppliers caps the suppliers listed, highest risk first: 0 lists
 	// DefaultTextSuppliers, a negative number lists them all.
 	MaxSuppliers int
+	// Width is the terminal's width in columns; 0 means 80. Names,
+	// locations and contract ids get the room beyond 80, up to 200.
+	Width int
 }
 
 // DefaultTextContracts and DefaultTextSuppliers are how many flagged
@@ -48,8 +51,12 @@ func limitOf(n, def, total int) int {
 	return min(n, total)
 }
 
-// textWidth is the terminal width the summary fits in.
-const textWidth = 80
+// textWidth is the narrowest width the summary is laid out for, and
+// maxTextWidth the widest.
+const (
+	textWidth    = 80
+	maxTextWidth = 200
+)
 
 // WriteText writes a compact summary of r for a terminal, at most 80
 // columns wide: contracts by status, findings by severity and indicator, the
@@ -59,7 +66,11 @@ const textWidth = 80
 // [Safe]) so that a roster cannot drive the terminal.
 func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	bw := bufio.NewWriter(w)
-	t := &textWriter{w: bw, color: o.Color}
+	width := textWidth
+	if o.Width > 0 {
+		width = min(max(o.Width, textWidth), maxTextWidth)
+	}
+	t := &textWriter{w: bw, color: o.Color, width: width, extra: width - textWidth}
 	t.write(r, o)
 	if t.err != nil {
 		return t.err
@@ -70,6 +81,8 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 type textWriter struct {
 	w     *bufio.Writer
 	color bool
+	width int // the columns the summary fits in
+	extra int // columns beyond 80, shared out to names, locations and ids
 	err   error // reading the report's rows failed
 }
 
@@ -169,7 +182,7 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 	// The parts go on as many lines as they need within the width.
 	var lines []string
 	for _, part := range in {
-		if n := len(lines); n > 0 && displayWidth(lines[n-1])+2+displayWidth(part) <= textWidth-26 {
+		if n := len(lines); n > 0 && displayWidth(lines[n-1])+2+displayWidth(part) <= t.width-26 {
 			lines[n-1] += "; " + part
 		} else {
 			lines = append(lines, part)
@@ -217,7 +230,7 @@ func (t *textWriter) incomplete(r *Report) {
 			first = false
 		}
 		for _, why := range in.Incomplete {
-			for i, l := range wrapText(termSafe(in.Path+": "+why), textWidth-4, 2) {
+			for i, l := range wrapText(termSafe(in.Path+": "+why), t.width-4, 2) {
 				if i == 0 {
 					t.line("  ", t.paint(ansiYellow, l))
 				} else {
@@ -226,7 +239,7 @@ func (t *textWriter) incomplete(r *Report) {
 			}
 		}
 		if len(in.UnrecognisedHeaders) > 0 {
-			for _, l := range wrapText(termSafe("unrecognised headers: "+strings.Join(in.UnrecognisedHeaders, ", ")), textWidth-4, 2) {
+			for _, l := range wrapText(termSafe("unrecognised headers: "+strings.Join(in.UnrecognisedHeaders, ", ")), t.width-4, 2) {
 				t.line("    ", l)
 			}
 		}
@@ -271,7 +284,7 @@ func (t *textWriter) coverage(r *Report, o TextOptions) {
 		title += fmt.Sprintf(" (%d of %d suppliers)", shown, len(order))
 	}
 	t.line(t.paint(ansiBold, title))
-	t.line(t.paint(ansiDim, "  SUPPLIER                  COVERAGE  INDICATORS CHECKED  PARTLY  NOT CHECKED"))
+	t.line(t.paint(ansiDim, "  "+pad("SUPPLIER", 25+t.extra)+" COVERAGE  INDICATORS CHECKED  PARTLY  NOT CHECKED"))
 	// Suppliers read from one roster share their lists: then they are
 	// written once, below the table.
 	same := true
@@ -289,14 +302,14 @@ func (t *textWriter) coverage(r *Report, o TextOptions) {
 			if len(l.inds) == 0 {
 				continue
 			}
-			for _, w := range wrapText(termSafe(l.label+strings.Join(l.inds, ", ")), textWidth-len(indent), 4) {
+			for _, w := range wrapText(termSafe(l.label+strings.Join(l.inds, ", ")), t.width-len(indent), 4) {
 				t.line(indent, t.paint(ansiDim, w))
 			}
 		}
 	}
 	for _, i := range order[:shown] {
 		s := &r.Suppliers[i]
-		t.line("  ", pad(fit(termSafe(s.Name), 24), 24), fmt.Sprintf(" %9s  %18d  %6d  %11d", percent(s.Coverage),
+		t.line("  ", pad(fit(termSafe(s.Name), 24+t.extra), 24+t.extra), fmt.Sprintf(" %9s  %18d  %6d  %11d", percent(s.Coverage),
 			len(s.IndicatorsChecked), len(s.IndicatorsPartly), len(s.IndicatorsNotChecked)))
 		if !same || shown == 1 {
 			indicatorLists(s, "      ")
@@ -322,7 +335,8 @@ func (t *textWriter) suppliers(r *Report, o TextOptions) {
 		title = fmt.Sprintf("Suppliers (%d of %d, highest risk first)", shown, len(order))
 	}
 	t.line(t.paint(ansiBold, title))
-	t.line(t.paint(ansiDim, "  SUPPLIER             CONTRACTS FLAGGED INSUFF. CLEAR FEES PAID SCORE RISK"))
+	nameW := 20 + t.extra
+	t.line(t.paint(ansiDim, "  "+pad("SUPPLIER", nameW)+" CONTRACTS FLAGGED INSUFF. CLEAR FEES PAID SCORE RISK"))
 	for _, i := range order[:shown] {
 		s := &r.Suppliers[i]
 		fees := "-"
@@ -330,7 +344,7 @@ func (t *textWriter) suppliers(r *Report, o TextOptions) {
 			fees = percent(*s.FeePaidShare)
 		}
 		risk := deref(s.Risk)
-		t.line("  ", pad(fit(termSafe(s.Name), 20), 20), fmt.Sprintf(" %9d %7d %7d %5d %9s %5s ", s.Contracts, s.ContractsFlagged, s.ContractsInsufficient, s.ContractsClear, fees, strconv.FormatFloat(s.RiskScore, 'f', 1, 64)),
+		t.line("  ", pad(fit(termSafe(s.Name), nameW), nameW), fmt.Sprintf(" %9d %7d %7d %5d %9s %5s ", s.Contracts, s.ContractsFlagged, s.ContractsInsufficient, s.ContractsClear, fees, strconv.FormatFloat(s.RiskScore, 'f', 1, 64)),
 			t.paint(severityANSI[risk], cmp.Or(risk, "-")))
 	}
 }
@@ -388,15 +402,16 @@ func (t *textWriter) contracts(r *Report, o TextOptions) {
 		title = fmt.Sprintf("Flagged contracts (%d of %d, highest risk first)", len(shown), flagged)
 	}
 	t.line(t.paint(ansiBold, title))
-	t.line(t.paint(ansiDim, "  RISK      LOCATION                          CONTRACT      FINDINGS"))
+	locW, idW := 32+t.extra*2/3, 12+t.extra/3
+	t.line(t.paint(ansiDim, "  RISK      "+pad("LOCATION", locW)+"  "+pad("CONTRACT", idW)+"  FINDINGS"))
 	for _, e := range shown {
 		c := &e.v
 		risk := deref(c.Risk)
 		rules := ids[contractKey{c.File, c.Sheet, c.Row}]
-		loc := pad(fitLeft(termSafe(location(c.File, c.Sheet, c.Row)), 32), 32)
-		id := pad(fitLeft(termSafe(c.ContractID), 12), 12)
+		loc := pad(fitLeft(termSafe(location(c.File, c.Sheet, c.Row)), locW), locW)
+		id := pad(fitLeft(termSafe(c.ContractID), idW), idW)
 		t.line("  ", t.paint(severityANSI[risk], pad(fit(risk, 8), 8)), "  ", loc, "  ", id, "  ", fmt.Sprint(len(rules)))
-		for _, l := range wrapText(termSafe(strings.Join(rules, ", ")), textWidth-12, 2) {
+		for _, l := range wrapText(termSafe(strings.Join(rules, ", ")), t.width-12, 2) {
 			t.line("            ", t.paint(ansiDim, l))
 		}
 	}
@@ -510,28 +525,29 @@ func (t *textWriter) findings(r *Report, o TextOptions) {
 		title = fmt.Sprintf("Findings (%d, most severe first)", len(shown))
 	}
 	t.line(t.paint(ansiBold, title))
-	t.line(t.paint(ansiDim, "  SEVERITY  LOCATION                          CONTRACT      RULE"))
+	locW, idW := 32+t.extra*2/3, 12+t.extra/3
+	t.line(t.paint(ansiDim, "  SEVERITY  "+pad("LOCATION", locW)+"  "+pad("CONTRACT", idW)+"  RULE"))
 	for _, e := range shown {
 		f := &e.v
 		sev := pad(fit(termSafe(f.Severity), 8), 8)
-		loc, id := fitLeft(termSafe(location(f.File, f.Sheet, f.Row)), 32), f.ContractID
+		loc, id := fitLeft(termSafe(location(f.File, f.Sheet, f.Row)), locW), f.ContractID
 		if f.Scope == ScopeSupplier {
-			loc = fit(termSafe("supplier "+cmp.Or(f.Supplier, "(several)")), 32)
+			loc = fit(termSafe("supplier "+cmp.Or(f.Supplier, "(several)")), locW)
 			id = plural(contractsConcerned(f), "contract", "contracts")
 		}
-		loc = pad(loc, 32)
-		id = pad(fit(termSafe(id), 12), 12)
+		loc = pad(loc, locW)
+		id = pad(fit(termSafe(id), idW), idW)
 		ruleID := f.RuleID
 		if f.Waived {
 			ruleID += " (waived)"
 		}
-		rule := fit(termSafe(ruleID), textWidth-2-10-34-14)
+		rule := fit(termSafe(ruleID), t.width-2-10-(locW+2)-(idW+2))
 		t.line("  ", t.paint(severityANSI[f.Severity], sev), "  ", loc, "  ", id, "  ", rule)
-		for _, l := range wrapText(termSafe(f.Message), textWidth-12, 2) {
+		for _, l := range wrapText(termSafe(f.Message), t.width-12, 2) {
 			t.line("            ", l)
 		}
 		if ev := evidenceText(f.Evidence); ev != "" {
-			t.line("            ", t.paint(ansiDim, fit(termSafe(ev), textWidth-12)))
+			t.line("            ", t.paint(ansiDim, fit(termSafe(ev), t.width-12)))
 		}
 	}
 	if rest := total - len(shown); rest > 0 {
@@ -557,9 +573,9 @@ func (t *textWriter) failures(r *Report) {
 	t.line()
 	t.line(t.paint(ansiBold, "Inputs that could not be read"))
 	for _, l := range lines {
-		t.line("  ", t.paint(ansiRed, fit(termSafe(l[0]), textWidth-2)))
+		t.line("  ", t.paint(ansiRed, fit(termSafe(l[0]), t.width-2)))
 		if l[1] != "" {
-			t.line("    hint: ", fit(termSafe(l[1]), textWidth-10))
+			t.line("    hint: ", fit(termSafe(l[1]), t.width-10))
 		}
 	}
 }
