@@ -81,8 +81,8 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 type textWriter struct {
 	w     *bufio.Writer
 	color bool
-	width int // the columns the summary fits in
-	extra int // columns beyond 80, shared out to names, locations and ids
+	width int   // the columns the summary fits in
+	extra int   // columns beyond 80, shared out to names, locations and ids
 	err   error // reading the report's rows failed
 }
 
