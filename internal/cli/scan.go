@@ -325,7 +325,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !cfg.asOf.IsZero() {
 		opts.RunOptions.AsOf = cfg.asOf.Format(time.DateOnly)
 	}
-	if p := newProgress(ui.err, len(files)); p != nil {
+	if p := newProgress(ui.err, files); p != nil {
 		opts.Progress = p.update
 		defer p.done()
 	}
@@ -646,20 +646,56 @@ type progress struct {
 	files int
 	start time.Time
 	shown bool
+	sizes []int64 // each file's size, to weigh the files done
+	total int64
 }
 
-func newProgress(w io.Writer, files int) *progress {
-	if !isTerminal(w) || os.Getenv("CI") != "" || files < 2 {
+func newProgress(w io.Writer, files []string) *progress {
+	if !isTerminal(w) || os.Getenv("CI") != "" {
 		return nil
 	}
-	return &progress{w: w, files: files, start: time.Now()}
+	p := &progress{w: w, files: len(files), start: time.Now(), sizes: make([]int64, len(files))}
+	for i, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			p.sizes[i] = st.Size()
+			p.total += st.Size()
+		}
+	}
+	return p
 }
 
+// update redraws the line: the files done, the contracts read, the rate,
+// and how long the rest should take, from the bytes of the files done.
 func (p *progress) update(done, files, contracts int) {
-	const width = 30
-	n := done * width / max(files, 1)
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d files, %d contracts", strings.Repeat("#", n), strings.Repeat(".", width-n), done, files, contracts)
+	const width = 24
+	var doneBytes int64
+	for _, s := range p.sizes[:min(done, len(p.sizes))] {
+		doneBytes += s
+	}
+	frac := 0.0
+	if p.total > 0 {
+		frac = float64(doneBytes) / float64(p.total)
+	}
+	n := int(frac * width)
+	elapsed := time.Since(p.start)
+	line := fmt.Sprintf("\r[%s%s] %d/%d files, %s contracts", strings.Repeat("#", n), strings.Repeat(".", width-n), done, files, thousands(contracts))
+	if s := elapsed.Seconds(); s >= 1 {
+		line += fmt.Sprintf(", %s/s", thousands(int(float64(contracts)/s)))
+	}
+	if frac > 0 && frac < 1 {
+		line += ", about " + (time.Duration(float64(elapsed) * (1 - frac) / frac)).Round(time.Second).String() + " left"
+	}
+	fmt.Fprint(p.w, line+"\033[K")
 	p.shown = true
+}
+
+// thousands writes n with thousands separators: 12,345.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func (p *progress) done() {

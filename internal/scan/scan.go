@@ -31,8 +31,9 @@ type Options struct {
 	Version string
 	// Now stamps the report; nil means time.Now.
 	Now func() time.Time
-	// Progress, when set, is called after each file with the number of files
-	// done and contracts read so far.
+	// Progress, when set, is called after each file, and every few
+	// thousand contracts within one, with the number of files done and the
+	// contracts read so far.
 	Progress func(filesDone, files, contracts int)
 	// RunOptions are recorded in the report as they are.
 	RunOptions report.Options
@@ -160,7 +161,9 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 				continue
 			}
 			in, err := source.ReadRows(ctx, path, opts.Source, func(row *source.Row) error {
-				contracts++
+				if contracts++; opts.Progress != nil && contracts%progressEvery == 0 {
+					opts.Progress(i, len(files), contracts) // within a file
+				}
 				return emit(row)
 			})
 			inputs = append(inputs, in)
@@ -218,6 +221,10 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	b.finish()
 	return rep, nil
 }
+
+// progressEvery is how many contracts are read between progress reports
+// within a file.
+const progressEvery = 4096
 
 // readRow is what a worker read of a row besides its contract.
 type readRow struct {
