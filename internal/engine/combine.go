@@ -36,7 +36,11 @@ type Combination struct {
 	All           [][]string
 	MinIndicators int
 	MinSeverity   contract.Severity
-	Unless        []string
+	// AnyIndicator, when set, requires one part's indicator to be among
+	// these: a sign of coercion beside the others (retained documents,
+	// debt, withheld wages, restricted movement, threats, violence).
+	AnyIndicator []string
+	Unless       []string
 
 	File string
 	Line int
@@ -55,6 +59,7 @@ type combinationFile struct {
 		All           [][]string `yaml:"all"`
 		MinIndicators int        `yaml:"min_indicators"`
 		MinSeverity   string     `yaml:"min_severity"`
+		AnyIndicator  []string   `yaml:"any_indicator"`
 		Unless        []string   `yaml:"unless"`
 		Line          int        `yaml:"-"`
 	} `yaml:"combinations"`
@@ -107,7 +112,12 @@ func ParseCombinations(path string, data []byte) ([]Combination, error) {
 			return nil, fmt.Errorf("%s: combination %s: finding_indicator %q: the only value is gravest_part", where, c.ID, c.FindingInd)
 		}
 		comb := Combination{ID: c.ID, Title: c.Title, Indicator: c.Indicator, GravestPart: c.FindingInd != "", Severity: sev, Message: c.Message,
-			References: c.References, All: c.All, MinIndicators: c.MinIndicators, Unless: c.Unless, File: path, Line: line}
+			References: c.References, All: c.All, MinIndicators: c.MinIndicators, AnyIndicator: c.AnyIndicator, Unless: c.Unless, File: path, Line: line}
+		for _, ind := range c.AnyIndicator {
+			if !contract.IsIndicator(ind) {
+				return nil, fmt.Errorf("%s: combination %s: any_indicator: unknown indicator %q", where, c.ID, ind)
+			}
+		}
 		if c.MinSeverity != "" {
 			if comb.MinSeverity, ok = contract.ParseSeverity(c.MinSeverity); !ok {
 				return nil, fmt.Errorf("%s: combination %s: unknown min_severity %q", where, c.ID, c.MinSeverity)
@@ -244,6 +254,9 @@ func (c *compiledCombination) parts(findings []Finding) []*Finding {
 	}
 	if len(indicators) < c.MinIndicators {
 		return nil
+	}
+	if len(c.AnyIndicator) > 0 && !slices.ContainsFunc(c.AnyIndicator, func(ind string) bool { return indicators[ind] }) {
+		return nil // several indicators, but no sign of coercion among them
 	}
 	return parts
 }

@@ -62,8 +62,10 @@ func TestCombinations(t *testing.T) {
 			"combined-bondage", "debt_bondage", []string{"fee-paid", "passport-held"}},
 		{"debt repayment and exit penalty", map[string]string{"deduction_recruitment_repayment": "200", "early_termination_penalty": "1000"},
 			"combined-bondage", "debt_bondage", []string{"debt-repaid-from-wages", "exit-penalty"}},
-		{"hours and no contract", map[string]string{"weekly_hours_total": "66", "has_written_contract": "No"},
-			"combined-indicators", "deception", []string{"no-written-contract", "hours-60"}},
+		// Two high findings about conditions, no sign of coercion: no escalation.
+		{"hours and no contract", map[string]string{"weekly_hours_total": "66", "has_written_contract": "No"}, "", "", nil},
+		{"hours and wages withheld", map[string]string{"weekly_hours_total": "66", "wages_withheld_amount": "500"},
+			"combined-indicators", "withholding_of_wages", []string{"hours-60", "wages-withheld"}},
 		{"two high findings of one indicator", map[string]string{"weekly_hours_total": "66", "rest_days_per_week": "0"}, "", "", nil},
 		{"high and medium", map[string]string{"weekly_hours_total": "66", "notice_period_days_worker": "60"}, "", "", nil},
 		{"fee alone", map[string]string{"recruitment_fee_paid_by_worker": "500"}, "", "", nil},
