@@ -182,7 +182,7 @@ func isUnitSep(r rune) bool {
 func (f *Field) parseMoney(v *Value, s string, w []byte, h *Hints) (float64, string, error) {
 	vv := f.vocab()
 	hint := normalizeHint(h.Currency)
-	if wordy(w) && vv.zero[string(w)] {
+	if wordy(w) && (vv.zero[string(w)] || f.fw != nil && f.fw.zero[string(w)]) {
 		return 0, hint, nil
 	}
 	if h.Share || h.Basis == BasisMonthlyWage {

@@ -60,6 +60,7 @@ type fieldWords struct {
 	numbers  map[string]float64 // number, int, duration: phrase → number
 	deferred map[string]bool    // duration: pay deferred to the end of the contract
 	perWeek  string             // number: "days" or "hours"
+	zero     map[string]bool    // money: wordings that mean nothing was paid, for this field alone
 	keyLines map[string]int     // section → line, for errors
 }
 
@@ -541,6 +542,9 @@ func (r vocabReader) fields(n *yaml.Node, vv *valueVocab) error {
 			case "deferred":
 				fw.deferred = map[string]bool{}
 				err = r.wordSet(v, what, fw.deferred, true)
+			case "zero":
+				fw.zero = map[string]bool{}
+				err = r.wordSet(v, what, fw.zero, true)
 			case "per_week":
 				fw.perWeek = strings.TrimSpace(v.Value)
 				if fw.perWeek != "days" && fw.perWeek != "hours" {
@@ -603,6 +607,7 @@ func (v *valueVocab) merge(o *valueVocab) *valueVocab {
 		m := *fw
 		m.answers, m.synonyms, m.numbers = union(fw.answers, ofw.answers), union(fw.synonyms, ofw.synonyms), union(fw.numbers, ofw.numbers)
 		m.deferred, m.valLines, m.keyLines = union(fw.deferred, ofw.deferred), union(fw.valLines, ofw.valLines), union(fw.keyLines, ofw.keyLines)
+		m.zero = union(fw.zero, ofw.zero)
 		if ofw.perWeek != "" {
 			m.perWeek = ofw.perWeek
 		}
@@ -695,6 +700,11 @@ func (vv *valueVocab) attach(f *Field, name string, strict bool) error {
 			return err
 		}
 	}
+	if fw.zero != nil && f.Type != Money {
+		if err := bad("zero", "zero is for money fields, and this is a %s field", f.Type); err != nil {
+			return err
+		}
+	}
 	if fw.perWeek != "" && f.Type != Number && f.Type != Int {
 		if err := bad("per_week", "per_week is for number fields, and this is a %s field", f.Type); err != nil {
 			return err
@@ -703,7 +713,7 @@ func (vv *valueVocab) attach(f *Field, name string, strict bool) error {
 	if len(fw.synonyms) > 0 {
 		if f.Type != Enum {
 			for v := range fw.valLines {
-				if err := bad(v, "%q is not a section of a %s field (want yes, no, numbers, deferred or per_week)", v, f.Type); err != nil {
+				if err := bad(v, "%q is not a section of a %s field (want yes, no, numbers, deferred, zero or per_week)", v, f.Type); err != nil {
 					return err
 				}
 			}

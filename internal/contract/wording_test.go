@@ -768,3 +768,21 @@ func TestWordingNumbersAndHints(t *testing.T) {
 		{"Day shift, sometimes nights", issue("ambiguous"), Hints{}},
 	})
 }
+
+// TestWordingEmployerPaid: in a column of costs the worker paid, a cell
+// naming the employer as payer is zero; in another money column it is not
+// read.
+func TestWordingEmployerPaid(t *testing.T) {
+	s := DefaultSchema()
+	for _, name := range []string{"travel_cost_paid_by_worker", "visa_cost_paid_by_worker", "recruitment_fee_paid_by_worker"} {
+		for _, cell := range []string{"Company", "Employer", "By company", "Sponsor", "Majikan", "公司"} {
+			v, err := s.Field(name).Parse(cell, Hints{})
+			if err != nil || !v.Present || v.Num != 0 {
+				t.Errorf("%s %q = %+v, %v; want 0", name, cell, v, err)
+			}
+		}
+	}
+	if v, err := s.Field("deposit_amount").Parse("Company", Hints{}); err == nil && v.Present {
+		t.Errorf("deposit_amount %q = %+v; want it unread", "Company", v)
+	}
+}
