@@ -267,6 +267,13 @@ func (m *Matcher) judge(c *candidate, vals []string, base contract.Hints) {
 		return
 	}
 	rate := float64(ok) / float64(n)
+	if c.field.Type == contract.Money && n >= minSamples && c.score < strongScore && kinds[valNumber] == 0 && !anyDigit(vals) {
+		// Words only ("Employer", "Worker") under a header that only
+		// half names an amount ("Visa fee paid by"): who paid, not how
+		// much, though some words read as "nothing paid".
+		c.refuted = "its values are words, not amounts of money for " + c.field.Name
+		return
+	}
 	if m.countsRows(c, vals) {
 		c.refuted = "its values count the rows (1, 2, 3 …): a serial number"
 		return
@@ -473,6 +480,19 @@ func looksLikeTime(raw string) bool {
 		}
 		if s[i] >= '0' && s[i] <= '9' && (strings.HasPrefix(s[i+1:], "am") || strings.HasPrefix(s[i+1:], "pm") ||
 			strings.HasPrefix(s[i+1:], " am") || strings.HasPrefix(s[i+1:], " pm")) {
+			return true
+		}
+	}
+	return false
+}
+
+// strongScore is the score from which a header names its field clearly
+// enough that words alone below it ("Nil", "Company") are read as amounts.
+const strongScore = 0.9
+
+func anyDigit(vals []string) bool {
+	for _, v := range vals {
+		if hasDigit(v) {
 			return true
 		}
 	}
