@@ -476,7 +476,11 @@ func (f *Field) afterLabel(s string) (string, bool) {
 	i := strings.IndexByte(s, ':')
 	if i < 0 && f.Type == Money {
 		// "Deposit RM 300", "Placement fee SGD 2,000": a money cell may
-		// name its column without a colon before the amount.
+		// name its column without a colon before the amount. Plain
+		// amounts ("1,700", "$300") start otherwise, and skip the search.
+		if len(s) < 3 || !isLetter(s[0]) || strings.IndexByte(s, ' ') < 0 {
+			return "", false
+		}
 		for _, a := range f.Aliases {
 			if n := len(a); len(s) > n+1 && s[n] == ' ' && strings.EqualFold(s[:n], a) && hasDigit(s[n:]) {
 				return trim(s[n+1:]), true

@@ -315,11 +315,17 @@ func (c *loneCR) Read(p []byte) (int, error) {
 		if err == nil && n > 0 && p[n-1] == '\r' {
 			end, c.pending = n-1, true // decided by the next byte
 		}
-		for i := 0; i < end; i++ {
-			if p[i] == '\r' && (i+1 == n || p[i+1] != '\n') {
+		for i := 0; i < end; {
+			k := bytes.IndexByte(p[i:end], '\r')
+			if k < 0 {
+				break
+			}
+			i += k
+			if i+1 == n || p[i+1] != '\n' {
 				p[i] = '\n'
 				c.turned++
 			}
+			i++
 		}
 		if end > 0 || err != nil {
 			return end, err
@@ -412,8 +418,8 @@ func (t *textRows) swallowed(rec []string) error {
 	}
 	need := max(2, (t.width-1)/2) // delimiters a line needs to look like a row
 	for i, f := range rec {
-		if strings.Count(f, "\n") < 2 {
-			continue
+		if j := strings.IndexByte(f, '\n'); j < 0 || strings.IndexByte(f[j+1:], '\n') < 0 {
+			continue // fewer than two line breaks: most cells have none
 		}
 		rowLike := 0
 		lines := strings.Split(f, "\n")
