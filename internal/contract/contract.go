@@ -12,10 +12,9 @@ type Value struct {
 	Raw      string    // the cell text as found, kept for evidence
 	Str      string    // string and enum fields (enum: the canonical value)
 	Int      int64     // int and duration fields (duration: days)
-	Num      float64   // number and money fields
+	Num      float64   // number and money fields; while Basis is set and the value not yet resolved, the relative factor
 	Time     time.Time // date fields, at midnight UTC
 	Currency string    // money fields: ISO 4217 code when the cell or header names one
-	Rel      float64   // a relative value not yet resolved (see Basis); Present is false until it is
 	Present  bool      // a value was read; false for blank, "N/A" and unreadable cells
 	Bool     bool      // bool fields
 	Derived  bool      // computed from other fields rather than read from a cell

@@ -495,7 +495,8 @@ func (d *Deriver) resolve(c *Contract) {
 			if w.Basis != BasisNone {
 				continue
 			}
-			x := v.Rel * w.Num
+			rel := v.Num
+			x := rel * w.Num
 			if !d.setNumber(v, i, x) {
 				continue
 			}
@@ -504,7 +505,7 @@ func (d *Deriver) resolve(c *Contract) {
 			if w.Currency != "" {
 				shown += " " + w.Currency
 			}
-			v.Raw += fmt.Sprintf(" (= %s: %s × base_wage_monthly)", shown, formatNumber(v.Rel))
+			v.Raw += fmt.Sprintf(" (= %s: %s × base_wage_monthly)", shown, formatNumber(rel))
 		case BasisWorkdays:
 			days, how := d.vv.workdays, "one rest day in seven assumed"
 			if d.has(c, d.restDays) {
@@ -512,11 +513,12 @@ func (d *Deriver) resolve(c *Contract) {
 					days, how = 7-r, "7 − rest_days_per_week"
 				}
 			}
-			x := v.Rel * days
+			rel := v.Num
+			x := rel * days
 			if !d.setNumber(v, i, x) {
 				continue
 			}
-			v.Raw += fmt.Sprintf(" (= %s a week: %s a day × %s working days, %s)", formatNumber(x), formatNumber(v.Rel), formatNumber(days), how)
+			v.Raw += fmt.Sprintf(" (= %s a week: %s a day × %s working days, %s)", formatNumber(x), formatNumber(rel), formatNumber(days), how)
 		case BasisContract:
 			days, how := float64(d.vv.deferredDays), "paid at the end of the contract; contract dates blank, at least a season assumed"
 			if d.has(c, d.start) && d.has(c, d.end) {
@@ -524,12 +526,12 @@ func (d *Deriver) resolve(c *Contract) {
 					days, how = math.Round(n), "paid at the end of the contract: start_date to contract_end_date"
 				}
 			}
-			x := v.Rel * days
+			x := v.Num * days
 			if !d.setNumber(v, i, x) {
 				continue
 			}
 			v.Raw += fmt.Sprintf(" (= %s days: %s)", formatNumber(x), how)
-			v.Rel, v.Basis = 0, BasisNone // resolved once, even if derived again
+			v.Num, v.Basis = 0, BasisNone // resolved once, even if derived again
 		}
 	}
 }

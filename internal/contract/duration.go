@@ -109,7 +109,7 @@ func (f *Field) parseDuration(v *Value, s string, w []byte, h *Hints) (int64, er
 	vv := f.vocab()
 	if found, neg := hasPhrase(vv, s, f.fw.deferred); found && !neg {
 		if other, _ := hasPhrase(vv, s, vv.intervals); !other {
-			v.Rel, v.Basis = 1, BasisContract
+			v.Num, v.Basis = 1, BasisContract
 			return 0, nil
 		}
 	}

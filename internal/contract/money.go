@@ -190,14 +190,15 @@ func (f *Field) parseMoney(v *Value, s string, w []byte, h *Hints) (float64, str
 		if err != nil {
 			return 0, "", err
 		}
-		v.Rel, v.Basis = x*scale(h), h.Basis
+		v.Basis = h.Basis
 		if h.Share {
 			if x, err = readShare(x, pct); err != nil {
 				return 0, "", err
 			}
-			v.Rel, v.Basis = x, BasisMonthlyWage
+			v.Basis = BasisMonthlyWage
+			return x, "", nil // the factor, kept in Num until resolved
 		}
-		return 0, "", nil
+		return x * scale(h), "", nil
 	}
 	x, cur, err := parseMoneyAmount(s, h, vv)
 	if err == nil {
@@ -207,8 +208,8 @@ func (f *Field) parseMoney(v *Value, s string, w []byte, h *Hints) (float64, str
 		return 0, hint, nil
 	}
 	if rel, ok := vv.wageShare(s); ok {
-		v.Rel, v.Basis = rel, BasisMonthlyWage
-		return 0, "", nil
+		v.Basis = BasisMonthlyWage
+		return rel, "", nil // the factor, kept in Num until resolved
 	}
 	if x, cur, ok := vv.moneyInWords(s, hint); ok {
 		return x * scale(h), cur, nil

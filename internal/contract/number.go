@@ -529,7 +529,7 @@ var errPerDay = errors.New("hours per day, not per week")
 // "25%" is 25, except in a column of shares (h.Share). Fields that count per
 // week (values.yaml per_week) also read counts per period ("two days a
 // month") or hours per day times days ("10h x 6d"). With h.Basis the cell
-// is a relative value (v.Rel) that Deriver resolves; h.Scale converts the
+// is a relative value (its factor in v.Num, v.Basis set) that Deriver resolves; h.Scale converts the
 // column's unit into the field's.
 func (f *Field) parseNumber(v *Value, s string, w []byte, h *Hints) (float64, error) {
 	x, _, rel, err := f.readNumberField(s, w, h)
@@ -537,8 +537,8 @@ func (f *Field) parseNumber(v *Value, s string, w []byte, h *Hints) (float64, er
 		return 0, err
 	}
 	if rel {
-		v.Rel, v.Basis = x*scale(h), h.Basis
-		return 0, nil
+		v.Basis = h.Basis
+		return x * scale(h), nil // the factor, kept in Num until resolved
 	}
 	return x * scale(h), nil
 }
@@ -623,7 +623,7 @@ func (f *Field) parseInt(v *Value, s string, w []byte, h *Hints) (int64, error) 
 		return 0, errors.New("a percentage, not a whole number")
 	}
 	if rel {
-		v.Rel, v.Basis = x*scale(h), h.Basis
+		v.Num, v.Basis = x*scale(h), h.Basis // the factor, kept until resolved
 		return 0, nil
 	}
 	if h.Scale != 0 {

@@ -82,14 +82,14 @@ type Hints struct {
 	// of the row's wage: a relative value (BasisMonthlyWage).
 	Share bool
 	// Basis marks a number column stated per some quantity of the row
-	// ("Hours per day"): a cell is read as a relative value (Value.Rel) that
+	// ("Hours per day"): a cell is read as a relative value (its factor in Value.Num) that
 	// Deriver resolves from the row (see [Basis]).
 	Basis Basis
 }
 
 // Basis is what a relative value is stated against. A cell such as "Half
 // month's wage", or an hours column read per day, cannot be resolved from
-// the cell alone: it is kept as Value.Rel and resolved against the row by
+// the cell alone: its factor is kept in Value.Num, with Value.Basis set, and resolved against the row by
 // [Deriver.Derive].
 type Basis uint8
 
@@ -215,14 +215,15 @@ func (f *Field) ParseInto(v *Value, raw string, h Hints) error {
 		return err
 	}
 	if v.Basis != BasisNone {
-		// Relative: resolved from the row by Deriver.Derive.
-		v.Num, v.Int, v.Currency = 0, 0, ""
+		// Relative: Num holds the factor, resolved from the row by
+		// Deriver.Derive.
+		v.Int, v.Currency = 0, ""
 		if v.Basis == BasisContract {
 			// Pay at the end of the contract is late pay whatever the
 			// contract's length: the value is present from the start, at
 			// values.yaml's assumed length, and Deriver makes it the
 			// contract's own when the row has its dates.
-			v.Int, v.Present = int64(math.Round(v.Rel*float64(f.vocab().deferredDays))), true
+			v.Int, v.Present = int64(math.Round(v.Num*float64(f.vocab().deferredDays))), true
 		}
 		return nil
 	}

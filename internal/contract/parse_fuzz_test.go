@@ -55,16 +55,18 @@ func checkParse(t *testing.T, f *Field, raw string, h Hints) {
 	}
 	if !v.Present {
 		rel := v
-		rel.Rel, rel.Basis = 0, BasisNone
+		if v.Basis != BasisNone {
+			rel.Num, rel.Basis = 0, BasisNone // the relative factor
+		}
 		if rel != (Value{Raw: raw}) {
 			t.Fatalf("Parse(%q) = not Present but set: %+v", raw, v)
 		}
-		if v.Basis == BasisNone && v.Rel != 0 || v.Basis != BasisNone && (math.IsNaN(v.Rel) || math.IsInf(v.Rel, 0)) {
-			t.Fatalf("Parse(%q) = a relative value %v of basis %d", raw, v.Rel, v.Basis)
+		if v.Basis != BasisNone && (math.IsNaN(v.Num) || math.IsInf(v.Num, 0)) {
+			t.Fatalf("Parse(%q) = a relative value %v of basis %d", raw, v.Num, v.Basis)
 		}
 		return
 	}
-	if (v.Rel != 0 || v.Basis != BasisNone) && (v.Basis != BasisContract || v.Rel <= 0 || v.Int <= 0) {
+	if v.Basis != BasisNone && (v.Basis != BasisContract || v.Num <= 0 || v.Int <= 0) {
 		t.Fatalf("Parse(%q) = Present with a relative value: %+v", raw, v)
 	}
 	if v.Basis == BasisContract {

@@ -223,7 +223,7 @@ func runRedTeamCase(t *testing.T, s *Schema, d *Deriver, tc redTeamCase) (shown 
 	case v.Present:
 		shown = v.Display(target.Type)
 	case v.Basis != BasisNone:
-		shown = fmt.Sprintf("unresolved %v × basis %d", v.Rel, v.Basis)
+		shown = fmt.Sprintf("unresolved %v × basis %d", v.Num, v.Basis)
 	default:
 		shown = "unknown"
 	}

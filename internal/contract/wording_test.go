@@ -66,7 +66,7 @@ func runWording(t *testing.T, field string, cases []wcase) {
 					t.Errorf("%s %q = %s, want unknown", field, tc.in, show(f, v))
 				}
 			case rel:
-				if v.Present != (want.basis == BasisContract) || v.Basis != want.basis || math.Abs(v.Rel-want.x) > 1e-3 {
+				if v.Present != (want.basis == BasisContract) || v.Basis != want.basis || math.Abs(v.Num-want.x) > 1e-3 {
 					t.Errorf("%s %q = %s, want %v × basis %d", field, tc.in, show(f, v), want.x, want.basis)
 				}
 			default:
@@ -109,7 +109,7 @@ func show(f *Field, v Value) string {
 		return v.Display(f.Type)
 	}
 	if v.Basis != BasisNone {
-		return fmt.Sprintf("%v × basis %d", v.Rel, v.Basis)
+		return fmt.Sprintf("%v × basis %d", v.Num, v.Basis)
 	}
 	return "unknown"
 }
