@@ -287,9 +287,12 @@ func (ev *Evaluator) Message(r *Compiled, c *contract.Contract) string {
 		if part.field >= 0 {
 			f := schema.Fields()[part.field]
 			v := c.Value(part.field)
-			if !v.Present {
+			switch {
+			case !v.Present && !c.HasColumn(part.field):
+				b.WriteString("(not in the roster)") // the sheet has no such column
+			case !v.Present:
 				b.WriteString("(blank)")
-			} else {
+			default:
 				b.WriteString(v.Display(f.Type))
 			}
 			continue
