@@ -208,18 +208,7 @@ func durationAmounts(s string) (float64, error) {
 		c := s[i]
 		switch {
 		case isDigit(c):
-			j := i
-			for j < len(s) && isDigit(s[j]) {
-				j++
-			}
-			intPart, frac := s[i:j], ""
-			if j+1 < len(s) && (s[j] == '.' || s[j] == ',') && isDigit(s[j+1]) {
-				k := j + 1
-				for k < len(s) && isDigit(s[k]) {
-					k++
-				}
-				frac, j = s[j+1:k], k
-			}
+			intPart, frac, j := scanDecimal(s, i)
 			if n == len(toks) {
 				return 0, errNotDuration
 			}
@@ -336,4 +325,22 @@ func onlyTrailers(toks []durTok) bool {
 		}
 	}
 	return true
+}
+
+// scanDecimal reads the number that starts at s[i] (a digit): its whole
+// part, its fraction after a '.' or ',' (or ""), and where it ends.
+func scanDecimal(s string, i int) (intPart, frac string, end int) {
+	j := i
+	for j < len(s) && isDigit(s[j]) {
+		j++
+	}
+	intPart = s[i:j]
+	if j+1 < len(s) && (s[j] == '.' || s[j] == ',') && isDigit(s[j+1]) {
+		k := j + 1
+		for k < len(s) && isDigit(s[k]) {
+			k++
+		}
+		frac, j = s[j+1:k], k
+	}
+	return intPart, frac, j
 }

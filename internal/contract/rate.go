@@ -34,18 +34,7 @@ func rateTokens(s string, toks []durTok) int {
 		c := s[i]
 		switch {
 		case isDigit(c):
-			j := i
-			for j < len(s) && isDigit(s[j]) {
-				j++
-			}
-			intPart, frac := s[i:j], ""
-			if j+1 < len(s) && (s[j] == '.' || s[j] == ',') && isDigit(s[j+1]) {
-				k := j + 1
-				for k < len(s) && isDigit(s[k]) {
-					k++
-				}
-				frac, j = s[j+1:k], k
-			}
+			intPart, frac, j := scanDecimal(s, i)
 			x, err := decimalValue(intPart, frac)
 			if err != nil || !add(durTok{num: x, isNum: true}) {
 				return -1
