@@ -3,7 +3,6 @@ package contract
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +23,6 @@ func TestWordingsRedTeam2(t *testing.T) {
 	s := DefaultSchema()
 	d := NewDeriver(s, time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
 
-	type score struct{ ok, n, flags int }
 	byKind, bySection := map[string]*score{}, map[string]*score{}
 	get := func(m map[string]*score, k string) *score {
 		if m[k] == nil {
@@ -55,21 +53,8 @@ func TestWordingsRedTeam2(t *testing.T) {
 		}
 	}
 	report := func(title string, m map[string]*score) {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var tot score
 		t.Logf("by %s:", title)
-		for _, k := range keys {
-			sc := m[k]
-			tot.ok += sc.ok
-			tot.n += sc.n
-			tot.flags += sc.flags
-			t.Logf("  %-16s %3d/%3d  false flags %d", k, sc.ok, sc.n, sc.flags)
-		}
-		t.Logf("  %-16s %3d/%3d (%.1f%%)  false flags %d", "overall", tot.ok, tot.n, 100*float64(tot.ok)/float64(max(tot.n, 1)), tot.flags)
+		logScores(t, m)
 	}
 	report("field kind", byKind)
 	report("roster kind", bySection)

@@ -32,7 +32,6 @@ func TestWordingRedTeam(t *testing.T) {
 	asOf := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
 	d := NewDeriver(s, asOf)
 
-	type score struct{ ok, n, flags int }
 	scores := map[string]*score{}
 	var failures, flags []string
 	for _, tc := range cases {
@@ -59,20 +58,7 @@ func TestWordingRedTeam(t *testing.T) {
 		}
 	}
 
-	kinds := make([]string, 0, len(scores))
-	for k := range scores {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	var tot score
-	for _, k := range kinds {
-		sc := scores[k]
-		tot.ok += sc.ok
-		tot.n += sc.n
-		tot.flags += sc.flags
-		t.Logf("%-12s %3d/%3d  false flags %d", k, sc.ok, sc.n, sc.flags)
-	}
-	t.Logf("%-12s %3d/%3d (%.1f%%)  false flags %d", "overall", tot.ok, tot.n, 100*float64(tot.ok)/float64(max(tot.n, 1)), tot.flags)
+	logScores(t, scores)
 	for _, f := range flags {
 		t.Errorf("FALSE FLAG %s", f)
 	}
@@ -318,4 +304,26 @@ func redTeamFalseFlag(f *Field, want string, v Value, err error) bool {
 		return g > 60 && !(ok && x > 60)
 	}
 	return false
+}
+
+// score counts the wordings of one kind read right, and the false flags.
+type score struct{ ok, n, flags int }
+
+// logScores logs the score of each kind of wording, then the overall one.
+func logScores(t *testing.T, scores map[string]*score) {
+	t.Helper()
+	kinds := make([]string, 0, len(scores))
+	for k := range scores {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	var tot score
+	for _, k := range kinds {
+		sc := scores[k]
+		tot.ok += sc.ok
+		tot.n += sc.n
+		tot.flags += sc.flags
+		t.Logf("  %-16s %3d/%3d  false flags %d", k, sc.ok, sc.n, sc.flags)
+	}
+	t.Logf("  %-16s %3d/%3d (%.1f%%)  false flags %d", "overall", tot.ok, tot.n, 100*float64(tot.ok)/float64(max(tot.n, 1)), tot.flags)
 }
