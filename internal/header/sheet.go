@@ -35,11 +35,7 @@ func (m *Matcher) HeaderFields(cells []string) int {
 		if len(cs) == 0 || cs[0].score < mapScore {
 			continue
 		}
-		if len(cs) > 1 && cs[1].score >= mapScore && cs[0].score-cs[1].score < ambiguity {
-			// Ambiguous, but still a header's word: count it once.
-			seen[cs[0].field] = true
-			continue
-		}
+		// An ambiguous header is still a header's word: it counts once.
 		seen[cs[0].field] = true
 	}
 	return len(seen)

@@ -69,6 +69,14 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		now = opts.Now
 	}
 	opts.Source.Schema = opts.Schema
+	if opts.Source.Matcher == nil {
+		// One matcher for the batch, rather than one per file.
+		m, err := opts.Source.NewMatcher()
+		if err != nil {
+			return nil, err
+		}
+		opts.Source.Matcher = m
+	}
 	if opts.Engine.Label == nil {
 		v := opts.Source.Vocabulary
 		if v == nil {
