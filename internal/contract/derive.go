@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/laborcheck/laborcheck/internal/refdata"
 )
 
 // Deriver fills fields that a roster leaves blank but that follow from other
@@ -284,14 +286,17 @@ func yearsBetween(birth, at time.Time) (int, bool) {
 }
 
 // countryKey folds a country or nationality to a comparable key, so that
-// "Nepal", "Nepali", "NP" and "NPL" agree.
-func countryKey(s string) string {
-	var buf [64]byte
-	k := fold(buf[:0], s)
-	if c, ok := countryAliases[string(k)]; ok {
-		return c
+// "Nepal", "Nepali", "NP" and "NPL" agree: the lower-case ISO 3166 alpha-2
+// code of the built-in countries table (internal/refdata/countries.csv),
+// else the normalised words.
+func countryKey(s string) string { return countryKeyIn(refdata.Default().Countries, s) }
+
+func countryKeyIn(cs *refdata.Countries, s string) string {
+	if c, ok := cs.Lookup(s); ok {
+		return strings.ToLower(c.Alpha2)
 	}
-	return string(k)
+	var buf [64]byte
+	return string(fold(buf[:0], s))
 }
 
 // CountryKey folds a country name, demonym or ISO 3166 code to the
@@ -299,70 +304,6 @@ func countryKey(s string) string {
 // all give "my"), else to its normalised words. Tables keyed by country use
 // it so that a roster's spelling and the table's agree.
 func CountryKey(s string) string { return countryKey(s) }
-
-var countryAliases = aliasTable([]string{
-	"bd|bgd|bangladesh|bangladeshi",
-	"np|npl|nepal|nepali|nepalese",
-	"in|ind|india|indian",
-	"pk|pak|pakistan|pakistani",
-	"lk|lka|sri lanka|sri lankan",
-	"ph|phl|philippines|filipino|filipina|philippine",
-	"id|idn|indonesia|indonesian",
-	"mm|mmr|myanmar|burma|burmese|myanmar national",
-	"kh|khm|cambodia|cambodian",
-	"la|lao|laos|lao pdr|laotian",
-	"vn|vnm|vietnam|viet nam|vietnamese",
-	"th|tha|thailand|thai",
-	"my|mys|malaysia|malaysian",
-	"sg|sgp|singapore|singaporean",
-	"cn|chn|china|chinese|prc|people s republic of china",
-	"hk|hkg|hong kong",
-	"tw|twn|taiwan|taiwanese",
-	"kr|kor|south korea|korea|korean|republic of korea",
-	"jp|jpn|japan|japanese",
-	"ae|are|uae|united arab emirates|emirati",
-	"sa|sau|saudi arabia|saudi",
-	"qa|qat|qatar|qatari",
-	"kw|kwt|kuwait|kuwaiti",
-	"bh|bhr|bahrain|bahraini",
-	"om|omn|oman|omani",
-	"jo|jor|jordan|jordanian",
-	"lb|lbn|lebanon|lebanese",
-	"eg|egy|egypt|egyptian",
-	"et|eth|ethiopia|ethiopian",
-	"ke|ken|kenya|kenyan",
-	"ug|uga|uganda|ugandan",
-	"gh|gha|ghana|ghanaian",
-	"ng|nga|nigeria|nigerian",
-	"us|usa|united states|united states of america|american",
-	"gb|gbr|united kingdom|uk|british",
-	"mx|mex|mexico|mexican",
-	"gt|gtm|guatemala|guatemalan",
-	"hn|hnd|honduras|honduran",
-	"uz|uzb|uzbekistan|uzbek",
-	"kz|kaz|kazakhstan|kazakh",
-	"kg|kgz|kyrgyzstan|kyrgyz",
-	"tj|tjk|tajikistan|tajik",
-	"tr|tur|turkey|turkiye|turkish",
-	"ru|rus|russia|russian federation|russian",
-	"ua|ukr|ukraine|ukrainian",
-	"ro|rou|romania|romanian",
-	"pl|pol|poland|polish",
-	"fj|fji|fiji|fijian",
-	"pg|png|papua new guinea",
-	"tl|tls|timor leste|east timor|timorese",
-})
-
-func aliasTable(rows []string) map[string]string {
-	m := map[string]string{}
-	for _, row := range rows {
-		names := strings.Split(row, "|")
-		for _, n := range names {
-			m[n] = names[0]
-		}
-	}
-	return m
-}
 
 // The language names and codes (values.yaml: languages) fold to one key
 // per language. Malay and Indonesian share a key: "Bahasa" is written for
