@@ -41,6 +41,7 @@ type Rule struct {
 	Expr       string
 	Message    string
 	References []string
+	Remedy     string // what should be done about a finding ("return passports; reimburse fees")
 	Escalate   []Escalation
 	Tests      []Test
 
@@ -102,7 +103,7 @@ var ruleKeyAliases = map[string]string{
 	"precondition": "when", "if": "when",
 }
 
-var ruleKeys = []string{"id", "title", "indicator", "severity", "when", "expr", "message", "references", "escalate", "tests", "description"}
+var ruleKeys = []string{"id", "title", "indicator", "severity", "when", "expr", "message", "references", "escalate", "tests", "description", "remedy"}
 
 // ReadFile reads and parses one rule file.
 func ReadFile(path string) (*File, Errors) {
@@ -247,6 +248,7 @@ func (p *parser) rule(n *yaml.Node) *Rule {
 		}
 	}
 	r.Title, r.Message, r.Expr, r.When = p.scalar(r, "title"), p.scalar(r, "message"), p.scalar(r, "expr"), p.scalar(r, "when")
+	r.Remedy = p.scalar(r, "remedy")
 	p.scalar(r, "description")
 
 	if ind := p.scalar(r, "indicator"); ind == "" {
