@@ -73,7 +73,9 @@ func (d *Deriver) deriveReference(c *Contract) {
 					Raw: "derived from date_of_birth at start_date " + c.Values[d.start].Time.Format(time.DateOnly)}
 			}
 		}
-		if d.blank(c, r.dobGap) && d.has(c, d.age) && !c.Values[d.age].Derived {
+		if d.blank(c, r.dobGap) && d.blank(c, d.age) {
+			c.Values[r.dobGap] = Value{Present: true, Derived: true, Raw: "derived: age is derived from date_of_birth"}
+		} else if d.blank(c, r.dobGap) && d.has(c, d.age) && !c.Values[d.age].Derived {
 			age := c.Values[d.age].Int
 			if a, ok := yearsBetween(dob, d.asOf); ok {
 				gap, at := abs64(age-int64(a)), "the review date "+d.asOf.Format(time.DateOnly)
