@@ -121,16 +121,20 @@ func (d *Deriver) deriveReference(c *Contract) {
 		if d.has(c, r.licence) {
 			lic = c.Values[r.licence].Str
 		}
-		at, when := d.asOf, "the review date"
+		at, when, dated := d.asOf, "the review date", false
 		for _, i := range []int{r.signed, r.departure, d.start} {
 			if d.has(c, i) {
-				at, when = c.Values[i].Time, d.fieldName(i)
+				at, when, dated = c.Values[i].Time, d.fieldName(i), true
 				break
 			}
 		}
-		status, detail := d.ref.Agencies.Check(name, lic, countries, at)
-		c.Values[r.agencyStatus] = Value{Present: true, Str: status, Derived: true,
-			Raw: fmt.Sprintf("derived from %s (as of %s) on %s %s: %s", d.ref.Agencies.Path, d.ref.Agencies.AsOf, when, at.Format(time.DateOnly), detail)}
+		// A licence that has lapsed by the review date may have been valid
+		// when the worker was recruited: without a recruitment date the
+		// status is unknown.
+		if status, detail := d.ref.Agencies.Check(name, lic, countries, at); dated || status != refdata.AgencyExpired {
+			c.Values[r.agencyStatus] = Value{Present: true, Str: status, Derived: true,
+				Raw: fmt.Sprintf("derived from %s (as of %s) on %s %s: %s", d.ref.Agencies.Path, d.ref.Agencies.AsOf, when, at.Format(time.DateOnly), detail)}
+		}
 	}
 	var region []string
 	for _, i := range []int{r.production, d.region} {

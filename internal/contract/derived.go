@@ -39,7 +39,7 @@ var Derivations = []Derivation{
 	{Field: "agency_licence_status", Inputs: []string{"recruitment_agency_name", "recruitment_agency_license_no"}, Any: true},
 	{Field: "xinjiang_place", Inputs: []string{"production_region", "worksite_region"}, Any: true},
 	{Field: "dol_listed_good", Inputs: []string{"product"}},
-	{Field: "cbp_wro", Inputs: []string{"supplier_name", "employer_name"}, Any: true},
+	{Field: "cbp_wro", Inputs: []string{"supplier_name", "product"}},
 }
 
 // recruitmentCostFields are the worker-paid costs recruitment_costs_total

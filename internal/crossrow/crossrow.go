@@ -81,7 +81,7 @@ var (
 		},
 	}
 	BirthDateCluster = Check{
-		ID: "birth-date-cluster", Title: "Several workers of one supplier born on the same day", Indicator: "child_labour", Severity: contract.High, PerContract: true,
+		ID: "birth-date-cluster", Title: "Several workers of one supplier born on the same day", Indicator: "child_labour", Severity: contract.High,
 		References: []string{
 			"ILO Minimum Age Convention, 1973 (No. 138), Art. 9(3): registers of the names and ages or dates of birth of young workers",
 			"RBA Code of Conduct v8.0, A2 (Young Workers): an appropriate mechanism to verify the age of workers",
@@ -89,7 +89,7 @@ var (
 		},
 	}
 	AgencyCluster = Check{
-		ID: "agency-cluster", Title: "Several workers placed by one unlicensed or expired agency", Indicator: "deception", Severity: contract.High, PerContract: true,
+		ID: "agency-cluster", Title: "Several workers placed by one unlicensed or expired agency", Indicator: "deception", Severity: contract.High,
 		References: []string{
 			"ILO General Principles and Operational Guidelines for Fair Recruitment (2019), General Principle 5: recruiters registered, licensed or certified by the competent authority",
 			"FAR 52.222-50(b)(5)(ii): no use of recruiters that do not comply with the local labour laws of the country of recruitment",
