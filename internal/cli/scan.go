@@ -374,9 +374,6 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		testHookScanned(rep)
 	}
 	waivers.warnUnknown(ui, rep)
-	for _, w := range rep.Run.Warnings {
-		ui.warnf("%s", w)
-	}
 	// The reports are encoded side by side; the outcome is as if written
 	// one after another. None is renamed into place before all are whole.
 	if _, err := report.WriteFiles(ctx, cfg.outputs, rep, report.WriteOptions{TempDir: tmpDir}); err != nil {
