@@ -381,6 +381,8 @@ func (vv *valueVocab) appendLanguageKeys(out []string, s string) []string {
 		}
 		if k, ok := vv.languages[string(w)]; ok {
 			out = append(out, k)
+		} else if k := countryLanguage(string(w)); k != "" {
+			out = append(out, k)
 		} else {
 			out = append(out, string(w))
 		}
@@ -404,11 +406,27 @@ func (vv *valueVocab) appendLanguageKeysSlow(out []string, s string) []string {
 		}
 		if k, ok := vv.languages[w]; ok {
 			out = append(out, k)
+		} else if k := countryLanguage(w); k != "" {
+			out = append(out, k)
 		} else {
 			out = append(out, w)
 		}
 	}
 	return out
+}
+
+// countryLanguage reads a word the language vocabulary does not know as a
+// country or nationality ("Bangladeshi", "Nepal"): its language, from the
+// countries table, when the country has one main language; else "".
+func countryLanguage(w string) string {
+	if len(w) < 4 {
+		return "" // codes ("in", "my") are languages' or nothing
+	}
+	c, ok := refdata.Default().Countries.Lookup(w)
+	if !ok || len(c.Languages) != 1 {
+		return ""
+	}
+	return c.Languages[0]
 }
 
 // languageCovered reports whether the contract's language(s) include one of

@@ -72,6 +72,7 @@ func TestDerive(t *testing.T) {
 		{"part-time minimum pro-rated", map[string]string{"minimum_wage_monthly": "1500", "base_wage_monthly": "750", "regular_hours_per_week": "20"}, "wage_to_minimum_ratio", 1.0},
 		{"statutory deductions not counted", map[string]string{"deductions_total_monthly": "500", "deduction_income_tax": "150", "deduction_social_security": "100", "base_wage_monthly": "1000"}, "deductions_share_of_wage", 0.25},
 		{"French in France", map[string]string{"nationality": "French", "employer_country": "France"}, "is_migrant", false},
+		{"language of the nationality", map[string]string{"contract_language": "Bengali", "worker_native_language": "Bangladeshi"}, "contract_in_worker_language", true},
 		{"minimum age of China", map[string]string{"employer_country": "China"}, "minimum_age_general", int64(16)},
 		{"international minimum age", map[string]string{"employer_country": "Atlantis"}, "minimum_age_general", int64(15)},
 		{"age column against date of birth", map[string]string{"age": "19", "date_of_birth": "2010-01-01"}, "date_of_birth_age_gap", int64(4)},
