@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/laborcheck/laborcheck/internal/xlsx"
 )
 
 // maxColumns is the widest a sheet can be (XFD). Cells further right are
@@ -170,13 +172,27 @@ func (s *sheetReader) readRow(start xml.StartElement) (rawRow, error) {
 	for _, a := range start.Attr {
 		switch a.Name.Local {
 		case "r":
-			num, _ = strconv.Atoi(strings.TrimSpace(a.Value))
+			v := strings.TrimSpace(a.Value)
+			if v == "" {
+				break
+			}
+			n, err := strconv.Atoi(v)
+			switch {
+			case err == nil && n > xlsx.MaxRows, errors.Is(err, strconv.ErrRange) && n > 0:
+				return row, &xlsx.RefError{Ref: clipRef(a.Value), Reason: fmt.Sprintf("is beyond the last row (%d)", xlsx.MaxRows)}
+			case err != nil || n <= 0:
+				return row, &xlsx.RefError{Ref: clipRef(a.Value), Row: s.row + 1, Reason: "is not a row number"}
+			}
+			num = n
 		case "hidden":
 			row.hidden = a.Value == "1" || strings.EqualFold(a.Value, "true")
 		}
 	}
 	if num <= 0 {
 		num = s.row + 1
+	}
+	if num > xlsx.MaxRows {
+		return row, fmt.Errorf("more than %d rows", xlsx.MaxRows)
 	}
 	s.row, row.num = num, num
 	col := 0
@@ -196,12 +212,15 @@ func (s *sheetReader) readRow(start xml.StartElement) (rawRow, error) {
 				}
 				continue
 			}
-			c, text, meta, err := s.readCell(t, col)
+			c, text, meta, err := s.readCell(t, col, num)
 			if err != nil {
 				return row, err
 			}
 			col = c
-			if text == "" || c > maxColumns {
+			if c > maxColumns {
+				return row, fmt.Errorf("row %d: more than %d cells, a cell beyond the last column (XFD)", num, maxColumns)
+			}
+			if text == "" {
 				continue
 			}
 			for len(row.cells) < c {
@@ -219,14 +238,24 @@ func (s *sheetReader) readRow(start xml.StartElement) (rawRow, error) {
 
 // readCell reads one <c> element: its column (from its reference, else the
 // one after prev), its text as laborcheck reads it, and what else it says.
-func (s *sheetReader) readCell(start xml.StartElement, prev int) (int, string, cellMeta, error) {
+func (s *sheetReader) readCell(start xml.StartElement, prev, row int) (int, string, cellMeta, error) {
 	col, typ, style := prev+1, "", 0
 	for _, a := range start.Attr {
 		switch a.Name.Local {
 		case "r":
-			if c, ok := refColumn(a.Value); ok {
-				col = c
+			if a.Value == "" {
+				break
 			}
+			c, r, ok := refColumn(a.Value)
+			switch {
+			case !ok:
+				return prev, "", cellMeta{}, &xlsx.RefError{Ref: clipRef(a.Value), Row: row, Reason: "is not a cell reference"}
+			case c > maxColumns:
+				return prev, "", cellMeta{}, &xlsx.RefError{Ref: clipRef(a.Value), Row: row, Reason: "is beyond the last column (XFD)"}
+			case r > xlsx.MaxRows:
+				return prev, "", cellMeta{}, &xlsx.RefError{Ref: clipRef(a.Value), Row: row, Reason: fmt.Sprintf("is beyond the last row (%d)", xlsx.MaxRows)}
+			}
+			col = c
 		case "t":
 			typ = a.Value
 		case "s":
@@ -390,9 +419,16 @@ func elapsedTime(f float64) string {
 	return fmt.Sprintf("%s%d:%02d", sign, mins/60, mins%60)
 }
 
-// refColumn reads the column of a cell reference such as "AB12".
-func refColumn(ref string) (int, bool) {
-	col, i := 0, 0
+// refColumn reads the 1-based column and row of a cell reference such as
+// "AB12" or "$AB$12". ok is false when ref is not letters followed by
+// digits; a column or row too large to count is returned as one past the
+// last.
+func refColumn(ref string) (col, row int, ok bool) {
+	i := 0
+	if i < len(ref) && ref[i] == '$' {
+		i++
+	}
+	start := i
 	for ; i < len(ref); i++ {
 		c := ref[i]
 		switch {
@@ -401,13 +437,36 @@ func refColumn(ref string) (int, bool) {
 		case c >= 'a' && c <= 'z':
 			col = col*26 + int(c-'a'+1)
 		default:
-			return col, i > 0
+			goto digits
 		}
-		if i >= 3 {
-			return 0, false
-		}
+		col = min(col, maxColumns+1)
 	}
-	return col, i > 0
+digits:
+	if i == start {
+		return 0, 0, false
+	}
+	if i < len(ref) && ref[i] == '$' {
+		i++
+	}
+	if i == len(ref) {
+		return 0, 0, false
+	}
+	for ; i < len(ref); i++ {
+		c := ref[i]
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		row = min(row*10+int(c-'0'), xlsx.MaxRows+1)
+	}
+	return col, row, row > 0
+}
+
+// clipRef keeps a reference short enough to quote in a message.
+func clipRef(ref string) string {
+	if len(ref) > 40 {
+		return ref[:40] + "…"
+	}
+	return ref
 }
 
 // elementText returns the character data up to the end of the current

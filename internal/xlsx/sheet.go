@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -111,14 +112,14 @@ func (p *sheetParser) run() error {
 				}
 				continue
 			}
-			if v, ok := attrValue(sc.attrs, "r"); ok {
-				if n := parseUint(v, 1<<40); n > 0 {
-					if n > MaxRows {
-						return fmt.Errorf("row number %d is beyond the last row (%d)", n, MaxRows)
-					}
+			if v, ok := attrValue(sc.attrs, "r"); ok && len(bytes.TrimSpace(v)) > 0 {
+				switch n := parseUint(v, MaxRows+1); {
+				case n < 0 && isDigits(bytes.TrimSpace(v)), n > MaxRows:
+					return newRefError(v, 0, fmt.Sprintf("is beyond the last row (%d)", MaxRows))
+				case n <= 0:
+					return newRefError(v, row+1, "is not a row number")
+				default:
 					row = n
-				} else {
-					row++
 				}
 			} else {
 				row++
@@ -195,9 +196,19 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 		}
 		switch name[0] {
 		case 'r':
-			if c, ok := parseCellRef(v); ok {
-				col = c
+			if len(v) == 0 {
+				break // no reference: the column after the previous cell
 			}
+			c, _, ok, over := parseCellRef(v)
+			switch {
+			case !ok:
+				return prev, newRefError(v, row, "is not a cell reference")
+			case over && c >= MaxColumns:
+				return prev, newRefError(v, row, fmt.Sprintf("is beyond the last column (%s)", ColumnLetter(MaxColumns-1)))
+			case over:
+				return prev, newRefError(v, row, fmt.Sprintf("is beyond the last row (%d)", MaxRows))
+			}
+			col = c
 		case 's':
 			style = max(parseUint(v, 1<<30), 0)
 		case 't':
@@ -221,7 +232,7 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 		col = prev + 1
 	}
 	if col >= MaxColumns {
-		return col, fmt.Errorf("row %d: cell beyond the last column (%s)", row, ColumnLetter(MaxColumns-1))
+		return col, fmt.Errorf("row %d: more than %d cells, a cell beyond the last column (%s)", row, MaxColumns, ColumnLetter(MaxColumns-1))
 	}
 	if sc.empty {
 		p.add(col, style, Blank, -1, -1)
@@ -432,4 +443,13 @@ func isoToSerial(v []byte, date1904 bool) (float64, bool) {
 		serial--
 	}
 	return serial, true
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
 }
