@@ -421,7 +421,11 @@ func (p *fastProducer) row(num int, cells []xlsx.Cell) error {
 	// into the batch's slab, sized for the row's last cell.
 	last := -1
 	for i := range cells {
-		if cells[i].Kind != xlsx.Blank {
+		switch cells[i].Kind {
+		case xlsx.Blank, xlsx.Uncached:
+		case xlsx.BadShared:
+			return errSwitch // the slow reader notes these
+		default:
 			last = max(last, cells[i].Col)
 		}
 	}
@@ -447,8 +451,9 @@ func (p *fastProducer) row(num int, cells []xlsx.Cell) error {
 		if text == "" {
 			continue
 		}
+		meta.cut = c.Truncated
 		texts[c.Col] = text
-		if meta.kind != cellText || meta.stored != "" || meta.currency != "" {
+		if meta.kind != cellText || meta.stored != "" || meta.currency != "" || meta.cut {
 			metas[c.Col] = meta
 		} else if metas[c.Col].kind != cellText {
 			metas[c.Col] = cellMeta{} // a later cell of the same column

@@ -38,6 +38,7 @@ type cellMeta struct {
 	kind     cellKind
 	stored   string // cellDate: the serial as stored; cellElapsed: the hours; what Parse reads
 	currency string // cellNumber: the currency the cell's number format names
+	cut      bool   // the text was longer than a cell holds and is cut to MaxCellChars characters
 }
 
 // sheetReader streams the rows of one worksheet part. Row and cell

@@ -614,13 +614,21 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 	for _, pc := range p.cols {
 		i := pc.i
 		raw := cell(row.cells, i)
-		if len(raw) > MaxCellChars && utf8.RuneCountInString(raw) > MaxCellChars {
+		var meta cellMeta
+		if i < len(row.meta) {
+			meta = row.meta[i]
+		}
+		if meta.cut || len(raw) > MaxCellChars && utf8.RuneCountInString(raw) > MaxCellChars {
 			// Longer than a spreadsheet cell can be: not read, and kept
-			// short in the reports.
+			// short in the reports. (The workbook reader cuts such text
+			// as it reads it, so its length is not known.)
+			problem := fmt.Sprintf("more than the %d characters a spreadsheet cell holds", MaxCellChars)
+			if !meta.cut {
+				problem = fmt.Sprintf("%d characters, more than the %d a spreadsheet cell holds", utf8.RuneCountInString(raw), MaxCellChars)
+			}
 			c.Values[pc.field.Index] = contract.Value{Raw: clip(raw)}
 			issues = append(issues, contract.DataIssue{File: p.path, Sheet: p.sheet, Row: row.num, Column: pc.column,
-				Field: pc.field.Name, Value: clip(raw),
-				Problem: fmt.Sprintf("%d characters, more than the %d a spreadsheet cell holds", utf8.RuneCountInString(raw), MaxCellChars)})
+				Field: pc.field.Name, Value: clip(raw), Problem: problem})
 			continue
 		}
 		in, h := raw, pc.hints

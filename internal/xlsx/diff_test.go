@@ -76,7 +76,7 @@ func diffClass(ours, theirs string, kind CellKind, date1904 bool, sheetXML []byt
 		// s="" as style 0 and keeps the value.
 		return `excelize drops cells with an empty style attribute (s="")`
 	}
-	if kind == Date {
+	if kind == ISODate {
 		// t="d" cells: excelize's raw value is the ISO 8601 text; this
 		// package converts it to a serial number.
 		if s, ok := isoToSerial([]byte(theirs), date1904); ok && strconv.FormatFloat(s, 'f', -1, 64) == ours {
@@ -142,8 +142,11 @@ func compareFile(t *testing.T, path string, st *diffStats) {
 		st.unexplained = append(st.unexplained, fmt.Sprintf("%s: Date1904 ours %v, excelize %v", name, w.Date1904, wb.WorkbookPr.Date1904))
 	}
 	for _, si := range w.Sheets() {
+		if si.Missing || si.Part == "" {
+			continue
+		}
 		sheet := si.Name
-		sheetXML, _ := readZipFile(w.part(si.path))
+		sheetXML, _ := readZipFile(w.part(si.Part))
 		theirs, xerr := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 		ours, kinds, err := grid(w, sheet)
 		if xerr != nil {
@@ -380,7 +383,7 @@ func TestDifferentialGeneratedRoster(t *testing.T) {
 			cells += len(ours[r])
 		}
 		if sheet == "Sheet1" {
-			want := []CellKind{Number, String, String, Date, Date, Number, Number, String, String, Bool, Blank}
+			want := []CellKind{Number, String, String, Date, Date, Number, Number, String, String, Bool, Uncached}
 			for r := 1; r < len(kinds); r++ {
 				for c, k := range want {
 					if kinds[r][c].Kind != k {
