@@ -24,3 +24,17 @@ func TestOverLongWorkbookCell(t *testing.T) {
 		t.Errorf("production_region = present %v, raw %d bytes", v.Present, len(v.Raw))
 	}
 }
+
+// A merged cell over several data rows of a read column is noted: the file
+// holds its value in its first row only.
+func TestMergedCellsNoted(t *testing.T) {
+	header := inlineRow(1, []string{"A1", "B1", "C1"}, "Name", "Employee ID", "Passport Held By")
+	rows := inlineRow(2, []string{"A2", "B2", "C2"}, "Ana", "E1", "Employer") + inlineRow(3, []string{"A3", "B3"}, "Bo", "E2") + inlineRow(4, []string{"A4", "B4"}, "Cy", "E3")
+	data := rawXLSX(t, map[string]string{"xl/worksheets/sheet1.xml": `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + header + rows +
+		`</sheetData><mergeCells count="2"><mergeCell ref="C2:C4"/><mergeCell ref="E1:F9"/></mergeCells></worksheet>`})
+	g := readData(t, "merged.xlsx", data, defaultOptions())
+	notes := strings.Join(onlySheet(t, g.in).Notes, "\n")
+	if !strings.Contains(notes, "1 merged cell spans over several rows of the table (C2:C4)") {
+		t.Errorf("notes:\n%s", notes)
+	}
+}

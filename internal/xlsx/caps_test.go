@@ -202,3 +202,18 @@ func TestDuplicatePartRefused(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// Merged ranges after the rows are reported; ones a sheet cannot have are
+// left out.
+func TestMergedCells(t *testing.T) {
+	p := newPkg(`<worksheet ` + nsMain + `><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>` +
+		`<mergeCells count="4"><mergeCell ref="A1:B1"/><mergeCell ref="$C$2:D9"/><mergeCell ref="XFE1:XFF2"/><mergeCell ref="B2:A1"/></mergeCells></worksheet>`)
+	w := openPkg(t, p)
+	end, err := w.ReadSheet(context.Background(), 0, func(*Row) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(end.Merged); got != "[{0 1 1 1} {2 2 3 9}]" {
+		t.Errorf("Merged = %s", got)
+	}
+}

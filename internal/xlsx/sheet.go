@@ -51,30 +51,91 @@ func (w *Workbook) Rows(ctx context.Context, sheet string, fn func(row int, cell
 // stops the read and is returned as is. Cancelling ctx stops it within about
 // a thousand rows.
 func (w *Workbook) ReadRows(ctx context.Context, sheet string, fn func(*Row) error) error {
-	si, ok := w.sheetByName(sheet)
+	i, ok := w.sheetByName(sheet)
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrNoSheet, sheet)
 	}
+	_, err := w.ReadSheet(ctx, i, fn)
+	return err
+}
+
+// SheetEnd is what a worksheet says after its rows.
+type SheetEnd struct {
+	// Merged are the sheet's merged cell ranges (<mergeCells>), in file
+	// order; a merged range keeps its value in its first cell only. At most
+	// MaxMerged are kept.
+	Merged []CellRange
+	// MoreMerged counts the merged ranges past MaxMerged.
+	MoreMerged int
+}
+
+// MaxMerged is the most merged ranges ReadSheet keeps of one sheet.
+const MaxMerged = 100_000
+
+// CellRange is a rectangle of cells: columns 0-based, rows 1-based, both
+// inclusive.
+type CellRange struct{ FirstCol, FirstRow, LastCol, LastRow int }
+
+// ReadSheet is ReadRows for the sheet at index i of Sheets (so that sheets
+// whose names differ only in case are told apart); it then reads what the
+// sheet says after its rows.
+func (w *Workbook) ReadSheet(ctx context.Context, i int, fn func(*Row) error) (SheetEnd, error) {
+	if i < 0 || i >= len(w.sheets) {
+		return SheetEnd{}, fmt.Errorf("%w: sheet %d", ErrNoSheet, i)
+	}
+	si := w.sheets[i]
 	zf := w.part(si.Part)
 	if zf == nil {
-		return fmt.Errorf("%w: sheet %q has no part in the package", ErrFormat, si.Name)
+		return SheetEnd{}, fmt.Errorf("%w: sheet %q has no part in the package", ErrFormat, si.Name)
 	}
 	rc, err := w.openPart(ctx, zf)
 	if err != nil {
-		return fmt.Errorf("%w: sheet %q: damaged part %s: %v", ErrFormat, si.Name, zf.Name, err)
+		return SheetEnd{}, fmt.Errorf("%w: sheet %q: damaged part %s: %v", ErrFormat, si.Name, zf.Name, err)
 	}
 	defer rc.Close()
 	p := sheetParser{w: w, ctx: ctx, sc: newScanner(rc), fn: fn}
 	err = p.run()
+	if err == nil {
+		err = p.tail()
+	}
 	switch {
 	case err == nil, p.fnErr:
-		return err
+		return p.end, err
 	case ctx.Err() != nil:
-		return ctx.Err()
+		return p.end, ctx.Err()
 	case errors.Is(err, ErrFormat), errors.Is(err, ErrTooLarge):
-		return fmt.Errorf("xlsx: sheet %q: %w", si.Name, err)
+		return p.end, fmt.Errorf("xlsx: sheet %q: %w", si.Name, err)
 	}
-	return fmt.Errorf("%w: sheet %q: %v", ErrFormat, si.Name, err)
+	return p.end, fmt.Errorf("%w: sheet %q: %v", ErrFormat, si.Name, err)
+}
+
+// tail reads the part after </sheetData> for the merged cells.
+func (p *sheetParser) tail() error {
+	sc := p.sc
+	for {
+		k, err := sc.next()
+		if err != nil || k == tokEOF {
+			return err
+		}
+		if k != tokStart || string(sc.name) != "mergeCell" {
+			continue
+		}
+		v, ok := attrValue(sc.attrs, "ref")
+		if !ok {
+			continue
+		}
+		a, b, found := bytes.Cut(v, []byte(":"))
+		c1, r1, ok1, over1 := parseCellRef(a)
+		c2, r2, ok2, over2 := parseCellRef(b)
+		if !found || !ok1 || !ok2 || over1 || over2 || c2 < c1 || r2 < r1 {
+			continue // not a range a sheet can have: nothing is merged
+		}
+		if len(p.end.Merged) >= MaxMerged {
+			p.end.MoreMerged++
+			continue
+		}
+		p.end.Merged = append(p.end.Merged, CellRange{c1, r1, c2, r2})
+	}
 }
 
 type sheetParser struct {
@@ -85,6 +146,7 @@ type sheetParser struct {
 	fnErr bool // the error came from fn
 
 	sst   *sharedStrings
+	end   SheetEnd
 	row   Row
 	spans []span // where each cell's value lies in vals (a < 0: Value already set)
 	vals  []byte

@@ -10,9 +10,19 @@
 // with a kind; numbers with a date number format are reported as dates so a
 // caller can convert the serial number with the workbook's Date1904 flag.
 //
+// It is laborcheck's one reader of sheet XML. What it reads besides values:
+// hidden rows and columns, merged ranges, formulas without a saved value
+// (Uncached, an unknown value rather than a blank), ISO 8601 date cells,
+// inline and shared strings. What a sheet cannot hold is never read as
+// something else: a reference past column XFD or row 1,048,576 is a
+// *RefError, an entity reference XML does not define an *EntityError, text
+// longer than a cell holds is cut to MaxCellText characters as it is read
+// (Cell.Truncated), and a shared strings table over its Limits is a
+// *SharedStringsError.
+//
 // Formats this package does not read (binary .xlsb, encrypted workbooks,
-// legacy .xls, OpenDocument) give errors wrapping ErrUnsupported, so a caller
-// can fall back to a slower general-purpose reader for them.
+// legacy .xls, OpenDocument) give errors wrapping ErrUnsupported; an
+// encrypted workbook decrypted in memory is opened with OpenZip.
 package xlsx
 
 import (
@@ -382,20 +392,20 @@ func (w *Workbook) Close() error {
 	return err
 }
 
-// sheetByName finds a sheet: exact name first, then case-insensitively (as
-// spreadsheet programs compare sheet names).
-func (w *Workbook) sheetByName(name string) (SheetInfo, bool) {
-	for _, s := range w.sheets {
+// sheetByName finds a sheet's index: exact name first, then
+// case-insensitively (as spreadsheet programs compare sheet names).
+func (w *Workbook) sheetByName(name string) (int, bool) {
+	for i, s := range w.sheets {
 		if s.Name == name {
-			return s, true
+			return i, true
 		}
 	}
-	for _, s := range w.sheets {
+	for i, s := range w.sheets {
 		if strings.EqualFold(s.Name, name) {
-			return s, true
+			return i, true
 		}
 	}
-	return SheetInfo{}, false
+	return -1, false
 }
 
 // openPart opens a part for streaming. The inflater runs ahead in its own
