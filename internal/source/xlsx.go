@@ -156,8 +156,14 @@ func xlsxReason(err error) string {
 	case errors.As(err, &ee):
 		return ee.Error()
 	}
-	for _, p := range []string{"xlsx: ", xlsx.ErrFormat.Error() + ": ", xlsx.ErrTooLarge.Error() + ": "} {
+	for _, p := range []string{xlsx.ErrFormat.Error() + ": ", xlsx.ErrTooLarge.Error() + ": ", "xlsx: "} {
 		msg = strings.ReplaceAll(msg, p, "")
+	}
+	// The sheet is named where the message is shown.
+	if rest, ok := strings.CutPrefix(msg, "sheet "); ok {
+		if i := strings.Index(rest, `": `); i >= 0 && strings.HasPrefix(rest, `"`) {
+			msg = rest[i+3:]
+		}
 	}
 	return msg
 }

@@ -1,10 +1,12 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -103,6 +105,8 @@ func (w *Workbook) ReadSheet(ctx context.Context, i int, fn func(*Row) error) (S
 		return p.end, err
 	case ctx.Err() != nil:
 		return p.end, ctx.Err()
+	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, io.ErrUnexpectedEOF):
+		return p.end, fmt.Errorf("%w: sheet %q: part %s is damaged: its data does not match the zip directory", ErrFormat, si.Name, zf.Name)
 	case errors.Is(err, ErrFormat), errors.Is(err, ErrTooLarge):
 		return p.end, fmt.Errorf("xlsx: sheet %q: %w", si.Name, err)
 	}
