@@ -62,3 +62,32 @@ func TestOutOfRangeReferencesRefuseTheSheet(t *testing.T) {
 		}
 	}
 }
+
+// An entity reference XML does not define (declared in the file or not) is
+// read one way wherever the workbook comes from, a file or memory (a
+// decrypted workbook): the sheet is refused, naming the reference; it is
+// never kept as text or dropped.
+func TestUndeclaredEntityRefusedAlike(t *testing.T) {
+	header := inlineRow(1, []string{"A1", "B1", "C1"}, "Name", "Employee ID", "Passport Held By")
+	for name, row := range map[string]string{
+		"undeclared": inlineRow(2, []string{"A2", "B2", "C2"}, "Ana&nbsp;", "E1", "Employer"),
+		"declared":   inlineRow(2, []string{"A2", "B2", "C2"}, "Ana", "E1", "&held;"),
+		"bare":       inlineRow(2, []string{"A2", "B2", "C2"}, "AT&T", "E1", "Employer"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			sheet := `<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY held "Self">]><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + header + row + `</sheetData></worksheet>`
+			path := writeFile(t, "entity.xlsx", rawXLSX(t, map[string]string{"xl/worksheets/sheet1.xml": sheet}))
+			file, mem := readBoth(t, path, defaultOptions())
+			if d := diffResults(file, mem); d != "" {
+				t.Errorf("reading the file and its bytes differ:\n%s", d)
+			}
+			sh := onlySheet(t, file.in)
+			if sh.Err == nil || !strings.Contains(sh.Err.Error(), "an entity reference XML does not define") {
+				t.Errorf("sheet error = %v", sh.Err)
+			}
+			if len(file.contracts) != 0 {
+				t.Errorf("%d contracts read", len(file.contracts))
+			}
+		})
+	}
+}

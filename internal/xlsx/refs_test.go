@@ -44,11 +44,13 @@ func TestMissingReferencesKeepOrder(t *testing.T) {
 	got := sheetRows(t, `<row><c><v>1</v></c><c r="C1"><v>3</v></c><c><v>4</v></c></row>`+
 		`<row r="5"><c r="XFC5"><v>x</v></c><c><v>y</v></c></row>`+
 		`<row><c r="b6"><v>b</v></c><c><v>c</v></c></row>`+
+		`<row r="7"><c r="C7"><v>3</v></c><c r="A7"><v>1</v></c></row>`+
 		`<row r="1048575"/><row><c r="XFD1048576"><v>z</v></c></row>`)
 	eq(t, got, []string{
 		"1: A=Number:1 C=Number:3 D=Number:4",
 		"5: XFC=Number:x XFD=Number:y",
 		"6: B=Number:b C=Number:c",
+		"7: C=Number:3 A=Number:1", // out of order: each where its reference says
 		"1048575:",
 		"1048576: XFD=Number:z",
 	})
