@@ -261,9 +261,12 @@ func OpenZip(zr *zip.Reader, lim Limits) (*Workbook, error) {
 	for _, zf := range zr.File {
 		name := normPart(zf.Name)
 		if _, dup := w.parts[name]; dup {
-			// Spreadsheet programs show one of the copies; which one is
-			// not for a reader to guess.
-			return nil, fmt.Errorf("%w: the package holds two parts named %q", ErrFormat, zf.Name)
+			if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
+				// Spreadsheet programs show one of the copies; which one
+				// is not for a reader to guess.
+				return nil, fmt.Errorf("%w: the package holds two parts named %q", ErrFormat, zf.Name)
+			}
+			continue // media and the like, which are never read
 		}
 		w.parts[name] = zf
 	}
