@@ -464,16 +464,11 @@ func (b *builder) instructions() error {
 	if err != nil {
 		return err
 	}
-	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: border,
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}}})
-	if err != nil {
-		return err
-	}
 	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	if err != nil {
 		return err
 	}
-	cellWrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}, Border: border})
+	boxed, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}, Border: border})
 	if err != nil {
 		return err
 	}
@@ -521,24 +516,23 @@ func (b *builder) instructions() error {
 		return err
 	}
 	row++
-	for i, h := range []string{l.text("i_col_header"), l.text("i_head_header"), l.text("i_about_header"), l.text("i_format_header"), l.text("i_needed_header")} {
-		cell, _ := excelize.CoordinatesToCellName(i+1, row)
-		if err := set(cell, h, head); err != nil {
-			return err
-		}
-	}
-	row++
+	// One cell a column, never a table: a row of this sheet must not
+	// name two fields, or a scan of the filled-in workbook would read
+	// the sheet as a roster.
 	for i, c := range b.cols {
 		letter, _ := excelize.ColumnNumberToName(i + 1)
 		needed := l.why(c.Field.Name, c.NeededBy)
-		if len(c.NeededBy) > 0 {
-			needed = strings.Join(c.NeededBy, "\n")
+		about := builtin.Fields[c.Field.Name].About
+		text := fmt.Sprintf("%s · %s\n%s. %s.\n%s", letter, c.Header, about, c.format, needed)
+		cell := fmt.Sprintf("A%d", row)
+		if err := set(cell, text, boxed); err != nil {
+			return err
 		}
-		for j, v := range []string{letter, c.Header, builtin.Fields[c.Field.Name].About, c.format, needed} {
-			cell, _ := excelize.CoordinatesToCellName(j+1, row)
-			if err := set(cell, v, cellWrap); err != nil {
-				return err
-			}
+		if err := f.MergeCell(sheet, cell, fmt.Sprintf("E%d", row)); err != nil {
+			return err
+		}
+		if err := f.SetRowHeight(sheet, row, float64(15*(3+len(needed)/110))); err != nil {
+			return err
 		}
 		row++
 	}
@@ -549,10 +543,8 @@ func (b *builder) instructions() error {
 			return err
 		}
 	}
-	for col, w := range map[string]float64{"A": 10, "B": 32, "C": 48, "D": 34, "E": 48} {
-		if err := f.SetColWidth(sheet, col, col, w); err != nil {
-			return err
-		}
+	if err := f.SetColWidth(sheet, "A", "E", 30); err != nil {
+		return err
 	}
 	return f.ProtectSheet(sheet, &excelize.SheetProtectionOptions{SelectLockedCells: true, SelectUnlockedCells: true})
 }
