@@ -84,8 +84,14 @@ func Write(ctx context.Context, rep *report.Report, opts Options) ([]Result, err
 		src := in.Path
 		if in.DuplicateOf != "" {
 			// A byte-identical copy was reviewed once, under the first
-			// path: its copy carries the same marks.
+			// path: its copy is read as that one was and carries the
+			// same marks.
 			src = in.DuplicateOf
+			if orig := findInput(rep, src); orig != nil {
+				dup := *orig
+				dup.Path, dup.DuplicateOf = in.Path, in.DuplicateOf
+				in = &dup
+			}
 		}
 		w := &copyWriter{rep: rep, in: in, marks: marks.byFile[src], opts: opts}
 		res.Err = w.write(out)
@@ -95,6 +101,15 @@ func Write(ctx context.Context, rep *report.Report, opts Options) ([]Result, err
 		results = append(results, res)
 	}
 	return results, nil
+}
+
+func findInput(rep *report.Report, path string) *report.Input {
+	for i := range rep.Inputs {
+		if rep.Inputs[i].Path == path {
+			return &rep.Inputs[i]
+		}
+	}
+	return nil
 }
 
 func inputPaths(rep *report.Report) []string {
