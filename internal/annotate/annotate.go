@@ -142,11 +142,10 @@ func OutputNames(paths []string) map[string]string {
 		}
 		dir := filepath.Dir(filepath.Clean(p))
 		for range depth {
-			d := filepath.Base(dir)
-			if d == "." || d == string(filepath.Separator) || d == dir {
+			if dir == "." || dir == filepath.Dir(dir) {
 				break // the top of a relative or absolute path
 			}
-			out = d + "_" + out
+			out = filepath.Base(dir) + "_" + out
 			dir = filepath.Dir(dir)
 		}
 		return out

@@ -409,3 +409,36 @@ func TestAnnotateFolderChecked(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr.String())
 	}
 }
+
+// TestAnnotateEncrypted checks that an encrypted workbook's copy is
+// encrypted with the same password.
+func TestAnnotateEncrypted(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "locked.xlsx")
+	f := excelize.NewFile()
+	if err := f.SetSheetRow("Sheet1", "A1", &[]any{"Contract No.", "Worker Name", "Passport Held By"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetSheetRow("Sheet1", "A2", &[]any{"C-1", "Ana Lima", "Employer"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(in, excelize.Options{Password: "s3cret"}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "marked")
+	if _, code, stderr := scanJSON(t, dir, "-password", "s3cret", "-annotate", out, in); code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	copyPath := filepath.Join(out, "locked.annotated.xlsx")
+	if _, err := excelize.OpenFile(copyPath); err == nil {
+		t.Error("the copy opens without the password")
+	}
+	c, err := excelize.OpenFile(copyPath, excelize.Options{Password: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if s, _ := statusOf(t, c, "Sheet1", 2); !strings.HasPrefix(s, "flagged") {
+		t.Errorf("row 2: %q", s)
+	}
+}

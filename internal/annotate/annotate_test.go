@@ -1,0 +1,106 @@
+package annotate
+
+import (
+	"testing"
+
+	"github.com/laborcheck/laborcheck/internal/report"
+)
+
+func TestOutputNames(t *testing.T) {
+	paths := []string{
+		"rosters/north/roster.xlsx",
+		"rosters/south/roster.xlsx",
+		"rosters/north/roster.csv",
+		"crew.tsv",
+		"a/x/r.xlsm",
+		"b/x/r.xlsm",
+		"Book.XLSX",
+		"book.xlsx",
+	}
+	got := OutputNames(paths)
+	want := map[string]string{
+		"rosters/north/roster.xlsx": "north_roster.annotated.xlsx",
+		"rosters/south/roster.xlsx": "south_roster.annotated.xlsx",
+		"rosters/north/roster.csv":  "roster.csv.annotated.xlsx",
+		"crew.tsv":                  "crew.tsv.annotated.xlsx",
+		"a/x/r.xlsm":                "a_x_r.annotated.xlsm",
+		"b/x/r.xlsm":                "b_x_r.annotated.xlsm",
+		"Book.XLSX":                 "Book.annotated.xlsx",
+		"book.xlsx":                 "book.annotated-2.xlsx",
+	}
+	seen := map[string]string{}
+	for _, p := range paths {
+		n := got[p]
+		if n == "" {
+			t.Errorf("%s: no name", p)
+		}
+		if q, ok := seen[lower(n)]; ok {
+			t.Errorf("%s and %s both get %s", p, q, n)
+		}
+		seen[lower(n)] = p
+	}
+	for _, p := range paths {
+		if got[p] != want[p] {
+			t.Errorf("%s: %s, want %s", p, got[p], want[p])
+		}
+	}
+	// The same paths in another order give the same names.
+	again := OutputNames([]string{paths[7], paths[3], paths[1], paths[0], paths[2], paths[6], paths[5], paths[4]})
+	for _, p := range paths {
+		if again[p] != got[p] {
+			t.Errorf("%s: %s, then %s", p, got[p], again[p])
+		}
+	}
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+func TestEvidenceColumn(t *testing.T) {
+	ev := map[string]report.Evidence{
+		"base_wage_monthly":              {Value: 100.0, Column: "W"},
+		"recruitment_fee_paid_by_worker": {Value: 1200.0, Column: "M"},
+		"recruitment_fee_months_of_wage": {Value: 12.0, Derived: true},
+		"visa_cost_paid_by_worker":       {Value: nil, Column: "B"},
+	}
+	if got := evidenceColumn(ev); got != "M" {
+		t.Errorf("got %q, want M (the leftmost cell holding a value)", got)
+	}
+	if got := evidenceColumn(map[string]report.Evidence{"age": {Value: 16.0, Derived: true}}); got != "" {
+		t.Errorf("derived only: got %q", got)
+	}
+	if got := columnNumber("AB"); got != 28 {
+		t.Errorf("AB = %d", got)
+	}
+	if got := columnNumber("12"); got != 12 {
+		t.Errorf("12 = %d", got)
+	}
+}
+
+func TestRemedyOf(t *testing.T) {
+	type withRemedy struct{ Remedy string }
+	if got := remedyOf(&withRemedy{Remedy: " return passports "}); got != "return passports" {
+		t.Errorf("got %q", got)
+	}
+	if got := remedyOf((*report.Rule)(nil)); got != "" {
+		t.Errorf("nil rule: %q", got)
+	}
+	if got := remedyOf(&report.Finding{}); got != "" {
+		t.Errorf("finding without remedy: %q", got)
+	}
+}
+
+func TestNoteText(t *testing.T) {
+	got := noteText([]note{{rule: "fee-paid", title: "Worker paid a recruitment fee", severity: "high", message: "fee of 1200 USD", remedy: "reimburse the fee"}})
+	want := "Worker paid a recruitment fee [fee-paid, high]\nfee of 1200 USD\nRemedy: reimburse the fee"
+	if got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
