@@ -140,11 +140,29 @@ func (w *copyWriter) markSheet(sh report.Sheet) error {
 	if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
 		return fmt.Errorf("not in the workbook")
 	}
-	rows, width, err := w.rowsWithContent(sheet)
-	if err != nil {
-		return err
+	// The status column goes after the last column in use: the sheet's
+	// dimension says which, else (or when rows must be listed, for a sheet
+	// that failed part way) the rows are read.
+	var marked []int
+	if w.marks != nil {
+		for k := range w.marks.rows {
+			if k.sheet == sh.Name {
+				marked = append(marked, k.row)
+			}
+		}
 	}
-	width = max(width, len(sh.Mapped)+len(sh.Unmapped))
+	slices.Sort(marked)
+	var rows []int
+	width := max(dimensionWidth(f, sheet), len(sh.Mapped)+len(sh.Unmapped))
+	if width == 0 || sh.Error != nil || !w.columnFree(sheet, width+1, append([]int{sh.HeaderRow}, marked...)) {
+		// A dimension the file's writer got wrong must not put the status
+		// over a cell in use.
+		var err error
+		if rows, width, err = w.rowsWithContent(sheet); err != nil {
+			return err
+		}
+		width = max(width, len(sh.Mapped)+len(sh.Unmapped))
+	}
 	statusCol := width + 1
 	colName, err := excelize.ColumnNumberToName(statusCol)
 	if err != nil {
@@ -169,15 +187,6 @@ func (w *copyWriter) markSheet(sh report.Sheet) error {
 	if err := f.SetColWidth(sheet, colName, colName, 36); err != nil {
 		return err
 	}
-	var marked []int
-	if w.marks != nil {
-		for k := range w.marks.rows {
-			if k.sheet == sh.Name {
-				marked = append(marked, k.row)
-			}
-		}
-	}
-	slices.Sort(marked)
 	comments, err := w.existingComments(sheet)
 	if err != nil {
 		return err
@@ -202,6 +211,26 @@ func (w *copyWriter) markSheet(sh report.Sheet) error {
 		}
 	}
 	return nil
+}
+
+// columnFree reports whether the cells of column col in rows are empty.
+func (w *copyWriter) columnFree(sheet string, col int, rows []int) bool {
+	for _, r := range rows {
+		if r <= 0 {
+			continue
+		}
+		cell, err := excelize.CoordinatesToCellName(col, r)
+		if err != nil {
+			return false
+		}
+		if v, err := w.f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true}); err != nil || v != "" {
+			return false
+		}
+		if fm, _ := w.f.GetCellFormula(sheet, cell); fm != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // rowsWithContent returns the numbers of the sheet's rows that hold a
@@ -229,13 +258,22 @@ func (w *copyWriter) rowsWithContent(sheet string) ([]int, int, error) {
 			width = max(width, last)
 		}
 	}
-	if dim, err := w.f.GetSheetDimension(sheet); err == nil && dim != "" {
-		parts := strings.Split(dim, ":")
-		if c, _, err := excelize.CellNameToCoordinates(parts[len(parts)-1]); err == nil && c < 16384 {
-			width = max(width, c)
-		}
+	return rows, max(width, dimensionWidth(w.f, sheet)), it.Error()
+}
+
+// dimensionWidth is the last column of the sheet's recorded dimension, 0
+// when it records none.
+func dimensionWidth(f *excelize.File, sheet string) int {
+	dim, err := f.GetSheetDimension(sheet)
+	if err != nil || dim == "" {
+		return 0
 	}
-	return rows, width, it.Error()
+	parts := strings.Split(dim, ":")
+	c, _, err := excelize.CellNameToCoordinates(parts[len(parts)-1])
+	if err != nil || c >= excelize.MaxColumns {
+		return 0
+	}
+	return c
 }
 
 func (w *copyWriter) existingComments(sheet string) (map[string]excelize.Comment, error) {
