@@ -203,13 +203,14 @@ func (l *Language) column(f *contract.Field, neededBy []string) Column {
 			c.Example = l.No
 		}
 	}
+	stop := l.text("stop")
 	parts := []string{}
-	if fw.About != "" {
-		parts = append(parts, fw.About+".")
+	if about := l.about(f.Name); about != "" {
+		parts = append(parts, about+stop)
 	}
-	parts = append(parts, c.format+".")
+	parts = append(parts, c.format+stop)
 	if c.Example != "" && len(c.Choices) == 0 {
-		parts = append(parts, l.text("example", c.Example)+".")
+		parts = append(parts, l.text("example", c.Example)+stop)
 	}
 	parts = append(parts, l.why(f.Name, neededBy))
 	c.Help = strings.Join(parts, " ")
@@ -522,8 +523,9 @@ func (b *builder) instructions() error {
 	for i, c := range b.cols {
 		letter, _ := excelize.ColumnNumberToName(i + 1)
 		needed := l.why(c.Field.Name, c.NeededBy)
-		about := builtin.Fields[c.Field.Name].About
-		text := fmt.Sprintf("%s · %s\n%s. %s.\n%s", letter, c.Header, about, c.format, needed)
+		about := l.about(c.Field.Name)
+		stop := l.text("stop")
+		text := fmt.Sprintf("%s · %s\n%s%s %s%s\n%s", letter, c.Header, about, stop, c.format, stop, needed)
 		cell := fmt.Sprintf("A%d", row)
 		if err := set(cell, text, boxed); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -217,5 +218,41 @@ func TestWorkbook(t *testing.T) {
 	}
 	if !found {
 		t.Error("the instructions do not name who asked")
+	}
+}
+
+// TestWordingComplete checks that every language words every sentence and
+// says what every column of the built-in template holds in its own words.
+func TestWordingComplete(t *testing.T) {
+	s := contract.DefaultSchema()
+	cols, err := Columns(Options{Schema: s, Program: builtinProgram(t, s)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range Languages() {
+		l := lookupLanguage(code)
+		if l.Name == "" || l.Sheet == "" || l.Instructions == "" || l.Yes == "" || l.No == "" {
+			t.Errorf("%s: name, sheet names or yes/no missing", code)
+		}
+		if code == "en" {
+			continue
+		}
+		for key := range builtin.Text {
+			if l.Text[key] == "" && key != "stop" { // the full stop is English's unless a language has its own
+				t.Errorf("%s: no text %s", code, key)
+			}
+		}
+		for key := range l.Text {
+			if builtin.Text[key] == "" {
+				t.Errorf("%s: text %s is not an English one", code, key)
+			} else if strings.Count(l.Text[key], "%s") != strings.Count(builtin.Text[key], "%s") {
+				t.Errorf("%s: text %s takes %d values, the English %d", code, key, strings.Count(l.Text[key], "%s"), strings.Count(builtin.Text[key], "%s"))
+			}
+		}
+		for _, c := range cols {
+			if l.About[c.Field.Name] == "" {
+				t.Errorf("%s: no about for %s", code, c.Field.Name)
+			}
+		}
 	}
 }

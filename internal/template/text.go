@@ -37,6 +37,7 @@ type Language struct {
 	Values       map[string]map[string]string `yaml:"values"`
 	Headers      map[string]string            `yaml:"headers"`
 	Text         map[string]string            `yaml:"text"`
+	About        map[string]string            `yaml:"about"`
 }
 
 var builtin = func() *wording {
@@ -93,6 +94,14 @@ func (l *Language) header(field string) string {
 		return h
 	}
 	return builtin.Languages["en"].Headers[field]
+}
+
+// about says what field's column holds, in l, else in English.
+func (l *Language) about(field string) string {
+	if a := l.About[field]; a != "" {
+		return a
+	}
+	return builtin.Fields[field].About
 }
 
 // value returns the dropdown entry l shows for value v of an enumeration
