@@ -473,7 +473,7 @@ func (w *copyWriter) legend() error {
 	row++
 	info := []string{
 		fmt.Sprintf("Reviewed %s by laborcheck %s; rules digest %s.", run.StartedAt.UTC().Format("2006-01-02 15:04 UTC"), run.Version, run.RulesDigest),
-		fmt.Sprintf("Original file: %s (sha256 %s). The original is unchanged; this copy was written beside the reports.", w.in.Path, w.in.SHA256),
+		fmt.Sprintf("Original file: %s (sha256 %s). The original file was not changed.", w.in.Path, w.in.SHA256),
 	}
 	if w.in.DuplicateOf != "" {
 		info = append(info, fmt.Sprintf("This file is a byte-identical copy of %s, reviewed once under that name; the marks are that file's.", w.in.DuplicateOf))

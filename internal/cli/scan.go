@@ -83,6 +83,7 @@ Examples:
   laborcheck scan samples/
   laborcheck scan -o findings.xlsx -o findings.json rosters/2024/
   laborcheck scan -fail-on critical supplier.xlsx
+  laborcheck scan -annotate marked/ rosters/
 `
 
 type scanConfig struct {
