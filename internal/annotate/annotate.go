@@ -34,7 +34,15 @@ type Options struct {
 	// Password opens encrypted workbooks; their copies are encrypted
 	// with it too.
 	Password string
+	// MaxRows is the most contracts an input may hold to get a copy; 0
+	// means DefaultMaxRows. A copy is built in memory, about 250 bytes a
+	// cell, so a very large roster gets none (with a Result saying so)
+	// rather than exhaust the memory.
+	MaxRows int
 }
+
+// DefaultMaxRows is the default of Options.MaxRows.
+const DefaultMaxRows = 50_000
 
 // Result is what became of one input.
 type Result struct {
@@ -92,6 +100,15 @@ func Write(ctx context.Context, rep *report.Report, opts Options) ([]Result, err
 				dup.Path, dup.DuplicateOf = in.Path, in.DuplicateOf
 				in = &dup
 			}
+		}
+		rows := 0
+		for _, sh := range in.Sheets {
+			rows += sh.Rows
+		}
+		if limit := cmp.Or(opts.MaxRows, DefaultMaxRows); rows > limit {
+			res.Err = fmt.Errorf("%w: %d contracts, more than the %d an annotated copy is made for (copies are built in memory); review a part of it, with -sheet or a smaller export, to annotate it", ErrNotCopied, rows, limit)
+			results = append(results, res)
+			continue
 		}
 		w := &copyWriter{rep: rep, in: in, marks: marks.byFile[src], opts: opts}
 		res.Err = w.write(out)

@@ -1,6 +1,9 @@
 package annotate
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/laborcheck/laborcheck/internal/report"
@@ -102,5 +105,18 @@ func TestNoteText(t *testing.T) {
 	want := "Worker paid a recruitment fee [fee-paid, high]\nfee of 1200 USD\nRemedy: reimburse the fee"
 	if got != want {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// TestWriteTooLarge checks that an input of more contracts than MaxRows
+// gets no copy, and says why.
+func TestWriteTooLarge(t *testing.T) {
+	rep := &report.Report{Inputs: []report.Input{{Path: "big.csv", Format: "csv", Sheets: []report.Sheet{{Rows: 11, HeaderRow: 1}}}}}
+	res, err := Write(context.Background(), rep, Options{Dir: t.TempDir(), MaxRows: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || !errors.Is(res[0].Err, ErrNotCopied) || res[0].Output != "" || !strings.Contains(res[0].Err.Error(), "11 contracts") {
+		t.Errorf("got %+v", res)
 	}
 }
