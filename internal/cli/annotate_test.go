@@ -184,6 +184,17 @@ func TestAnnotateSamples(t *testing.T) {
 			t.Errorf("no legend sheet: %v", f.GetSheetList())
 		}
 	}
+	// Each copy reads as its roster does: the same contracts and findings.
+	for _, in := range inputs {
+		one, _, _ := scanJSON(t, t.TempDir(), in)
+		again, _, _ := scanJSON(t, t.TempDir(), filepath.Join(out, names[in]))
+		a, b := one["summary"].(map[string]any), again["summary"].(map[string]any)
+		for _, k := range []string{"contracts", "contracts_flagged", "contracts_clear", "findings", "data_issues"} {
+			if a[k] != b[k] {
+				t.Errorf("%s: %s %v, its copy %v", filepath.Base(in), k, a[k], b[k])
+			}
+		}
+	}
 	// The garment workbook keeps its other sheet.
 	if f := copies[inputs[0]]; f != nil {
 		orig, err := excelize.OpenFile(inputs[0])
