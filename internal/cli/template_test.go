@@ -126,6 +126,9 @@ func TestTemplateFilledScans(t *testing.T) {
 			for _, c := range cols {
 				examples[c.Header] = c.Example
 			}
+			if lang == "en" || lang == "zh" {
+				openCopy(t, path) // LibreOffice opens the template
+			}
 			fillTemplate(t, path, rows, examples)
 			rep, code, stderr2 := scanJSON(t, dir, path)
 			if code == ExitCannotRun || code == ExitIncomplete || code == ExitInternal {
