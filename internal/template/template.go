@@ -331,10 +331,11 @@ func (b *builder) roster() error {
 	if err != nil {
 		return err
 	}
-	if err := f.SetCellStr(sheet, "A1", l.text("title", l.Instructions)); err != nil {
+	titleCell := fmt.Sprintf("A%d", titleRow)
+	if err := f.SetCellStr(sheet, titleCell, l.text("title", l.Instructions)); err != nil {
 		return err
 	}
-	if err := f.SetCellStyle(sheet, "A1", "A1", title); err != nil {
+	if err := f.SetCellStyle(sheet, titleCell, titleCell, title); err != nil {
 		return err
 	}
 	for i, c := range b.cols {
@@ -370,7 +371,6 @@ func (b *builder) roster() error {
 			return fmt.Errorf("column %s: %w", c.Header, err)
 		}
 	}
-	// The title cell keeps its own style over the first column's.
 	if err := f.SetRowHeight(sheet, helpRow, 150); err != nil {
 		return err
 	}

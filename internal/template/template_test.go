@@ -256,3 +256,35 @@ func TestWordingComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryFieldWorded checks that every field a template can ask for
+// (any field custom rules might read, not only the built-in rules' ones)
+// has an English header that reads back as the field, and says what it
+// holds.
+func TestEveryFieldWorded(t *testing.T) {
+	s := contract.DefaultSchema()
+	m, err := header.NewMatcher(s, header.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := lookupLanguage("en")
+	var cols []Column
+	var hc []header.Column
+	for _, f := range s.Fields() {
+		if derivedFrom(s, f.Name) != nil {
+			continue
+		}
+		if en.Headers[f.Name] == "" || builtin.Fields[f.Name].About == "" {
+			t.Errorf("%s: no English header or about", f.Name)
+			continue
+		}
+		c := en.column(f, nil)
+		cols = append(cols, c)
+		hc = append(hc, header.Column{Header: c.Header, Values: []string{c.Example, c.Example}})
+	}
+	for i, mt := range m.MatchSheet(hc) {
+		if mt.Field != cols[i].Field {
+			t.Errorf("%q reads as %v (%s), want %s", cols[i].Header, mt.Field, mt.Reason, cols[i].Field.Name)
+		}
+	}
+}
