@@ -331,13 +331,6 @@ func (b *builder) roster() error {
 	if err != nil {
 		return err
 	}
-	titleCell := fmt.Sprintf("A%d", titleRow)
-	if err := f.SetCellStr(sheet, titleCell, l.text("title", l.Instructions)); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(sheet, titleCell, titleCell, title); err != nil {
-		return err
-	}
 	for i, c := range b.cols {
 		col, err := excelize.ColumnNumberToName(i + 1)
 		if err != nil {
@@ -370,6 +363,19 @@ func (b *builder) roster() error {
 		if err := f.AddDataValidation(sheet, b.validation(col, c)); err != nil {
 			return fmt.Errorf("column %s: %w", c.Header, err)
 		}
+	}
+	// The title goes in last: a column's style, set above, would take
+	// over the cells of the column already written.
+	titleCell := fmt.Sprintf("A%d", titleRow)
+	if err := f.SetCellStr(sheet, titleCell, l.text("title", l.Instructions)); err != nil {
+		return err
+	}
+	last, err := excelize.CoordinatesToCellName(max(1, len(b.cols)), titleRow)
+	if err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(sheet, titleCell, last, title); err != nil {
+		return err
 	}
 	if err := f.SetRowHeight(sheet, helpRow, 150); err != nil {
 		return err

@@ -198,7 +198,13 @@ func TestWorkbook(t *testing.T) {
 		// A cell without protection settings is locked.
 		return st.Protection == nil || st.Protection.Locked
 	}
-	if !lockedAt("A3") || !lockedAt("B2") {
+	if id, _ := f.GetCellStyle(l.Sheet, "A1"); true {
+		st, _ := f.GetStyle(id)
+		if st == nil || st.Font == nil || !st.Font.Bold {
+			t.Error("the title lost its style")
+		}
+	}
+	if !lockedAt("A1") || !lockedAt("C1") || !lockedAt("A3") || !lockedAt("B2") {
 		t.Error("the header or help row is not locked")
 	}
 	if lockedAt("A4") || lockedAt("C100") {
