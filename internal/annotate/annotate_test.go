@@ -3,8 +3,11 @@ package annotate
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/laborcheck/laborcheck/internal/report"
 )
@@ -118,5 +121,73 @@ func TestWriteTooLarge(t *testing.T) {
 	}
 	if len(res) != 1 || !errors.Is(res[0].Err, ErrNotCopied) || res[0].Output != "" || !strings.Contains(res[0].Err.Error(), "11 contracts") {
 		t.Errorf("got %+v", res)
+	}
+}
+
+// TestWriteSheetFailed checks a sheet that could not be read to the end:
+// its rows without a contract are marked unreadable, its contracts as the
+// report has them.
+func TestWriteSheetFailed(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "r.xlsx")
+	f := excelize.NewFile()
+	for i, row := range [][]any{{"Contract No.", "Passport Held By"}, {"C-1", "Worker"}, {"C-2", "Employer"}, {"C-3", "??"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(in); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	why := "the sheet could not be read to the end"
+	risk := "critical"
+	rep := &report.Report{
+		Inputs: []report.Input{{Path: in, Format: "xlsx", Sheets: []report.Sheet{{Name: "Sheet1", HeaderRow: 1, Rows: 2, Error: &why,
+			Mapped: []report.Column{{Column: "A", Header: "Contract No.", Field: "contract_id"}, {Column: "B", Header: "Passport Held By", Field: "passport_held_by"}}}}}},
+		Contracts: []report.Contract{
+			{File: in, Sheet: "Sheet1", Row: 2, ContractID: "C-1", Status: report.StatusClear},
+			{File: in, Sheet: "Sheet1", Row: 3, ContractID: "C-2", Status: report.StatusFlagged, Risk: &risk, Findings: 1},
+		},
+		Findings: []report.Finding{{RuleID: "passport-held", Title: "Passport held by employer", Severity: "critical", Message: "Passport held by the employer",
+			File: in, Sheet: "Sheet1", Row: 3, Evidence: map[string]report.Evidence{"passport_held_by": {Value: "employer", Raw: "Employer", Column: "B"}}}},
+		Rules: []report.Rule{{ID: "passport-held"}},
+	}
+	res, err := Write(context.Background(), rep, Options{Dir: filepath.Join(dir, "out")})
+	if err != nil || len(res) != 1 || res[0].Err != nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+	c, err := excelize.OpenFile(res[0].Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for cell, want := range map[string]string{"C1": StatusHeader, "C2": "clear", "C3": "flagged (critical): passport-held", "C4": "unreadable"} {
+		if got, _ := c.GetCellValue("Sheet1", cell); got != want {
+			t.Errorf("%s = %q, want %q", cell, got, want)
+		}
+	}
+	cs, _ := c.GetComments("Sheet1")
+	if len(cs) != 1 || cs[0].Cell != "B3" {
+		t.Fatalf("notes %+v", cs)
+	}
+	var text string
+	for _, r := range cs[0].Paragraph {
+		text += r.Text
+	}
+	if !strings.Contains(text, "Passport held by employer [passport-held, critical]\nPassport held by the employer") {
+		t.Errorf("note %q", text)
+	}
+	legend, err := c.GetRows("laborcheck")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all string
+	for _, r := range legend {
+		all += strings.Join(r, " ") + "\n"
+	}
+	if !strings.Contains(all, why) || !strings.Contains(all, "critical") {
+		t.Errorf("legend:\n%s", all)
 	}
 }

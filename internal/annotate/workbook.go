@@ -174,9 +174,8 @@ func (w *copyWriter) markSheet(sh report.Sheet) error {
 	if err != nil {
 		return err
 	}
-	hr := max(sh.HeaderRow, 1)
 	if sh.HeaderRow > 0 {
-		cell, _ := excelize.CoordinatesToCellName(statusCol, hr)
+		cell, _ := excelize.CoordinatesToCellName(statusCol, sh.HeaderRow)
 		if err := f.SetCellStr(sheet, cell, StatusHeader); err != nil {
 			return err
 		}
@@ -200,8 +199,12 @@ func (w *copyWriter) markSheet(sh report.Sheet) error {
 	if sh.Error != nil {
 		// The sheet failed part way: its rows without a contract were
 		// not reviewed.
+		done := map[int]bool{}
+		for _, row := range marked {
+			done[row] = true
+		}
 		for _, row := range rows {
-			if row <= sh.HeaderRow || slices.Contains(marked, row) {
+			if row <= sh.HeaderRow || done[row] {
 				continue
 			}
 			cell, _ := excelize.CoordinatesToCellName(statusCol, row)
