@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/laborcheck/laborcheck/internal/annotate"
 	"github.com/laborcheck/laborcheck/internal/report"
@@ -25,6 +27,28 @@ func checkAnnotateDir(ui *ui, dir string) bool {
 	tmp.Close()
 	os.Remove(tmp.Name())
 	return true
+}
+
+// warnCopiesScanned warns when rosters to scan lie in the -annotate folder:
+// they are most likely copies an earlier run marked, and would be reviewed
+// again as rosters of their own.
+func warnCopiesScanned(ui *ui, dir string, files []string) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return
+	}
+	n := 0
+	for _, f := range files {
+		if af, err := filepath.Abs(f); err == nil {
+			if rel, err := filepath.Rel(abs, af); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				n++
+			}
+		}
+	}
+	if n > 0 {
+		ui.warnf("%s in the -annotate folder %s %s reviewed as rosters; an earlier run's marked copies count their contracts again", plural(n, "file"), dir, map[bool]string{true: "is", false: "are"}[n == 1])
+		ui.hint("give -annotate a folder outside the rosters scanned")
+	}
 }
 
 // writeAnnotated writes the marked copies of the inputs into dir and

@@ -287,6 +287,9 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
+	if cfg.annotate != "" {
+		warnCopiesScanned(ui, cfg.annotate, files)
+	}
 	// Every temporary file of the run but the reports' own (which sit next
 	// to the reports so that they can be renamed into place) goes in one
 	// directory, removed however the run ends: done, failed, interrupted
