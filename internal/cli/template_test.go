@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -130,60 +131,74 @@ func TestTemplateFilledScans(t *testing.T) {
 				openCopy(t, path) // LibreOffice opens the template
 			}
 			fillTemplate(t, path, rows, examples)
-			rep, code, stderr2 := scanJSON(t, dir, path)
-			if code == ExitCannotRun || code == ExitIncomplete || code == ExitInternal {
-				t.Fatalf("scan: exit %d: %s", code, stderr2)
-			}
-			sum := rep["summary"].(map[string]any)
-			if n := sum["data_issues"].(float64); n != 0 {
-				t.Errorf("%v data issues: %v", n, rep["data_issues"])
-			}
-			if n := sum["contracts"].(float64); n != rows {
-				t.Errorf("%v contracts, want %d", n, rows)
-			}
-			in := rep["inputs"].([]any)[0].(map[string]any)
-			var roster map[string]any
-			for _, s := range in["sheets"].([]any) {
-				sh := s.(map[string]any)
-				if sh["error"] != nil {
-					t.Errorf("sheet %v: %v", sh["name"], sh["error"])
+			check := func(path string) {
+				t.Helper()
+				rep, code, stderr2 := scanJSON(t, t.TempDir(), path)
+				if code == ExitCannotRun || code == ExitIncomplete || code == ExitInternal {
+					t.Fatalf("scan: exit %d: %s", code, stderr2)
 				}
-				if sh["skipped"] == nil || sh["skipped"] == "" {
-					if roster != nil {
-						t.Errorf("two sheets read as rosters")
+				sum := rep["summary"].(map[string]any)
+				if n := sum["data_issues"].(float64); n != 0 {
+					t.Errorf("%v data issues: %v", n, rep["data_issues"])
+				}
+				if n := sum["contracts"].(float64); n != rows {
+					t.Errorf("%v contracts, want %d", n, rows)
+				}
+				in := rep["inputs"].([]any)[0].(map[string]any)
+				var roster map[string]any
+				for _, s := range in["sheets"].([]any) {
+					sh := s.(map[string]any)
+					if sh["error"] != nil {
+						t.Errorf("sheet %v: %v", sh["name"], sh["error"])
 					}
-					roster = sh
+					if sh["skipped"] == nil || sh["skipped"] == "" {
+						if roster != nil {
+							t.Errorf("two sheets read as rosters")
+						}
+						roster = sh
+					}
+				}
+				if roster == nil {
+					t.Fatal("no roster sheet read")
+				}
+				if hr := roster["header_row"].(float64); hr != template.HeaderRow {
+					t.Errorf("header row %v, want %d", hr, template.HeaderRow)
+				}
+				mapped := roster["mapped"].([]any)
+				if len(mapped) != len(cols) {
+					t.Errorf("%d columns mapped of %d", len(mapped), len(cols))
+				}
+				for i, m := range mapped {
+					mc := m.(map[string]any)
+					if i < len(cols) && (mc["field"] != cols[i].Field.Name || mc["header"] != cols[i].Header) {
+						t.Errorf("column %v %q maps to %v, want %s", mc["column"], mc["header"], mc["field"], cols[i].Field.Name)
+					}
+					if conv, _ := mc["conversion"].(string); conv != "" {
+						t.Errorf("column %q read with a conversion: %s", mc["header"], conv)
+					}
+				}
+				if um, _ := roster["unmapped"].([]any); len(um) > 0 {
+					t.Errorf("unmapped columns: %v", um)
+				}
+				for i, c := range rep["contracts"].([]any) {
+					if row := c.(map[string]any)["row"].(float64); int(row) != template.FirstDataRow+i {
+						t.Errorf("contract %d at row %v, want %d", i, row, template.FirstDataRow+i)
+					}
+					if st := c.(map[string]any)["status"]; st == "insufficient_data" {
+						t.Errorf("contract %d: insufficient data: %v", i, c.(map[string]any)["missing"])
+					}
 				}
 			}
-			if roster == nil {
-				t.Fatal("no roster sheet read")
-			}
-			if hr := roster["header_row"].(float64); hr != template.HeaderRow {
-				t.Errorf("header row %v, want %d", hr, template.HeaderRow)
-			}
-			mapped := roster["mapped"].([]any)
-			if len(mapped) != len(cols) {
-				t.Errorf("%d columns mapped of %d", len(mapped), len(cols))
-			}
-			for i, m := range mapped {
-				mc := m.(map[string]any)
-				if i < len(cols) && (mc["field"] != cols[i].Field.Name || mc["header"] != cols[i].Header) {
-					t.Errorf("column %v %q maps to %v, want %s", mc["column"], mc["header"], mc["field"], cols[i].Field.Name)
+			check(path)
+			// Saved again by LibreOffice, as a supplier may, it still reads the same.
+			if soffice, err := exec.LookPath("soffice"); err == nil && (lang == "en" || lang == "zh") {
+				out := t.TempDir()
+				cmd := exec.Command(soffice, "--headless", "--convert-to", "xlsx", "--outdir", out, path)
+				cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+				if msg, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("LibreOffice: %v\n%s", err, msg)
 				}
-				if conv, _ := mc["conversion"].(string); conv != "" {
-					t.Errorf("column %q read with a conversion: %s", mc["header"], conv)
-				}
-			}
-			if um, _ := roster["unmapped"].([]any); len(um) > 0 {
-				t.Errorf("unmapped columns: %v", um)
-			}
-			for i, c := range rep["contracts"].([]any) {
-				if row := c.(map[string]any)["row"].(float64); int(row) != template.FirstDataRow+i {
-					t.Errorf("contract %d at row %v, want %d", i, row, template.FirstDataRow+i)
-				}
-				if st := c.(map[string]any)["status"]; st == "insufficient_data" {
-					t.Errorf("contract %d: insufficient data: %v", i, c.(map[string]any)["missing"])
-				}
+				check(filepath.Join(out, filepath.Base(path)))
 			}
 		})
 	}
