@@ -49,7 +49,7 @@ Flags:
                     standard error
   -format FMT       the format of the report "-o -" writes: json, csv, xlsx
                     or html
-  -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
+` + annotateUsage + `  -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
                     medium, low, info (default high)
   -min-coverage SHARE
                     exit 3 when a roster's columns let less than SHARE of the
@@ -83,6 +83,7 @@ Examples:
   laborcheck scan samples/
   laborcheck scan -o findings.xlsx -o findings.json rosters/2024/
   laborcheck scan -fail-on critical supplier.xlsx
+  laborcheck scan -annotate marked/ rosters/
 `
 
 type scanConfig struct {
@@ -103,6 +104,7 @@ type scanConfig struct {
 	mapFile   string
 	vocab     multiFlag
 	verbose   bool
+	annotate  string // -annotate: the folder of the marked copies, or ""
 	// minCoverage is the -min-coverage share, 0 when not set.
 	minCoverage float64
 }
@@ -145,6 +147,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.StringVar(&cfg.waivers, "waivers", "", "")
 	fs.StringVar(&cfg.mapFile, "map", "", "")
 	fs.Var(&cfg.vocab, "vocab", "")
+	fs.StringVar(&cfg.annotate, "annotate", "", "")
 	minCoverage := fs.String("min-coverage", "", "")
 	format := fs.String("format", "", "")
 	paths, err := parseInterleaved(fs, args)
@@ -257,6 +260,9 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 			return ExitCannotRun
 		}
 	}
+	if cfg.annotate != "" && !checkAnnotateDir(ui, cfg.annotate) {
+		return ExitCannotRun
+	}
 	vocab, schema, vocabFiles, ok := loadVocabulary(ui, cfg.vocab, contract.DefaultSchema())
 	if !ok {
 		return ExitCannotRun
@@ -280,6 +286,9 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	files, ok := rosterFiles(ui, "scan", cfg.paths)
 	if !ok {
 		return ExitCannotRun
+	}
+	if cfg.annotate != "" {
+		warnCopiesScanned(ui, cfg.annotate, files)
 	}
 	// Every temporary file of the run but the reports' own (which sit next
 	// to the reports so that they can be renamed into place) goes in one
@@ -357,6 +366,17 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		ui.errorf("%v", err)
 		return ExitCannotRun
 	}
+	written := slices.Clone([]string(cfg.outputs))
+	if cfg.annotate != "" {
+		copies, ok := writeAnnotated(ctx, ui, cfg.annotate, cfg.password, rep)
+		if code, stop := interrupted(ctx, ui, "the reports were written; an annotated copy may be missing"); stop {
+			return code
+		}
+		if !ok {
+			return ExitCannotRun
+		}
+		written = append(written, copies...)
+	}
 	// With "-o -" standard output carries the report alone; the summary
 	// and the paths written go to standard error.
 	info := ui.out
@@ -373,7 +393,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 			return ExitCannotRun
 		}
 	}
-	for _, o := range cfg.outputs {
+	for _, o := range written {
 		if cfg.quiet {
 			fmt.Fprintln(info, safe(o)) // bare paths, for scripts
 		} else {
