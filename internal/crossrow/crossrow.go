@@ -42,6 +42,8 @@ type Check struct {
 	Indicator  string
 	Severity   contract.Severity // the highest severity it gives
 	References []string
+	// Remedy says what should be done about a finding of the check.
+	Remedy string
 	// PerContract is set when a finding is about each contract it lists
 	// (a shared passport or account), not about a supplier as a whole:
 	// reports then count it against those contracts too.

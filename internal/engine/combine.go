@@ -33,6 +33,7 @@ type Combination struct {
 	Severity      contract.Severity
 	Message       string // {{parts}} and {{indicators}} are replaced
 	References    []string
+	Remedy        string // what should be done about a finding of the combination
 	All           [][]string
 	MinIndicators int
 	MinSeverity   contract.Severity
@@ -56,6 +57,7 @@ type combinationFile struct {
 		Severity      string     `yaml:"severity"`
 		Message       string     `yaml:"message"`
 		References    []string   `yaml:"references"`
+		Remedy        string     `yaml:"remedy"`
 		All           [][]string `yaml:"all"`
 		MinIndicators int        `yaml:"min_indicators"`
 		MinSeverity   string     `yaml:"min_severity"`
@@ -112,7 +114,7 @@ func ParseCombinations(path string, data []byte) ([]Combination, error) {
 			return nil, fmt.Errorf("%s: combination %s: finding_indicator %q: the only value is gravest_part", where, c.ID, c.FindingInd)
 		}
 		comb := Combination{ID: c.ID, Title: c.Title, Indicator: c.Indicator, GravestPart: c.FindingInd != "", Severity: sev, Message: c.Message,
-			References: c.References, All: c.All, MinIndicators: c.MinIndicators, AnyIndicator: c.AnyIndicator, Unless: c.Unless, File: path, Line: line}
+			References: c.References, Remedy: strings.TrimSpace(c.Remedy), All: c.All, MinIndicators: c.MinIndicators, AnyIndicator: c.AnyIndicator, Unless: c.Unless, File: path, Line: line}
 		for _, ind := range c.AnyIndicator {
 			if !contract.IsIndicator(ind) {
 				return nil, fmt.Errorf("%s: combination %s: any_indicator: unknown indicator %q", where, c.ID, ind)
@@ -163,7 +165,7 @@ func combinationLines(doc *yaml.Node) []int {
 // the rules it combines. Its Indicator is "" when it takes the gravest part's.
 func (c *Combination) Rule() *rules.Rule {
 	return &rules.Rule{ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity,
-		Message: c.Message, References: c.References, File: c.File, Line: c.Line}
+		Message: c.Message, References: c.References, Remedy: c.Remedy, File: c.File, Line: c.Line}
 }
 
 // combiner is the combinations compiled against a program's rule ids.

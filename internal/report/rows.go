@@ -155,6 +155,7 @@ func (w *Rows) AddFinding(f *Finding) error {
 		}
 	}
 	b = w.strList(b, f.References)
+	b = w.str(b, f.Remedy)
 	b = w.str(b, f.Scope)
 	if f.Contracts == nil {
 		b = binary.AppendUvarint(b, 0)
@@ -493,6 +494,7 @@ func (rr *rowReader) finding(f *Finding) {
 		}
 	}
 	f.References = rr.strList()
+	f.Remedy = rr.str()
 	f.Scope = rr.str()
 	if n := rr.uvarint(); n > 0 {
 		f.Contracts = make([]ContractRef, n-1)

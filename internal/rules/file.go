@@ -41,8 +41,12 @@ type Rule struct {
 	Expr       string
 	Message    string
 	References []string
-	Escalate   []Escalation
-	Tests      []Test
+	// Remedy says what should be done when the rule flags a contract, e.g.
+	// "return passports to workers; reimburse fees". Reports show it with
+	// every finding.
+	Remedy   string
+	Escalate []Escalation
+	Tests    []Test
 
 	File string // the rule file's path
 	Line int    // the line of the rule's first key
@@ -100,9 +104,10 @@ var ruleKeyAliases = map[string]string{
 	"standards": "references", "name": "title", "test": "tests", "examples": "tests",
 	"priority": "severity", "level": "severity", "desc": "description", "escalation": "escalate",
 	"precondition": "when", "if": "when",
+	"remediation": "remedy", "action": "remedy", "fix": "remedy", "corrective_action": "remedy", "remedies": "remedy",
 }
 
-var ruleKeys = []string{"id", "title", "indicator", "severity", "when", "expr", "message", "references", "escalate", "tests", "description"}
+var ruleKeys = []string{"id", "title", "indicator", "severity", "when", "expr", "message", "references", "remedy", "escalate", "tests", "description"}
 
 // ReadFile reads and parses one rule file.
 func ReadFile(path string) (*File, Errors) {
@@ -247,6 +252,7 @@ func (p *parser) rule(n *yaml.Node) *Rule {
 		}
 	}
 	r.Title, r.Message, r.Expr, r.When = p.scalar(r, "title"), p.scalar(r, "message"), p.scalar(r, "expr"), p.scalar(r, "when")
+	r.Remedy = strings.TrimSpace(p.scalar(r, "remedy"))
 	p.scalar(r, "description")
 
 	if ind := p.scalar(r, "indicator"); ind == "" {

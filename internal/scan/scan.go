@@ -116,7 +116,7 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	for _, r := range opts.Program.Rules {
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: r.ID, Title: r.Title, Indicator: r.Indicator, Severity: r.Severity.String(),
-			References: r.References, Source: r.Source(), Layers: layers(r.Rule),
+			References: r.References, Remedy: r.Remedy, Source: r.Source(), Layers: layers(r.Rule),
 		})
 	}
 	for _, r := range opts.Program.Set.Disabled {
@@ -126,7 +126,7 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	for _, c := range opts.Engine.Combinations {
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity.String(),
-			References: c.References, Source: c.Rule().Source(),
+			References: c.References, Remedy: c.Remedy, Source: c.Rule().Source(),
 		})
 	}
 	for _, c := range crossrow.Checks {
@@ -135,7 +135,7 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		}
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity.String(),
-			References: c.References, Source: "built-in cross-row check",
+			References: c.References, Remedy: c.Remedy, Source: "built-in cross-row check",
 		})
 	}
 
@@ -418,7 +418,7 @@ func (b *builder) add(r engine.Result) error {
 			RuleID: f.Rule.ID, Title: f.Rule.Title, Indicator: indicator, Severity: f.Severity.String(),
 			Message: f.Message, File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID,
 			WorkerID: r.WorkerID, WorkerName: r.WorkerName, Supplier: r.Supplier, Evidence: ev,
-			References: f.Rule.References,
+			References: f.Rule.References, Remedy: f.Rule.Remedy,
 		}
 		counts := b.waive(&rf)
 		if err := b.addFinding(&rf); err != nil {
@@ -464,7 +464,7 @@ func (b *builder) crossRow(c *crossrow.Checker) error {
 		rf := report.Finding{
 			RuleID: f.Check.ID, Title: f.Check.Title, Indicator: f.Check.Indicator, Severity: f.Severity.String(),
 			Message: f.Message, File: first.File, Sheet: first.Sheet, Row: first.Row, ContractID: first.ContractID,
-			Evidence: make(map[string]report.Evidence, len(f.Evidence)), References: f.Check.References,
+			Evidence: make(map[string]report.Evidence, len(f.Evidence)), References: f.Check.References, Remedy: f.Check.Remedy,
 			Scope: report.ScopeSupplier, ContractsTotal: f.Total,
 		}
 		if len(f.Groups) == 1 {
