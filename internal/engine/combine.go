@@ -90,8 +90,8 @@ func ParseCombinations(path string, data []byte) ([]Combination, error) {
 			line = lines[i]
 		}
 		where := fmt.Sprintf("%s:%d", path, line)
-		if c.ID == "" || c.Title == "" || c.Message == "" || len(c.References) == 0 {
-			return nil, fmt.Errorf("%s: a combination needs id, title, message and references", where)
+		if c.ID == "" || c.Title == "" || c.Message == "" || len(c.References) == 0 || strings.TrimSpace(c.Remedy) == "" {
+			return nil, fmt.Errorf("%s: a combination needs id, title, message, references and remedy", where)
 		}
 		if seen[c.ID] {
 			return nil, fmt.Errorf("%s: combination %s defined twice", where, c.ID)

@@ -60,6 +60,7 @@ type Rule struct {
 	DisabledBy string
 
 	nodes map[string]*yaml.Node // key → value node, for positions
+	node  *yaml.Node                // the rule's mapping
 	file  *File
 }
 
@@ -228,7 +229,7 @@ func (p *parser) rule(n *yaml.Node) *Rule {
 		p.errorf(n, "", "a rule must be a mapping of keys (id, title, indicator, ...)", "")
 		return nil
 	}
-	r := &Rule{File: p.file.Path, Line: n.Line, nodes: map[string]*yaml.Node{}, file: p.file}
+	r := &Rule{File: p.file.Path, Line: n.Line, nodes: map[string]*yaml.Node{}, node: n, file: p.file}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !slices.Contains(ruleKeys, k.Value) {
@@ -253,6 +254,9 @@ func (p *parser) rule(n *yaml.Node) *Rule {
 	}
 	r.Title, r.Message, r.Expr, r.When = p.scalar(r, "title"), p.scalar(r, "message"), p.scalar(r, "expr"), p.scalar(r, "when")
 	r.Remedy = strings.TrimSpace(p.scalar(r, "remedy"))
+	if rn := r.nodes["remedy"]; rn != nil && rn.Kind == yaml.ScalarNode && r.Remedy == "" {
+		p.errorf(rn, r.ID, "`remedy` must not be empty", remedyHint)
+	}
 	p.scalar(r, "description")
 
 	if ind := p.scalar(r, "indicator"); ind == "" {
@@ -299,6 +303,21 @@ func (p *parser) rule(n *yaml.Node) *Rule {
 		}
 	}
 	return r
+}
+
+const remedyHint = `say what should be done when the rule flags, e.g. remedy: "return passports to workers; reimburse fees"`
+
+// remedyProblems are the rules of f without a remedy. Lint requires one of
+// every rule, so that every finding says what should be done; a scan runs
+// a rule without one, and its findings show no remedy.
+func (f *File) remedyProblems() Errors {
+	var out Errors
+	for _, r := range f.Rules {
+		if r.nodes["remedy"] == nil && r.node != nil {
+			out = append(out, f.errorAt(r.node, r.ID, `missing "remedy"`, remedyHint))
+		}
+	}
+	return out
 }
 
 var requiredHint = map[string]string{
