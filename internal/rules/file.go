@@ -60,7 +60,7 @@ type Rule struct {
 	DisabledBy string
 
 	nodes map[string]*yaml.Node // key → value node, for positions
-	node  *yaml.Node                // the rule's mapping
+	node  *yaml.Node            // the rule's mapping
 	file  *File
 }
 
