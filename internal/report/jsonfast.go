@@ -126,6 +126,10 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 	}
 	b = jsonMember(b, false, jsonIn1, "references")
 	b = appendJSONStrings(b, f.References)
+	if f.Remedy != "" {
+		b = jsonMember(b, false, jsonIn1, "remedy")
+		b = appendJSONString(b, f.Remedy)
+	}
 	if f.Scope != "" {
 		b = jsonMember(b, false, jsonIn1, "scope")
 		b = appendJSONString(b, f.Scope)

@@ -79,6 +79,8 @@ type evidenceField struct {
 	Derived    bool
 	Absent     bool
 	Header     string // the roster's header of the column read, when known
+	Column     string // the roster's column letter (for CSV, its number), when known
+	At         string // the cell on the finding's row ("K5"), set where the row is known
 	Conversion string // what reading the column took ("inverted: …")
 }
 
@@ -103,16 +105,39 @@ func evidenceFields(ev map[string]Evidence) []evidenceField {
 			Derived:    e.Derived,
 			Absent:     e.Value == nil,
 			Header:     e.Header,
+			Column:     e.Column,
 			Conversion: e.Conversion,
 		})
 	}
 	return out
 }
 
-// evidenceText renders evidence as "field=raw; field=raw", sorted by field.
-// A derived value has no cell text of its own, so its computed value is shown
-// and marked "(derived)".
-func evidenceText(ev map[string]Evidence) string {
+// Cell names the cell the value was read from on row: "K5" on a sheet,
+// "column 11, row 5" in a CSV file (whose columns are numbered); "" when
+// the value was not read from a column.
+func (e evidenceField) Cell(row int) string {
+	return cellRef(e.Column, row)
+}
+
+// cellRef is the reference of the cell in column (a letter, or a number for
+// CSV) on row; "" without a column.
+func cellRef(column string, row int) string {
+	switch {
+	case column == "":
+		return ""
+	case row <= 0:
+		return column
+	case strings.Trim(column, "0123456789") == "":
+		return fmt.Sprintf("column %s, row %d", column, row)
+	}
+	return column + strconv.Itoa(row)
+}
+
+// evidenceText renders evidence as "header (cell)=raw; header (cell)=raw",
+// sorted by field: each value under the roster's own header, with the cell
+// it was read from on row. A derived value has no cell text of its own, so
+// its computed value is shown and marked "(derived)".
+func evidenceText(ev map[string]Evidence, row int) string {
 	if len(ev) == 0 {
 		return ""
 	}
@@ -122,6 +147,9 @@ func evidenceText(ev map[string]Evidence) string {
 			b.WriteString("; ")
 		}
 		b.WriteString(e.Name())
+		if c := e.Cell(row); c != "" {
+			b.WriteString(" (" + c + ")")
+		}
 		b.WriteByte('=')
 		if e.Raw != "" || e.Value == "" {
 			b.WriteString(e.Raw)
