@@ -45,6 +45,9 @@ type Combination struct {
 
 	File string
 	Line int
+	// Changes are what rule files changed about the combination (see
+	// WithPolicy).
+	Changes []rules.Change
 }
 
 type combinationFile struct {
@@ -161,11 +164,31 @@ func combinationLines(doc *yaml.Node) []int {
 	return nil
 }
 
-// Rule returns the combination as a rule, so that reports list it beside
-// the rules it combines. Its Indicator is "" when it takes the gravest part's.
+// Rule returns the combination as a rule of kind rules.KindCombination, so
+// that reports list it beside the rules it combines, and rule files can
+// override, disable and waive it (rules.LoadOptions.Checks). Its Indicator
+// is "" when it takes the gravest part's.
 func (c *Combination) Rule() *rules.Rule {
-	return &rules.Rule{ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity,
-		Message: c.Message, References: c.References, Remedy: c.Remedy, File: c.File, Line: c.Line}
+	return &rules.Rule{ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity, DeclaredSeverity: c.Severity,
+		Message: c.Message, References: c.References, Remedy: c.Remedy, File: c.File, Line: c.Line,
+		Kind: rules.KindCombination, Changes: c.Changes}
+}
+
+// WithPolicy returns the combinations as the rule files of set leave them:
+// without those a file disabled, and with the severity an override gave.
+// A combination set does not know is kept as it is.
+func WithPolicy(combos []Combination, set *rules.Set) []Combination {
+	out := make([]Combination, 0, len(combos))
+	for _, c := range combos {
+		if r := set.Check(c.ID); r != nil {
+			if r.DisabledBy != "" {
+				continue
+			}
+			c.Severity, c.Changes = r.Severity, r.Changes
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // combiner is the combinations compiled against a program's rule ids.

@@ -197,3 +197,71 @@ func TestBuiltinCombinationsHaveIndicators(t *testing.T) {
 		t.Error("finding_indicator without an indicator: no error")
 	}
 }
+
+// A waiver on a part carries into the combinations built on it: they are
+// built from the findings no waiver covers. The waived finding itself is
+// still reported.
+func TestCombinationsSkipWaivedParts(t *testing.T) {
+	prog, s := compile(t)
+	combos, err := ParseCombinations("c.yaml", []byte(`combinations:
+  - id: both
+    title: Both
+    severity: critical
+    all: [[fee-paid], [passport-held]]
+    message: "{{parts}}"
+    references: [H]
+    remedy: x
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waived := func(ruleID string, r *Result) bool { return ruleID == "fee-paid" && r.ContractID == "C-1" }
+	e := New(prog, s, Options{Workers: 1, Combinations: combos, Waived: waived})
+	for _, tc := range []struct {
+		id   string
+		want []string
+	}{
+		{"C-1", []string{"fee-paid", "passport-held"}},
+		{"C-2", []string{"fee-paid", "passport-held", "both"}},
+	} {
+		r := e.NewEvaluator().Evaluate(mk(t, s, 2, map[string]string{"contract_id": tc.id, "recruitment_fee_paid_by_worker": "1", "passport_held_by": "employer"}))
+		var ids []string
+		for _, f := range r.Findings {
+			ids = append(ids, f.Rule.ID)
+		}
+		if !slices.Equal(ids, tc.want) {
+			t.Errorf("%s: findings %v, want %v", tc.id, ids, tc.want)
+		}
+	}
+}
+
+// WithPolicy leaves out the combinations rule files disabled and takes the
+// severity an override gave.
+func TestCombinationsWithPolicy(t *testing.T) {
+	combos, err := ParseCombinations("c.yaml", []byte(`combinations:
+  - {id: a, title: t, severity: critical, message: m, references: [r], remedy: x, all: [[fee-paid], [passport-held]]}
+  - {id: b, title: t, severity: critical, message: m, references: [r], remedy: x, all: [[fee-paid], [exit-penalty]]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var checks []*rules.Rule
+	for i := range combos {
+		checks = append(checks, combos[i].Rule())
+	}
+	f, errs := rules.Parse("local.yaml", []byte("overrides:\n  - {id: a, severity: high}\ndisable:\n  ids: [b]\n"))
+	if len(errs) > 0 {
+		t.Fatal(errs.Detail())
+	}
+	set, errs := rules.NewSetWithChecks([]*rules.File{f}, checks)
+	if len(errs) > 0 {
+		t.Fatal(errs.Detail())
+	}
+	got := WithPolicy(combos, set)
+	if len(got) != 1 || got[0].ID != "a" || got[0].Severity != contract.High || len(got[0].Rule().Changes) != 1 {
+		t.Fatalf("got %+v", got)
+	}
+	if combos[0].Severity != contract.Critical {
+		t.Error("WithPolicy changed its input")
+	}
+}

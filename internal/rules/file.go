@@ -49,7 +49,12 @@ type Rule struct {
 	Tests    []Test
 
 	File string // the rule file's path
-	Line int    // the line of the rule's first key
+	Line int    // the line of the rule's first key; 0 for a check defined in code
+
+	// Kind is "" for a rule of a rule file, else KindCombination or
+	// KindCrossRow: a check that is not a CEL expression but that rule
+	// files override, disable and waive like a rule (see LoadOptions.Checks).
+	Kind string
 
 	// DeclaredSeverity is the severity written in the rule; Severity is the
 	// one in effect after later files' overrides.
@@ -64,8 +69,20 @@ type Rule struct {
 	file  *File
 }
 
-// Source is "file:line", where the rule is defined.
-func (r *Rule) Source() string { return fmt.Sprintf("%s:%d", r.File, r.Line) }
+// Kinds of checks that layer like rules without being rules of a rule file.
+const (
+	KindCombination = "combination"     // co-occurring findings on one contract (engine.Combination)
+	KindCrossRow    = "cross-row check" // a supplier-level check across rows (crossrow.Check)
+)
+
+// Source is "file:line", where the rule is defined; for a check defined in
+// code (Line 0), File alone.
+func (r *Rule) Source() string {
+	if r.Line == 0 {
+		return r.File
+	}
+	return fmt.Sprintf("%s:%d", r.File, r.Line)
+}
 
 // Escalation raises a finding's severity when its condition holds, e.g. more
 // than 72 hours a week is critical where more than 60 is high.
