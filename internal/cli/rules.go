@@ -365,7 +365,14 @@ func runRulesTest(ui *ui, args []string) int {
 			}
 			continue
 		}
-		fmt.Fprintf(ui.out, "%sexpected %s, got %s\n", indent, r.Test.Expect, outcomeWord(r.Got))
+		want, got := string(r.Test.Expect), outcomeWord(r.Got)
+		if r.Test.Severity != contract.SeverityNone {
+			want += " (" + r.Test.Severity.String() + ")"
+			if r.Got == rules.Flag {
+				got += " (" + r.Severity.String() + ")"
+			}
+		}
+		fmt.Fprintf(ui.out, "%sexpected %s, got %s\n", indent, want, got)
 		if r.Err != nil {
 			fmt.Fprintf(ui.out, "%serror: %v\n", indent, r.Err)
 		}

@@ -35,7 +35,11 @@ func (s Status) String() string { return statusNames[s] }
 type Outcome struct {
 	Status   Status
 	Severity contract.Severity // Flag: the rule's severity, raised by escalations
-	Missing  []int             // Insufficient: schema indexes of the blank fields that left it undecided (shared: read only)
+	// Written is, for Flag, the severity the rule's own file gives: its
+	// declared severity raised by its escalations, before any override of
+	// a later file. Rule examples assert it.
+	Written contract.Severity
+	Missing []int // Insufficient: schema indexes of the blank fields that left it undecided (shared: read only)
 	// Lookups are, for Insufficient, the table lookups that found no value,
 	// e.g. `table min_wage has no row for "MY", "2024"`.
 	Lookups []string
@@ -158,10 +162,10 @@ func (ev *Evaluator) Eval(r *Compiled, c *contract.Contract) Outcome {
 	if o.Status != Flag {
 		return o
 	}
-	o.Severity = r.Severity
+	o.Severity, o.Written = r.Severity, r.DeclaredSeverity
 	for _, esc := range r.escalate {
-		if e := ev.decide(esc.prog, c); e.Status == Flag && esc.severity > o.Severity {
-			o.Severity = esc.severity
+		if e := ev.decide(esc.prog, c); e.Status == Flag {
+			o.Severity, o.Written = max(o.Severity, esc.severity), max(o.Written, esc.severity)
 		}
 	}
 	return o

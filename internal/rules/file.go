@@ -108,6 +108,9 @@ type Test struct {
 	Name     string
 	Contract map[string]string
 	Expect   Expect
+	// Severity, when set, is the severity a flag must have: the rule's
+	// own, raised by its escalations (before overrides of later files).
+	Severity contract.Severity
 	Line     int
 	nodes    map[string]*yaml.Node // field → value node
 	keys     []string              // contract fields in file order
@@ -402,7 +405,7 @@ func (p *parser) test(r *Rule, n *yaml.Node) (Test, bool) {
 		p.errorf(n, r.ID, "a test is a mapping {name, contract, expect}", "")
 		return t, false
 	}
-	var expect *yaml.Node
+	var expect, severity *yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		switch k.Value {
@@ -410,6 +413,8 @@ func (p *parser) test(r *Rule, n *yaml.Node) (Test, bool) {
 			t.Name = v.Value
 		case "expect":
 			expect = v
+		case "severity":
+			severity = v
 		case "contract":
 			if v.Kind != yaml.MappingNode {
 				p.errorf(v, r.ID, "`contract` must map field names to cell values", "")
@@ -430,7 +435,7 @@ func (p *parser) test(r *Rule, n *yaml.Node) (Test, bool) {
 				t.keys = append(t.keys, fk.Value)
 			}
 		default:
-			p.errorf(k, r.ID, fmt.Sprintf("unknown test key %q", k.Value), suggest(k.Value, []string{"name", "contract", "expect"}))
+			p.errorf(k, r.ID, fmt.Sprintf("unknown test key %q", k.Value), suggest(k.Value, []string{"name", "contract", "expect", "severity"}))
 		}
 	}
 	if t.Name == "" {
@@ -445,6 +450,18 @@ func (p *parser) test(r *Rule, n *yaml.Node) (Test, bool) {
 		return t, false
 	}
 	t.Expect = Expect(expect.Value)
+	if severity != nil {
+		s, ok := contract.ParseSeverity(severity.Value)
+		switch {
+		case severity.Kind != yaml.ScalarNode || !ok || s == contract.SeverityNone:
+			p.errorf(severity, r.ID, fmt.Sprintf("test %q: unknown severity %q", t.Name, severity.Value), suggestOr(severity.Value, contract.Severities(), "one of: "+strings.Join(contract.Severities(), ", ")))
+			return t, false
+		case t.Expect != ExpectFlag:
+			p.errorf(severity, r.ID, fmt.Sprintf("test %q: a severity goes with expect: flag", t.Name), "only a flag has a severity; drop severity: or expect a flag")
+			return t, false
+		}
+		t.Severity = s
+	}
 	return t, true
 }
 
