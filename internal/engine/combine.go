@@ -301,8 +301,9 @@ func (c *compiledCombination) finding(parts []*Finding) Finding {
 	ev := make([]Evidence, 0, len(parts))
 	for _, p := range parts {
 		names = append(names, fmt.Sprintf("%s (%s)", p.Rule.ID, p.Severity))
-		if !slices.Contains(inds, p.indicator()) {
-			inds = append(inds, p.indicator())
+		// Indicators in words, as a reader says them: "debt bondage".
+		if w := strings.ReplaceAll(p.indicator(), "_", " "); !slices.Contains(inds, w) {
+			inds = append(inds, w)
 		}
 		ev = append(ev, Evidence{Field: p.Rule.ID, Value: p.Severity.String(), Raw: p.Message})
 	}

@@ -112,9 +112,9 @@ func evidenceFields(ev map[string]Evidence) []evidenceField {
 	return out
 }
 
-// Cell names the cell the value was read from on row: "K5" on a sheet,
-// "column 11, row 5" in a CSV file (whose columns are numbered); "" when
-// the value was not read from a column.
+// Cell names the cell the value was read from on row, as a spreadsheet
+// shows it: "K5" (a CSV file's numbered column 11 is K too); "" when the
+// value was not read from a column.
 func (e evidenceField) Cell(row int) string {
 	return cellRef(e.Column, row)
 }
@@ -128,9 +128,25 @@ func cellRef(column string, row int) string {
 	case row <= 0:
 		return column
 	case strings.Trim(column, "0123456789") == "":
+		// A CSV column, numbered: named by the letter a spreadsheet
+		// shows for it when the file is opened.
+		if n, err := strconv.Atoi(column); err == nil && n > 0 {
+			return columnLetter(n) + strconv.Itoa(row)
+		}
 		return fmt.Sprintf("column %s, row %d", column, row)
 	}
 	return column + strconv.Itoa(row)
+}
+
+// columnLetter is the spreadsheet letter of 1-based column n: 1 A, 27 AA.
+func columnLetter(n int) string {
+	var b []byte
+	for n > 0 {
+		n--
+		b = append([]byte{byte('A' + n%26)}, b...)
+		n /= 26
+	}
+	return string(b)
 }
 
 // evidenceText renders evidence as "header (cell)=raw; header (cell)=raw",
