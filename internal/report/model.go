@@ -223,6 +223,10 @@ type Evidence struct {
 	Column     string `json:"column,omitempty"`
 	Header     string `json:"header,omitempty"`
 	Conversion string `json:"conversion,omitempty"`
+	// Cell is the cell's reference as a spreadsheet shows it, column
+	// letter and row ("AN4"; a CSV file's numbered column has its letter
+	// too); see CellRef.
+	Cell string `json:"cell,omitempty"`
 }
 
 // RuleError is a rule that could not be evaluated on one contract.

@@ -152,6 +152,7 @@ func (w *Rows) AddFinding(f *Finding) error {
 			b = inline(b, e.Column)
 			b = inline(b, e.Header)
 			b = inline(b, e.Conversion)
+			b = inline(b, e.Cell)
 		}
 	}
 	b = w.strList(b, f.References)
@@ -490,7 +491,7 @@ func (rr *rowReader) finding(f *Finding) {
 		for range n - 1 {
 			k := rr.str()
 			v := rr.value()
-			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1, Column: rr.inline(), Header: rr.inline(), Conversion: rr.inline()}
+			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1, Column: rr.inline(), Header: rr.inline(), Conversion: rr.inline(), Cell: rr.inline()}
 		}
 	}
 	f.References = rr.strList()

@@ -119,8 +119,10 @@ func (e evidenceField) Cell(row int) string {
 	return cellRef(e.Column, row)
 }
 
-// cellRef is the reference of the cell in column (a letter, or a number for
-// CSV) on row; "" without a column.
+// CellRef is the reference of the cell in column (a letter, or a number for
+// CSV) on row as a spreadsheet shows it ("K5"); "" without a column.
+func CellRef(column string, row int) string { return cellRef(column, row) }
+
 func cellRef(column string, row int) string {
 	switch {
 	case column == "":
