@@ -1,9 +1,13 @@
 package rules
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+	defaultrules "github.com/laborcheck/laborcheck/rules"
 )
 
 // Messages show values as the roster has them: yes/no cells in their own
@@ -70,5 +74,50 @@ func TestMoneyText(t *testing.T) {
 		{150000, "NPR", "NPR 150,000"}, {1200.5, "USD", "USD 1,200.50"}, {999, "", "999"}, {-2500, "THB", "THB -2,500"}, {0.25, "EUR", "EUR 0.25"},
 	} {
 		assert.Equal(t, tc.want, moneyText(tc.n, tc.cur))
+	}
+}
+
+// TestPackMessages renders the message of every built-in rule on each of
+// its examples that flags: no message shows a raw true or false, or
+// "(blank)".
+func TestPackMessages(t *testing.T) {
+	set, errs := Load([]string{BuiltinPath}, LoadOptions{Builtin: defaultrules.FS})
+	if len(errs) > 0 {
+		t.Fatal(errs.Detail())
+	}
+	schema := contract.DefaultSchema()
+	env, err := NewEnv(schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, errs := env.Compile(set, CompileOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs.Detail())
+	}
+	derive := contract.NewDeriver(schema, TestReviewDate).Derive
+	ev := p.NewEvaluator(TestReviewDate)
+	raw := regexp.MustCompile(`\b(true|false)\b|\(blank\)`)
+	n := 0
+	for _, r := range p.Rules {
+		for _, tc := range r.Tests {
+			if tc.Expect != ExpectFlag {
+				continue
+			}
+			c, err := p.exampleContract(r, tc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			derive(c)
+			if o := ev.Eval(r, c); o.Status != Flag {
+				continue
+			}
+			n++
+			if msg := ev.Message(r, c); raw.MatchString(msg) {
+				t.Errorf("%s, example %q: %s", r.ID, tc.Name, msg)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no example flagged")
 	}
 }
