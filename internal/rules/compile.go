@@ -215,6 +215,7 @@ func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFil
 		if len(ce) > 0 {
 			errs = append(errs, ce...)
 		} else {
+			errs = append(errs, cf.enumProblems(nil, v.node, v.Expr, 0, checked, "variable "+v.Name)...)
 			typ = checked.OutputType()
 			rf := cf.refsOf(checked)
 			cv.fields = rf.fields
