@@ -312,15 +312,17 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		},
 
 		Engine: engine.Options{Workers: cfg.workers, ReviewDate: cfg.asOf,
-			Combinations: tables.combinations, MinimumWages: tables.minWage},
-		CrossRow:     crossrow.Options{EntityList: tables.entities},
-		Tables:       append(ruleTables(prog), tables.files...),
-		Vocabularies: vocabFiles,
-		Waivers:      waivers.matcher,
-		WaiverFiles:  waivers.files,
-		FailOn:       cfg.failOn,
-		MinCoverage:  cfg.minCoverage,
-		Version:      version(),
+			Combinations: engine.WithPolicy(tables.combinations, prog.Set), MinimumWages: tables.minWage,
+			Waived: waivers.covers()},
+		CrossRow:       crossrow.Options{EntityList: tables.entities},
+		CrossRowPolicy: crossRowPolicy(prog.Set),
+		Tables:         append(ruleTables(prog), tables.files...),
+		Vocabularies:   vocabFiles,
+		Waivers:        waivers.matcher,
+		WaiverFiles:    waivers.files,
+		FailOn:         cfg.failOn,
+		MinCoverage:    cfg.minCoverage,
+		Version:        version(),
 		// Contracts and findings wait in temporary files until the reports
 		// are written, so memory does not grow with the rosters.
 		Spill:    true,
@@ -506,6 +508,17 @@ func loadWaivers(ui *ui, cfg *scanConfig) (scanWaivers, bool) {
 	sw.list, sw.matcher = ws, rules.NewMatcher(active)
 	sw.files = []report.File{{Path: ws.Path, SHA256: ws.SHA256}}
 	return sw, true
+}
+
+// covers returns whether a waiver covers a rule's finding on a contract
+// (nil without waivers): combinations are not built from waived findings.
+func (sw scanWaivers) covers() func(ruleID string, r *engine.Result) bool {
+	if sw.matcher == nil {
+		return nil
+	}
+	return func(ruleID string, r *engine.Result) bool {
+		return sw.matcher.Match(ruleID, r.ContractID, r.WorkerID, r.Supplier) != nil
+	}
 }
 
 // warnUnknown warns about waivers that name no rule, combination or
