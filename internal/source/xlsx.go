@@ -32,9 +32,10 @@ func (r *reader) readZipFile(sc *scan) error {
 // gives the same bytes as compress/flate, markedly faster.
 func inflate(r io.Reader) io.ReadCloser { return kflate.NewReader(r) }
 
-// readOLE reads an OLE compound file: encrypted OOXML (with a password) or
-// one of the legacy formats laborcheck reports.
-func (r *reader) readOLE() error {
+// readOLE reads an OLE compound file of size bytes: an Excel 97-2003
+// workbook, encrypted OOXML (with a password), or one of the legacy formats
+// laborcheck reports.
+func (r *reader) readOLE(size int64) error {
 	f, err := r.open()
 	if err != nil {
 		r.in.Err = r.ioError(err)
@@ -53,7 +54,7 @@ func (r *reader) readOLE() error {
 	case st.encrypted:
 		return r.readEncrypted(f)
 	case st.workbook:
-		r.in.Err = r.fileError(ErrLegacyXLS, "a legacy Excel 97-2003 workbook (.xls)", "open it in Excel or LibreOffice and save it as .xlsx")
+		return r.readXLS(f, size)
 	case st.word:
 		r.in.Err = r.fileError(ErrUnsupported, "a legacy Word document, not a spreadsheet", "export the roster as .xlsx or .csv")
 	case st.powerPoint:
