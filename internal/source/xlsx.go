@@ -109,6 +109,9 @@ func (r *reader) readPackage(zr *zip.Reader) error {
 		r.in.Err = ferr
 		return nil
 	}
+	if format == FormatODS {
+		return r.readODS(zr)
+	}
 	wb, err := openStructure(zr)
 	if err != nil {
 		r.in.Err = r.diagnose(zr, err)
