@@ -77,6 +77,7 @@ func (r *reader) readODS(zr *zip.Reader) error {
 	hiddenStyles := map[string]bool{}
 	style := ""
 	tables := 0
+	seen := map[string]bool{}
 	for {
 		tok, err := d.RawToken()
 		if errors.Is(err, io.EOF) {
@@ -109,16 +110,14 @@ func (r *reader) readODS(zr *zip.Reader) error {
 			i := tables
 			tables++
 			if want >= 0 && i != want {
+				uniqueSheetName(seen, attr(se, "name"), i)
 				if err := skipElement(d); err != nil {
 					r.in.Notes = append(r.in.Notes, "the spreadsheet's content is damaged: "+err.Error())
 					return nil
 				}
 				continue
 			}
-			sh := &Sheet{Name: attr(se, "name"), Hidden: hiddenStyles[attr(se, "style-name")]}
-			if sh.Name == "" {
-				sh.Name = fmt.Sprintf("Sheet%d", i+1)
-			}
+			sh := &Sheet{Name: uniqueSheetName(seen, attr(se, "name"), i), Hidden: hiddenStyles[attr(se, "style-name")]}
 			src := &odsSheetReader{r: r, d: d, name: sh.Name}
 			if err := r.readODSSheet(sh, src, want >= 0); err != nil {
 				return err
@@ -195,6 +194,7 @@ func odsSheetNames(content *zip.File) ([]string, error) {
 	defer rc.Close()
 	d := xml.NewDecoder(rc)
 	var names []string
+	seen := map[string]bool{}
 	for {
 		tok, err := d.RawToken()
 		if errors.Is(err, io.EOF) {
@@ -204,11 +204,7 @@ func odsSheetNames(content *zip.File) ([]string, error) {
 			return nil, err
 		}
 		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "table" {
-			name := attr(se, "name")
-			if name == "" {
-				name = fmt.Sprintf("Sheet%d", len(names)+1)
-			}
-			names = append(names, name)
+			names = append(names, uniqueSheetName(seen, attr(se, "name"), len(names)))
 			if err := skipElement(d); err != nil {
 				return nil, err
 			}

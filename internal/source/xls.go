@@ -163,6 +163,10 @@ func parseXLSGlobals(data []byte) (*xlsBook, error) {
 		}
 		switch typ {
 		case biffEOF:
+			names := map[string]bool{}
+			for i := range wb.sheets {
+				wb.sheets[i].name = uniqueSheetName(names, wb.sheets[i].name, i)
+			}
 			wb.xfs = make([]xfInfo, len(ifmts))
 			for i, id := range ifmts {
 				wb.xfs[i] = xlsFormat(id, formats)
@@ -203,6 +207,22 @@ func parseXLSGlobals(data []byte) (*xlsBook, error) {
 		}
 		pos = next
 	}
+}
+
+// uniqueSheetName names sheet i as its file does, or "Sheet<i+1>" when the
+// file gives no name, with a number added when an earlier sheet has the
+// name (which spreadsheet programs do not allow, but a damaged file can
+// hold): a sheet's name says where its contracts are.
+func uniqueSheetName(seen map[string]bool, name string, i int) string {
+	if strings.TrimSpace(name) == "" {
+		name = fmt.Sprintf("Sheet%d", i+1)
+	}
+	base := name
+	for k := 2; seen[name]; k++ {
+		name = fmt.Sprintf("%s (%d)", base, k)
+	}
+	seen[name] = true
+	return name
 }
 
 // xlsFormat classifies a cell style's number format: the built-in formats
