@@ -63,7 +63,7 @@ func drainXLSStream(r *reader, stream []byte) {
 		return
 	}
 	for _, ws := range wb.sheets {
-		src, ferr := openXLSSheet(r, wb, ws)
+		src, _, ferr := openXLSSheet(r, wb, ws)
 		if ferr != nil || src == nil {
 			continue
 		}

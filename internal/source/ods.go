@@ -574,7 +574,7 @@ func odsDuration(v string) (float64, bool) {
 
 // odsCellText reads the text of a cell up to its end tag: its paragraphs
 // (text:p) one to a line, with spaces (text:s), tabs and line breaks, but
-// not its comment (office:annotation).
+// not its comment (office:annotation) or drawings (draw:frame).
 func odsCellText(d *xml.Decoder) (string, error) {
 	var b strings.Builder
 	depth, inP, paras := 0, 0, 0
@@ -593,12 +593,14 @@ func odsCellText(d *xml.Decoder) (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "annotation":
+			if t.Name.Local == "annotation" || t.Name.Space == "draw" {
+				// A comment, or a drawing anchored in the cell: not its text.
 				if err := skipElement(d); err != nil {
 					return "", err
 				}
 				continue
+			}
+			switch t.Name.Local {
 			case "p", "h":
 				if inP == 0 {
 					if paras > 0 {

@@ -517,13 +517,13 @@ func (r *reader) readXLSSheet(wb *xlsBook, ws xlsSheet, lay layout) (err error) 
 		sh.Skipped = "a dialog or macro sheet, not a table"
 		return nil
 	}
-	src, ferr := openXLSSheet(r, wb, ws)
-	if ferr != nil {
+	src, skip, ferr := openXLSSheet(r, wb, ws)
+	switch {
+	case ferr != nil:
 		sh.Err = ferr
 		return nil
-	}
-	if src == nil {
-		sh.Skipped = "a dialog or macro sheet, not a table"
+	case skip != "":
+		sh.Skipped = skip
 		return nil
 	}
 	return r.readTable(sh, src, lay)
@@ -558,19 +558,27 @@ type xlsSheetReader struct {
 
 // openXLSSheet checks a worksheet substream and indexes what it needs
 // before the rows are read: its hidden rows and columns, and whether its
-// cells come in row order. It returns nil for a substream that is not a
-// worksheet.
-func openXLSSheet(r *reader, wb *xlsBook, ws xlsSheet) (*xlsSheetReader, *FileError) {
+// cells come in row order. For a substream that is not a worksheet it
+// returns why the sheet is skipped.
+func openXLSSheet(r *reader, wb *xlsBook, ws xlsSheet) (*xlsSheetReader, string, *FileError) {
 	fail := func(format string, args ...any) *FileError {
 		return &FileError{Path: r.path, Sheet: ws.name, Kind: ErrCorrupt,
 			Reason: fmt.Sprintf("sheet %q could not be read: ", ws.name) + fmt.Sprintf(format, args...), Hint: hintResave}
 	}
 	typ, body, pos, ok := biffRecord(wb.data, ws.pos)
 	if !ok || typ != biffBOF || len(body) < 4 {
-		return nil, fail("the workbook points to byte %d for it, where no sheet starts", ws.pos)
+		return nil, "", fail("the workbook points to byte %d for it, where no sheet starts", ws.pos)
 	}
-	if dt := binary.LittleEndian.Uint16(body[2:]); dt != 0x0010 {
-		return nil, nil
+	switch binary.LittleEndian.Uint16(body[2:]) {
+	case 0x0010:
+	case 0x0020:
+		return nil, "a chart sheet: no cells", nil
+	case 0x0006:
+		return nil, "a macro module, not a table", nil
+	case 0x0040:
+		return nil, "a dialog or macro sheet, not a table", nil
+	default:
+		return nil, "", fail("the workbook points to byte %d for it, where no sheet starts", ws.pos)
 	}
 	s := &xlsSheetReader{r: r, wb: wb, ws: ws, start: pos, pos: pos}
 	depth, lastRow, sorted := 1, -1, true
@@ -578,7 +586,7 @@ func openXLSSheet(r *reader, wb *xlsBook, ws xlsSheet) (*xlsSheetReader, *FileEr
 	for {
 		typ, body, next, ok := biffRecord(wb.data, pos)
 		if !ok {
-			return nil, fail("its records end early, at byte %d", pos)
+			return nil, "", fail("its records end early, at byte %d", pos)
 		}
 		switch typ {
 		case biffBOF:
@@ -590,7 +598,7 @@ func openXLSSheet(r *reader, wb *xlsBook, ws xlsSheet) (*xlsSheetReader, *FileEr
 					slices.SortStableFunc(index, func(a, b xlsRef) int { return int(a.row) - int(b.row) })
 					s.index = index
 				}
-				return s, nil
+				return s, "", nil
 			}
 		case biffColInfo:
 			if depth == 1 && len(body) >= 10 && body[8]&0x01 != 0 {
