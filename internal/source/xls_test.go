@@ -1,11 +1,14 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -649,6 +652,19 @@ func FuzzXLS(f *testing.F) {
 		rec(biffFormula, cellHead(3, 2, 0), []byte{0, 0, 0, 0, 0, 0, 0xFF, 0xFF}, make([]byte, 8)).
 		rec(biffString, xlStr("x")).rec(biffContinue, []byte{1, 'y', 0}).b
 	f.Add(unordered.stream())
+	// The workbook streams of the seed files.
+	r := newReader(context.Background(), "seed.xls", defaultOptions(), nil, &Input{})
+	for _, name := range []string{"frictionless__sheet2.xls"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "seed", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		stream, ferr := r.xlsStream(memFile{bytes.NewReader(data)}, int64(len(data)))
+		if ferr != nil {
+			f.Fatal(ferr)
+		}
+		f.Add(stream)
+	}
 	schema := contract.DefaultSchema()
 	f.Fuzz(func(t *testing.T, stream []byte) {
 		stream = stream[:min(len(stream), 60000)] // what one FAT sector of oleFile holds
