@@ -259,6 +259,8 @@ type odsSheetReader struct {
 	repN   int
 	cells  int64
 	count  int
+	// noCache counts formula cells with no saved value.
+	noCache int
 }
 
 func (s *odsSheetReader) next() (rawRow, error) {
@@ -433,6 +435,9 @@ func (s *odsSheetReader) readCell(start xml.StartElement) (string, cellMeta, err
 		}
 	}
 	text, meta := odsValue(start, shown, calcType)
+	if text == "" && attr(start, "formula") != "" && attr(start, "value-type") == "" {
+		s.noCache++
+	}
 	return text, meta, nil
 }
 
@@ -647,4 +652,13 @@ func (s *odsSheetReader) columnHidden(col int) bool {
 		}
 	}
 	return false
+}
+
+// notes says what the table's cells held that could not be read.
+func (s *odsSheetReader) notes() []string {
+	if s.noCache > 0 {
+		return []string{fmt.Sprintf("%s no saved value and read as blank (the program that wrote the file did not calculate them; open and save it in LibreOffice or Excel to fill them in)",
+			plural(s.noCache, "formula cell has", "formula cells have"))}
+	}
+	return nil
 }

@@ -89,7 +89,8 @@ func TestODSCells(t *testing.T) {
 <table:table-row table:visibility="collapse"><table:table-cell office:value-type="date" office:date-value="2024-01-01"><text:p>01/01/2024</text:p></table:table-cell><table:table-cell office:value-type="currency" office:currency="MYR" office:value="1500.25"><text:p>RM1,500.25</text:p></table:table-cell><table:table-cell office:value-type="time" office:time-value="PT12H30M00S"/><table:table-cell office:value-type="time" office:time-value="PT36H"/><table:table-cell office:value-type="percentage" office:value="0.05"><text:p>5%</text:p></table:table-cell></table:table-row>
 <table:table-row table:number-rows-repeated="3"><table:table-cell office:value-type="boolean" office:boolean-value="true"><text:p>TRUE</text:p></table:table-cell><table:table-cell table:formula="of:=FALSE()" office:value-type="float" office:value="0"><text:p>FALSE</text:p></table:table-cell><table:table-cell office:value-type="string" calcext:value-type="error" table:formula="of:=1/0"><text:p>#DIV/0!</text:p></table:table-cell></table:table-row>
 <table:table-row><table:table-cell table:number-columns-spanned="2" office:value-type="string"><draw:frame><draw:text-box><text:p>a drawing</text:p></draw:text-box></draw:frame><text:p>merged</text:p><office:annotation><text:p>a comment</text:p></office:annotation></table:table-cell><table:covered-table-cell/><table:table-cell office:value-type="string"><text:p>two<text:s text:c="3"/>lines</text:p><text:p>a<text:tab/>b<text:line-break/>c</text:p></table:table-cell><table:table-cell table:number-columns-repeated="2" office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell></table:table-row>
-<table:table-row table:number-rows-repeated="1048569"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
+<table:table-row><table:table-cell table:formula="of:=[.A1]"/></table:table-row>
+<table:table-row table:number-rows-repeated="1048568"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
 <table:table-row><table:table-cell office:value-type="string"><text:p>past the last row</text:p></table:table-cell></table:table-row>
 </table:table>`
 	names, rows, srcs := odsRows(t, odsOf(t, "", table))
@@ -109,6 +110,9 @@ func TestODSCells(t *testing.T) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	src := srcs["Roster"]
+	if n := src.notes(); len(n) != 1 || !strings.HasPrefix(n[0], "1 formula cell has no saved value") {
+		t.Errorf("notes = %q", n)
+	}
 	if src.columnHidden(2) || !src.columnHidden(3) || !src.columnHidden(4) || src.columnHidden(5) {
 		t.Errorf("hidden columns = %v, want C:D", src.hidden)
 	}
