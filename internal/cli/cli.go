@@ -41,10 +41,10 @@ func version() string {
 
 const usage = `laborcheck reviews labour contracts for signs of forced labour.
 
-It reads rosters (.xlsx, .xlsm, .csv, .tsv, or folders of them), checks every
-contract against rules drawn from ILO and industry standards, and reports each
-risk indicator with the row, the values that triggered it and the standard it
-breaks. Findings are risk indicators for follow-up, not verdicts.
+It reads rosters (.xlsx, .xlsm, .xls, .ods, .csv, .tsv, or folders of them),
+checks every contract against rules drawn from ILO and industry standards, and
+reports each risk indicator with the row, the values that triggered it and the
+standard it breaks. Findings are risk indicators for follow-up, not verdicts.
 
 Usage:
   laborcheck scan [flags] PATH...     review rosters and report findings

@@ -31,7 +31,8 @@ import (
 const scanUsage = `Usage: laborcheck scan [flags] PATH...
 
 Reviews every contract in the rosters at PATH (files or folders; .xlsx,
-.xlsm, .csv, .tsv) against the rules, and reports each risk indicator found.
+.xlsm, .xls, .ods, .csv, .tsv) against the rules, and reports each risk
+indicator found.
 Flags may come before or after the paths.
 
 Flags:

@@ -49,23 +49,28 @@ func corpusFiles(t *testing.T) []string {
 // corpusKinds is how each file the corpus marks as not a readable workbook
 // (SOURCES.tsv "kind:") must be classified.
 var corpusKinds = map[string]error{
-	"calamine__date.ods":             ErrODS,
 	"calamine__issue_666_panic.xlsb": ErrXLSB,
-	"calamine__issues.xls":           ErrLegacyXLS,
 	"calamine__pass_protected.xlsb":  ErrEncrypted,
 	"calamine__pass_protected.xlsx":  ErrEncrypted,
 	"calamine__too_small.xls":        ErrCorrupt,
 	"calamine__issue252.xlsx":        ErrCorrupt,
 	"frictionless__implicit-gz.csv":  ErrUnsupported,
 	"frictionless__implicit-zip.csv": ErrUnsupported,
-	"frictionless__sheet2.xls":       ErrLegacyXLS,
-	"frictionless__table.ods":        ErrODS,
 	"phpss__empty.csv":               ErrEmpty,
-	"phpss__nomimetype.ods":          ErrODS,
 	"phpss__oleloop.xls":             ErrCorrupt,
 }
 
-var sentinels = []error{ErrUnsupported, ErrLegacyXLS, ErrEncrypted, ErrXLSB, ErrODS, ErrCorrupt, ErrEmpty, ErrTooLarge, ErrNotFound}
+// corpusFormats are the corpus files in the formats laborcheck reads beside
+// xlsx and text, which must be read, as that format.
+var corpusFormats = map[string]string{
+	"calamine__date.ods":       FormatODS,
+	"calamine__issues.xls":     FormatXLS,
+	"frictionless__sheet2.xls": FormatXLS,
+	"frictionless__table.ods":  FormatODS,
+	"phpss__nomimetype.ods":    FormatODS,
+}
+
+var sentinels = []error{ErrUnsupported, ErrLegacyXLS, ErrEncrypted, ErrXLSB, ErrCorrupt, ErrEmpty, ErrTooLarge, ErrNotFound}
 
 // outcome names what Read made of a file, for the summary table.
 func outcome(in *Input) string {
@@ -120,6 +125,9 @@ func TestCorpus(t *testing.T) {
 				if !errors.Is(in.Err, want) {
 					t.Errorf("Read(%s).Err = %v, want %v", name, in.Err, want)
 				}
+			}
+			if want, ok := corpusFormats[name]; ok && (in.Err != nil || in.Format != want) {
+				t.Errorf("Read(%s) = format %q, error %v; want it read as %s", name, in.Format, in.Err, want)
 			}
 			if in.Err != nil {
 				var fe *FileError

@@ -114,7 +114,7 @@ func FuzzSniff(f *testing.F) {
 	f.Add(append(append([]byte{}, magicOLE...), utf16le("EncryptionInfo")...))
 	f.Add([]byte("%PDF-1.4"))
 	f.Add([]byte("<html><table></table></html>"))
-	addSeeds(f, ".xlsx", ".xlsb", ".xls", ".csv")
+	addSeeds(f, ".xlsx", ".xlsb", ".xls", ".ods", ".csv")
 	schema := contract.DefaultSchema()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		k := sniff(data[:min(len(data), headSize)])

@@ -29,9 +29,10 @@ func (r *reader) readZipFile(sc *scan) error {
 	return r.readPackage(zr)
 }
 
-// readOLE reads an OLE compound file: encrypted OOXML (with a password) or
-// one of the legacy formats laborcheck reports.
-func (r *reader) readOLE() error {
+// readOLE reads an OLE compound file of size bytes: an Excel 97-2003
+// workbook, encrypted OOXML (with a password), or one of the legacy formats
+// laborcheck reports.
+func (r *reader) readOLE(size int64) error {
 	f, err := r.open()
 	if err != nil {
 		r.in.Err = r.ioError(err)
@@ -50,7 +51,7 @@ func (r *reader) readOLE() error {
 	case st.encrypted:
 		return r.readEncrypted(f)
 	case st.workbook:
-		r.in.Err = r.fileError(ErrLegacyXLS, "a legacy Excel 97-2003 workbook (.xls)", "open it in Excel or LibreOffice and save it as .xlsx")
+		return r.readXLS(f, size)
 	case st.word:
 		r.in.Err = r.fileError(ErrUnsupported, "a legacy Word document, not a spreadsheet", "export the roster as .xlsx or .csv")
 	case st.powerPoint:
@@ -104,6 +105,9 @@ func (r *reader) readPackage(zr *zip.Reader) error {
 		r.in.Err = ferr
 		return nil
 	}
+	if format == FormatODS {
+		return r.readODS(zr)
+	}
 	// The zip directory has been checked against r.lim; the reader's own
 	// size checks are not needed again.
 	x, err := xlsx.OpenZip(zr, xlsx.Limits{MaxInflated: -1, MaxRatio: -1})
@@ -133,8 +137,6 @@ func (r *reader) workbookError(zr *zip.Reader, err error) *FileError {
 		return r.fileError(ErrTooLarge, "the workbook's shared strings could not be read: "+se.Error(), hintSplit)
 	case errors.Is(err, xlsx.ErrXLSB):
 		return r.fileError(ErrXLSB, "an Excel binary workbook (.xlsb)", "open it in Excel and save it as .xlsx (File > Save As > Excel Workbook)")
-	case errors.Is(err, xlsx.ErrODS):
-		return r.fileError(ErrODS, "an OpenDocument spreadsheet (.ods)", "open it in LibreOffice Calc or Excel and save it as .xlsx")
 	case errors.Is(err, xlsx.ErrTooLarge):
 		return r.fileError(ErrTooLarge, "the workbook could not be read: "+xlsxReason(err), hintSplit)
 	}
