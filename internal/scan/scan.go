@@ -114,6 +114,7 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		{Path: hsrc.File, Kind: "headers", Source: hsrc.Source, AsOf: hsrc.AsOf},
 		{Path: "builtin:values.yaml", Kind: "values", Source: vsrc, AsOf: vasOf},
 	}, opts.Vocabularies...)
+	recordReference(rep, opts.Engine)
 	for _, f := range opts.Program.Set.Files {
 		rep.Run.RuleFiles = append(rep.Run.RuleFiles, report.File{Path: f.Path, SHA256: f.SHA256})
 	}
@@ -154,7 +155,7 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	// worker that reads it and added in order.
 	crossOpts := opts.CrossRow
 	crossOpts.Spill, crossOpts.SpillDir = opts.Spill, opts.SpillDir
-	extract, cross := crossrow.NewExtractor(opts.Schema), crossrow.New(crossOpts)
+	extract, cross := crossrow.NewExtractor(opts.Schema).WithReference(opts.Engine.Reference, opts.Engine.ReviewDate), crossrow.New(crossOpts)
 	defer cross.Close()
 	b := newBuilder(rep, opts.FailOn)
 	for _, r := range opts.Program.Rules {
