@@ -48,6 +48,8 @@ type Check struct {
 	Indicator  string
 	Severity   contract.Severity // the highest severity it gives
 	References []string
+	// Remedy says what should be done about a finding of the check.
+	Remedy string
 	// PerContract is set when a finding is about each contract it lists
 	// (a shared passport or account), not about a supplier as a whole:
 	// reports then count it against those contracts too.
@@ -64,13 +66,16 @@ var (
 			"IHRB Employer Pays Principle",
 			"Project heuristic: severity scales with the count and the share of the workers with fees recorded: critical when 3 or more paid and they are 10% or more of at least 5 (a systemic fee model); medium for one worker under 10%; high otherwise; fewer than 5 workers with fees recorded are high at most (a small sample)",
 		},
+		Remedy: "Reimburse every worker who paid fees or related costs, in full; require the supplier and its recruitment agencies to adopt the Employer Pays Principle, and verify it with worker interviews",
 	}
 	SharedPassport = Check{
 		ID: "shared-passport", Title: "One passport number for several workers or employers", Indicator: "retention_of_identity_documents", Severity: contract.High, PerContract: true,
 		References: []string{
 			"ILO indicators of forced labour (2012), indicator 7: retention of identity documents",
+			"ILO General Principles and Operational Guidelines for Fair Recruitment (2019), General Principle 11: workers' identity documents are not confiscated, destroyed or retained",
 			"Project heuristic: a passport number shared by workers or employers suggests document control, identity misuse or undisclosed labour hire; one worker's name on contracts whose periods do not overlap is a change of job, not a finding",
 		},
+		Remedy: "Find out who holds the passport and who works under it; return documents to their owners, and correct the records of each worker and employer",
 	}
 	SharedBankAccount = Check{
 		ID: "shared-bank-account", Title: "Several workers' wages paid into one bank account", Indicator: "withholding_of_wages", Severity: contract.Critical, PerContract: true,
@@ -79,6 +84,7 @@ var (
 			"Dhaka Principles for Migration with Dignity, Principle 5: wages paid regularly, directly and on time",
 			"Project heuristic: two workers on one account is high, three or more critical; one worker's name on contracts whose periods do not overlap is a change of job, not a finding",
 		},
+		Remedy: "Pay each worker into an account in the worker's own name that the worker controls; find out who holds the shared account and recover any wages diverted",
 	}
 	BirthDateCluster = Check{
 		ID: "birth-date-cluster", Title: "Several workers of one supplier born on the same day", Indicator: "child_labour", Severity: contract.High,
@@ -87,6 +93,7 @@ var (
 			"RBA Code of Conduct v8.0, A2 (Young Workers): an appropriate mechanism to verify the age of workers",
 			"Project heuristic: three or more workers of one supplier with one date of birth (by chance about 1 in 300 for 100 workers) suggests dates written to order, a sign of falsified ages; high when they are 5 or more",
 		},
+		Remedy: "Verify each worker's age against an original identity document and an independent record; remove any worker under the minimum age from work, with continued pay and support into schooling",
 	}
 	AgencyCluster = Check{
 		ID: "agency-cluster", Title: "Several workers placed by one unlicensed or expired agency", Indicator: "deception", Severity: contract.High,
@@ -95,6 +102,7 @@ var (
 			"FAR 52.222-50(b)(5)(ii): no use of recruiters that do not comply with the local labour laws of the country of recruitment",
 			"Project heuristic: 3 or more workers of one supplier, or 20% of its workers (at least 2), placed by one agency that is unlicensed, revoked or expired on the agency register",
 		},
+		Remedy: "Stop recruiting through the agency until it holds a valid licence; interview the workers it placed about fees, documents and promises, and reimburse any fees paid",
 	}
 	EntityListMatch = Check{
 		ID: "entity-list", Title: "Supplier or employer on an entity list", Indicator: "sourcing_risk", Severity: contract.Critical,
@@ -102,6 +110,7 @@ var (
 			"Uyghur Forced Labor Prevention Act (UFLPA, 2021): goods from entities on the UFLPA Entity List are presumed made with forced labour unless the importer rebuts it",
 			"Match on normalised names (case, punctuation and legal suffixes ignored): confirm the identity before acting",
 		},
+		Remedy: "Confirm the match against the listed entity's address and registration; if confirmed, stop sourcing from it for the United States market and trace the goods already shipped",
 	}
 )
 
