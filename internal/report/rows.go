@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"sync"
 	"unsafe"
 )
 
@@ -36,6 +37,12 @@ type Rows struct {
 	list   [][]string
 	amends map[int]Amendment
 	buf    []byte
+
+	dir string
+	// mu guards ordering: the first writer to read the rows of a Report
+	// sorts them into report order (see order.go); the rest wait for it.
+	mu      sync.Mutex
+	ordered bool
 }
 
 // Amendment is what a cross-row check changed about one contract after it
@@ -62,17 +69,24 @@ type spillFile struct {
 // even while open, so that not even a run that is killed leaves them
 // behind.
 func NewRows(dir string) (*Rows, error) {
-	w := &Rows{strs: map[string]uint64{}, lists: map[listKey]uint64{}, amends: map[int]Amendment{}}
+	w := &Rows{strs: map[string]uint64{}, lists: map[listKey]uint64{}, amends: map[int]Amendment{}, dir: dir}
 	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
-		f, err := os.CreateTemp(dir, "laborcheck-rows-*.tmp")
-		if err != nil {
+		if err := sf.create(dir); err != nil {
 			w.Close()
-			return nil, fmt.Errorf("report rows: %w", err)
+			return nil, err
 		}
-		unlinkOpen(f)
-		sf.f, sf.w = f, bufio.NewWriterSize(f, 256<<10)
 	}
 	return w, nil
+}
+
+func (sf *spillFile) create(dir string) error {
+	f, err := os.CreateTemp(dir, "laborcheck-rows-*.tmp")
+	if err != nil {
+		return fmt.Errorf("report rows: %w", err)
+	}
+	unlinkOpen(f)
+	sf.f, sf.w, sf.size = f, bufio.NewWriterSize(f, 256<<10), 0
+	return nil
 }
 
 // Close removes the temporary files. A Report using w cannot be written
@@ -98,7 +112,13 @@ func (w *Rows) AddContract(c *Contract) error {
 	if w.sealed {
 		return errors.New("report rows: added after sealing")
 	}
-	b := w.buf[:0]
+	w.buf = w.appendContract(w.buf[:0], c)
+	w.nc++
+	return w.contracts.write(w.buf)
+}
+
+// appendContract appends c's record to b.
+func (w *Rows) appendContract(b []byte, c *Contract) []byte {
 	b = w.str(b, c.File)
 	b = w.str(b, c.Sheet)
 	b = binary.AppendVarint(b, int64(c.Row))
@@ -112,10 +132,7 @@ func (w *Rows) AddContract(c *Contract) error {
 	b = binary.AppendVarint(b, int64(c.RulesChecked))
 	b = w.strList(b, c.Missing)
 	b = w.strList(b, c.MissingLookups)
-	b = binary.AppendVarint(b, int64(c.RuleErrors))
-	w.buf = b
-	w.nc++
-	return w.contracts.write(b)
+	return binary.AppendVarint(b, int64(c.RuleErrors))
 }
 
 // AddFinding appends a finding.
@@ -243,7 +260,10 @@ func (w *Rows) strList(b []byte, l []string) []byte {
 	if !ok {
 		id = uint64(len(w.list))
 		w.lists[k] = id
-		w.list = append(w.list, slices.Clone(l))
+		cl := slices.Clone(l)
+		w.list = append(w.list, cl)
+		// A list read back (it is this clone) is written as the same number.
+		w.lists[listKey{unsafe.SliceData(cl), len(cl)}] = id
 	}
 	return binary.AppendUvarint(b, id+2)
 }
@@ -570,6 +590,116 @@ func (w *Rows) eachFinding(fn func(*Finding) error, scratch bool) error {
 	return nil
 }
 
+// order sorts the rows into report order (see order.go), once: each file
+// is rewritten in that order, with the amendments applied, so that the
+// writers read it straight through. Only a key per row is held in memory.
+func (w *Rows) order(k *ranker) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil || w.ordered || !w.sealed {
+		return w.err
+	}
+	w.ordered = true
+	var c Contract
+	err := w.sortFile(&w.contracts, w.nc, func(rr *rowReader, i int) (uint64, string, string, int) {
+		rr.contract(&c)
+		if a, ok := w.amends[i]; ok {
+			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
+		}
+		return contractRank(&c), c.File, c.Sheet, c.Row
+	}, func(rec []byte, i int) []byte {
+		a, ok := w.amends[i]
+		if !ok {
+			return rec
+		}
+		rr := &rowReader{w: w, rec: rec}
+		rr.contract(&c)
+		c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
+		return w.appendContract(nil, &c)
+	})
+	if err == nil {
+		clear(w.amends)
+		var f Finding
+		err = w.sortFile(&w.findings, w.nf, func(rr *rowReader, _ int) (uint64, string, string, int) {
+			rr.finding(&f)
+			return k.findingRank(&f), f.File, f.Sheet, f.Row
+		}, nil)
+	}
+	if err != nil {
+		w.err = fmt.Errorf("report rows: order: %w", err)
+	}
+	return w.err
+}
+
+// sortFile rewrites sf's n records in the order of the keys that key
+// returns for them; fix, when set, may change a record (by its index in
+// the old order) as it is copied.
+func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (uint64, string, string, int), fix func(rec []byte, i int) []byte) error {
+	if n < 2 && fix == nil {
+		return nil
+	}
+	rr := &rowReader{w: w, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10), scratch: true}
+	keys := make([]rowKey, 0, n)
+	var off int64
+	for i := range n {
+		if !rr.next() {
+			break
+		}
+		size := int64(len(rr.rec))
+		off += int64(uvarintLen(uint64(size)))
+		rank, file, sheet, row := key(rr, i)
+		if rr.err != nil {
+			break
+		}
+		keys = append(keys, rowKey{rank: rank, file: uint32(w.strs[file]), sheet: uint32(w.strs[sheet]),
+			row: clampRow(row), seq: int32(i), off: off, size: uint32(size)})
+		off += size
+	}
+	if rr.err != nil {
+		return rr.err
+	}
+	if len(keys) != n {
+		return errors.New("rows missing")
+	}
+	slices.SortFunc(keys, compareKeys(w.strTab))
+	var out spillFile
+	if err := out.create(w.dir); err != nil {
+		return err
+	}
+	var rec []byte
+	for _, k := range keys {
+		if cap(rec) < int(k.size) {
+			rec = make([]byte, k.size)
+		}
+		rec = rec[:k.size]
+		if _, err := sf.f.ReadAt(rec, k.off); err != nil {
+			out.f.Close()
+			return err
+		}
+		b := rec
+		if fix != nil {
+			b = fix(rec, int(k.seq))
+		}
+		if err := out.write(b); err != nil {
+			out.f.Close()
+			return err
+		}
+	}
+	if err := out.w.Flush(); err != nil {
+		out.f.Close()
+		return err
+	}
+	old := sf.f
+	*sf = out
+	old.Close()
+	return removeTemp(old.Name())
+}
+
+func uvarintLen(v uint64) int {
+	var b [binary.MaxVarintLen64]byte
+	return binary.PutUvarint(b[:], v)
+}
+
 // UseRows makes r hold its contracts and findings in w (sealing it): the
 // Contracts and Findings fields are then left empty and the writers read
 // w. The caller closes w once the report has been written.
@@ -598,7 +728,8 @@ func (r *Report) NumFindings() int {
 	return len(r.Findings)
 }
 
-// EachContract calls fn with each contract in report order; the *Contract
+// EachContract calls fn with each contract in report order (highest risk
+// first; see order.go); the *Contract
 // is valid only during the call. An error from fn stops it and is returned.
 func (r *Report) EachContract(fn func(*Contract) error) error {
 	return r.eachContract(fn, false)
@@ -610,9 +741,12 @@ func (r *Report) EachContract(fn func(*Contract) error) error {
 func (r *Report) eachContract(fn func(*Contract) error, scratch bool) error {
 	fn = stopWith(r.ctx, fn)
 	if r.rows != nil {
+		if err := r.rows.order(newRanker(r)); err != nil {
+			return err
+		}
 		return r.rows.eachContract(fn, scratch)
 	}
-	for i := range r.Contracts {
+	for _, i := range contractOrder(r) {
 		if err := fn(&r.Contracts[i]); err != nil {
 			return err
 		}
@@ -620,7 +754,8 @@ func (r *Report) eachContract(fn func(*Contract) error, scratch bool) error {
 	return nil
 }
 
-// EachFinding calls fn with each finding in report order; the *Finding is
+// EachFinding calls fn with each finding in report order (highest risk
+// first; see order.go); the *Finding is
 // valid only during the call. An error from fn stops it and is returned.
 func (r *Report) EachFinding(fn func(*Finding) error) error {
 	return r.eachFinding(fn, false)
@@ -630,9 +765,12 @@ func (r *Report) EachFinding(fn func(*Finding) error) error {
 func (r *Report) eachFinding(fn func(*Finding) error, scratch bool) error {
 	fn = stopWith(r.ctx, fn)
 	if r.rows != nil {
+		if err := r.rows.order(newRanker(r)); err != nil {
+			return err
+		}
 		return r.rows.eachFinding(fn, scratch)
 	}
-	for i := range r.Findings {
+	for _, i := range findingOrder(r) {
 		if err := fn(&r.Findings[i]); err != nil {
 			return err
 		}
