@@ -221,6 +221,9 @@ type Evidence struct {
 	Column     string `json:"column,omitempty"`
 	Header     string `json:"header,omitempty"`
 	Conversion string `json:"conversion,omitempty"`
+	// Currency is the ISO 4217 code of an amount of money, when its cell,
+	// its column's header or the row's currency column names one.
+	Currency string `json:"currency,omitempty"`
 }
 
 // RuleError is a rule that could not be evaluated on one contract.
@@ -284,6 +287,9 @@ type Rule struct {
 	Severity   string   `json:"severity"`
 	References []string `json:"references"`
 	Source     string   `json:"source"` // file:line where the rule is defined
+	// Remedy says what the supplier or employer should do about a
+	// finding of the rule, when the rule file says.
+	Remedy string `json:"remedy,omitempty"`
 	// Layers lists what later rule files changed, each "file:line: what",
 	// e.g. "local.yaml:3: severity high → critical".
 	Layers []string `json:"layers,omitempty"`

@@ -169,6 +169,7 @@ func (w *Rows) AddFinding(f *Finding) error {
 			b = inline(b, e.Column)
 			b = inline(b, e.Header)
 			b = inline(b, e.Conversion)
+			b = w.str(b, e.Currency)
 		}
 	}
 	b = w.strList(b, f.References)
@@ -509,7 +510,7 @@ func (rr *rowReader) finding(f *Finding) {
 		for range n - 1 {
 			k := rr.str()
 			v := rr.value()
-			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1, Column: rr.inline(), Header: rr.inline(), Conversion: rr.inline()}
+			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1, Column: rr.inline(), Header: rr.inline(), Conversion: rr.inline(), Currency: rr.str()}
 		}
 	}
 	f.References = rr.strList()

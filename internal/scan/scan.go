@@ -408,7 +408,7 @@ func (b *builder) add(r engine.Result) error {
 	for _, f := range r.Findings {
 		ev := make(map[string]report.Evidence, len(f.Evidence))
 		for _, e := range f.Evidence {
-			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion}
+			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion, Currency: e.Currency}
 		}
 		indicator := f.Rule.Indicator
 		if f.Indicator != "" {
