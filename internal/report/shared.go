@@ -75,6 +75,7 @@ func indicatorCounts(m map[string]int) []count {
 type evidenceField struct {
 	Field      string
 	Value      string // the typed value as text; "" when absent
+	Shown      string // the typed value for people (see displayValue)
 	Raw        string // the cell text
 	Derived    bool
 	Absent     bool
@@ -99,6 +100,7 @@ func evidenceFields(ev map[string]Evidence) []evidenceField {
 		out = append(out, evidenceField{
 			Field:      k,
 			Value:      formatValue(e.Value),
+			Shown:      displayValue(k, e),
 			Raw:        e.Raw,
 			Derived:    e.Derived,
 			Absent:     e.Value == nil,
