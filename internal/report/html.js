@@ -21,6 +21,7 @@
   function sevRank(w) { var i = SEVS.indexOf(w); return i < 0 ? SEVS.length : i; }
   function num(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
   function human(code) { code = code.replace(/_/g, " "); return code.charAt(0).toUpperCase() + code.slice(1); }
+  function bare(t) { return t.replace(/[\s,]/g, "").toLowerCase(); }
   function loc(file, sheet, row) { return file + (sheet ? ":" + sheet : "") + ":" + row; }
 
   function el(tag, cls, text) {
@@ -65,8 +66,9 @@
         if (s(e[3])) { add(li, el("span", "raw", " (cell: " + s(e[3]) + ")")); }
       } else {
         add(li, el("span", "ev-value", s(e[2])));
+        // The cell text, unless it says no more than the value does.
         var raw = s(e[3]);
-        if (raw && raw !== s(e[2])) { add(li, el("span", "raw", " · " + raw)); }
+        if (raw && bare(raw) !== bare(s(e[2]))) { add(li, el("span", "raw", " · " + raw)); }
       }
       if (e[4] & 1) { li.appendChild(doc.createTextNode(" ")); add(li, el("span", "derived", "derived")); }
       if (s(e[5])) { add(li, el("span", "conv", " (" + s(e[5]) + ")")); }

@@ -195,7 +195,7 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 				RuleID: "fee-paid", Title: "Worker paid a recruitment fee", Indicator: "debt_bondage", Severity: "high",
 				Message: "The worker paid a recruitment fee of USD 1,200.",
 				File:    acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", WorkerID: "E-101", WorkerName: "Rina Sari", Supplier: "Acme Garments Ltd",
-				Evidence:   map[string]Evidence{"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200"}},
+				Evidence:   map[string]Evidence{"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200", Currency: "USD"}},
 				References: []string{"ILO Fair Recruitment General Principle 7", "ILO C181 Art. 7"},
 			},
 			{
@@ -203,8 +203,8 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 				Message: "Worker-paid recruitment costs (USD 1,200) are 2.7 months of the base wage (USD 450).",
 				File:    acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", WorkerID: "E-101", WorkerName: "Rina Sari", Supplier: "Acme Garments Ltd",
 				Evidence: map[string]Evidence{
-					"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200"},
-					"base_wage_monthly":              {Value: 450.0, Raw: deptRaw},
+					"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200", Currency: "USD"},
+					"base_wage_monthly":              {Value: 450.0, Raw: deptRaw, Currency: "USD"},
 				},
 				References: []string{},
 			},

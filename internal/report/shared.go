@@ -81,6 +81,7 @@ type evidenceField struct {
 	Absent     bool
 	Header     string // the roster's header of the column read, when known
 	Conversion string // what reading the column took ("inverted: …")
+	Currency   string // an amount's currency code
 }
 
 // Name is how the evidence names its value: the roster's own header when
@@ -106,14 +107,18 @@ func evidenceFields(ev map[string]Evidence) []evidenceField {
 			Absent:     e.Value == nil,
 			Header:     e.Header,
 			Conversion: e.Conversion,
+			Currency:   e.Currency,
 		})
 	}
 	return out
 }
 
-// evidenceText renders evidence as "field=raw; field=raw", sorted by field.
-// A derived value has no cell text of its own, so its computed value is shown
-// and marked "(derived)".
+// evidenceText renders evidence as "name=text; name=text", sorted by
+// field: the name is the roster's header (else the field) and the text the
+// cell as written. A derived value has no cell of its own: its value is
+// shown for people ("91.9%", "TWD 25,250") with how it was derived; so is a
+// value without cell text (a supplier-level figure). An amount whose cell
+// does not name its currency is followed by the amount with its currency.
 func evidenceText(ev map[string]Evidence) string {
 	if len(ev) == 0 {
 		return ""
@@ -125,13 +130,27 @@ func evidenceText(ev map[string]Evidence) string {
 		}
 		b.WriteString(e.Name())
 		b.WriteByte('=')
-		if e.Raw != "" || e.Value == "" {
+		switch {
+		case e.Derived && e.Shown != "":
+			b.WriteString(e.Shown)
+			if how, ok := strings.CutPrefix(e.Raw, "derived: "); ok {
+				b.WriteString(" (derived: " + how + ")")
+			} else {
+				b.WriteString(" (derived)")
+			}
+		case e.Raw == "":
+			b.WriteString(e.Shown)
+			if e.Derived {
+				b.WriteString(" (derived)")
+			}
+		default:
 			b.WriteString(e.Raw)
-		} else {
-			b.WriteString(e.Value)
-		}
-		if e.Derived {
-			b.WriteString(" (derived)")
+			if e.Derived {
+				b.WriteString(" (derived)")
+			}
+			if e.Currency != "" && !strings.Contains(strings.ToUpper(e.Raw), e.Currency) {
+				b.WriteString(" (" + e.Shown + ")")
+			}
 		}
 		if e.Conversion != "" {
 			b.WriteString(" (" + e.Conversion + ")")
