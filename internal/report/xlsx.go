@@ -138,7 +138,7 @@ func (x *xlsxWriter) newStyles() error {
 	})
 	x.st.cell = style(&excelize.Style{Alignment: &top})
 	x.st.wrap = style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
-	x.st.num = style(&excelize.Style{Alignment: &top, NumFmt: 1}) // "0"
+	x.st.num = style(&excelize.Style{Alignment: &top, NumFmt: 1})   // "0"
 	x.st.count = style(&excelize.Style{Alignment: &top, NumFmt: 3}) // "#,##0"
 	pct, one := "0.0%", "#,##0.0"
 	x.st.pct = style(&excelize.Style{CustomNumFmt: &pct})
