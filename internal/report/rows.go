@@ -62,6 +62,7 @@ type spillFile struct {
 	f    *os.File
 	w    *bufio.Writer
 	size int64
+	hdr  [binary.MaxVarintLen64]byte // a record's length, as written
 }
 
 // NewRows creates the temporary files in dir ("" means os.TempDir()).
@@ -216,9 +217,8 @@ func (w *Rows) Seal() error {
 }
 
 func (sf *spillFile) write(rec []byte) error {
-	var n [binary.MaxVarintLen64]byte
-	k := binary.PutUvarint(n[:], uint64(len(rec)))
-	if _, err := sf.w.Write(n[:k]); err != nil {
+	k := binary.PutUvarint(sf.hdr[:], uint64(len(rec)))
+	if _, err := sf.w.Write(sf.hdr[:k]); err != nil {
 		return fmt.Errorf("report rows: %w", err)
 	}
 	if _, err := sf.w.Write(rec); err != nil {
@@ -529,6 +529,91 @@ func (rr *rowReader) finding(f *Finding) {
 	f.WaiverSource = rr.str()
 }
 
+// contractKey reads what orders a contract (status, risk, findings, row)
+// into c and returns the numbers of its file and sheet, without building
+// the rest of the record.
+func (rr *rowReader) contractKey(c *Contract) (file, sheet uint64) {
+	file = rr.uvarint()
+	sheet = rr.uvarint()
+	c.Row = int(rr.varint())
+	rr.skipInline() // contract
+	rr.skipInline() // worker ID
+	rr.skipInline() // worker name
+	rr.uvarint()    // supplier
+	c.Status = rr.str()
+	c.Risk = nil
+	if rr.uvarint() != 0 {
+		id := rr.uvarint()
+		if id < uint64(len(rr.w.strTab)) {
+			c.Risk = &rr.w.strTab[id]
+		} else {
+			rr.fail()
+		}
+	}
+	c.Findings = int(rr.varint())
+	return file, sheet
+}
+
+// findingKey reads what orders a finding (severity, indicator, waiver,
+// supplier, row) into f and returns the numbers of its file and sheet,
+// skipping the rest of the record without building it.
+func (rr *rowReader) findingKey(f *Finding) (file, sheet uint64) {
+	rr.uvarint() // rule
+	rr.uvarint() // title
+	f.Indicator = rr.str()
+	f.Severity = rr.str()
+	rr.skipInline() // message
+	file = rr.uvarint()
+	sheet = rr.uvarint()
+	f.Row = int(rr.varint())
+	rr.skipInline() // contract
+	rr.skipInline() // worker ID
+	rr.skipInline() // worker name
+	f.Supplier = rr.str()
+	if n := rr.uvarint(); n > 0 {
+		for range n - 1 {
+			rr.uvarint() // field
+			switch rr.byte() {
+			case valString:
+				rr.skipInline()
+			case valFloat64:
+				rr.off = min(rr.off+8, len(rr.rec))
+			case valInt64, valInt:
+				rr.varint()
+			}
+			rr.skipInline() // raw
+			rr.byte()       // derived
+			rr.skipInline() // column
+			rr.skipInline() // header
+			rr.skipInline() // conversion
+			rr.uvarint()    // currency
+		}
+	}
+	rr.uvarint() // references
+	rr.uvarint() // scope
+	if n := rr.uvarint(); n > 0 {
+		for range n - 1 {
+			rr.uvarint()
+			rr.uvarint()
+			rr.varint()
+			rr.skipInline()
+		}
+	}
+	rr.varint() // contracts total
+	f.Waived = rr.byte() == 1
+	return file, sheet
+}
+
+func (rr *rowReader) skipInline() {
+	n := rr.uvarint()
+	if n > uint64(len(rr.rec)-rr.off) {
+		rr.fail()
+		rr.off = len(rr.rec)
+		return
+	}
+	rr.off += int(n)
+}
+
 // EachContract calls fn with each contract added so far, in order and
 // amended; the *Contract is valid only during the call. Until Seal, only
 // the goroutine adding rows may call it.
@@ -602,12 +687,12 @@ func (w *Rows) order(k *ranker) error {
 	}
 	w.ordered = true
 	var c Contract
-	err := w.sortFile(&w.contracts, w.nc, func(rr *rowReader, i int) (uint64, string, string, int) {
-		rr.contract(&c)
+	err := w.sortFile(&w.contracts, w.nc, func(rr *rowReader, i int) (uint64, uint64, uint64, int) {
+		file, sheet := rr.contractKey(&c)
 		if a, ok := w.amends[i]; ok {
 			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
 		}
-		return contractRank(&c), c.File, c.Sheet, c.Row
+		return contractRank(&c), file, sheet, c.Row
 	}, func(rec []byte, i int) []byte {
 		a, ok := w.amends[i]
 		if !ok {
@@ -621,9 +706,9 @@ func (w *Rows) order(k *ranker) error {
 	if err == nil {
 		clear(w.amends)
 		var f Finding
-		err = w.sortFile(&w.findings, w.nf, func(rr *rowReader, _ int) (uint64, string, string, int) {
-			rr.finding(&f)
-			return k.findingRank(&f), f.File, f.Sheet, f.Row
+		err = w.sortFile(&w.findings, w.nf, func(rr *rowReader, _ int) (uint64, uint64, uint64, int) {
+			file, sheet := rr.findingKey(&f)
+			return k.findingRank(&f), file, sheet, f.Row
 		}, nil)
 	}
 	if err != nil {
@@ -635,7 +720,7 @@ func (w *Rows) order(k *ranker) error {
 // sortFile rewrites sf's n records in the order of the keys that key
 // returns for them; fix, when set, may change a record (by its index in
 // the old order) as it is copied.
-func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (uint64, string, string, int), fix func(rec []byte, i int) []byte) error {
+func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (rank, file, sheet uint64, row int), fix func(rec []byte, i int) []byte) error {
 	if n < 2 && fix == nil {
 		return nil
 	}
@@ -652,7 +737,10 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ui
 		if rr.err != nil {
 			break
 		}
-		keys = append(keys, rowKey{rank: rank, file: uint32(w.strs[file]), sheet: uint32(w.strs[sheet]),
+		if file >= uint64(len(w.strTab)) || sheet >= uint64(len(w.strTab)) {
+			return errors.New("damaged record")
+		}
+		keys = append(keys, rowKey{rank: rank, file: uint32(file), sheet: uint32(sheet),
 			row: clampRow(row), seq: int32(i), off: off, size: uint32(size)})
 		off += size
 	}
@@ -667,13 +755,13 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ui
 	if err := out.create(w.dir); err != nil {
 		return err
 	}
-	var rec []byte
+	// Records are read through a small window of the file: runs of rows
+	// that keep their order (most of a review's clear contracts) then take
+	// one read per window rather than one per row.
+	win := readWindow{f: sf.f, size: sf.size}
 	for _, k := range keys {
-		if cap(rec) < int(k.size) {
-			rec = make([]byte, k.size)
-		}
-		rec = rec[:k.size]
-		if _, err := sf.f.ReadAt(rec, k.off); err != nil {
+		rec, err := win.read(k.off, int(k.size))
+		if err != nil {
 			out.f.Close()
 			return err
 		}
@@ -694,6 +782,40 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ui
 	*sf = out
 	old.Close()
 	return removeTemp(old.Name())
+}
+
+// readWindow reads records of a file through a window of a few pages.
+type readWindow struct {
+	f    *os.File
+	size int64 // the file's length
+	buf  []byte
+	at   int64 // the file offset of buf[0]
+	rec  []byte
+}
+
+const readWindowSize = 16 << 10
+
+func (rw *readWindow) read(off int64, n int) ([]byte, error) {
+	if off >= rw.at && off+int64(n) <= rw.at+int64(len(rw.buf)) {
+		return rw.buf[off-rw.at : off-rw.at+int64(n)], nil
+	}
+	if n > readWindowSize {
+		if cap(rw.rec) < n {
+			rw.rec = make([]byte, n)
+		}
+		rec := rw.rec[:n]
+		_, err := rw.f.ReadAt(rec, off)
+		return rec, err
+	}
+	if rw.buf == nil {
+		rw.buf = make([]byte, readWindowSize)
+	}
+	rw.buf = rw.buf[:min(int64(readWindowSize), rw.size-off)]
+	rw.at = off
+	if _, err := rw.f.ReadAt(rw.buf, off); err != nil {
+		return nil, err
+	}
+	return rw.buf[:n], nil
 }
 
 func uvarintLen(v uint64) int {
