@@ -279,4 +279,21 @@
       fill(doc.getElementById("cv-sup"), C, CSUP, byName);
     }
   });
+
+  // A supplier's name in the supplier table shows its findings and
+  // contracts.
+  Array.prototype.forEach.call(doc.querySelectorAll(".sup-link"), function (b) {
+    b.addEventListener("click", function () {
+      var i = String(S.indexOf(b.getAttribute("data-supplier")));
+      ["fv-sup", "cv-sup"].forEach(function (id) {
+        var sel = doc.getElementById(id);
+        if (!sel) { return; }
+        var has = Array.prototype.some.call(sel.options, function (o) { return o.value === i; });
+        sel.value = has ? i : "";
+        sel.dispatchEvent(new Event("change"));
+      });
+      var f = doc.getElementById("findings");
+      if (f) { f.scrollIntoView(); }
+    });
+  });
 })();
