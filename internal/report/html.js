@@ -222,9 +222,10 @@
       body.textContent = "";
       body.appendChild(frag);
       root.setAttribute("data-rows", String(to - from));
-      var what = shown.length === rows.length ? num(rows.length) + " " + opts.noun :
-        num(shown.length) + " of " + num(rows.length) + " " + opts.noun;
-      var label = shown.length ? num(from + 1) + "–" + num(to) + " of " + what + " · page " + num(page + 1) + " of " + num(pages) : what;
+      var label = num(from + 1) + "–" + num(to) + " of " + num(shown.length) + " " + opts.noun;
+      if (shown.length < rows.length) { label += ", filtered from " + num(rows.length); }
+      label += " · page " + num(page + 1) + " of " + num(pages);
+      if (!shown.length) { label = rows.length ? "None of the " + num(rows.length) + " " + opts.noun + " match" : "No " + opts.noun; }
       Array.prototype.forEach.call(counts, function (c) { c.textContent = label; });
       Array.prototype.forEach.call(prevs, function (b) { b.disabled = page === 0; });
       Array.prototype.forEach.call(nexts, function (b) { b.disabled = page >= pages - 1; });
