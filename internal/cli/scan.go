@@ -22,6 +22,7 @@ import (
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/crossrow"
 	"github.com/laborcheck/laborcheck/internal/engine"
+	"github.com/laborcheck/laborcheck/internal/refdata"
 	"github.com/laborcheck/laborcheck/internal/report"
 	"github.com/laborcheck/laborcheck/internal/rules"
 	"github.com/laborcheck/laborcheck/internal/scan"
@@ -31,7 +32,8 @@ import (
 const scanUsage = `Usage: laborcheck scan [flags] PATH...
 
 Reviews every contract in the rosters at PATH (files or folders; .xlsx,
-.xlsm, .csv, .tsv) against the rules, and reports each risk indicator found.
+.xlsm, .xls, .ods, .csv, .tsv) against the rules, and reports each risk
+indicator found.
 Flags may come before or after the paths.
 
 Flags:
@@ -49,7 +51,7 @@ Flags:
                     standard error
   -format FMT       the format of the report "-o -" writes: json, csv, xlsx
                     or html
-  -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
+` + annotateUsage + `  -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
                     medium, low, info (default high)
   -min-coverage SHARE
                     exit 3 when a roster's columns let less than SHARE of the
@@ -75,6 +77,24 @@ Flags:
                     blank minimum_wage_monthly; see samples/README.md
   -entity-list FILE entity list (CSV with a name column, e.g. the UFLPA
                     Entity List) to screen supplier and employer names against
+  -fx FILE          exchange rates (CSV: currency, per_usd; "# as_of:" line)
+                    in place of the built-in table, for amounts in two
+                    currencies; a table over 400 days older than the review
+                    date is warned about
+  -agencies FILE    register of licensed recruitment agencies (CSV: agency,
+                    licence_no, country, valid_until, status)
+  -min-ages FILE    national minimum working ages (CSV: country, general,
+                    light, hazardous, citation)
+  -countries FILE   countries (CSV: alpha2, alpha3, name, names, demonyms,
+                    languages)
+  -xinjiang-places FILE
+                    places in Xinjiang and places elsewhere of the same name
+                    (CSV: place, names, country, region, context)
+  -goods-list FILE  US DOL List of Goods Produced by Child Labor or Forced
+                    Labor (CSV: good, names, country, child_labour,
+                    forced_labour)
+  -wro FILE         US CBP Withhold Release Orders (CSV: entity, names,
+                    products, country, region, issued, status)
   -q                print nothing on success but the reports' paths
   -v                list every supplier, flagged contract and finding in
                     the summary (default: the ten of each at highest risk)
@@ -83,6 +103,7 @@ Examples:
   laborcheck scan samples/
   laborcheck scan -o findings.xlsx -o findings.json rosters/2024/
   laborcheck scan -fail-on critical supplier.xlsx
+  laborcheck scan -annotate marked/ rosters/
 `
 
 type scanConfig struct {
@@ -102,7 +123,11 @@ type scanConfig struct {
 	entities  string
 	mapFile   string
 	vocab     multiFlag
-	verbose   bool
+	// refFiles are the reference tables given in place of the built-in
+	// ones, by kind (-fx, -agencies, …).
+	refFiles map[string]*string
+	verbose  bool
+	annotate string // -annotate: the folder of the marked copies, or ""
 	// minCoverage is the -min-coverage share, 0 when not set.
 	minCoverage float64
 }
@@ -140,11 +165,16 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.IntVar(&cfg.workers, "workers", 0, "")
 	fs.StringVar(&cfg.minWage, "min-wage", "", "")
 	fs.StringVar(&cfg.entities, "entity-list", "", "")
+	cfg.refFiles = map[string]*string{}
+	for _, f := range refFlags {
+		cfg.refFiles[f.kind] = fs.String(f.flag, "", "")
+	}
 	fs.BoolVar(&cfg.quiet, "q", false, "")
 	fs.BoolVar(&cfg.verbose, "v", false, "")
 	fs.StringVar(&cfg.waivers, "waivers", "", "")
 	fs.StringVar(&cfg.mapFile, "map", "", "")
 	fs.Var(&cfg.vocab, "vocab", "")
+	fs.StringVar(&cfg.annotate, "annotate", "", "")
 	minCoverage := fs.String("min-coverage", "", "")
 	format := fs.String("format", "", "")
 	paths, err := parseInterleaved(fs, args)
@@ -257,6 +287,9 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 			return ExitCannotRun
 		}
 	}
+	if cfg.annotate != "" && !checkAnnotateDir(ui, cfg.annotate) {
+		return ExitCannotRun
+	}
 	vocab, schema, vocabFiles, ok := loadVocabulary(ui, cfg.vocab, contract.DefaultSchema())
 	if !ok {
 		return ExitCannotRun
@@ -281,6 +314,9 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
+	if cfg.annotate != "" {
+		warnCopiesScanned(ui, cfg.annotate, files)
+	}
 	// Every temporary file of the run but the reports' own (which sit next
 	// to the reports so that they can be renamed into place) goes in one
 	// directory, removed however the run ends: done, failed, interrupted
@@ -303,15 +339,17 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		},
 
 		Engine: engine.Options{Workers: cfg.workers, ReviewDate: cfg.asOf,
-			Combinations: tables.combinations, MinimumWages: tables.minWage},
-		CrossRow:     crossrow.Options{EntityList: tables.entities},
-		Tables:       append(ruleTables(prog), tables.files...),
-		Vocabularies: vocabFiles,
-		Waivers:      waivers.matcher,
-		WaiverFiles:  waivers.files,
-		FailOn:       cfg.failOn,
-		MinCoverage:  cfg.minCoverage,
-		Version:      version(),
+			Combinations: engine.WithPolicy(tables.combinations, prog.Set), MinimumWages: tables.minWage,
+			Reference: tables.reference, Waived: waivers.covers()},
+		CrossRow:       crossrow.Options{EntityList: tables.entities},
+		CrossRowPolicy: crossRowPolicy(prog.Set),
+		Tables:         append(ruleTables(prog), tables.files...),
+		Vocabularies:   vocabFiles,
+		Waivers:        waivers.matcher,
+		WaiverFiles:    waivers.files,
+		FailOn:         cfg.failOn,
+		MinCoverage:    cfg.minCoverage,
+		Version:        version(),
 		// Contracts and findings wait in temporary files until the reports
 		// are written, so memory does not grow with the rosters.
 		Spill:    true,
@@ -357,6 +395,17 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		ui.errorf("%v", err)
 		return ExitCannotRun
 	}
+	written := slices.Clone([]string(cfg.outputs))
+	if cfg.annotate != "" {
+		copies, ok := writeAnnotated(ctx, ui, cfg.annotate, cfg.password, rep)
+		if code, stop := interrupted(ctx, ui, "the reports were written; an annotated copy may be missing"); stop {
+			return code
+		}
+		if !ok {
+			return ExitCannotRun
+		}
+		written = append(written, copies...)
+	}
 	// With "-o -" standard output carries the report alone; the summary
 	// and the paths written go to standard error.
 	info := ui.out
@@ -373,7 +422,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 			return ExitCannotRun
 		}
 	}
-	for _, o := range cfg.outputs {
+	for _, o := range written {
 		if cfg.quiet {
 			fmt.Fprintln(info, safe(o)) // bare paths, for scripts
 		} else {
@@ -404,6 +453,7 @@ func internalFailures(rep *report.Report) int {
 // scanTables are the reference data a scan uses besides the rules.
 type scanTables struct {
 	combinations []engine.Combination
+	reference    *refdata.Set // the built-in reference tables, with any the user replaced
 	minWage      *contract.MinimumWages
 	entities     *crossrow.EntityList
 	files        []report.File // user-supplied tables with their digests
@@ -440,6 +490,23 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 			return t, false
 		}
 	}
+	t.reference = refdata.Default()
+	for _, f := range refFlags {
+		path := *cfg.refFiles[f.kind]
+		if path == "" {
+			continue
+		}
+		data, err := readLimited(path, rules.MaxTableSize)
+		if err != nil {
+			ui.errorf("-%s: %v", f.flag, err)
+			return t, false
+		}
+		if t.reference, err = t.reference.Replace(f.kind, path, data); err != nil {
+			ui.errorf("-%s: %v", f.flag, err)
+			ui.hint("see %s in the README for the columns; the built-in table is internal/refdata/%s", f.kind, f.builtin)
+			return t, false
+		}
+	}
 	if cfg.entities != "" {
 		data, ok := read("entity-list", cfg.entities)
 		if !ok {
@@ -452,6 +519,17 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 		}
 	}
 	return t, true
+}
+
+// refFlags are the flags that replace a built-in reference table.
+var refFlags = []struct{ flag, kind, builtin string }{
+	{"fx", refdata.KindFX, "fx.csv"},
+	{"agencies", refdata.KindAgencies, "agencies.csv"},
+	{"min-ages", refdata.KindMinimumAges, "minimum-ages.csv"},
+	{"countries", refdata.KindCountries, "countries.csv"},
+	{"xinjiang-places", refdata.KindPlaces, "xinjiang-places.csv"},
+	{"goods-list", refdata.KindGoods, "dol-goods.csv"},
+	{"wro", refdata.KindWRO, "cbp-wro.csv"},
 }
 
 // scanWaivers are the waivers of a scan.
@@ -486,6 +564,17 @@ func loadWaivers(ui *ui, cfg *scanConfig) (scanWaivers, bool) {
 	sw.list, sw.matcher = ws, rules.NewMatcher(active)
 	sw.files = []report.File{{Path: ws.Path, SHA256: ws.SHA256}}
 	return sw, true
+}
+
+// covers returns whether a waiver covers a rule's finding on a contract
+// (nil without waivers): combinations are not built from waived findings.
+func (sw scanWaivers) covers() func(ruleID string, r *engine.Result) bool {
+	if sw.matcher == nil {
+		return nil
+	}
+	return func(ruleID string, r *engine.Result) bool {
+		return sw.matcher.Match(ruleID, r.ContractID, r.WorkerID, r.Supplier) != nil
+	}
 }
 
 // warnUnknown warns about waivers that name no rule, combination or

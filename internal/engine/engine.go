@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/refdata"
 	"github.com/laborcheck/laborcheck/internal/rules"
 )
 
@@ -105,6 +106,11 @@ type Options struct {
 	Combinations []Combination
 	// MinimumWages, when set, fills a blank minimum_wage_monthly.
 	MinimumWages *contract.MinimumWages
+	// Reference, when set, holds the reference tables derived fields are
+	// read from (exchange rates, minimum ages, countries, places, agency
+	// licences, the goods list, withhold release orders); nil means the
+	// built-in tables.
+	Reference *refdata.Set
 	// Label, when set, names a field in the words a roster would use for
 	// its column ("Passport held by"), for the columns a sheet lacks;
 	// without it the field's first alias is used.
@@ -112,6 +118,11 @@ type Options struct {
 	// Recycle, when set, receives each contract once it has been
 	// evaluated: Run no longer needs it (see contract.Pool).
 	Recycle func(*contract.Contract)
+	// Waived, when set, reports whether a waiver covers the finding of
+	// rule ruleID on the contract of r. A waived finding is still
+	// reported, but Combinations are built from the findings that are not
+	// waived: a waiver on a part carries into the combinations built on it.
+	Waived func(ruleID string, r *Result) bool
 }
 
 // Engine evaluates a compiled program. It is safe for concurrent use.
@@ -138,6 +149,9 @@ func New(prog *rules.Program, schema *contract.Schema, opts Options) *Engine {
 	e := &Engine{prog: prog, schema: schema, opts: opts, deriver: contract.NewDeriver(schema, opts.ReviewDate)}
 	if opts.MinimumWages != nil {
 		e.deriver = e.deriver.WithMinimumWages(opts.MinimumWages)
+	}
+	if opts.Reference != nil {
+		e.deriver = e.deriver.WithReference(opts.Reference)
 	}
 	e.derived = contract.NewDerived(schema, opts.MinimumWages != nil)
 	e.all = e.Coverage(nil)
@@ -241,7 +255,16 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 		r.RulesChecked++
 	}
 	x.missing = missing
-	for _, f := range e.combiner.combine(r.Findings) {
+	parts := r.Findings
+	if e.opts.Waived != nil && e.combiner != nil && len(parts) > 1 {
+		parts = make([]Finding, 0, len(r.Findings))
+		for _, f := range r.Findings {
+			if !e.opts.Waived(f.Rule.ID, &r) {
+				parts = append(parts, f)
+			}
+		}
+	}
+	for _, f := range e.combiner.combine(parts) {
 		r.Findings = append(r.Findings, f)
 		r.Risk = max(r.Risk, f.Severity)
 	}

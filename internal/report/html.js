@@ -35,7 +35,7 @@
 
   // Findings: field numbers of a row of lc-findings.
   var FS = 0, FIND = 1, FRULE = 2, FTITLE = 3, FMSG = 4, FFILE = 5, FSHEET = 6, FROW = 7, FCID = 8,
-    FWID = 9, FWNAME = 10, FSUP = 11, FEV = 12, FREFS = 13, FSCOPE = 14, FTOTAL = 15, FCONTRACTS = 16, FWAIVER = 17;
+    FWID = 9, FWNAME = 10, FSUP = 11, FEV = 12, FREFS = 13, FSCOPE = 14, FTOTAL = 15, FCONTRACTS = 16, FWAIVER = 17, FREMEDY = 18;
   // Contracts: field numbers of a row of lc-contracts.
   var CFILE = 0, CSHEET = 1, CROW = 2, CCID = 3, CWID = 4, CWNAME = 5, CSUP = 6, CSTATUS = 7, CRISK = 8,
     CFINDINGS = 9, CMISSING = 11, CLOOKUPS = 12, CERRORS = 13;
@@ -60,6 +60,7 @@
       var li = add(ul, el("li"));
       var name = add(li, el("span", "ev-name", s(e[0])));
       if (e[1] !== e[0]) { name.title = s(e[1]); }
+      if (s(e[6])) { add(li, el("span", "conv", " (" + s(e[6]) + ")")); }
       li.appendChild(doc.createTextNode(" "));
       if (e[4] & 2) {
         add(li, el("span", "absent", "absent"));
@@ -78,7 +79,8 @@
 
   function findingDetails(f, into) {
     var rule = rules["#" + s(f[FRULE])];
-    if (rule && rule[2]) { add(into, el("div", "remedy", rule[2])); }
+    var remedy = s(f[FREMEDY]) || (rule ? rule[2] : "");
+    if (remedy) { add(into, el("div", "remedy", remedy)); }
     if (s(f[FREFS])) {
       var refs = add(into, el("details", "refs"));
       add(refs, el("summary", "", "Standards"));

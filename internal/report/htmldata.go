@@ -16,8 +16,9 @@ import (
 //   - lc-findings: one array per finding: severity, indicator, rule, title,
 //     message, file, sheet, row, contract, worker ID, worker name, supplier,
 //     evidence (a list of [name, field, value, cell text, flags (1 derived,
-//     2 absent), conversion]), references, scope (0 contract, 1 supplier),
-//     contracts concerned, their locations, waiver.
+//     2 absent), conversion, cell reference]), references, scope (0
+//     contract, 1 supplier), contracts concerned, their locations, waiver,
+//     remedy.
 //   - lc-contracts: one array per contract that is flagged, has
 //     insufficient data or a rule error: file, sheet, row, contract, worker
 //     ID, worker name, supplier, status, risk, findings, rules checked,
@@ -157,6 +158,8 @@ func (iw *islandWriter) finding(f *Finding) []byte {
 		b = strconv.AppendInt(b, int64(flags), 10)
 		b = append(b, ',')
 		b = iw.str(b, e.Conversion)
+		b = append(b, ',')
+		b = iw.str(b, e.Cell(f.Row))
 		b = append(b, ']')
 	}
 	b = append(b, "],"...)
@@ -177,6 +180,8 @@ func (iw *islandWriter) finding(f *Finding) []byte {
 	}
 	b = append(b, ',')
 	b = iw.str(b, waiverText(f))
+	b = append(b, ',')
+	b = iw.str(b, f.Remedy)
 	b = append(b, ']')
 	iw.b = b
 	return b

@@ -170,10 +170,12 @@ func (w *Rows) AddFinding(f *Finding) error {
 			b = inline(b, e.Column)
 			b = inline(b, e.Header)
 			b = inline(b, e.Conversion)
+			b = inline(b, e.Cell)
 			b = w.str(b, e.Currency)
 		}
 	}
 	b = w.strList(b, f.References)
+	b = w.str(b, f.Remedy)
 	b = w.str(b, f.Scope)
 	if f.Contracts == nil {
 		b = binary.AppendUvarint(b, 0)
@@ -510,10 +512,11 @@ func (rr *rowReader) finding(f *Finding) {
 		for range n - 1 {
 			k := rr.str()
 			v := rr.value()
-			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1, Column: rr.inline(), Header: rr.inline(), Conversion: rr.inline(), Currency: rr.str()}
+			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1, Column: rr.inline(), Header: rr.inline(), Conversion: rr.inline(), Cell: rr.inline(), Currency: rr.str()}
 		}
 	}
 	f.References = rr.strList()
+	f.Remedy = rr.str()
 	f.Scope = rr.str()
 	if n := rr.uvarint(); n > 0 {
 		f.Contracts = make([]ContractRef, n-1)
@@ -586,10 +589,12 @@ func (rr *rowReader) findingKey(f *Finding) (file, sheet uint64) {
 			rr.skipInline() // column
 			rr.skipInline() // header
 			rr.skipInline() // conversion
+			rr.skipInline() // cell
 			rr.uvarint()    // currency
 		}
 	}
 	rr.uvarint() // references
+	rr.uvarint() // remedy
 	rr.uvarint() // scope
 	if n := rr.uvarint(); n > 0 {
 		for range n - 1 {

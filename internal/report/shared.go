@@ -80,6 +80,8 @@ type evidenceField struct {
 	Derived    bool
 	Absent     bool
 	Header     string // the roster's header of the column read, when known
+	Column     string // the roster's column letter (for CSV, its number), when known
+	At         string // the cell on the finding's row ("K5"), set where the row is known
 	Conversion string // what reading the column took ("inverted: …")
 	Currency   string // an amount's currency code
 }
@@ -106,6 +108,7 @@ func evidenceFields(ev map[string]Evidence) []evidenceField {
 			Derived:    e.Derived,
 			Absent:     e.Value == nil,
 			Header:     e.Header,
+			Column:     e.Column,
 			Conversion: e.Conversion,
 			Currency:   e.Currency,
 		})
@@ -113,13 +116,53 @@ func evidenceFields(ev map[string]Evidence) []evidenceField {
 	return out
 }
 
-// evidenceText renders evidence as "name=text; name=text", sorted by
-// field: the name is the roster's header (else the field) and the text the
-// cell as written. A derived value has no cell of its own: its value is
-// shown for people ("91.9%", "TWD 25,250") with how it was derived; so is a
-// value without cell text (a supplier-level figure). An amount whose cell
-// does not name its currency is followed by the amount with its currency.
-func evidenceText(ev map[string]Evidence) string {
+// Cell names the cell the value was read from on row, as a spreadsheet
+// shows it: "K5" (a CSV file's numbered column 11 is K too); "" when the
+// value was not read from a column.
+func (e evidenceField) Cell(row int) string {
+	return cellRef(e.Column, row)
+}
+
+// CellRef is the reference of the cell in column (a letter, or a number for
+// CSV) on row as a spreadsheet shows it ("K5"); "" without a column.
+func CellRef(column string, row int) string { return cellRef(column, row) }
+
+func cellRef(column string, row int) string {
+	switch {
+	case column == "":
+		return ""
+	case row <= 0:
+		return column
+	case strings.Trim(column, "0123456789") == "":
+		// A CSV column, numbered: named by the letter a spreadsheet
+		// shows for it when the file is opened.
+		if n, err := strconv.Atoi(column); err == nil && n > 0 {
+			return columnLetter(n) + strconv.Itoa(row)
+		}
+		return fmt.Sprintf("column %s, row %d", column, row)
+	}
+	return column + strconv.Itoa(row)
+}
+
+// columnLetter is the spreadsheet letter of 1-based column n: 1 A, 27 AA.
+func columnLetter(n int) string {
+	var b []byte
+	for n > 0 {
+		n--
+		b = append([]byte{byte('A' + n%26)}, b...)
+		n /= 26
+	}
+	return string(b)
+}
+
+// evidenceText renders evidence as "name (cell)=text; name (cell)=text",
+// sorted by field: the name is the roster's header (else the field), the
+// cell the one it was read from on row, and the text the cell as written.
+// A derived value has no cell of its own: its value is shown for people
+// ("91.9%", "TWD 25,250") with how it was derived; so is a value without
+// cell text (a supplier-level figure). An amount whose cell does not name
+// its currency is followed by the amount with its currency.
+func evidenceText(ev map[string]Evidence, row int) string {
 	if len(ev) == 0 {
 		return ""
 	}
@@ -129,6 +172,9 @@ func evidenceText(ev map[string]Evidence) string {
 			b.WriteString("; ")
 		}
 		b.WriteString(e.Name())
+		if c := e.Cell(row); c != "" {
+			b.WriteString(" (" + c + ")")
+		}
 		b.WriteByte('=')
 		switch {
 		case e.Derived && e.Shown != "":

@@ -46,6 +46,10 @@ type Options struct {
 	// CrossRow tunes the supplier-level checks that run over all rows
 	// after evaluation (internal/crossrow), e.g. an entity list to screen.
 	CrossRow crossrow.Options
+	// CrossRowPolicy is what the rule files changed about the cross-row
+	// checks: those disabled do not run, and an override sets the
+	// severity of a check's findings. Nil changes nothing.
+	CrossRowPolicy *crossrow.Policy
 	// Vocabularies are the user's -vocab files, recorded in the report
 	// after the built-in vocabularies.
 	Vocabularies []report.Vocabulary
@@ -110,13 +114,14 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		{Path: hsrc.File, Kind: "headers", Source: hsrc.Source, AsOf: hsrc.AsOf},
 		{Path: "builtin:values.yaml", Kind: "values", Source: vsrc, AsOf: vasOf},
 	}, opts.Vocabularies...)
+	recordReference(rep, opts.Engine)
 	for _, f := range opts.Program.Set.Files {
 		rep.Run.RuleFiles = append(rep.Run.RuleFiles, report.File{Path: f.Path, SHA256: f.SHA256})
 	}
 	for _, r := range opts.Program.Rules {
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: r.ID, Title: r.Title, Indicator: r.Indicator, Severity: r.Severity.String(),
-			References: r.References, Source: r.Source(), Layers: layers(r.Rule),
+			References: r.References, Remedy: r.Remedy, Source: r.Source(), Layers: layers(r.Rule),
 		})
 	}
 	for _, r := range opts.Program.Set.Disabled {
@@ -126,16 +131,17 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	for _, c := range opts.Engine.Combinations {
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity.String(),
-			References: c.References, Source: c.Rule().Source(),
+			References: c.References, Remedy: c.Remedy, Source: c.Rule().Source(), Layers: layers(c.Rule()),
 		})
 	}
 	for _, c := range crossrow.Checks {
-		if c.ID == crossrow.EntityListMatch.ID && opts.CrossRow.EntityList == nil {
+		if c.ID == crossrow.EntityListMatch.ID && opts.CrossRow.EntityList == nil || !opts.CrossRowPolicy.Enabled(c.ID) {
 			continue
 		}
+		c = opts.CrossRowPolicy.Check(c)
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity.String(),
-			References: c.References, Source: "built-in cross-row check",
+			References: c.References, Remedy: c.Remedy, Source: crossrow.CheckSource, Layers: opts.CrossRowPolicy.Layers(c.ID),
 		})
 	}
 
@@ -149,13 +155,14 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	// worker that reads it and added in order.
 	crossOpts := opts.CrossRow
 	crossOpts.Spill, crossOpts.SpillDir = opts.Spill, opts.SpillDir
-	extract, cross := crossrow.NewExtractor(opts.Schema), crossrow.New(crossOpts)
+	extract, cross := crossrow.NewExtractor(opts.Schema).WithReference(opts.Engine.Reference, opts.Engine.ReviewDate), crossrow.New(crossOpts)
 	defer cross.Close()
 	b := newBuilder(rep, opts.FailOn)
 	for _, r := range opts.Program.Rules {
 		b.ruleIndicators = append(b.ruleIndicators, r.Indicator)
 	}
 	b.waivers = opts.Waivers
+	b.crossPolicy = opts.CrossRowPolicy
 	var inputs []*source.Input
 	contracts := 0
 	// Rows are read into contracts by the workers that evaluate them: the
@@ -299,7 +306,9 @@ type builder struct {
 	failOn    contract.Severity
 	suppliers map[string]*supplierAcc
 	waivers   *rules.Matcher
-	rows      *report.Rows // contracts and findings go here when set, else into rep
+	// crossPolicy is what rule files changed about the cross-row checks.
+	crossPolicy *crossrow.Policy
+	rows        *report.Rows // contracts and findings go here when set, else into rep
 	// ruleIndicators are the indicators of the program's rules, by index.
 	ruleIndicators []string
 }
@@ -408,7 +417,8 @@ func (b *builder) add(r engine.Result) error {
 	for _, f := range r.Findings {
 		ev := make(map[string]report.Evidence, len(f.Evidence))
 		for _, e := range f.Evidence {
-			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion, Currency: e.Currency}
+			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion,
+				Cell: report.CellRef(e.Column, r.Row), Currency: e.Currency}
 		}
 		indicator := f.Rule.Indicator
 		if f.Indicator != "" {
@@ -418,7 +428,7 @@ func (b *builder) add(r engine.Result) error {
 			RuleID: f.Rule.ID, Title: f.Rule.Title, Indicator: indicator, Severity: f.Severity.String(),
 			Message: f.Message, File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID,
 			WorkerID: r.WorkerID, WorkerName: r.WorkerName, Supplier: r.Supplier, Evidence: ev,
-			References: f.Rule.References,
+			References: f.Rule.References, Remedy: f.Rule.Remedy,
 		}
 		counts := b.waive(&rf)
 		if err := b.addFinding(&rf); err != nil {
@@ -452,7 +462,7 @@ func (b *builder) add(r engine.Result) error {
 // contract that its own rules left clear.
 func (b *builder) crossRow(c *crossrow.Checker) error {
 	sum := &b.rep.Summary
-	findings := c.Findings()
+	findings := b.crossPolicy.Apply(c.Findings())
 	if err := c.Err(); err != nil {
 		return err
 	}
@@ -464,7 +474,7 @@ func (b *builder) crossRow(c *crossrow.Checker) error {
 		rf := report.Finding{
 			RuleID: f.Check.ID, Title: f.Check.Title, Indicator: f.Check.Indicator, Severity: f.Severity.String(),
 			Message: f.Message, File: first.File, Sheet: first.Sheet, Row: first.Row, ContractID: first.ContractID,
-			Evidence: make(map[string]report.Evidence, len(f.Evidence)), References: f.Check.References,
+			Evidence: make(map[string]report.Evidence, len(f.Evidence)), References: f.Check.References, Remedy: f.Check.Remedy,
 			Scope: report.ScopeSupplier, ContractsTotal: f.Total,
 		}
 		if len(f.Groups) == 1 {
