@@ -15,8 +15,8 @@ import (
 
 // Option files are YAML read whole into a node tree, which takes many times
 // the file's size in memory; their size is capped to bound it (rule and
-// waiver files at rules.MaxYAMLFileSize, 8 MiB; mapping files at maxMapFile,
-// 2 MiB). These benchmarks read files of about 8 MiB and report the bytes
+// waiver files at rules.MaxYAMLFileSize, 2 MiB; mapping files at maxMapFile,
+// 2 MiB). These benchmarks read files of about 2 MiB and report the bytes
 // allocated and the peak heap per byte of file.
 
 // yamlOfSize repeats entry(i) under head until the text is about size bytes.
