@@ -418,7 +418,7 @@ func (b *builder) add(r engine.Result) error {
 		ev := make(map[string]report.Evidence, len(f.Evidence))
 		for _, e := range f.Evidence {
 			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion,
-				Cell: report.CellRef(e.Column, r.Row)}
+				Cell: report.CellRef(e.Column, r.Row), Currency: e.Currency}
 		}
 		indicator := f.Rule.Indicator
 		if f.Indicator != "" {
