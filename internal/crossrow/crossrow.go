@@ -122,6 +122,11 @@ type Record struct {
 	Passport    string // normalised passport number, "" when blank or a placeholder
 	BankAccount string // normalised account number, "" when blank
 	Fees        FeeStatus
+	// PassportMask and BankAccountMask, when set, are the masked forms
+	// (see Mask) findings show of Passport and BankAccount: set when those
+	// hold a keyed hash of the number rather than the number (a shard's
+	// partial result never holds the number).
+	PassportMask, BankAccountMask string
 }
 
 // Extractor makes Records from contracts of one schema. It is safe for
@@ -303,6 +308,7 @@ type numbers struct {
 type sighting struct {
 	ref                     Ref
 	worker, employer, group string
+	mask                    string // the number's masked form, when it is a keyed hash
 }
 
 // arena holds encoded sightings: in memory in chunks (so that it grows
@@ -442,7 +448,8 @@ func (c *Checker) encode(b []byte, num string, r sighting) []byte {
 	b = str(b, r.ref.ContractID)
 	b = str(b, r.worker)
 	b = binary.AppendUvarint(b, c.strs.id(r.employer))
-	return binary.AppendUvarint(b, c.strs.id(r.group))
+	b = binary.AppendUvarint(b, c.strs.id(r.group))
+	return str(b, r.mask)
 }
 
 // decode reads the record at b: its number and its sighting.
@@ -469,6 +476,7 @@ func (c *Checker) decode(b []byte) (string, sighting) {
 	r.worker = str()
 	r.employer = c.strs.strs[uv()]
 	r.group = c.strs.strs[uv()]
+	r.mask = str()
 	return num, r
 }
 
@@ -481,6 +489,7 @@ type group struct {
 
 // shared follows one passport or account number across rows.
 type shared struct {
+	mask      string // the number as findings show it
 	refs      []Ref
 	total     int
 	workers   []string // distinct worker keys
@@ -577,10 +586,10 @@ func (c *Checker) Add(r Record) {
 		employer = c.normalizeName(r.Supplier)
 	}
 	if r.Passport != "" {
-		c.share(&c.passports, r.Passport, sighting{r.Ref, worker, employer, r.Group})
+		c.share(&c.passports, r.Passport, sighting{r.Ref, worker, employer, r.Group, r.PassportMask})
 	}
 	if r.BankAccount != "" {
-		c.share(&c.accounts, r.BankAccount, sighting{r.Ref, worker, employer, r.Group})
+		c.share(&c.accounts, r.BankAccount, sighting{r.Ref, worker, employer, r.Group, r.BankAccountMask})
 	}
 }
 
@@ -625,7 +634,10 @@ func (c *Checker) shared(m *numbers) map[string]*shared {
 				return
 			}
 			delete(first, num)
-			s = &shared{refs: []Ref{f.ref}, total: 1, workers: []string{f.worker}, groups: []string{f.group}}
+			s = &shared{mask: f.mask, refs: []Ref{f.ref}, total: 1, workers: []string{f.worker}, groups: []string{f.group}}
+			if s.mask == "" {
+				s.mask = Mask(num)
+			}
 			if f.employer != "" {
 				s.employers = []string{f.employer}
 			}
@@ -718,22 +730,22 @@ func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
 func (c *Checker) sharedFindings(m *numbers, check Check) []Finding {
 	var out []Finding
-	for num, s := range c.shared(m) {
+	for _, s := range c.shared(m) {
 		f := Finding{Check: check, Severity: contract.High, Groups: s.groups, Contracts: s.refs, Total: s.total,
-			Evidence: map[string]any{"number": mask(num), "workers": len(s.workers), "employers": len(s.employers), "contracts": s.total}}
+			Evidence: map[string]any{"number": s.mask, "workers": len(s.workers), "employers": len(s.employers), "contracts": s.total}}
 		switch check.ID {
 		case SharedPassport.ID:
 			if len(s.workers) < 2 && len(s.employers) < 2 {
 				continue // the same worker listed twice at one employer
 			}
 			f.Message = fmt.Sprintf("Passport number %s appears on %d contracts for %s and %s (suppliers: %s): a risk indicator of document control or identity misuse",
-				mask(num), s.total, plural(len(s.workers), "worker"), plural(len(s.employers), "employer"), groupNames(s.groups))
+				s.mask, s.total, plural(len(s.workers), "worker"), plural(len(s.employers), "employer"), groupNames(s.groups))
 		case SharedBankAccount.ID:
 			if len(s.workers) < 2 {
 				continue
 			}
 			f.Message = fmt.Sprintf("Wages of %s are paid into one bank account, %s (%d contracts; suppliers: %s): a risk indicator of wages not paid directly to the worker",
-				plural(len(s.workers), "worker"), mask(num), s.total, groupNames(s.groups))
+				plural(len(s.workers), "worker"), s.mask, s.total, groupNames(s.groups))
 			if len(s.workers) >= 3 {
 				f.Severity = contract.Critical
 			}
@@ -769,8 +781,9 @@ func compareRefs(a, b Ref) int {
 	return a.Row - b.Row
 }
 
-// mask shows the last four characters of a document or account number.
-func mask(n string) string {
+// Mask shows the last four characters of a document or account number, as
+// findings show it.
+func Mask(n string) string {
 	if len(n) <= 4 {
 		return n
 	}

@@ -30,12 +30,18 @@ type Rows struct {
 	sealed              bool
 	err                 error
 
+	codec
+	amends map[int]Amendment
+	buf    []byte
+}
+
+// codec numbers the strings and lists that repeat from row to row: the
+// table a row's encoding refers to.
+type codec struct {
 	strs   map[string]uint64
 	strTab []string
 	lists  map[listKey]uint64
 	list   [][]string
-	amends map[int]Amendment
-	buf    []byte
 }
 
 // Amendment is what a cross-row check changed about one contract after it
@@ -62,7 +68,7 @@ type spillFile struct {
 // even while open, so that not even a run that is killed leaves them
 // behind.
 func NewRows(dir string) (*Rows, error) {
-	w := &Rows{strs: map[string]uint64{}, lists: map[listKey]uint64{}, amends: map[int]Amendment{}}
+	w := &Rows{amends: map[int]Amendment{}}
 	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
 		f, err := os.CreateTemp(dir, "laborcheck-rows-*.tmp")
 		if err != nil {
@@ -98,7 +104,13 @@ func (w *Rows) AddContract(c *Contract) error {
 	if w.sealed {
 		return errors.New("report rows: added after sealing")
 	}
-	b := w.buf[:0]
+	w.buf = w.appendContract(w.buf[:0], c)
+	w.nc++
+	return w.contracts.write(w.buf)
+}
+
+// appendContract appends the encoding of c.
+func (w *codec) appendContract(b []byte, c *Contract) []byte {
 	b = w.str(b, c.File)
 	b = w.str(b, c.Sheet)
 	b = binary.AppendVarint(b, int64(c.Row))
@@ -112,10 +124,7 @@ func (w *Rows) AddContract(c *Contract) error {
 	b = binary.AppendVarint(b, int64(c.RulesChecked))
 	b = w.strList(b, c.Missing)
 	b = w.strList(b, c.MissingLookups)
-	b = binary.AppendVarint(b, int64(c.RuleErrors))
-	w.buf = b
-	w.nc++
-	return w.contracts.write(b)
+	return binary.AppendVarint(b, int64(c.RuleErrors))
 }
 
 // AddFinding appends a finding.
@@ -123,7 +132,17 @@ func (w *Rows) AddFinding(f *Finding) error {
 	if w.sealed {
 		return errors.New("report rows: added after sealing")
 	}
-	b := w.buf[:0]
+	b, err := w.appendFinding(w.buf[:0], f)
+	if err != nil {
+		return err
+	}
+	w.buf = b
+	w.nf++
+	return w.findings.write(b)
+}
+
+// appendFinding appends the encoding of f.
+func (w *codec) appendFinding(b []byte, f *Finding) ([]byte, error) {
 	b = w.str(b, f.RuleID)
 	b = w.str(b, f.Title)
 	b = w.str(b, f.Indicator)
@@ -145,7 +164,7 @@ func (w *Rows) AddFinding(f *Finding) error {
 			b = w.str(b, k)
 			var err error
 			if b, err = appendValue(b, e.Value); err != nil {
-				return fmt.Errorf("report rows: evidence %s: %w", k, err)
+				return b, fmt.Errorf("report rows: evidence %s: %w", k, err)
 			}
 			b = inline(b, e.Raw)
 			b = appendBool(b, e.Derived)
@@ -172,10 +191,7 @@ func (w *Rows) AddFinding(f *Finding) error {
 	b = w.str(b, f.WaiverReason)
 	b = w.str(b, f.WaiverApprovedBy)
 	b = w.str(b, f.WaiverExpires)
-	b = w.str(b, f.WaiverSource)
-	w.buf = b
-	w.nf++
-	return w.findings.write(b)
+	return w.str(b, f.WaiverSource), nil
 }
 
 // Amend records changes to contract i (0-based, in the order added), to be
@@ -211,9 +227,12 @@ func (sf *spillFile) write(rec []byte) error {
 }
 
 // str writes a string that repeats as a number.
-func (w *Rows) str(b []byte, s string) []byte {
+func (w *codec) str(b []byte, s string) []byte {
 	id, ok := w.strs[s]
 	if !ok {
+		if w.strs == nil {
+			w.strs = map[string]uint64{}
+		}
 		id = uint64(len(w.strTab))
 		w.strs[s] = id
 		w.strTab = append(w.strTab, s)
@@ -221,7 +240,7 @@ func (w *Rows) str(b []byte, s string) []byte {
 	return binary.AppendUvarint(b, id)
 }
 
-func (w *Rows) optStr(b []byte, s *string) []byte {
+func (w *codec) optStr(b []byte, s *string) []byte {
 	if s == nil {
 		return binary.AppendUvarint(b, 0)
 	}
@@ -231,7 +250,7 @@ func (w *Rows) optStr(b []byte, s *string) []byte {
 
 // strList writes a list of strings that repeats (the same slice shared by
 // many rows) as a number: 0 is nil, 1 empty.
-func (w *Rows) strList(b []byte, l []string) []byte {
+func (w *codec) strList(b []byte, l []string) []byte {
 	switch {
 	case l == nil:
 		return binary.AppendUvarint(b, 0)
@@ -241,6 +260,9 @@ func (w *Rows) strList(b []byte, l []string) []byte {
 	k := listKey{unsafe.SliceData(l), len(l)}
 	id, ok := w.lists[k]
 	if !ok {
+		if w.lists == nil {
+			w.lists = map[listKey]uint64{}
+		}
 		id = uint64(len(w.list))
 		w.lists[k] = id
 		w.list = append(w.list, slices.Clone(l))
@@ -294,7 +316,7 @@ func appendValue(b []byte, v any) ([]byte, error) {
 
 // rowReader reads back one of the files.
 type rowReader struct {
-	w   *Rows
+	tab *codec
 	r   *bufio.Reader
 	rec []byte
 	off int
@@ -318,7 +340,7 @@ func (w *Rows) reader(sf *spillFile) (*rowReader, error) {
 			return nil, fmt.Errorf("report rows: %w", err)
 		}
 	}
-	return &rowReader{w: w, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10)}, nil
+	return &rowReader{tab: &w.codec, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10)}, nil
 }
 
 func (rr *rowReader) next() bool {
@@ -369,11 +391,11 @@ func (rr *rowReader) varint() int64 {
 
 func (rr *rowReader) str() string {
 	id := rr.uvarint()
-	if id >= uint64(len(rr.w.strTab)) {
+	if id >= uint64(len(rr.tab.strTab)) {
 		rr.fail()
 		return ""
 	}
-	return rr.w.strTab[id]
+	return rr.tab.strTab[id]
 }
 
 func (rr *rowReader) optStr() *string {
@@ -390,8 +412,8 @@ func (rr *rowReader) strList() []string {
 		return nil
 	case id == 1:
 		return []string{}
-	case id-2 < uint64(len(rr.w.list)):
-		return rr.w.list[id-2]
+	case id-2 < uint64(len(rr.tab.list)):
+		return rr.tab.list[id-2]
 	}
 	rr.fail()
 	return nil
