@@ -75,6 +75,10 @@ Flags:
                     blank minimum_wage_monthly; see samples/README.md
   -entity-list FILE entity list (CSV with a name column, e.g. the UFLPA
                     Entity List) to screen supplier and employer names against
+  -shard i/N        review only shard i (0 to N-1) of the inputs and write a
+                    partial result to -partial FILE instead of reports; see
+                    'laborcheck merge -h'
+  -partial FILE     where a shard writes its partial result
   -q                print nothing on success but the reports' paths
   -v                list every supplier, flagged contract and finding in
                     the summary (default: the ten of each at highest risk)
@@ -83,6 +87,7 @@ Examples:
   laborcheck scan samples/
   laborcheck scan -o findings.xlsx -o findings.json rosters/2024/
   laborcheck scan -fail-on critical supplier.xlsx
+  laborcheck scan -shard 2/8 -partial parts/shard-2.partial rosters/
 `
 
 type scanConfig struct {
@@ -105,6 +110,9 @@ type scanConfig struct {
 	verbose   bool
 	// minCoverage is the -min-coverage share, 0 when not set.
 	minCoverage float64
+	// shard is set by -shard i/N, with partial the -partial file.
+	shard   *shardSpec
+	partial string
 }
 
 // parseInterleaved parses flags that may come before or after positional
@@ -147,6 +155,8 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.Var(&cfg.vocab, "vocab", "")
 	minCoverage := fs.String("min-coverage", "", "")
 	format := fs.String("format", "", "")
+	shard := fs.String("shard", "", "")
+	fs.StringVar(&cfg.partial, "partial", "", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return nil, exitError{flagError(ui, fs, err, scanUsage, "scan")}
@@ -212,6 +222,9 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 			return nil, errUsage
 		}
 		cfg.stdout = f
+	}
+	if err := cfg.parseShard(ui, *shard); err != nil {
+		return nil, err
 	}
 	if len(cfg.paths) == 0 {
 		ui.errorf("no roster to scan")
@@ -325,6 +338,10 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !cfg.asOf.IsZero() {
 		opts.RunOptions.AsOf = cfg.asOf.Format(time.DateOnly)
 	}
+	opts.Now = reportClock()
+	if cfg.shard != nil {
+		return runShard(ctx, ui, cfg, files, opts, tables, waivers)
+	}
 	if p := newProgress(ui.err, files); p != nil {
 		opts.Progress = p.update
 		defer p.done()
@@ -348,6 +365,12 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		testHookScanned(rep)
 	}
 	waivers.warnUnknown(ui, rep)
+	return writeReports(ctx, ui, cfg, rep, tmpDir)
+}
+
+// writeReports writes a review's reports and summary, for scan and merge
+// alike, and returns the exit code the report decides.
+func writeReports(ctx context.Context, ui *ui, cfg *scanConfig, rep *report.Report, tmpDir string) int {
 	// The reports are encoded side by side; the outcome is as if written
 	// one after another. None is renamed into place before all are whole.
 	if _, err := report.WriteFiles(ctx, cfg.outputs, rep, report.WriteOptions{TempDir: tmpDir}); err != nil {
@@ -407,6 +430,10 @@ type scanTables struct {
 	minWage      *contract.MinimumWages
 	entities     *crossrow.EntityList
 	files        []report.File // user-supplied tables with their digests
+	// entityName and entityData are the entity list as read, for a
+	// shard's partial result.
+	entityName string
+	entityData []byte
 }
 
 // loadTables reads the built-in combinations and the tables named by
@@ -445,7 +472,8 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 		if !ok {
 			return t, false
 		}
-		if t.entities, err = crossrow.ReadEntityList(filepath.Base(cfg.entities), data); err != nil {
+		t.entityName, t.entityData = filepath.Base(cfg.entities), data
+		if t.entities, err = crossrow.ReadEntityList(t.entityName, data); err != nil {
 			ui.errorf("-entity-list %s: %v", cfg.entities, err)
 			ui.hint("the list needs a header row with a name column; see docs/examples/entity-list-example.csv")
 			return t, false
@@ -458,6 +486,7 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 type scanWaivers struct {
 	list    *rules.Waivers
 	matcher *rules.Matcher
+	active  []*rules.Waiver
 	files   []report.File
 }
 
@@ -483,7 +512,7 @@ func loadWaivers(ui *ui, cfg *scanConfig) (scanWaivers, bool) {
 	for _, w := range expired {
 		ui.warnf("%s: waiver of %s for %s expired on %s; not applied", w.Source(), w.Rule, waiverScope(w), w.Expires.Format(time.DateOnly))
 	}
-	sw.list, sw.matcher = ws, rules.NewMatcher(active)
+	sw.list, sw.matcher, sw.active = ws, rules.NewMatcher(active), active
 	sw.files = []report.File{{Path: ws.Path, SHA256: ws.SHA256}}
 	return sw, true
 }

@@ -120,6 +120,10 @@ func SumJSON(v any) string {
 	return Sum(b)
 }
 
+// KeyDigest is the name of the digest of the key numbers are hashed with
+// (see KeyCheck).
+const KeyDigest = "shard key"
+
 // Key derives the key that hashes passport and bank numbers in partials
 // (HMAC-SHA-256) from a secret: every shard of a run must use the same.
 func Key(secret []byte) []byte {
@@ -155,12 +159,18 @@ var encoders = sync.Pool{New: func() any {
 	return e
 }}
 
-// Create starts the partial at path with its header.
+// Create starts the partial at path with its header, in a temporary file
+// next to it (a name starting with ".", ending ".tmp").
 func Create(path string, h Header) (*Writer, error) {
 	h.Format = FormatVersion
 	hb, err := json.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("partial header: %w", err)
+	}
+	// The folder is made if need be: shards of a cluster job write into
+	// a shared folder that the first of them may have to create.
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("create partial: %w", err)
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -536,6 +546,11 @@ func differs(a, b []Digest) string {
 		if !slices.ContainsFunc(a, func(e Digest) bool { return e.Name == d.Name }) {
 			out = append(out, d.Name)
 		}
+	}
+	// A key derived from the rules and inputs differs when they do: name
+	// the cause alone.
+	if len(out) > 1 {
+		out = slices.DeleteFunc(out, func(n string) bool { return n == KeyDigest })
 	}
 	return joinComma(out)
 }

@@ -180,7 +180,7 @@ func shardHeader(rep *report.Report, opts Options, sh Shard, inputs []inputEntry
 			}{run.Options, run.WaiverFiles, sh.Settings, []any{opts.CrossRow.FeeShareCritical, opts.CrossRow.MaxRefs, sh.EntityListName}})},
 			{Name: "vocabularies", Value: partial.SumJSON(run.Vocabularies)},
 			{Name: "inputs", Value: inputsSum},
-			{Name: "shard key", Value: partial.KeyCheck(key)},
+			{Name: partial.KeyDigest, Value: partial.KeyCheck(key)},
 		},
 	}
 	return h, key
@@ -275,4 +275,6 @@ func Merge(ctx context.Context, set *partial.Set, opts MergeOptions) (*report.Re
 }
 
 // IsDamaged reports whether err is a partial result that does not decode.
-func IsDamaged(err error) bool { return errors.Is(err, errDamaged) || errors.Is(err, report.ErrDamagedRow) }
+func IsDamaged(err error) bool {
+	return errors.Is(err, errDamaged) || errors.Is(err, report.ErrDamagedRow)
+}
