@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 
@@ -41,6 +42,8 @@ type fileBlock struct {
 	// key, when set, hashes passport and bank numbers (HMAC-SHA-256): a
 	// block bound for a partial never holds them in clear.
 	key []byte
+	mac hash.Hash
+	sum []byte
 }
 
 func newBlock(file int, spillDir string, spill bool, key []byte) *fileBlock {
@@ -91,8 +94,14 @@ func convert(r *engine.Result, waivers *rules.Matcher) (report.Contract, []repor
 // add encodes one evaluated contract.
 func (blk *fileBlock) add(r *engine.Result, rr readRow, waivers *rules.Matcher) error {
 	c, fs, errs := convert(r, waivers)
+	return blk.addConverted(&c, fs, errs, rr, r.Coverage, r.Status, r.Risk)
+}
+
+// addConverted encodes one contract as the report has it.
+func (blk *fileBlock) addConverted(c *report.Contract, fs []report.Finding, errs []report.RuleError, rr readRow,
+	cover *engine.Coverage, status engine.Status, risk contract.Severity) error {
 	e := blk.enc
-	b := e.AppendContract(blk.buf[:0], &c)
+	b := e.AppendContract(blk.buf[:0], c)
 	b = binary.AppendUvarint(b, uint64(len(fs)))
 	for i := range fs {
 		var err error
@@ -116,17 +125,17 @@ func (blk *fileBlock) add(r *engine.Result, rr readRow, waivers *rules.Matcher) 
 		b = e.AppendString(b, d.Problem)
 	}
 	cv := 0
-	if r.Coverage != nil {
-		i, ok := blk.coverIdx[r.Coverage]
+	if cover != nil {
+		i, ok := blk.coverIdx[cover]
 		if !ok {
 			i = len(blk.covers)
-			blk.coverIdx[r.Coverage] = i
-			blk.covers = append(blk.covers, r.Coverage)
+			blk.coverIdx[cover] = i
+			blk.covers = append(blk.covers, cover)
 		}
 		cv = i + 1
 	}
 	b = binary.AppendUvarint(b, uint64(cv))
-	b = append(b, byte(r.Status), byte(r.Risk))
+	b = append(b, byte(status), byte(risk))
 	rec := rr.record
 	b = e.AppendString(b, rec.File)
 	b = e.AppendString(b, rec.Sheet)
@@ -148,10 +157,14 @@ func (blk *fileBlock) add(r *engine.Result, rr readRow, waivers *rules.Matcher) 
 // key, as its keyed hash and the masked form findings show.
 func (blk *fileBlock) appendNumber(b []byte, num, mask string) []byte {
 	if blk.key != nil && num != "" {
-		m := hmac.New(sha256.New, blk.key)
-		m.Write([]byte(num))
+		if blk.mac == nil {
+			blk.mac = hmac.New(sha256.New, blk.key)
+		}
+		blk.mac.Reset()
+		blk.mac.Write([]byte(num))
+		blk.sum = blk.mac.Sum(blk.sum[:0])
 		mask = crossrow.Mask(num)
-		num = hex.EncodeToString(m.Sum(nil))
+		num = hex.EncodeToString(blk.sum)
 	}
 	return appendInline(appendInline(b, num), mask)
 }
