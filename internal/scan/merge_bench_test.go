@@ -73,7 +73,7 @@ func writeSyntheticShards(b *testing.B, dir string, n, shards int) []string {
 					for _, id := range []string{"fee-paid", "passport-held"} {
 						fs = append(fs, report.Finding{RuleID: id, Title: "Title of " + id, Indicator: "debt_bondage", Severity: "high",
 							Message: "Worker paid a recruitment fee of " + strconv.Itoa(100+i%900) + " USD: a risk indicator",
-							File: c.File, Sheet: c.Sheet, Row: c.Row, ContractID: c.ContractID, WorkerID: c.WorkerID, WorkerName: c.WorkerName,
+							File:    c.File, Sheet: c.Sheet, Row: c.Row, ContractID: c.ContractID, WorkerID: c.WorkerID, WorkerName: c.WorkerName,
 							Supplier: sup, References: refs,
 							Evidence: map[string]report.Evidence{"recruitment_fee_paid_by_worker": {Value: float64(100 + i%900), Raw: strconv.Itoa(100 + i%900), Column: "H", Header: "Placement Fee"}}})
 					}
