@@ -176,6 +176,13 @@ func Create(path string, h Header) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create partial: %w", err)
 	}
+	// Readable by the group too, so that a merge run as another user of the
+	// job's group can read it; never by others (it names workers).
+	if err := f.Chmod(0o640); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("create partial: %w", err)
+	}
 	w := &Writer{path: path, f: f, w: bufio.NewWriterSize(f, 256<<10), enc: encoders.Get().(*zstd.Encoder)}
 	w.write([]byte(magic))
 	w.write(binary.AppendUvarint(nil, uint64(len(hb))))
