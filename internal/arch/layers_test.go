@@ -17,17 +17,21 @@ const module = "github.com/laborcheck/laborcheck/"
 // allowed lists, for each package, the project packages it may import.
 var allowed = map[string][]string{
 	"cmd/laborcheck": {"internal/cli"},
-	"internal/cli":   {"internal/contract", "internal/crossrow", "internal/engine", "internal/header", "internal/partial", "internal/report", "internal/rules", "internal/scan", "internal/source", "internal/vocab", "rules"},
+	"internal/cli":   {"internal/contract", "internal/crossrow", "internal/engine", "internal/header", "internal/partial", "internal/report", "internal/rules", "internal/scan", "internal/source", "internal/template", "internal/annotate", "internal/vocab", "rules"},
 	"internal/scan":  {"internal/contract", "internal/crossrow", "internal/engine", "internal/header", "internal/partial", "internal/report", "internal/rules", "internal/source"},
 	// The partial-result format knows nothing of what its blocks hold.
 	"internal/partial":  {},
 	"internal/report":   {"internal/contract"},
 	"internal/engine":   {"internal/contract", "internal/rules"},
 	"internal/crossrow": {"internal/contract"},
-	"internal/rules":    {"internal/contract"},
+	"internal/rules":    {"internal/contract", "internal/xlsx"},
 	"internal/source":   {"internal/contract", "internal/header", "internal/xlsx"},
 	"internal/header":   {"internal/contract", "internal/vocab"},
 	"internal/xlsx":     {},
+	// The supplier template and the annotated copies of rosters, on top of
+	// the report and the rules.
+	"internal/template": {"internal/contract", "internal/crossrow", "internal/rules"},
+	"internal/annotate": {"internal/contract", "internal/report"},
 	// Benchmark tooling: a roster generator that knows nothing of laborcheck.
 	"internal/rostergen":               {},
 	"internal/rostergen/cmd/rostergen": {"internal/rostergen"},

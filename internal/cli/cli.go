@@ -41,10 +41,10 @@ func version() string {
 
 const usage = `laborcheck reviews labour contracts for signs of forced labour.
 
-It reads rosters (.xlsx, .xlsm, .csv, .tsv, or folders of them), checks every
-contract against rules drawn from ILO and industry standards, and reports each
-risk indicator with the row, the values that triggered it and the standard it
-breaks. Findings are risk indicators for follow-up, not verdicts.
+It reads rosters (.xlsx, .xlsm, .xls, .ods, .csv, .tsv, or folders of them),
+checks every contract against rules drawn from ILO and industry standards, and
+reports each risk indicator with the row, the values that triggered it and the
+standard it breaks. Findings are risk indicators for follow-up, not verdicts.
 
 Usage:
   laborcheck scan [flags] PATH...     review rosters and report findings
@@ -53,6 +53,7 @@ Usage:
   laborcheck rules list [PATH...]     list the rules in effect (-fields: the fields)
   laborcheck rules test [PATH...]     run the examples each rule carries
   laborcheck rules lint [PATH...]     check rule files without running them
+  laborcheck template [flags]         write a workbook for suppliers to fill in
   laborcheck version                  print the version and what it was built from
 
 Examples:
@@ -62,6 +63,8 @@ Examples:
   laborcheck scan -rules rules/ -rules local-overrides.yaml rosters/
   laborcheck inspect samples/garment-factory.xlsx
   laborcheck inspect -write-map map.yaml rosters/ && laborcheck scan -map map.yaml rosters/
+  laborcheck scan -annotate marked/ rosters/
+  laborcheck template -lang es -o plantilla.xlsx
 
 Run 'laborcheck COMMAND -h' for a command's flags.
 
@@ -111,6 +114,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMerge(ctx, ui, rest)
 	case "rules":
 		return runRules(ctx, ui, rest)
+	case "template":
+		return runTemplate(ui, rest)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "laborcheck %s\n", version())
 		writeBuildInfo(stdout)
@@ -120,7 +125,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ExitOK
 	}
 	ui.errorf("unknown command %q", cmd)
-	if s := contract.Nearest(cmd, []string{"scan", "inspect", "merge", "rules", "version", "help"}); s != "" {
+	if s := contract.Nearest(cmd, []string{"scan", "inspect", "merge", "rules", "template", "version", "help"}); s != "" {
 		ui.hint("did you mean %q?", s)
 	}
 	ui.hint("run 'laborcheck help' for usage")

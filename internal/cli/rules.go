@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,8 @@ import (
 	defaultrules "github.com/laborcheck/laborcheck/rules"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/crossrow"
+	"github.com/laborcheck/laborcheck/internal/engine"
 	"github.com/laborcheck/laborcheck/internal/report"
 	"github.com/laborcheck/laborcheck/internal/rules"
 )
@@ -25,13 +28,55 @@ func rulePaths(paths []string) []string {
 	return paths
 }
 
-var loadOptions = rules.LoadOptions{Builtin: defaultrules.FS}
+// ruleLoadOptions are the options rule files load with: the built-in pack
+// for the path "builtin", and the built-in combinations and cross-row
+// checks, which files override, disable and waive like rules.
+func ruleLoadOptions() rules.LoadOptions {
+	return rules.LoadOptions{Builtin: defaultrules.FS, Checks: checkRules()}
+}
+
+// checkRules returns the built-in combinations and cross-row checks as
+// rules (fresh ones: loading changes them).
+func checkRules() []*rules.Rule {
+	var out []*rules.Rule
+	// A broken combinations file is reported by loadTables.
+	if combos, err := engine.ParseCombinations(defaultrules.CombinationsPath, defaultrules.Combinations); err == nil {
+		for i := range combos {
+			out = append(out, combos[i].Rule())
+		}
+	}
+	for _, c := range crossrow.Checks {
+		out = append(out, &rules.Rule{ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity, DeclaredSeverity: c.Severity,
+			References: c.References, Remedy: c.Remedy, File: crossrow.CheckSource, Kind: rules.KindCrossRow})
+	}
+	return out
+}
+
+// crossRowPolicy is what the rule files of set changed about the cross-row
+// checks.
+func crossRowPolicy(set *rules.Set) *crossrow.Policy {
+	p := &crossrow.Policy{Disabled: map[string]bool{}, Severity: map[string]contract.Severity{}, Changes: map[string][]string{}}
+	for _, c := range crossrow.Checks {
+		r := set.Check(c.ID)
+		switch {
+		case r == nil:
+		case r.DisabledBy != "":
+			p.Disabled[c.ID] = true
+		case len(r.Changes) > 0:
+			p.Severity[c.ID] = r.Severity
+			for _, ch := range r.Changes {
+				p.Changes[c.ID] = append(p.Changes[c.ID], ch.String())
+			}
+		}
+	}
+	return p
+}
 
 // loadRules reads the rule files at paths (the path "builtin" is the
 // built-in pack; no path at all means the pack alone) and compiles them. It
 // returns every problem it found.
 func loadRules(paths []string, schema *contract.Schema) (*rules.Program, rules.Errors) {
-	set, errs := rules.Load(rulePaths(paths), loadOptions)
+	set, errs := rules.Load(rulePaths(paths), ruleLoadOptions())
 	env, err := rules.NewEnv(schema)
 	if err != nil {
 		return nil, append(errs, &rules.Error{File: "schema", Msg: err.Error()})
@@ -90,7 +135,7 @@ func ruleTables(prog *rules.Program) []report.File {
 }
 
 const rulesUsage = `Usage:
-  laborcheck rules list [-format table|json] [PATH...]
+  laborcheck rules list [-format table|json] [-v] [PATH...]
   laborcheck rules list -fields [-format table|json]
   laborcheck rules test [-v] [PATH...]
   laborcheck rules lint [PATH...]
@@ -102,7 +147,10 @@ rules off (disable:). The path "builtin" is the built-in pack, so
 pack is used alone.
 
   list   the rules in effect: id, indicator, severity, title, where each is
-         defined and what later files changed; then the rules turned off.
+         defined and what later files changed, then the built-in
+         combinations and cross-row checks (files override, disable and
+         waive them like rules); then those turned off. -v adds each
+         one's references and remedy (the JSON form always has them).
          With -fields: the contract fields rules read and mapping files
          name, with each field's type and allowed values
   test   runs every example the rules carry (tests:) and prints each failure
@@ -147,7 +195,9 @@ func rulesFlags(ui *ui, name string) *flag.FlagSet {
 
 // listedRule is one row of `rules list`.
 type listedRule struct {
-	ID         string   `json:"id"`
+	ID string `json:"id"`
+	// Kind is "rule", "combination" or "cross-row check".
+	Kind       string   `json:"kind"`
 	Indicator  string   `json:"indicator"`
 	Severity   string   `json:"severity"`
 	Title      string   `json:"title"`
@@ -155,11 +205,12 @@ type listedRule struct {
 	Layers     []string `json:"layers,omitempty"`
 	DisabledBy string   `json:"disabled_by,omitempty"`
 	References []string `json:"references"`
+	Remedy     string   `json:"remedy,omitempty"`
 }
 
 func listRow(r *rules.Rule) listedRule {
-	row := listedRule{ID: r.ID, Indicator: r.Indicator, Severity: r.Severity.String(), Title: r.Title,
-		Source: r.Source(), DisabledBy: r.DisabledBy, References: r.References}
+	row := listedRule{ID: r.ID, Kind: cmp.Or(r.Kind, "rule"), Indicator: r.Indicator, Severity: r.Severity.String(), Title: r.Title,
+		Source: r.Source(), DisabledBy: r.DisabledBy, References: r.References, Remedy: r.Remedy}
 	for _, c := range r.Changes {
 		row.Layers = append(row.Layers, c.String())
 	}
@@ -170,6 +221,7 @@ func runRulesList(ui *ui, args []string) int {
 	fs := rulesFlags(ui, "list")
 	format := fs.String("format", "table", "")
 	fields := fs.Bool("fields", false, "")
+	verbose := fs.Bool("v", false, "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagError(ui, fs, err, rulesUsage, fs.Name())
@@ -184,6 +236,9 @@ func runRulesList(ui *ui, args []string) int {
 	var rows, off []listedRule
 	for _, r := range prog.Rules {
 		rows = append(rows, listRow(r.Rule))
+	}
+	for _, r := range prog.Set.Checks {
+		rows = append(rows, listRow(r))
 	}
 	for _, r := range prog.Set.Disabled {
 		off = append(off, listRow(r))
@@ -208,6 +263,18 @@ func runRulesList(ui *ui, args []string) int {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Indicator, r.Severity, r.Title, src)
 		}
 		tw.Flush()
+		if *verbose {
+			for _, r := range rows {
+				fmt.Fprintf(ui.out, "\n%s (%s)\n", r.ID, r.Kind)
+				for _, ref := range r.References {
+					fmt.Fprintf(ui.out, "  reference: %s\n", ref)
+				}
+				if r.Remedy != "" {
+					fmt.Fprintf(ui.out, "  remedy: %s\n", r.Remedy)
+				}
+			}
+			fmt.Fprintln(ui.out)
+		}
 		for _, r := range off {
 			fmt.Fprintf(ui.out, "disabled: %s (%s), by %s\n", r.ID, r.Source, r.DisabledBy)
 		}
@@ -298,7 +365,14 @@ func runRulesTest(ui *ui, args []string) int {
 			}
 			continue
 		}
-		fmt.Fprintf(ui.out, "%sexpected %s, got %s\n", indent, r.Test.Expect, outcomeWord(r.Got))
+		want, got := string(r.Test.Expect), outcomeWord(r.Got)
+		if r.Test.Severity != contract.SeverityNone {
+			want += " (" + r.Test.Severity.String() + ")"
+			if r.Got == rules.Flag {
+				got += " (" + r.Severity.String() + ")"
+			}
+		}
+		fmt.Fprintf(ui.out, "%sexpected %s, got %s\n", indent, want, got)
 		if r.Err != nil {
 			fmt.Fprintf(ui.out, "%serror: %v\n", indent, r.Err)
 		}
@@ -356,7 +430,7 @@ func runRulesLint(ui *ui, args []string) int {
 	if err != nil {
 		return flagError(ui, fs, err, rulesUsage, fs.Name())
 	}
-	prog, problems := rules.Lint(rulePaths(paths), contract.DefaultSchema(), loadOptions)
+	prog, problems := rules.Lint(rulePaths(paths), contract.DefaultSchema(), ruleLoadOptions())
 	errs, warns := 0, 0
 	printProblems(ui.out, problems)
 	for _, e := range problems {

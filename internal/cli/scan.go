@@ -31,7 +31,8 @@ import (
 const scanUsage = `Usage: laborcheck scan [flags] PATH...
 
 Reviews every contract in the rosters at PATH (files or folders; .xlsx,
-.xlsm, .csv, .tsv) against the rules, and reports each risk indicator found.
+.xlsm, .xls, .ods, .csv, .tsv) against the rules, and reports each risk
+indicator found.
 Flags may come before or after the paths.
 
 Flags:
@@ -49,7 +50,7 @@ Flags:
                     standard error
   -format FMT       the format of the report "-o -" writes: json, csv, xlsx
                     or html
-  -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
+` + annotateUsage + `  -fail-on SEV      exit 1 when a finding is at or above SEV: critical, high,
                     medium, low, info (default high)
   -min-coverage SHARE
                     exit 3 when a roster's columns let less than SHARE of the
@@ -87,6 +88,7 @@ Examples:
   laborcheck scan samples/
   laborcheck scan -o findings.xlsx -o findings.json rosters/2024/
   laborcheck scan -fail-on critical supplier.xlsx
+  laborcheck scan -annotate marked/ rosters/
   laborcheck scan -shard 2/8 -partial parts/shard-2.partial rosters/
 `
 
@@ -108,6 +110,7 @@ type scanConfig struct {
 	mapFile   string
 	vocab     multiFlag
 	verbose   bool
+	annotate  string // -annotate: the folder of the marked copies, or ""
 	// minCoverage is the -min-coverage share, 0 when not set.
 	minCoverage float64
 	// shard is set by -shard i/N, with partial the -partial file.
@@ -153,6 +156,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.StringVar(&cfg.waivers, "waivers", "", "")
 	fs.StringVar(&cfg.mapFile, "map", "", "")
 	fs.Var(&cfg.vocab, "vocab", "")
+	fs.StringVar(&cfg.annotate, "annotate", "", "")
 	minCoverage := fs.String("min-coverage", "", "")
 	format := fs.String("format", "", "")
 	shard := fs.String("shard", "", "")
@@ -270,6 +274,9 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 			return ExitCannotRun
 		}
 	}
+	if cfg.annotate != "" && !checkAnnotateDir(ui, cfg.annotate) {
+		return ExitCannotRun
+	}
 	vocab, schema, vocabFiles, ok := loadVocabulary(ui, cfg.vocab, contract.DefaultSchema())
 	if !ok {
 		return ExitCannotRun
@@ -294,6 +301,9 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !ok {
 		return ExitCannotRun
 	}
+	if cfg.annotate != "" {
+		warnCopiesScanned(ui, cfg.annotate, files)
+	}
 	// Every temporary file of the run but the reports' own (which sit next
 	// to the reports so that they can be renamed into place) goes in one
 	// directory, removed however the run ends: done, failed, interrupted
@@ -316,15 +326,17 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		},
 
 		Engine: engine.Options{Workers: cfg.workers, ReviewDate: cfg.asOf,
-			Combinations: tables.combinations, MinimumWages: tables.minWage},
-		CrossRow:     crossrow.Options{EntityList: tables.entities},
-		Tables:       append(ruleTables(prog), tables.files...),
-		Vocabularies: vocabFiles,
-		Waivers:      waivers.matcher,
-		WaiverFiles:  waivers.files,
-		FailOn:       cfg.failOn,
-		MinCoverage:  cfg.minCoverage,
-		Version:      version(),
+			Combinations: engine.WithPolicy(tables.combinations, prog.Set), MinimumWages: tables.minWage,
+			Waived: waivers.covers()},
+		CrossRow:       crossrow.Options{EntityList: tables.entities},
+		CrossRowPolicy: crossRowPolicy(prog.Set),
+		Tables:         append(ruleTables(prog), tables.files...),
+		Vocabularies:   vocabFiles,
+		Waivers:        waivers.matcher,
+		WaiverFiles:    waivers.files,
+		FailOn:         cfg.failOn,
+		MinCoverage:    cfg.minCoverage,
+		Version:        version(),
 		// Contracts and findings wait in temporary files until the reports
 		// are written, so memory does not grow with the rosters.
 		Spill:    true,
@@ -380,6 +392,17 @@ func writeReports(ctx context.Context, ui *ui, cfg *scanConfig, rep *report.Repo
 		ui.errorf("%v", err)
 		return ExitCannotRun
 	}
+	written := slices.Clone([]string(cfg.outputs))
+	if cfg.annotate != "" {
+		copies, ok := writeAnnotated(ctx, ui, cfg.annotate, cfg.password, rep)
+		if code, stop := interrupted(ctx, ui, "the reports were written; an annotated copy may be missing"); stop {
+			return code
+		}
+		if !ok {
+			return ExitCannotRun
+		}
+		written = append(written, copies...)
+	}
 	// With "-o -" standard output carries the report alone; the summary
 	// and the paths written go to standard error.
 	info := ui.out
@@ -396,7 +419,7 @@ func writeReports(ctx context.Context, ui *ui, cfg *scanConfig, rep *report.Repo
 			return ExitCannotRun
 		}
 	}
-	for _, o := range cfg.outputs {
+	for _, o := range written {
 		if cfg.quiet {
 			fmt.Fprintln(info, safe(o)) // bare paths, for scripts
 		} else {
@@ -515,6 +538,17 @@ func loadWaivers(ui *ui, cfg *scanConfig) (scanWaivers, bool) {
 	sw.list, sw.matcher, sw.active = ws, rules.NewMatcher(active), active
 	sw.files = []report.File{{Path: ws.Path, SHA256: ws.SHA256}}
 	return sw, true
+}
+
+// covers returns whether a waiver covers a rule's finding on a contract
+// (nil without waivers): combinations are not built from waived findings.
+func (sw scanWaivers) covers() func(ruleID string, r *engine.Result) bool {
+	if sw.matcher == nil {
+		return nil
+	}
+	return func(ruleID string, r *engine.Result) bool {
+		return sw.matcher.Match(ruleID, r.ContractID, r.WorkerID, r.Supplier) != nil
+	}
 }
 
 // warnUnknown warns about waivers that name no rule, combination or

@@ -179,5 +179,25 @@ func ReadTable(data []byte) ([][]string, error) {
 	if bytes.Count(head, []byte("\t")) > bytes.Count(head, []byte(string(cr.Comma))) {
 		cr.Comma = '\t'
 	}
-	return cr.ReadAll()
+	var rows [][]string
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) >= tableRowLimit {
+			return nil, fmt.Errorf("the table has more than %d rows, the most a reference table may have", tableRowLimit)
+		}
+		rows = append(rows, rec)
+	}
 }
+
+// MaxTableRows is the most rows ReadTable reads: reference tables run to
+// thousands of rows, and every row is held in memory.
+const MaxTableRows = 1_000_000
+
+// tableRowLimit is MaxTableRows, lowered by tests.
+var tableRowLimit = MaxTableRows

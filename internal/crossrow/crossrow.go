@@ -42,6 +42,8 @@ type Check struct {
 	Indicator  string
 	Severity   contract.Severity // the highest severity it gives
 	References []string
+	// Remedy says what should be done about a finding of the check.
+	Remedy string
 	// PerContract is set when a finding is about each contract it lists
 	// (a shared passport or account), not about a supplier as a whole:
 	// reports then count it against those contracts too.
@@ -58,13 +60,16 @@ var (
 			"IHRB Employer Pays Principle",
 			"Project heuristic: any worker who paid is high; 10% or more of the workers with fees recorded is critical (a systemic fee model)",
 		},
+		Remedy: "Reimburse every worker who paid fees or related costs, in full; require the supplier and its recruitment agencies to adopt the Employer Pays Principle, and verify it with worker interviews",
 	}
 	SharedPassport = Check{
 		ID: "shared-passport", Title: "One passport number for several workers or employers", Indicator: "retention_of_identity_documents", Severity: contract.High, PerContract: true,
 		References: []string{
 			"ILO indicators of forced labour (2012), indicator 7: retention of identity documents",
+			"ILO General Principles and Operational Guidelines for Fair Recruitment (2019), General Principle 11: workers' identity documents are not confiscated, destroyed or retained",
 			"Project heuristic: a passport number shared by workers or employers suggests document control, identity misuse or undisclosed labour hire",
 		},
+		Remedy: "Find out who holds the passport and who works under it; return documents to their owners, and correct the records of each worker and employer",
 	}
 	SharedBankAccount = Check{
 		ID: "shared-bank-account", Title: "Several workers' wages paid into one bank account", Indicator: "withholding_of_wages", Severity: contract.Critical, PerContract: true,
@@ -73,6 +78,7 @@ var (
 			"Dhaka Principles for Migration with Dignity, Principle 5: wages paid regularly, directly and on time",
 			"Project heuristic: two workers on one account is high, three or more critical",
 		},
+		Remedy: "Pay each worker into an account in the worker's own name that the worker controls; find out who holds the shared account and recover any wages diverted",
 	}
 	EntityListMatch = Check{
 		ID: "entity-list", Title: "Supplier or employer on an entity list", Indicator: "sourcing_risk", Severity: contract.Critical,
@@ -80,6 +86,7 @@ var (
 			"Uyghur Forced Labor Prevention Act (UFLPA, 2021): goods from entities on the UFLPA Entity List are presumed made with forced labour unless the importer rebuts it",
 			"Match on normalised names (case, punctuation and legal suffixes ignored): confirm the identity before acting",
 		},
+		Remedy: "Confirm the match against the listed entity's address and registration; if confirmed, stop sourcing from it for the United States market and trace the goods already shipped",
 	}
 )
 

@@ -33,6 +33,7 @@ type Combination struct {
 	Severity      contract.Severity
 	Message       string // {{parts}} and {{indicators}} are replaced
 	References    []string
+	Remedy        string // what should be done about a finding of the combination
 	All           [][]string
 	MinIndicators int
 	MinSeverity   contract.Severity
@@ -44,6 +45,9 @@ type Combination struct {
 
 	File string
 	Line int
+	// Changes are what rule files changed about the combination (see
+	// WithPolicy).
+	Changes []rules.Change
 }
 
 type combinationFile struct {
@@ -56,6 +60,7 @@ type combinationFile struct {
 		Severity      string     `yaml:"severity"`
 		Message       string     `yaml:"message"`
 		References    []string   `yaml:"references"`
+		Remedy        string     `yaml:"remedy"`
 		All           [][]string `yaml:"all"`
 		MinIndicators int        `yaml:"min_indicators"`
 		MinSeverity   string     `yaml:"min_severity"`
@@ -88,8 +93,8 @@ func ParseCombinations(path string, data []byte) ([]Combination, error) {
 			line = lines[i]
 		}
 		where := fmt.Sprintf("%s:%d", path, line)
-		if c.ID == "" || c.Title == "" || c.Message == "" || len(c.References) == 0 {
-			return nil, fmt.Errorf("%s: a combination needs id, title, message and references", where)
+		if c.ID == "" || c.Title == "" || c.Message == "" || len(c.References) == 0 || strings.TrimSpace(c.Remedy) == "" {
+			return nil, fmt.Errorf("%s: a combination needs id, title, message, references and remedy", where)
 		}
 		if seen[c.ID] {
 			return nil, fmt.Errorf("%s: combination %s defined twice", where, c.ID)
@@ -112,7 +117,7 @@ func ParseCombinations(path string, data []byte) ([]Combination, error) {
 			return nil, fmt.Errorf("%s: combination %s: finding_indicator %q: the only value is gravest_part", where, c.ID, c.FindingInd)
 		}
 		comb := Combination{ID: c.ID, Title: c.Title, Indicator: c.Indicator, GravestPart: c.FindingInd != "", Severity: sev, Message: c.Message,
-			References: c.References, All: c.All, MinIndicators: c.MinIndicators, AnyIndicator: c.AnyIndicator, Unless: c.Unless, File: path, Line: line}
+			References: c.References, Remedy: strings.TrimSpace(c.Remedy), All: c.All, MinIndicators: c.MinIndicators, AnyIndicator: c.AnyIndicator, Unless: c.Unless, File: path, Line: line}
 		for _, ind := range c.AnyIndicator {
 			if !contract.IsIndicator(ind) {
 				return nil, fmt.Errorf("%s: combination %s: any_indicator: unknown indicator %q", where, c.ID, ind)
@@ -159,11 +164,31 @@ func combinationLines(doc *yaml.Node) []int {
 	return nil
 }
 
-// Rule returns the combination as a rule, so that reports list it beside
-// the rules it combines. Its Indicator is "" when it takes the gravest part's.
+// Rule returns the combination as a rule of kind rules.KindCombination, so
+// that reports list it beside the rules it combines, and rule files can
+// override, disable and waive it (rules.LoadOptions.Checks). Its Indicator
+// is "" when it takes the gravest part's.
 func (c *Combination) Rule() *rules.Rule {
-	return &rules.Rule{ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity,
-		Message: c.Message, References: c.References, File: c.File, Line: c.Line}
+	return &rules.Rule{ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity, DeclaredSeverity: c.Severity,
+		Message: c.Message, References: c.References, Remedy: c.Remedy, File: c.File, Line: c.Line,
+		Kind: rules.KindCombination, Changes: c.Changes}
+}
+
+// WithPolicy returns the combinations as the rule files of set leave them:
+// without those a file disabled, and with the severity an override gave.
+// A combination set does not know is kept as it is.
+func WithPolicy(combos []Combination, set *rules.Set) []Combination {
+	out := make([]Combination, 0, len(combos))
+	for _, c := range combos {
+		if r := set.Check(c.ID); r != nil {
+			if r.DisabledBy != "" {
+				continue
+			}
+			c.Severity, c.Changes = r.Severity, r.Changes
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // combiner is the combinations compiled against a program's rule ids.
@@ -276,8 +301,9 @@ func (c *compiledCombination) finding(parts []*Finding) Finding {
 	ev := make([]Evidence, 0, len(parts))
 	for _, p := range parts {
 		names = append(names, fmt.Sprintf("%s (%s)", p.Rule.ID, p.Severity))
-		if !slices.Contains(inds, p.indicator()) {
-			inds = append(inds, p.indicator())
+		// Indicators in words, as a reader says them: "debt bondage".
+		if w := strings.ReplaceAll(p.indicator(), "_", " "); !slices.Contains(inds, w) {
+			inds = append(inds, w)
 		}
 		ev = append(ev, Evidence{Field: p.Rule.ID, Value: p.Severity.String(), Raw: p.Message})
 	}

@@ -129,12 +129,14 @@ func TestCombinationsIgnoreUnknownRules(t *testing.T) {
     all: [[fee-paid, no-such-rule], [passport-held, exit-penalty]]
     message: "{{parts}}"
     references: [H]
+    remedy: x
   - id: never
     title: Never
     severity: critical
     all: [[fee-paid], [no-such-rule]]
     message: "x"
     references: [H]
+    remedy: x
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -155,20 +157,21 @@ func TestCombinationsIgnoreUnknownRules(t *testing.T) {
 
 func TestParseCombinationsErrors(t *testing.T) {
 	for name, src := range map[string]string{
-		"unknown key":        "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r], all: [[x]], colour: red}\n",
-		"no condition":       "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r]}\n",
-		"both conditions":    "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r], all: [[x]], min_indicators: 2}\n",
-		"bad severity":       "combinations:\n  - {id: a, title: t, severity: severe, message: m, references: [r], all: [[x]]}\n",
-		"bad indicator":      "combinations:\n  - {id: a, title: t, severity: high, indicator: slavery, message: m, references: [r], all: [[x]]}\n",
-		"no references":      "combinations:\n  - {id: a, title: t, severity: high, message: m, all: [[x]]}\n",
-		"duplicate id":       "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r], all: [[x]]}\n  - {id: a, title: t, severity: high, message: m, references: [r], all: [[y]]}\n",
-		"min_indicators one": "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r], min_indicators: 1}\n",
+		"unknown key":        "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r], remedy: x, all: [[x]], colour: red}\n",
+		"no condition":       "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r], remedy: x}\n",
+		"both conditions":    "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r], remedy: x, all: [[x]], min_indicators: 2}\n",
+		"bad severity":       "combinations:\n  - {id: a, title: t, severity: severe, message: m, references: [r], remedy: x, all: [[x]]}\n",
+		"bad indicator":      "combinations:\n  - {id: a, title: t, severity: high, indicator: slavery, message: m, references: [r], remedy: x, all: [[x]]}\n",
+		"no references":      "combinations:\n  - {id: a, title: t, severity: high, message: m, remedy: x, all: [[x]]}\n",
+		"no remedy":          "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r], all: [[x]]}\n",
+		"duplicate id":       "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r], remedy: x, all: [[x]]}\n  - {id: a, title: t, severity: high, message: m, references: [r], remedy: x, all: [[y]]}\n",
+		"min_indicators one": "combinations:\n  - {id: a, title: t, severity: high, message: m, references: [r], remedy: x, min_indicators: 1}\n",
 	} {
 		if _, err := ParseCombinations("c.yaml", []byte(src)); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
-	combos, err := ParseCombinations("c.yaml", []byte("# note\ncombinations:\n  - id: a\n    title: t\n    severity: high\n    message: m\n    references: [r]\n    min_indicators: 2\n"))
+	combos, err := ParseCombinations("c.yaml", []byte("# note\ncombinations:\n  - id: a\n    title: t\n    severity: high\n    message: m\n    references: [r]\n    remedy: x\n    min_indicators: 2\n"))
 	if err != nil || len(combos) != 1 || combos[0].Line != 3 || combos[0].Rule().Source() != "c.yaml:3" {
 		t.Errorf("got %+v, %v", combos, err)
 	}
@@ -190,7 +193,75 @@ func TestBuiltinCombinationsHaveIndicators(t *testing.T) {
 			t.Errorf("%s: indicator %q, want %q", c.ID, c.Indicator, w)
 		}
 	}
-	if _, err := ParseCombinations("x.yaml", []byte("combinations:\n  - {id: a, title: t, message: m, references: [r], severity: high, min_indicators: 2, finding_indicator: gravest_part}\n")); err == nil {
+	if _, err := ParseCombinations("x.yaml", []byte("combinations:\n  - {id: a, title: t, message: m, references: [r], remedy: x, severity: high, min_indicators: 2, finding_indicator: gravest_part}\n")); err == nil {
 		t.Error("finding_indicator without an indicator: no error")
+	}
+}
+
+// A waiver on a part carries into the combinations built on it: they are
+// built from the findings no waiver covers. The waived finding itself is
+// still reported.
+func TestCombinationsSkipWaivedParts(t *testing.T) {
+	prog, s := compile(t)
+	combos, err := ParseCombinations("c.yaml", []byte(`combinations:
+  - id: both
+    title: Both
+    severity: critical
+    all: [[fee-paid], [passport-held]]
+    message: "{{parts}}"
+    references: [H]
+    remedy: x
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waived := func(ruleID string, r *Result) bool { return ruleID == "fee-paid" && r.ContractID == "C-1" }
+	e := New(prog, s, Options{Workers: 1, Combinations: combos, Waived: waived})
+	for _, tc := range []struct {
+		id   string
+		want []string
+	}{
+		{"C-1", []string{"fee-paid", "passport-held"}},
+		{"C-2", []string{"fee-paid", "passport-held", "both"}},
+	} {
+		r := e.NewEvaluator().Evaluate(mk(t, s, 2, map[string]string{"contract_id": tc.id, "recruitment_fee_paid_by_worker": "1", "passport_held_by": "employer"}))
+		var ids []string
+		for _, f := range r.Findings {
+			ids = append(ids, f.Rule.ID)
+		}
+		if !slices.Equal(ids, tc.want) {
+			t.Errorf("%s: findings %v, want %v", tc.id, ids, tc.want)
+		}
+	}
+}
+
+// WithPolicy leaves out the combinations rule files disabled and takes the
+// severity an override gave.
+func TestCombinationsWithPolicy(t *testing.T) {
+	combos, err := ParseCombinations("c.yaml", []byte(`combinations:
+  - {id: a, title: t, severity: critical, message: m, references: [r], remedy: x, all: [[fee-paid], [passport-held]]}
+  - {id: b, title: t, severity: critical, message: m, references: [r], remedy: x, all: [[fee-paid], [exit-penalty]]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var checks []*rules.Rule
+	for i := range combos {
+		checks = append(checks, combos[i].Rule())
+	}
+	f, errs := rules.Parse("local.yaml", []byte("overrides:\n  - {id: a, severity: high}\ndisable:\n  ids: [b]\n"))
+	if len(errs) > 0 {
+		t.Fatal(errs.Detail())
+	}
+	set, errs := rules.NewSetWithChecks([]*rules.File{f}, checks)
+	if len(errs) > 0 {
+		t.Fatal(errs.Detail())
+	}
+	got := WithPolicy(combos, set)
+	if len(got) != 1 || got[0].ID != "a" || got[0].Severity != contract.High || len(got[0].Rule().Changes) != 1 {
+		t.Fatalf("got %+v", got)
+	}
+	if combos[0].Severity != contract.Critical {
+		t.Error("WithPolicy changed its input")
 	}
 }

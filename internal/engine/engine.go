@@ -110,6 +110,11 @@ type Options struct {
 	// Recycle, when set, receives each contract once it has been
 	// evaluated: Run no longer needs it (see contract.Pool).
 	Recycle func(*contract.Contract)
+	// Waived, when set, reports whether a waiver covers the finding of
+	// rule ruleID on the contract of r. A waived finding is still
+	// reported, but Combinations are built from the findings that are not
+	// waived: a waiver on a part carries into the combinations built on it.
+	Waived func(ruleID string, r *Result) bool
 }
 
 // Engine evaluates a compiled program. It is safe for concurrent use.
@@ -239,7 +244,16 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 		r.RulesChecked++
 	}
 	x.missing = missing
-	for _, f := range e.combiner.combine(r.Findings) {
+	parts := r.Findings
+	if e.opts.Waived != nil && e.combiner != nil && len(parts) > 1 {
+		parts = make([]Finding, 0, len(r.Findings))
+		for _, f := range r.Findings {
+			if !e.opts.Waived(f.Rule.ID, &r) {
+				parts = append(parts, f)
+			}
+		}
+	}
+	for _, f := range e.combiner.combine(parts) {
 		r.Findings = append(r.Findings, f)
 		r.Risk = max(r.Risk, f.Severity)
 	}

@@ -107,7 +107,7 @@ func TestEvaluateEvidence(t *testing.T) {
 	require.Len(t, r.Findings, 1)
 	f := r.Findings[0]
 	assert.Equal(t, "fee-paid", f.Rule.ID)
-	assert.Equal(t, "fee 1200", f.Message)
+	assert.Equal(t, "fee 1,200", f.Message)
 	assert.Equal(t, []Evidence{{Field: "recruitment_fee_paid_by_worker", Value: 1200.0, Raw: "1200"}}, f.Evidence)
 	assert.Equal(t, "W-7", r.ContractID, "worker_id stands in for a missing contract_id")
 }

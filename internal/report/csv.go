@@ -12,7 +12,7 @@ import (
 var csvHeader = []string{
 	"file", "sheet", "row", "contract_id", "worker_id", "worker_name", "supplier",
 	"rule_id", "indicator", "severity", "message", "evidence", "references",
-	"scope", "contracts", "waived", "waiver",
+	"scope", "contracts", "waived", "waiver", "remedy",
 }
 
 // WriteCSV writes one line per finding, in report order, under a header line
@@ -21,7 +21,8 @@ var csvHeader = []string{
 // the finding is a contract's own or a supplier-level one (scope "contract"
 // or "supplier"), how many contracts it concerns, and whether a waiver
 // covers it ("true"/"false", and the waiver's reason, approver, expiry and
-// source). Every text cell is neutralised
+// source); the last, what should be done about it (the rule's remedy).
+// Every text cell is neutralised
 // against formula injection (see safeText); the row number is written as a
 // plain number.
 //
@@ -47,12 +48,13 @@ func WriteCSV(w io.Writer, r *Report) error {
 		rec[8] = safeText(f.Indicator)
 		rec[9] = safeText(f.Severity)
 		rec[10] = safeText(f.Message)
-		rec[11] = safeText(evidenceText(f.Evidence))
+		rec[11] = safeText(evidenceText(f.Evidence, f.Row))
 		rec[12] = safeText(strings.Join(f.References, "; "))
 		rec[13] = safeText(scopeWord(f))
 		rec[14] = strconv.Itoa(contractsConcerned(f))
 		rec[15] = strconv.FormatBool(f.Waived)
 		rec[16] = safeText(waiverText(f))
+		rec[17] = safeText(f.Remedy)
 		return cw.Write(rec)
 	}, true)
 	if err != nil {

@@ -68,7 +68,7 @@ func TestWriteCSV_FormulaSafety(t *testing.T) {
 func TestWriteCSV_Empty(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, WriteCSV(&buf, &Report{}))
-	assert.Equal(t, "file,sheet,row,contract_id,worker_id,worker_name,supplier,rule_id,indicator,severity,message,evidence,references,scope,contracts,waived,waiver\n", buf.String())
+	assert.Equal(t, "file,sheet,row,contract_id,worker_id,worker_name,supplier,rule_id,indicator,severity,message,evidence,references,scope,contracts,waived,waiver,remedy\n", buf.String())
 }
 
 func TestWriteCSV_Deterministic(t *testing.T) {

@@ -125,6 +125,7 @@ type htmlFinding struct {
 	Row                                        int
 	Evidence                                   []evidenceField
 	References                                 []string
+	Remedy                                     string
 	Waived                                     bool
 	Waiver                                     string
 	SupplierScope                              bool
@@ -255,10 +256,15 @@ func newHTMLView(r *Report) *htmlView {
 			Row:            f.Row,
 			Evidence:       evidenceFields(f.Evidence),
 			References:     f.References,
+			Remedy:         f.Remedy,
 			Waived:         f.Waived,
 			Waiver:         waiverText(f),
 			SupplierScope:  f.Scope == ScopeSupplier,
 			ContractsTotal: contractsConcerned(f),
+		}
+		for j := range v.Findings[i].Evidence {
+			e := &v.Findings[i].Evidence[j]
+			e.At = e.Cell(f.Row)
 		}
 		if f.Scope == ScopeSupplier {
 			hf := &v.Findings[i]

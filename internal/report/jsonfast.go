@@ -112,7 +112,7 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 				b = jsonMember(b, false, jsonIn3, "derived")
 				b = append(b, "true"...)
 			}
-			for _, kv := range [...][2]string{{"column", e.Column}, {"header", e.Header}, {"conversion", e.Conversion}} {
+			for _, kv := range [...][2]string{{"column", e.Column}, {"header", e.Header}, {"conversion", e.Conversion}, {"cell", e.Cell}} {
 				if kv[1] != "" {
 					b = jsonMember(b, false, jsonIn3, kv[0])
 					b = appendJSONString(b, kv[1])
@@ -126,6 +126,10 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 	}
 	b = jsonMember(b, false, jsonIn1, "references")
 	b = appendJSONStrings(b, f.References)
+	if f.Remedy != "" {
+		b = jsonMember(b, false, jsonIn1, "remedy")
+		b = appendJSONString(b, f.Remedy)
+	}
 	if f.Scope != "" {
 		b = jsonMember(b, false, jsonIn1, "scope")
 		b = appendJSONString(b, f.Scope)

@@ -177,6 +177,8 @@ type Finding struct {
 	Supplier   string              `json:"supplier,omitempty"`
 	Evidence   map[string]Evidence `json:"evidence"`
 	References []string            `json:"references"`
+	// Remedy is the rule's remedy: what should be done about the finding.
+	Remedy string `json:"remedy,omitempty"`
 	// Scope is "supplier" for a cross-row finding, which concerns a group
 	// of contracts (a supplier's workforce, a shared passport or bank
 	// account, an entity-list match); File, Sheet, Row and ContractID then
@@ -221,6 +223,10 @@ type Evidence struct {
 	Column     string `json:"column,omitempty"`
 	Header     string `json:"header,omitempty"`
 	Conversion string `json:"conversion,omitempty"`
+	// Cell is the cell's reference as a spreadsheet shows it, column
+	// letter and row ("AN4"; a CSV file's numbered column has its letter
+	// too); see CellRef.
+	Cell string `json:"cell,omitempty"`
 }
 
 // RuleError is a rule that could not be evaluated on one contract.
@@ -283,7 +289,10 @@ type Rule struct {
 	Indicator  string   `json:"indicator"`
 	Severity   string   `json:"severity"`
 	References []string `json:"references"`
-	Source     string   `json:"source"` // file:line where the rule is defined
+	// Remedy says what should be done about a finding of the rule, e.g.
+	// "return passports to workers; reimburse fees".
+	Remedy string `json:"remedy,omitempty"`
+	Source string `json:"source"` // file:line where the rule is defined
 	// Layers lists what later rule files changed, each "file:line: what",
 	// e.g. "local.yaml:3: severity high → critical".
 	Layers []string `json:"layers,omitempty"`

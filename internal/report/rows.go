@@ -171,9 +171,11 @@ func (w *codec) appendFinding(b []byte, f *Finding) ([]byte, error) {
 			b = inline(b, e.Column)
 			b = inline(b, e.Header)
 			b = inline(b, e.Conversion)
+			b = inline(b, e.Cell)
 		}
 	}
 	b = w.strList(b, f.References)
+	b = w.str(b, f.Remedy)
 	b = w.str(b, f.Scope)
 	if f.Contracts == nil {
 		b = binary.AppendUvarint(b, 0)
@@ -511,10 +513,11 @@ func (rr *rowReader) finding(f *Finding) {
 		for range n - 1 {
 			k := rr.str()
 			v := rr.value()
-			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1, Column: rr.inline(), Header: rr.inline(), Conversion: rr.inline()}
+			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1, Column: rr.inline(), Header: rr.inline(), Conversion: rr.inline(), Cell: rr.inline()}
 		}
 	}
 	f.References = rr.strList()
+	f.Remedy = rr.str()
 	f.Scope = rr.str()
 	if n := rr.uvarint(); n > 0 {
 		f.Contracts = make([]ContractRef, n-1)

@@ -79,6 +79,8 @@ type evidenceField struct {
 	Derived    bool
 	Absent     bool
 	Header     string // the roster's header of the column read, when known
+	Column     string // the roster's column letter (for CSV, its number), when known
+	At         string // the cell on the finding's row ("K5"), set where the row is known
 	Conversion string // what reading the column took ("inverted: …")
 }
 
@@ -103,16 +105,57 @@ func evidenceFields(ev map[string]Evidence) []evidenceField {
 			Derived:    e.Derived,
 			Absent:     e.Value == nil,
 			Header:     e.Header,
+			Column:     e.Column,
 			Conversion: e.Conversion,
 		})
 	}
 	return out
 }
 
-// evidenceText renders evidence as "field=raw; field=raw", sorted by field.
-// A derived value has no cell text of its own, so its computed value is shown
-// and marked "(derived)".
-func evidenceText(ev map[string]Evidence) string {
+// Cell names the cell the value was read from on row, as a spreadsheet
+// shows it: "K5" (a CSV file's numbered column 11 is K too); "" when the
+// value was not read from a column.
+func (e evidenceField) Cell(row int) string {
+	return cellRef(e.Column, row)
+}
+
+// CellRef is the reference of the cell in column (a letter, or a number for
+// CSV) on row as a spreadsheet shows it ("K5"); "" without a column.
+func CellRef(column string, row int) string { return cellRef(column, row) }
+
+func cellRef(column string, row int) string {
+	switch {
+	case column == "":
+		return ""
+	case row <= 0:
+		return column
+	case strings.Trim(column, "0123456789") == "":
+		// A CSV column, numbered: named by the letter a spreadsheet
+		// shows for it when the file is opened.
+		if n, err := strconv.Atoi(column); err == nil && n > 0 {
+			return columnLetter(n) + strconv.Itoa(row)
+		}
+		return fmt.Sprintf("column %s, row %d", column, row)
+	}
+	return column + strconv.Itoa(row)
+}
+
+// columnLetter is the spreadsheet letter of 1-based column n: 1 A, 27 AA.
+func columnLetter(n int) string {
+	var b []byte
+	for n > 0 {
+		n--
+		b = append([]byte{byte('A' + n%26)}, b...)
+		n /= 26
+	}
+	return string(b)
+}
+
+// evidenceText renders evidence as "header (cell)=raw; header (cell)=raw",
+// sorted by field: each value under the roster's own header, with the cell
+// it was read from on row. A derived value has no cell text of its own, so
+// its computed value is shown and marked "(derived)".
+func evidenceText(ev map[string]Evidence, row int) string {
 	if len(ev) == 0 {
 		return ""
 	}
@@ -122,6 +165,9 @@ func evidenceText(ev map[string]Evidence) string {
 			b.WriteString("; ")
 		}
 		b.WriteString(e.Name())
+		if c := e.Cell(row); c != "" {
+			b.WriteString(" (" + c + ")")
+		}
 		b.WriteByte('=')
 		if e.Raw != "" || e.Value == "" {
 			b.WriteString(e.Raw)

@@ -546,8 +546,11 @@ func (t *textWriter) findings(r *Report, o TextOptions) {
 		for _, l := range wrapText(termSafe(f.Message), t.width-12, 2) {
 			t.line("            ", l)
 		}
-		if ev := evidenceText(f.Evidence); ev != "" {
+		if ev := evidenceText(f.Evidence, f.Row); ev != "" {
 			t.line("            ", t.paint(ansiDim, fit(termSafe(ev), t.width-12)))
+		}
+		if f.Remedy != "" {
+			t.line("            ", fit(termSafe("Remedy: "+f.Remedy), t.width-12))
 		}
 	}
 	if rest := total - len(shown); rest > 0 {

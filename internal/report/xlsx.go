@@ -353,7 +353,7 @@ func (x *xlsxWriter) findings() error {
 		{"Supplier", 22, false}, {"Rule", 22, false}, {"Indicator", 28, false},
 		{"Severity", 10, false}, {"Message", 60, true}, {"Evidence", 48, true},
 		{"References", 40, true}, {"Scope", 10, false}, {"Contracts", 10, false},
-		{"Waiver", 40, true},
+		{"Waiver", 40, true}, {"Remedy", 50, true},
 	}
 	return x.streamTable(sheetFindings, cols, x.r.NumFindings(), func(put func([]xcell) error) error {
 		row := make([]xcell, len(cols))
@@ -361,8 +361,8 @@ func (x *xlsxWriter) findings() error {
 		return x.r.eachFinding(func(f *Finding) error {
 			row = append(row[:0], text(f.File), text(f.Sheet), num(f.Row), text(f.ContractID), text(f.WorkerID),
 				text(f.WorkerName), text(f.Supplier), text(f.RuleID), text(f.Indicator), x.sevText(f.Severity),
-				text(f.Message), text(evidenceText(f.Evidence)), text(refs.join(f.References)),
-				text(scopeWord(f)), num(contractsConcerned(f)), text(waiverText(f)))
+				text(f.Message), text(evidenceText(f.Evidence, f.Row)), text(refs.join(f.References)),
+				text(scopeWord(f)), num(contractsConcerned(f)), text(waiverText(f)), text(f.Remedy))
 			return put(row)
 		}, true)
 	})
@@ -435,7 +435,7 @@ func (x *xlsxWriter) rules() error {
 	cols := []column{
 		{"ID", 24, false}, {"Title", 44, true}, {"Indicator", 30, false},
 		{"Severity", 10, false}, {"References", 50, true}, {"Source", 30, false},
-		{"Changed by", 50, true},
+		{"Changed by", 50, true}, {"Remedy", 50, true},
 	}
 	rs := x.r.Rules
 	return x.streamTable(sheetRules, cols, len(rs), func(put func([]xcell) error) error {
@@ -443,7 +443,7 @@ func (x *xlsxWriter) rules() error {
 		for i := range rs {
 			ru := &rs[i]
 			row = append(row[:0], text(ru.ID), text(ru.Title), text(ru.Indicator), x.sevText(ru.Severity),
-				text(strings.Join(ru.References, "; ")), text(ru.Source), text(strings.Join(ru.Layers, "; ")))
+				text(strings.Join(ru.References, "; ")), text(ru.Source), text(strings.Join(ru.Layers, "; ")), text(ru.Remedy))
 			if err := put(row); err != nil {
 				return err
 			}

@@ -215,6 +215,7 @@ func (e *Env) compileFile(f *File, index int, opts CompileOptions) (*compiledFil
 		if len(ce) > 0 {
 			errs = append(errs, ce...)
 		} else {
+			errs = append(errs, cf.enumProblems(nil, v.node, v.Expr, 0, checked, "variable "+v.Name)...)
 			typ = checked.OutputType()
 			rf := cf.refsOf(checked)
 			cv.fields = rf.fields
@@ -417,6 +418,7 @@ func (cf *compiledFile) compileRule(r *Rule, opts CompileOptions) (*Compiled, Er
 			return nil
 		}
 		use(checked, true)
+		errs = append(errs, cf.enumProblems(r, node, src, 0, checked, what)...)
 		if what != "escalate.when" {
 			needs = append(needs, cf.needOf(checked))
 		}
@@ -648,12 +650,14 @@ func (cf *compiledFile) explain(msg, src string, line, col int) (out, hint, name
 		}
 		return out, "", ""
 	}
-	if !undeclaredRef.MatchString(msg) {
+	ref := undeclaredRef.FindStringSubmatch(msg)
+	if ref == nil {
 		return out, "", ""
 	}
 	m := declaredName.FindStringSubmatch(string(rest))
 	if m == nil {
-		return out, "", ""
+		// A value of a field with a list of values, written bare.
+		return out, cf.e.enumValueHint(ref[1]), ""
 	}
 	kind, n := m[1], m[2]
 	var have []string

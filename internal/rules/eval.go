@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,7 +36,11 @@ func (s Status) String() string { return statusNames[s] }
 type Outcome struct {
 	Status   Status
 	Severity contract.Severity // Flag: the rule's severity, raised by escalations
-	Missing  []int             // Insufficient: schema indexes of the blank fields that left it undecided (shared: read only)
+	// Written is, for Flag, the severity the rule's own file gives: its
+	// declared severity raised by its escalations, before any override of
+	// a later file. Rule examples assert it.
+	Written contract.Severity
+	Missing []int // Insufficient: schema indexes of the blank fields that left it undecided (shared: read only)
 	// Lookups are, for Insufficient, the table lookups that found no value,
 	// e.g. `table min_wage has no row for "MY", "2024"`.
 	Lookups []string
@@ -158,10 +163,10 @@ func (ev *Evaluator) Eval(r *Compiled, c *contract.Contract) Outcome {
 	if o.Status != Flag {
 		return o
 	}
-	o.Severity = r.Severity
+	o.Severity, o.Written = r.Severity, r.DeclaredSeverity
 	for _, esc := range r.escalate {
-		if e := ev.decide(esc.prog, c); e.Status == Flag && esc.severity > o.Severity {
-			o.Severity = esc.severity
+		if e := ev.decide(esc.prog, c); e.Status == Flag {
+			o.Severity, o.Written = max(o.Severity, esc.severity), max(o.Written, esc.severity)
 		}
 	}
 	return o
@@ -291,9 +296,9 @@ func (ev *Evaluator) Message(r *Compiled, c *contract.Contract) string {
 			case !v.Present && !c.HasColumn(part.field):
 				b.WriteString("(not in the roster)") // the sheet has no such column
 			case !v.Present:
-				b.WriteString("(blank)")
+				b.WriteString(notRecorded)
 			default:
-				b.WriteString(v.Display(f.Type))
+				b.WriteString(ev.messageValue(f, v, c))
 			}
 			continue
 		}
@@ -302,12 +307,82 @@ func (ev *Evaluator) Message(r *Compiled, c *contract.Contract) string {
 		case err != nil:
 			b.WriteString("(error)")
 		case types.IsUnknown(out):
-			b.WriteString("(blank)")
+			b.WriteString(notRecorded)
+		case out.Type() == types.BoolType:
+			b.WriteString(yesNo(out == types.True))
 		default:
 			b.WriteString(formatVal(out))
 		}
 	}
 	return b.String()
+}
+
+// notRecorded stands in a message for a value whose cell is blank.
+const notRecorded = "not recorded"
+
+// messageValue renders a field's value in a message as the roster has it:
+// a yes/no field as the cell's own text ("Yes", "22:00"), never true or
+// false; a value read from a wording with that wording beside it (agent
+// ("Broker")); money with its currency, taken from the currency column
+// when the cell names none, so that both sides of a comparison show one.
+func (ev *Evaluator) messageValue(f *contract.Field, v contract.Value, c *contract.Contract) string {
+	switch f.Type {
+	case contract.Bool:
+		if raw := strings.TrimSpace(v.Raw); raw != "" && !v.Derived {
+			return raw
+		}
+		return yesNo(v.Bool)
+	case contract.Enum:
+		raw := strings.TrimSpace(v.Raw)
+		if raw != "" && !v.Derived && contract.NormalizeWord(raw) != contract.NormalizeWord(v.Str) {
+			return fmt.Sprintf("%s (%q)", v.Str, raw)
+		}
+		return v.Str
+	case contract.Money:
+		cur := v.Currency
+		if cur == "" {
+			if cf := ev.p.env.schema.Field("currency"); cf != nil {
+				if cv := c.Value(cf.Index); cv.Present {
+					cur = strings.ToUpper(strings.TrimSpace(cv.Str))
+				}
+			}
+		}
+		return moneyText(v.Num, cur)
+	}
+	return v.Display(f.Type)
+}
+
+// moneyText writes an amount as a roster would: the currency first, then
+// the amount with thousands separators and at most two decimals
+// ("NPR 150,000", "USD 1,200.50").
+func moneyText(n float64, currency string) string {
+	s := strconv.FormatFloat(math.Abs(n), 'f', 2, 64)
+	s = strings.TrimSuffix(s, ".00")
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if n < 0 {
+		b.WriteByte('-')
+	}
+	for i, d := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	if frac != "" {
+		b.WriteString("." + frac)
+	}
+	if currency == "" {
+		return b.String()
+	}
+	return currency + " " + b.String()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func formatVal(v ref.Val) string {

@@ -41,11 +41,20 @@ type Rule struct {
 	Expr       string
 	Message    string
 	References []string
-	Escalate   []Escalation
-	Tests      []Test
+	// Remedy says what should be done when the rule flags a contract, e.g.
+	// "return passports to workers; reimburse fees". Reports show it with
+	// every finding.
+	Remedy   string
+	Escalate []Escalation
+	Tests    []Test
 
 	File string // the rule file's path
-	Line int    // the line of the rule's first key
+	Line int    // the line of the rule's first key; 0 for a check defined in code
+
+	// Kind is "" for a rule of a rule file, else KindCombination or
+	// KindCrossRow: a check that is not a CEL expression but that rule
+	// files override, disable and waive like a rule (see LoadOptions.Checks).
+	Kind string
 
 	// DeclaredSeverity is the severity written in the rule; Severity is the
 	// one in effect after later files' overrides.
@@ -56,11 +65,24 @@ type Rule struct {
 	DisabledBy string
 
 	nodes map[string]*yaml.Node // key → value node, for positions
+	node  *yaml.Node            // the rule's mapping
 	file  *File
 }
 
-// Source is "file:line", where the rule is defined.
-func (r *Rule) Source() string { return fmt.Sprintf("%s:%d", r.File, r.Line) }
+// Kinds of checks that layer like rules without being rules of a rule file.
+const (
+	KindCombination = "combination"     // co-occurring findings on one contract (engine.Combination)
+	KindCrossRow    = "cross-row check" // a supplier-level check across rows (crossrow.Check)
+)
+
+// Source is "file:line", where the rule is defined; for a check defined in
+// code (Line 0), File alone.
+func (r *Rule) Source() string {
+	if r.Line == 0 {
+		return r.File
+	}
+	return fmt.Sprintf("%s:%d", r.File, r.Line)
+}
 
 // Escalation raises a finding's severity when its condition holds, e.g. more
 // than 72 hours a week is critical where more than 60 is high.
@@ -86,6 +108,9 @@ type Test struct {
 	Name     string
 	Contract map[string]string
 	Expect   Expect
+	// Severity, when set, is the severity a flag must have: the rule's
+	// own, raised by its escalations (before overrides of later files).
+	Severity contract.Severity
 	Line     int
 	nodes    map[string]*yaml.Node // field → value node
 	keys     []string              // contract fields in file order
@@ -100,9 +125,10 @@ var ruleKeyAliases = map[string]string{
 	"standards": "references", "name": "title", "test": "tests", "examples": "tests",
 	"priority": "severity", "level": "severity", "desc": "description", "escalation": "escalate",
 	"precondition": "when", "if": "when",
+	"remediation": "remedy", "action": "remedy", "fix": "remedy", "corrective_action": "remedy", "remedies": "remedy",
 }
 
-var ruleKeys = []string{"id", "title", "indicator", "severity", "when", "expr", "message", "references", "escalate", "tests", "description"}
+var ruleKeys = []string{"id", "title", "indicator", "severity", "when", "expr", "message", "references", "remedy", "escalate", "tests", "description"}
 
 // ReadFile reads and parses one rule file.
 func ReadFile(path string) (*File, Errors) {
@@ -223,7 +249,7 @@ func (p *parser) rule(n *yaml.Node) *Rule {
 		p.errorf(n, "", "a rule must be a mapping of keys (id, title, indicator, ...)", "")
 		return nil
 	}
-	r := &Rule{File: p.file.Path, Line: n.Line, nodes: map[string]*yaml.Node{}, file: p.file}
+	r := &Rule{File: p.file.Path, Line: n.Line, nodes: map[string]*yaml.Node{}, node: n, file: p.file}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !slices.Contains(ruleKeys, k.Value) {
@@ -247,6 +273,10 @@ func (p *parser) rule(n *yaml.Node) *Rule {
 		}
 	}
 	r.Title, r.Message, r.Expr, r.When = p.scalar(r, "title"), p.scalar(r, "message"), p.scalar(r, "expr"), p.scalar(r, "when")
+	r.Remedy = strings.TrimSpace(p.scalar(r, "remedy"))
+	if rn := r.nodes["remedy"]; rn != nil && rn.Kind == yaml.ScalarNode && r.Remedy == "" {
+		p.errorf(rn, r.ID, "`remedy` must not be empty", remedyHint)
+	}
 	p.scalar(r, "description")
 
 	if ind := p.scalar(r, "indicator"); ind == "" {
@@ -293,6 +323,21 @@ func (p *parser) rule(n *yaml.Node) *Rule {
 		}
 	}
 	return r
+}
+
+const remedyHint = `say what should be done when the rule flags, e.g. remedy: "return passports to workers; reimburse fees"`
+
+// remedyProblems are the rules of f without a remedy. Lint requires one of
+// every rule, so that every finding says what should be done; a scan runs
+// a rule without one, and its findings show no remedy.
+func (f *File) remedyProblems() Errors {
+	var out Errors
+	for _, r := range f.Rules {
+		if r.nodes["remedy"] == nil && r.node != nil {
+			out = append(out, f.errorAt(r.node, r.ID, `missing "remedy"`, remedyHint))
+		}
+	}
+	return out
 }
 
 var requiredHint = map[string]string{
@@ -360,7 +405,7 @@ func (p *parser) test(r *Rule, n *yaml.Node) (Test, bool) {
 		p.errorf(n, r.ID, "a test is a mapping {name, contract, expect}", "")
 		return t, false
 	}
-	var expect *yaml.Node
+	var expect, severity *yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		switch k.Value {
@@ -368,6 +413,8 @@ func (p *parser) test(r *Rule, n *yaml.Node) (Test, bool) {
 			t.Name = v.Value
 		case "expect":
 			expect = v
+		case "severity":
+			severity = v
 		case "contract":
 			if v.Kind != yaml.MappingNode {
 				p.errorf(v, r.ID, "`contract` must map field names to cell values", "")
@@ -388,7 +435,7 @@ func (p *parser) test(r *Rule, n *yaml.Node) (Test, bool) {
 				t.keys = append(t.keys, fk.Value)
 			}
 		default:
-			p.errorf(k, r.ID, fmt.Sprintf("unknown test key %q", k.Value), suggest(k.Value, []string{"name", "contract", "expect"}))
+			p.errorf(k, r.ID, fmt.Sprintf("unknown test key %q", k.Value), suggest(k.Value, []string{"name", "contract", "expect", "severity"}))
 		}
 	}
 	if t.Name == "" {
@@ -403,6 +450,18 @@ func (p *parser) test(r *Rule, n *yaml.Node) (Test, bool) {
 		return t, false
 	}
 	t.Expect = Expect(expect.Value)
+	if severity != nil {
+		s, ok := contract.ParseSeverity(severity.Value)
+		switch {
+		case severity.Kind != yaml.ScalarNode || !ok || s == contract.SeverityNone:
+			p.errorf(severity, r.ID, fmt.Sprintf("test %q: unknown severity %q", t.Name, severity.Value), suggestOr(severity.Value, contract.Severities(), "one of: "+strings.Join(contract.Severities(), ", ")))
+			return t, false
+		case t.Expect != ExpectFlag:
+			p.errorf(severity, r.ID, fmt.Sprintf("test %q: a severity goes with expect: flag", t.Name), "only a flag has a severity; drop severity: or expect a flag")
+			return t, false
+		}
+		t.Severity = s
+	}
 	return t, true
 }
 

@@ -71,6 +71,9 @@ func Lint(paths []string, schema *contract.Schema, opts LoadOptions) (*Program, 
 		}
 	}
 	errs = append(errs, prog.Warnings...)
+	for _, f := range set.Files {
+		errs = append(errs, f.remedyProblems()...)
+	}
 	order := map[string]int{}
 	for _, f := range set.Files {
 		order[f.Path] = len(order)

@@ -30,6 +30,12 @@ type LoadOptions struct {
 	// Builtin is the built-in rule pack, read for the path [BuiltinPath].
 	// Nil means that path is an ordinary file name.
 	Builtin fs.FS
+	// Checks are the combinations and cross-row checks a scan runs beside
+	// the rules (each with its Kind set). They come before every file, so
+	// that files can override their severity and disable them like rules
+	// of an earlier file; they end in Set.Checks or Set.Disabled, and are
+	// never compiled. Load changes them: pass fresh ones to each call.
+	Checks []*Rule
 }
 
 // Set is the effective rule set: the files in load order and the rules in
@@ -37,7 +43,10 @@ type LoadOptions struct {
 type Set struct {
 	Files    []*File
 	Rules    []*Rule
-	Disabled []*Rule // rules a later file disabled, in load order
+	Disabled []*Rule // rules a later file disabled, in load order, checks included
+	// Checks are the combinations and cross-row checks in effect
+	// (LoadOptions.Checks less those disabled), with their overrides.
+	Checks []*Rule
 	// Warnings are problems that do not stop a scan, such as an override
 	// that changes nothing.
 	Warnings Errors
@@ -101,15 +110,29 @@ func Load(paths []string, opts LoadOptions) (*Set, Errors) {
 			files = append(files, f)
 		}
 	}
-	return newSet(files, errs)
+	return newSet(files, errs, opts.Checks)
 }
 
-// newSet layers files already read with errors errs, and adds a "no rules"
-// error when nothing else went wrong but there is nothing to run.
-func newSet(files []*File, errs Errors) (*Set, Errors) {
-	set, se := NewSet(files)
+// Check returns the combination or cross-row check id of the set, enabled
+// or disabled, or nil.
+func (s *Set) Check(id string) *Rule {
+	for _, l := range [][]*Rule{s.Checks, s.Disabled} {
+		for _, r := range l {
+			if r.ID == id && r.Kind != "" {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// newSet layers files already read with errors errs over checks, and adds
+// a "no rules" error when nothing else went wrong but there is nothing to
+// run.
+func newSet(files []*File, errs Errors, checks []*Rule) (*Set, Errors) {
+	set, se := layer(files, checks)
 	errs = append(errs, se...)
-	if len(set.Rules) == 0 && len(set.Disabled) == 0 && len(errs) == 0 && len(files) > 0 {
+	if len(set.Rules) == 0 && len(set.Disabled) == 0 && len(errs) == 0 && len(files) > 0 && !changesChecks(files) {
 		errs = append(errs, &Error{File: files[0].Path, Msg: "no rules found", Hint: "list rules under `rules:`"})
 	}
 	return set, errs
@@ -119,7 +142,7 @@ func newSet(files []*File, errs Errors) (*Set, Errors) {
 // naming each prefix+name in positions. The built-in pack loads this way.
 func LoadFS(fsys fs.FS, prefix string) (*Set, Errors) {
 	files, errs := loadFS(fsys, prefix, "")
-	return newSet(files, errs)
+	return newSet(files, errs, nil)
 }
 
 // loadFS reads the rule files at the top of fsys, or only the one named.
@@ -199,11 +222,35 @@ func (f *File) errorAt(n *yaml.Node, ruleID, msg, hint string) *Error {
 // NewSet layers files in order. For each file, its disable: and
 // overrides: apply to the rules of the files before it, then its own rules
 // join the set. Rule ids are unique across all files.
-func NewSet(files []*File) (*Set, Errors) {
+func NewSet(files []*File) (*Set, Errors) { return layer(files, nil) }
+
+// NewSetWithChecks is NewSet over checks defined before the first file (see
+// LoadOptions.Checks).
+func NewSetWithChecks(files []*File, checks []*Rule) (*Set, Errors) { return layer(files, checks) }
+
+// changesChecks reports whether a file changes anything: a file that only
+// overrides or disables combinations or cross-row checks has no rules.
+func changesChecks(files []*File) bool {
+	for _, f := range files {
+		if len(f.Overrides) > 0 || len(f.Disable.IDs) > 0 || len(f.Disable.Indicators) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// layer is NewSet over checks defined before the first file.
+func layer(files []*File, checks []*Rule) (*Set, Errors) {
 	s := &Set{Files: files}
 	var errs Errors
 	byID := map[string]*Rule{}
 	var order []*Rule
+	for _, c := range checks {
+		if _, dup := byID[c.ID]; !dup {
+			byID[c.ID] = c
+			order = append(order, c)
+		}
+	}
 	for _, f := range files {
 		earlier := slices.Clone(order)
 		known := func() []string {
@@ -265,6 +312,12 @@ func NewSet(files []*File) (*Set, Errors) {
 				continue
 			}
 			if prev, dup := byID[r.ID]; dup {
+				if prev.Kind != "" {
+					errs = append(errs, &Error{File: r.File, Line: r.nodes["id"].Line, Col: r.nodes["id"].Column, RuleID: r.ID,
+						Msg: fmt.Sprintf("rule id %q is the id of a built-in %s", r.ID, prev.Kind), Snippet: f.line(r.nodes["id"].Line),
+						Hint: "give the rule another id; to turn the " + prev.Kind + " off, list it under disable:"})
+					continue
+				}
 				if prev.File != r.File {
 					errs = append(errs, &Error{File: r.File, Line: r.nodes["id"].Line, Col: r.nodes["id"].Column, RuleID: r.ID,
 						Msg: fmt.Sprintf("duplicate rule id (also defined at %s)", prev.Source()), Snippet: f.line(r.nodes["id"].Line),
@@ -277,9 +330,12 @@ func NewSet(files []*File) (*Set, Errors) {
 		}
 	}
 	for _, r := range order {
-		if r.DisabledBy != "" {
+		switch {
+		case r.DisabledBy != "":
 			s.Disabled = append(s.Disabled, r)
-		} else {
+		case r.Kind != "":
+			s.Checks = append(s.Checks, r)
+		default:
 			s.Rules = append(s.Rules, r)
 		}
 	}

@@ -9,12 +9,15 @@ import (
 
 // TestResult is the outcome of one rule example.
 type TestResult struct {
-	Rule   *Compiled
-	Test   Test
-	Got    Status
-	Err    error    // why the rule failed, when Got is Failed
-	Setup  error    // the example itself is broken (unknown field, unreadable value)
-	Values []string // "field=value" for the fields the rule read, for failure reports
+	Rule *Compiled
+	Test Test
+	Got  Status
+	// Severity is, when Got is Flag, the severity the rule's file gives
+	// the flag (see Outcome.Written).
+	Severity contract.Severity
+	Err      error    // why the rule failed, when Got is Failed
+	Setup    error    // the example itself is broken (unknown field, unreadable value)
+	Values   []string // "field=value" for the fields the rule read, for failure reports
 	// Variables are "name=value" for the variables the rule read.
 	Variables []string
 	// Missing are the blank fields that left the rule undecided, and
@@ -30,7 +33,7 @@ func (t TestResult) OK() bool {
 	}
 	switch t.Test.Expect {
 	case ExpectFlag:
-		return t.Got == Flag
+		return t.Got == Flag && (t.Test.Severity == contract.SeverityNone || t.Severity == t.Test.Severity)
 	case ExpectPass:
 		return t.Got == Pass
 	case ExpectInsufficient:
@@ -65,7 +68,7 @@ func (p *Program) RunTests(derive func(*contract.Contract)) []TestResult {
 				derive(c)
 			}
 			o := ev.Eval(r, c)
-			res.Got, res.Err, res.Lookups = o.Status, o.Err, o.Lookups
+			res.Got, res.Err, res.Lookups, res.Severity = o.Status, o.Err, o.Lookups, o.Written
 			for _, i := range o.Missing {
 				res.Missing = append(res.Missing, schema.Fields()[i].Name)
 			}

@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -20,8 +22,9 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
-	"github.com/xuri/excelize/v2"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/laborcheck/laborcheck/internal/xlsx"
 )
 
 // Lookup tables.
@@ -123,41 +126,38 @@ func parseNumber(s string) (float64, bool) {
 	return f, err == nil
 }
 
-// records passes each row of a table file to fn, in order, stopping at the
-// first error fn returns. The slice fn receives is reused for the next row:
-// fn copies what it keeps.
-type records func(fn func(rec []string) error) error
+// records passes each row of a table file to fn, in order, with its line
+// (a CSV record's number, a sheet's row number), stopping at the first
+// error fn returns. The slice fn receives is reused for the next row: fn
+// copies what it keeps. A file of more than MaxTableRows rows is a
+// *TableRowsError.
+type records func(fn func(line int, rec []string) error) error
 
-// readTable opens the rows of a CSV, TSV or XLSX data file. A CSV file is
-// read as it is walked, so walking it twice costs no more memory than the
+// MaxTableRows is the most rows a table file may have: reference tables
+// (minimum wages, lists of entities) run to thousands of rows, not
+// millions, and every row is held in memory.
+const MaxTableRows = 1_000_000
+
+// tableRowLimit is MaxTableRows, lowered by tests.
+var tableRowLimit = MaxTableRows
+
+// maxTableInflated bounds what a workbook table may inflate to.
+const maxTableInflated = 512 << 20
+
+// TableRowsError is a table file with more rows than MaxTableRows.
+type TableRowsError struct{ Limit int }
+
+func (e *TableRowsError) Error() string {
+	return fmt.Sprintf("the file has more than %d rows, the most a table may have", e.Limit)
+}
+
+// readTable opens the rows of a CSV, TSV or XLSX data file. Both are read
+// as they are walked, so walking them twice costs no more memory than the
 // file itself.
 func readTable(name string, data []byte, sheet string) (records, error) {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".xlsx", ".xlsm":
-		wb, err := excelize.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("open workbook: %w", err)
-		}
-		defer wb.Close()
-		if sheet == "" {
-			list := wb.GetSheetList()
-			if len(list) == 0 {
-				return nil, errors.New("the workbook has no sheets")
-			}
-			sheet = list[0]
-		}
-		rows, err := wb.GetRows(sheet, excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, fmt.Errorf("sheet %q: %w", sheet, err)
-		}
-		return func(fn func([]string) error) error {
-			for _, r := range rows {
-				if err := fn(r); err != nil {
-					return err
-				}
-			}
-			return nil
-		}, nil
+		return readWorkbookTable(data, sheet)
 	case ".csv", ".tsv", ".txt":
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 		if !utf8.Valid(data) {
@@ -171,12 +171,12 @@ func readTable(name string, data []byte, sheet string) (records, error) {
 		case bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")):
 			comma = ';'
 		}
-		return func(fn func([]string) error) error {
+		return func(fn func(int, []string) error) error {
 			r := csv.NewReader(bytes.NewReader(data))
 			r.FieldsPerRecord = -1
 			r.ReuseRecord = true
 			r.Comma = comma
-			for {
+			for line := 1; ; line++ {
 				rec, err := r.Read()
 				if errors.Is(err, io.EOF) {
 					return nil
@@ -184,13 +184,83 @@ func readTable(name string, data []byte, sheet string) (records, error) {
 				if err != nil {
 					return err
 				}
-				if err := fn(rec); err != nil {
+				if line > tableRowLimit {
+					return &TableRowsError{Limit: tableRowLimit}
+				}
+				if err := fn(line, rec); err != nil {
 					return err
 				}
 			}
 		}, nil
 	}
 	return nil, fmt.Errorf("%s: a table is a .csv, .tsv or .xlsx file", path.Base(name))
+}
+
+// readWorkbookTable opens the rows of one sheet of a workbook table (the
+// first when sheet is ""), streamed with laborcheck's sheet reader. Cells
+// are their values as stored; a cell whose value the file does not hold (a
+// formula never calculated, a shared string the workbook lacks) is an
+// error, as a guess would be wrong.
+func readWorkbookTable(data []byte, sheet string) (records, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("open workbook: %w", err)
+	}
+	wb, err := xlsx.OpenZip(zr, xlsx.Limits{MaxInflated: maxTableInflated})
+	if err != nil {
+		return nil, fmt.Errorf("open workbook: %w", err)
+	}
+	sheets := wb.Sheets()
+	idx := -1
+	for i, s := range sheets {
+		if sheet == "" && s.Kind == "worksheet" && !s.Missing && s.Part != "" || sheet != "" && s.Name == sheet {
+			idx = i
+			break
+		}
+	}
+	for i, s := range sheets {
+		if idx < 0 && sheet != "" && strings.EqualFold(s.Name, sheet) {
+			idx = i
+		}
+	}
+	switch {
+	case idx < 0 && sheet == "":
+		return nil, errors.New("the workbook has no sheets")
+	case idx < 0:
+		return nil, fmt.Errorf("sheet %q: no such sheet in the workbook", sheet)
+	}
+	name := sheets[idx].Name
+	return func(fn func(int, []string) error) error {
+		var rec []string
+		n := 0
+		_, err := wb.ReadSheet(context.Background(), idx, func(r *xlsx.Row) error {
+			if n++; n > tableRowLimit {
+				return &TableRowsError{Limit: tableRowLimit}
+			}
+			rec = rec[:0]
+			for _, c := range r.Cells {
+				for len(rec) < c.Col {
+					rec = append(rec, "")
+				}
+				switch c.Kind {
+				case xlsx.Uncached:
+					return fmt.Errorf("sheet %q cell %s%d: a formula with no saved value (open and save the file in Excel or LibreOffice)", name, xlsx.ColumnLetter(c.Col), r.Num)
+				case xlsx.BadShared:
+					return fmt.Errorf("sheet %q cell %s%d: a shared string the workbook does not have", name, xlsx.ColumnLetter(c.Col), r.Num)
+				case xlsx.Bool:
+					rec = append(rec, map[string]string{"1": "TRUE", "0": "FALSE"}[string(c.Value)])
+				default:
+					rec = append(rec, string(c.Value))
+				}
+			}
+			return fn(r.Num, rec)
+		})
+		var tre *TableRowsError
+		if err != nil && !errors.As(err, &tre) && !errors.Is(err, errStop) && !strings.HasPrefix(err.Error(), "sheet ") {
+			return fmt.Errorf("sheet %q: %w", name, err)
+		}
+		return err
+	}, nil
 }
 
 // blankRow reports whether every cell of r is empty (spaces count as text
@@ -230,11 +300,11 @@ func (t *Table) load(rf *File, display string, data []byte) Errors {
 	var headRow []string
 	var nums, filled []int
 	line := 0
-	err = rows(func(r []string) error {
-		line++
+	err = rows(func(n int, r []string) error {
+		line = n
 		if head < 0 {
 			if !blankRow(r, false) {
-				head = line - 1
+				head = line
 				headRow = slices.Clone(r)
 				nums, filled = make([]int, len(r)), make([]int, len(r))
 				if t.columnsNode != nil {
@@ -268,7 +338,7 @@ func (t *Table) load(rf *File, display string, data []byte) Errors {
 			continue
 		}
 		if _, dup := header[name]; dup {
-			return Errors{at(head+1, i+1, fmt.Sprintf("column %q appears twice", name), "")}
+			return Errors{at(head, i+1, fmt.Sprintf("column %q appears twice", name), "")}
 		}
 		header[name] = i
 		headers = append(headers, name)
@@ -313,9 +383,9 @@ func (t *Table) load(rf *File, display string, data []byte) Errors {
 	// Second walk: the rows. Kept cells are copied out of the record, so
 	// that the rest of its line can go.
 	line = 0
-	err = rows(func(r []string) error {
-		line++
-		if line <= head+1 || blankRow(r, true) {
+	err = rows(func(n int, r []string) error {
+		line = n
+		if line <= head || blankRow(r, true) {
 			return nil
 		}
 		row := &tableRow{line: line, key: make([]string, 0, len(t.keyIndex)), cells: make([]tableCell, 0, len(t.Columns))}

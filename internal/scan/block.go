@@ -67,7 +67,8 @@ func convert(r *engine.Result, waivers *rules.Matcher) (report.Contract, []repor
 	for _, f := range r.Findings {
 		ev := make(map[string]report.Evidence, len(f.Evidence))
 		for _, e := range f.Evidence {
-			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion}
+			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion,
+				Cell: report.CellRef(e.Column, r.Row)}
 		}
 		indicator := f.Rule.Indicator
 		if f.Indicator != "" {
@@ -77,7 +78,7 @@ func convert(r *engine.Result, waivers *rules.Matcher) (report.Contract, []repor
 			RuleID: f.Rule.ID, Title: f.Rule.Title, Indicator: indicator, Severity: f.Severity.String(),
 			Message: f.Message, File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID,
 			WorkerID: r.WorkerID, WorkerName: r.WorkerName, Supplier: r.Supplier, Evidence: ev,
-			References: f.Rule.References,
+			References: f.Rule.References, Remedy: f.Rule.Remedy,
 		}
 		applyWaiver(waivers, &rf)
 		fs = append(fs, rf)

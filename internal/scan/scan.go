@@ -52,6 +52,10 @@ type Options struct {
 	// CrossRow tunes the supplier-level checks that run over all rows
 	// after evaluation (internal/crossrow), e.g. an entity list to screen.
 	CrossRow crossrow.Options
+	// CrossRowPolicy is what the rule files changed about the cross-row
+	// checks: those disabled do not run, and an override sets the
+	// severity of a check's findings. Nil changes nothing.
+	CrossRowPolicy *crossrow.Policy
 	// Vocabularies are the user's -vocab files, recorded in the report
 	// after the built-in vocabularies.
 	Vocabularies []report.Vocabulary
@@ -83,7 +87,7 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		all[i] = i
 	}
 	copies := identicalCopies(ctx, files, nil)
-	r := s.newReplay(s.rep, s.opts.FailOn, s.opts.Waivers, s.crossOptions(), s.ruleIndicators())
+	r := s.newReplay(s.rep, s.opts.FailOn, s.opts.Waivers, s.crossOptions(), s.opts.CrossRowPolicy, s.ruleIndicators())
 	defer r.cross.Close()
 	if err := r.start(); err != nil {
 		return nil, err
@@ -208,7 +212,7 @@ func newReport(opts Options, now func() time.Time) *report.Report {
 	for _, r := range opts.Program.Rules {
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: r.ID, Title: r.Title, Indicator: r.Indicator, Severity: r.Severity.String(),
-			References: r.References, Source: r.Source(), Layers: layers(r.Rule),
+			References: r.References, Remedy: r.Remedy, Source: r.Source(), Layers: layers(r.Rule),
 		})
 	}
 	for _, r := range opts.Program.Set.Disabled {
@@ -218,16 +222,17 @@ func newReport(opts Options, now func() time.Time) *report.Report {
 	for _, c := range opts.Engine.Combinations {
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity.String(),
-			References: c.References, Source: c.Rule().Source(),
+			References: c.References, Remedy: c.Remedy, Source: c.Rule().Source(), Layers: layers(c.Rule()),
 		})
 	}
 	for _, c := range crossrow.Checks {
-		if c.ID == crossrow.EntityListMatch.ID && opts.CrossRow.EntityList == nil {
+		if c.ID == crossrow.EntityListMatch.ID && opts.CrossRow.EntityList == nil || !opts.CrossRowPolicy.Enabled(c.ID) {
 			continue
 		}
+		c = opts.CrossRowPolicy.Check(c)
 		rep.Rules = append(rep.Rules, report.Rule{
 			ID: c.ID, Title: c.Title, Indicator: c.Indicator, Severity: c.Severity.String(),
-			References: c.References, Source: "built-in cross-row check",
+			References: c.References, Remedy: c.Remedy, Source: crossrow.CheckSource, Layers: opts.CrossRowPolicy.Layers(c.ID),
 		})
 	}
 	return rep
@@ -377,14 +382,15 @@ type replay struct {
 	dir   string
 }
 
-func (s *setup) newReplay(rep *report.Report, failOn contract.Severity, waivers *rules.Matcher, cross crossrow.Options, indicators []string) *replay {
-	return newReplay(rep, failOn, waivers, cross, indicators, s.opts.Spill, s.opts.SpillDir)
+func (s *setup) newReplay(rep *report.Report, failOn contract.Severity, waivers *rules.Matcher, cross crossrow.Options, policy *crossrow.Policy, indicators []string) *replay {
+	return newReplay(rep, failOn, waivers, cross, policy, indicators, s.opts.Spill, s.opts.SpillDir)
 }
 
-func newReplay(rep *report.Report, failOn contract.Severity, waivers *rules.Matcher, cross crossrow.Options, indicators []string, spill bool, dir string) *replay {
+func newReplay(rep *report.Report, failOn contract.Severity, waivers *rules.Matcher, cross crossrow.Options, policy *crossrow.Policy, indicators []string, spill bool, dir string) *replay {
 	b := newBuilder(rep, failOn)
 	b.ruleIndicators = indicators
 	b.waivers = waivers
+	b.crossPolicy = policy
 	return &replay{rep: rep, b: b, cross: crossrow.New(cross), spill: spill, dir: dir}
 }
 
@@ -488,7 +494,9 @@ type builder struct {
 	failOn    contract.Severity
 	suppliers map[string]*supplierAcc
 	waivers   *rules.Matcher
-	rows      *report.Rows // contracts and findings go here when set, else into rep
+	// crossPolicy is what rule files changed about the cross-row checks.
+	crossPolicy *crossrow.Policy
+	rows        *report.Rows // contracts and findings go here when set, else into rep
 	// ruleIndicators are the indicators of the program's rules, by index.
 	ruleIndicators []string
 }
@@ -631,7 +639,7 @@ func (b *builder) account(d *decoded) error {
 // contract that its own rules left clear.
 func (b *builder) crossRow(c *crossrow.Checker) error {
 	sum := &b.rep.Summary
-	findings := c.Findings()
+	findings := b.crossPolicy.Apply(c.Findings())
 	if err := c.Err(); err != nil {
 		return err
 	}
@@ -643,7 +651,7 @@ func (b *builder) crossRow(c *crossrow.Checker) error {
 		rf := report.Finding{
 			RuleID: f.Check.ID, Title: f.Check.Title, Indicator: f.Check.Indicator, Severity: f.Severity.String(),
 			Message: f.Message, File: first.File, Sheet: first.Sheet, Row: first.Row, ContractID: first.ContractID,
-			Evidence: make(map[string]report.Evidence, len(f.Evidence)), References: f.Check.References,
+			Evidence: make(map[string]report.Evidence, len(f.Evidence)), References: f.Check.References, Remedy: f.Check.Remedy,
 			Scope: report.ScopeSupplier, ContractsTotal: f.Total,
 		}
 		if len(f.Groups) == 1 {

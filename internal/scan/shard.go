@@ -45,14 +45,15 @@ type ShardResult struct {
 
 // payload is what a merge needs of the run besides the blocks.
 type payload struct {
-	Run            report.Run      `json:"run"`
-	Rules          []report.Rule   `json:"rules"`
-	Indicators     []string        `json:"indicators"`
-	EntityListName string          `json:"entity_list_name,omitempty"`
-	EntityList     []byte          `json:"entity_list,omitempty"`
-	Waivers        []*rules.Waiver `json:"waivers,omitempty"`
-	FeeShare       float64         `json:"fee_share_critical,omitempty"`
-	MaxRefs        int             `json:"max_refs,omitempty"`
+	Run            report.Run       `json:"run"`
+	Rules          []report.Rule    `json:"rules"`
+	Indicators     []string         `json:"indicators"`
+	EntityListName string           `json:"entity_list_name,omitempty"`
+	EntityList     []byte           `json:"entity_list,omitempty"`
+	Waivers        []*rules.Waiver  `json:"waivers,omitempty"`
+	FeeShare       float64          `json:"fee_share_critical,omitempty"`
+	CrossPolicy    *crossrow.Policy `json:"cross_row_policy,omitempty"`
+	MaxRefs        int              `json:"max_refs,omitempty"`
 }
 
 // inputEntry is one input of the list every shard must share.
@@ -147,7 +148,7 @@ func shardHeader(rep *report.Report, opts Options, sh Shard, inputs []inputEntry
 	run.StartedAt = time.Time{}
 	run.Options.FailOn = "" // the merge's to set
 	p := payload{Run: run, Rules: rep.Rules, EntityListName: sh.EntityListName, EntityList: sh.EntityList,
-		Waivers: sh.Waivers, FeeShare: opts.CrossRow.FeeShareCritical, MaxRefs: opts.CrossRow.MaxRefs}
+		Waivers: sh.Waivers, FeeShare: opts.CrossRow.FeeShareCritical, MaxRefs: opts.CrossRow.MaxRefs, CrossPolicy: opts.CrossRowPolicy}
 	for _, r := range opts.Program.Rules {
 		p.Indicators = append(p.Indicators, r.Indicator)
 	}
@@ -233,7 +234,7 @@ func Merge(ctx context.Context, set *partial.Set, opts MergeOptions) (*report.Re
 	if p.Waivers != nil {
 		waivers = rules.NewMatcher(p.Waivers)
 	}
-	r := newReplay(rep, opts.FailOn, waivers, cross, p.Indicators, opts.Spill, opts.SpillDir)
+	r := newReplay(rep, opts.FailOn, waivers, cross, p.CrossPolicy, p.Indicators, opts.Spill, opts.SpillDir)
 	defer r.cross.Close()
 	if err := r.start(); err != nil {
 		return nil, err

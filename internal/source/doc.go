@@ -1,11 +1,12 @@
 // Package source reads labour-contract rosters (xlsx and xlsm workbooks,
-// CSV and TSV text) into [contract.Contract] values, one per data row.
+// Excel 97-2003 .xls workbooks, OpenDocument .ods spreadsheets, CSV and TSV
+// text) into [contract.Contract] values, one per data row.
 //
 // # Reading a file
 //
 // [Read] sniffs a file by its first bytes, never by its name: it tells
-// workbooks from legacy .xls, .xlsb, .ods, encrypted workbooks, zip bombs,
-// damaged zips and text, and reports each kind it cannot read as a
+// workbooks from Excel 97-2003 and older .xls, .xlsb, .ods, encrypted
+// workbooks, zip bombs, damaged zips and text, and reports each kind it cannot read as a
 // [FileError] with a specific reason and a hint. A failure of one file or one
 // sheet never stops a batch: it is recorded on the [Input] or [Sheet].
 //
@@ -28,6 +29,15 @@
 // names is a hint for money fields. Sizes and compression ratios declared in
 // the zip directory are checked against [Limits] before any part is inflated.
 // Encrypted workbooks are decrypted with excelize when a password is given.
+//
+// Excel 97-2003 workbooks (BIFF8 records in an OLE compound file) and
+// OpenDocument spreadsheets (content.xml, streamed) give the same rows as
+// the xlsx reader: cell text as shown, dates by their number format (.xls,
+// in the workbook's 1900 or 1904 date system) or value type (.ods), hidden
+// rows, columns and sheets marked, merged cells blank but for their first.
+// A row or cell an .ods repeats costs nothing while it is blank. Encrypted
+// .xls and .ods files, and .xls files older than Excel 97, are refused with
+// the reason.
 //
 // # Text
 //

@@ -9,15 +9,16 @@ var (
 	// text laborcheck reads: a PDF, an HTML page, a gzip stream, a zip archive
 	// of other files, an Apple Numbers document, unrecognised binary content.
 	ErrUnsupported = errors.New("unsupported file format")
-	// ErrLegacyXLS is returned for an Excel 97-2003 (.xls) workbook.
+	// ErrLegacyXLS is returned for an .xls workbook in a format before
+	// Excel 97 (BIFF5, written by Excel 5.0 and 95, or older); Excel 97-2003
+	// workbooks (BIFF8) are read.
 	ErrLegacyXLS = errors.New("legacy .xls workbook")
 	// ErrEncrypted is returned for a password-protected workbook when no
-	// password was given, or when the given one does not open it.
+	// password was given, or when the given one does not open it, and for
+	// encrypted .xls and .ods files, which laborcheck does not decrypt.
 	ErrEncrypted = errors.New("encrypted workbook")
 	// ErrXLSB is returned for an Excel binary (.xlsb) workbook.
 	ErrXLSB = errors.New("binary .xlsb workbook")
-	// ErrODS is returned for an OpenDocument (.ods) spreadsheet.
-	ErrODS = errors.New("OpenDocument spreadsheet")
 	// ErrCorrupt is returned for a file whose content is damaged or is not
 	// what its name says: a truncated zip, a part that fails its checksum, a
 	// workbook the reader cannot parse, a text file named .xlsx.

@@ -60,7 +60,7 @@ func TestExpand_Missing(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	if got := Formats(); !slices.Equal(got, []string{"xlsx", "xlsm", "csv", "tsv"}) {
+	if got := Formats(); !slices.Equal(got, []string{"xlsx", "xlsm", "xls", "ods", "csv", "tsv"}) {
 		t.Errorf("Formats() = %q", got)
 	}
 }

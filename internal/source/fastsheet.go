@@ -1,7 +1,6 @@
 package source
 
 import (
-	"archive/zip"
 	"cmp"
 	"context"
 	"errors"
@@ -19,100 +18,10 @@ import (
 	"github.com/laborcheck/laborcheck/internal/xlsx"
 )
 
-// The fast path. Worksheets of a workbook on disk are read with
-// internal/xlsx, a byte-level reader many times faster than encoding/xml,
-// while a side scan of the same part (sideScan) finds what that reader does
-// not report. Where either meets something the encoding/xml reader
-// (sheetReader, "the slow reader") handles in its own way, the slow reader
-// takes over from that row, so that both give the same rows, values and
-// notes. Encrypted workbooks (decrypted in memory) are read by the slow
-// reader throughout, as are workbooks internal/xlsx does not support.
-
-// fastBook is a workbook opened with internal/xlsx as well.
-type fastBook struct {
-	x     *xlsx.Workbook
-	names map[string]bool // worksheets it reads, by name
-}
-
-// openFast opens the workbook at r.path with internal/xlsx when the fast
-// reader can read its worksheets as the slow one would; nil otherwise.
-func (r *reader) openFast(wb *workbook) *fastBook {
-	if !r.stat {
-		return nil
-	}
-	if zf, ok := wb.parts[wb.sstPath]; ok && !plainXMLPart(zf) {
-		return nil // shared strings in an encoding the fast reader does not decode
-	}
-	x, err := xlsx.Open(r.path, xlsx.Limits{MaxInflated: -1, MaxRatio: -1})
-	if err != nil {
-		return nil // ErrUnsupported, or a file the slow reader explains better
-	}
-	fb := &fastBook{x: x, names: map[string]bool{}}
-	// Both readers must see the same sheets, in the same order, under
-	// names that tell them apart.
-	var want []string
-	for _, s := range wb.sheets {
-		if _, ok := wb.parts[s.part]; ok && s.part != "" {
-			want = append(want, s.name)
-		}
-	}
-	got := x.Sheets()
-	same := len(got) == len(want) && x.Date1904 == wb.date1904
-	for i := 0; same && i < len(got); i++ {
-		same = got[i].Name == want[i] && !fb.names[want[i]]
-		fb.names[want[i]] = true
-	}
-	if !same {
-		x.Close()
-		return nil
-	}
-	return fb
-}
-
-func (fb *fastBook) close() { fb.x.Close() }
-
-// plainXMLPart reports whether a part starts as UTF-8 or UTF-16 XML that
-// declares no other encoding, looking at its first bytes only.
-func plainXMLPart(zf *zip.File) bool {
-	rc, err := zf.Open()
-	if err != nil {
-		return false
-	}
-	defer rc.Close()
-	var head [512]byte
-	n, _ := io.ReadFull(rc, head[:])
-	b := head[:n]
-	if n >= 2 && (b[0] == 0xFE && b[1] == 0xFF || b[0] == 0xFF && b[1] == 0xFE) {
-		return true // UTF-16 with a byte order mark: both readers transcode it
-	}
-	s := strings.TrimPrefix(string(b), "\xEF\xBB\xBF")
-	if !strings.HasPrefix(s, "<?xml") {
-		return true
-	}
-	end := strings.Index(s, "?>")
-	if end < 0 {
-		return false
-	}
-	decl := s[:end]
-	i := strings.Index(decl, "encoding")
-	if i < 0 {
-		return true
-	}
-	rest := strings.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
-	if !strings.HasPrefix(rest, "=") {
-		return false
-	}
-	rest = strings.TrimLeft(rest[1:], " \t\r\n")
-	if rest == "" || rest[0] != '"' && rest[0] != '\'' {
-		return false
-	}
-	q := strings.IndexByte(rest[1:], rest[0])
-	if q < 0 {
-		return false
-	}
-	l := strings.ToLower(strings.TrimSpace(rest[1 : 1+q]))
-	return strings.HasPrefix(l, "utf-16") || l == "utf-8" || l == "utf8" || l == "us-ascii" || l == "ascii"
-}
+// Worksheets are read with internal/xlsx, a byte-level reader many times
+// faster than encoding/xml and the one reader of sheet XML in laborcheck. A
+// producer goroutine reads the sheet and turns its rows into rawRows; the
+// table takes them from a channel.
 
 // sheetSource is a source of rows that holds resources.
 type sheetSource interface {
@@ -120,39 +29,40 @@ type sheetSource interface {
 	Close() error
 }
 
-// fastSheet is the rowSource of one worksheet on the fast path. A producer
-// goroutine reads the sheet with internal/xlsx and turns its rows into
-// rawRows as the slow reader would; the table takes them from a channel.
-type fastSheet struct {
+// xlsxSheet is the rowSource of one worksheet.
+type xlsxSheet struct {
 	r    *reader
 	wb   *workbook
 	ws   wbSheet
-	side *sideScan
 	ch   chan fastBatch
 	free chan *rowSlab // slabs the table is done with
 	stop context.CancelFunc
 	wg   sync.WaitGroup
 	held []heldSlab
 
-	cur   []rawRow
-	n     int  // rows returned
-	last  int  // number of the last row returned, or the row a failure concerns
-	ended bool // every row of the sheet has been read
-	final error
-	slow  *sheetReader // the slow reader, once it has taken over
-	// sstErr is set when the slow reader, taking over, could not read the
-	// shared strings: the slow path refuses the whole file for that.
-	sstErr error
+	cur        []rawRow
+	n          int  // rows returned
+	ended      bool // every row of the sheet has been read
+	final      error
+	hiddenCols []xlsx.ColumnRange
+	// Cells the sheet could not give a value for, among the rows returned
+	// (all of the sheet's once it has ended).
+	uncached, badShared int
+	end                 fastBatch // the last batch, once received
 }
 
 // fastBatch is rows handed from the producer to the table, or (end) the
-// end of them: err is io.EOF, a failure to report, or errSwitch.
+// end of them: err is io.EOF or a failure to report.
 type fastBatch struct {
 	rows []rawRow
 	slab *rowSlab // holds rows and their cells
+	cols []xlsx.ColumnRange
 	end  bool
 	err  error
-	at   int // the row a failure concerns
+	// At the end: cells without a value in rows that were not handed on
+	// (blank rows), and the sheet's merged ranges.
+	uncached, badShared int
+	merged              xlsx.SheetEnd
 }
 
 // rowSlab is the memory of a batch of rows: the rows and their cells'
@@ -192,61 +102,53 @@ type heldSlab struct {
 	end  int // rows returned when its last row was
 }
 
-// Test hooks: called when a sheet is read by the fast reader, and when the
-// slow reader takes over after rows returned.
-var testHookFast, testHookSwitch func(path, sheet string, rows int)
-
-// errSwitch hands the rest of a sheet to the slow reader.
-var errSwitch = errors.New("switch to the slow reader")
+// testHookSheet, when set, is called as a worksheet's reading starts: tests
+// make it panic to stand for a fault in the reader.
+var testHookSheet func(path, sheet string)
 
 const fastBatchRows = 128
 
-func (r *reader) openFastSheet(fb *fastBook, wb *workbook, ws wbSheet) *fastSheet {
-	if testHookFast != nil {
-		testHookFast(r.path, ws.name, 0)
+func (r *reader) openSheet(wb *workbook, ws wbSheet) *xlsxSheet {
+	if testHookSheet != nil {
+		testHookSheet(r.path, ws.name)
 	}
 	ctx, cancel := context.WithCancel(r.ctx)
-	f := &fastSheet{r: r, wb: wb, ws: ws, side: newSideScan(), ch: make(chan fastBatch, 4), free: make(chan *rowSlab, 8), stop: cancel}
-	f.wg.Add(2)
+	f := &xlsxSheet{r: r, wb: wb, ws: ws, ch: make(chan fastBatch, 4), free: make(chan *rowSlab, 8), stop: cancel}
+	f.wg.Add(1)
 	go func() {
 		defer f.wg.Done()
-		f.side.run(ctx, wb.parts[ws.part])
-	}()
-	go func() {
-		defer f.wg.Done()
-		f.produce(ctx, fb.x)
+		f.produce(ctx)
 	}()
 	return f
 }
 
-// Close stops the producer and the side scan and waits for them.
-func (f *fastSheet) Close() error {
+// Close stops the producer and waits for it.
+func (f *xlsxSheet) Close() error {
 	f.stop()
 	for range f.ch {
 	}
 	f.wg.Wait()
-	if f.slow != nil {
-		return f.slow.Close()
-	}
 	return nil
 }
 
-func (f *fastSheet) next() (rawRow, error) {
+func (f *xlsxSheet) next() (rawRow, error) {
 	for {
 		switch {
-		case f.slow != nil:
-			return f.slow.next()
 		case f.final != nil:
 			return rawRow{}, f.final
 		case len(f.cur) > 0:
 			row := f.cur[0]
 			f.cur = f.cur[1:]
 			f.n++
-			f.last = row.num
+			f.uncached += int(row.uncached)
+			f.badShared += int(row.badShared)
 			f.recycle()
 			return row, nil
 		}
 		b, ok := <-f.ch
+		if b.cols != nil {
+			f.hiddenCols = b.cols
+		}
 		switch {
 		case !ok:
 			// The producer stops without a last batch only when the read
@@ -255,15 +157,18 @@ func (f *fastSheet) next() (rawRow, error) {
 		case !b.end:
 			f.cur = b.rows
 			f.held = append(f.held, heldSlab{b.slab, f.n + len(b.rows)})
-		case b.err == errSwitch:
-			if err := f.switchToSlow(); err != nil {
-				f.final = err
-			}
 		case b.err == io.EOF:
-			f.ended = true
+			f.ended, f.end = true, b
+			f.uncached += b.uncached
+			f.badShared += b.badShared
 			f.final = io.EOF
 		default:
-			f.last = max(f.last, b.at)
+			var pe *panicError
+			if errors.As(b.err, &pe) {
+				// A fault of the reader: panic here, where the sheet's
+				// recovery makes it an internal error.
+				panic(pe.v)
+			}
 			f.final = b.err
 		}
 	}
@@ -272,91 +177,75 @@ func (f *fastSheet) next() (rawRow, error) {
 // recycle lets go of the slabs of rows the table can no longer hold (see
 // rowsHeld); a slab returns to the producer once the rows handed on from it
 // are released too.
-func (f *fastSheet) recycle() {
+func (f *xlsxSheet) recycle() {
 	for len(f.held) > 0 && f.n-f.held[0].end > rowsHeld {
 		f.held[0].slab.release()
 		f.held = f.held[1:]
 	}
 }
 
-// switchToSlow hands the rest of the sheet to the slow reader: it reads the
-// sheet from the start and passes over the rows already returned.
-func (f *fastSheet) switchToSlow() error {
-	if testHookSwitch != nil {
-		testHookSwitch(f.r.path, f.ws.name, f.n)
-	}
-	if err := f.wb.loadSST(); err != nil {
-		f.sstErr = err
-		return err
-	}
-	s, err := f.wb.openSheet(f.r.ctx, f.ws.part, f.r.lim.MaxCells, f.r.path, f.ws.name)
-	if err != nil {
-		return err
-	}
-	for range f.n {
-		if _, err := s.next(); err != nil {
-			s.Close()
-			return err
+// columnHidden reports whether the sheet hides column col (1-based).
+func (f *xlsxSheet) columnHidden(col int) bool {
+	for _, r := range f.hiddenCols {
+		if col-1 >= r.First && col-1 <= r.Last {
+			return true
 		}
 	}
-	f.slow = s
-	return nil
+	return false
 }
 
-func (f *fastSheet) columnHidden(col int) bool {
-	if f.slow != nil {
-		return f.slow.columnHidden(col)
+// notes says what the sheet's cells held that could not be read, among the
+// rows read.
+func (f *xlsxSheet) notes() []string {
+	var n []string
+	if f.uncached > 0 {
+		n = append(n, fmt.Sprintf("%s (the program that wrote the file did not calculate them; open and save it in Excel or LibreOffice to fill them in)",
+			plural(f.uncached, "formula cell has no saved value: its value is unknown", "formula cells have no saved value: their values are unknown")))
 	}
-	return f.side.columnHidden(col)
+	if f.badShared > 0 {
+		n = append(n, plural(f.badShared, "cell points to a shared string the workbook does not have: its value is unknown",
+			"cells point to a shared string the workbook does not have: their values are unknown"))
+	}
+	return n
 }
 
-// notes are the slow reader's notes: formula cells without a saved value
-// among the rows read. (A shared string index out of range makes the slow
-// reader take over.)
-func (f *fastSheet) notes() []string {
-	if f.slow != nil {
-		return f.slow.notes()
+// merged returns the sheet's merged ranges, once every row has been read.
+func (f *xlsxSheet) merged() []xlsx.CellRange {
+	if !f.ended {
+		return nil
 	}
-	st := f.side.state()
-	n := 0
-	for _, row := range st.noCache {
-		if f.ended || row <= f.last {
-			n++
-		}
-	}
-	return (&sheetReader{noCache: n}).notes()
+	return f.end.merged.Merged
 }
 
-// produce reads the sheet with the fast reader and sends its rows.
-func (f *fastSheet) produce(ctx context.Context, x *xlsx.Workbook) {
+// produce reads the sheet and sends its rows.
+func (f *xlsxSheet) produce(ctx context.Context) {
 	defer close(f.ch)
 	p := &fastProducer{f: f, ctx: ctx, wb: f.wb, maxCells: f.r.lim.MaxCells}
 	end := fastBatch{end: true}
+	var merged xlsx.SheetEnd
 	err := func() (err error) {
 		defer func() {
 			if pv := recover(); pv != nil {
-				err = fmt.Errorf("%w: %v", errSwitch, pv)
+				err = &panicError{pv}
 			}
 		}()
-		return x.Rows(ctx, f.ws.name, p.row)
+		merged, err = f.wb.x.ReadSheet(ctx, f.ws.index, p.row)
+		return err
 	}()
 	switch {
 	case err == nil:
-		f.side.finished()
-		if f.side.state().prefixBail {
-			end.err = errSwitch
-		} else {
-			end.err = io.EOF
-		}
+		end.err = io.EOF
+		end.uncached, end.badShared, end.merged = p.uncached, p.badShared, merged
 	case p.failure != nil:
-		end.err, end.at = p.failure, p.lastNum
+		end.err = p.failure
 	case ctx.Err() != nil:
 		end.err = ctx.Err()
+	case errors.As(err, new(*panicError)):
+		end.err = err
 	default:
-		// errSwitch, or a failure of the fast reader: the slow reader
-		// reads the sheet as it always has.
-		end.err = errSwitch
+		end.err = errors.New(xlsxReason(err))
 	}
+	end.cols = p.cols
 	if !p.flush() {
 		return
 	}
@@ -366,20 +255,24 @@ func (f *fastSheet) produce(ctx context.Context, x *xlsx.Workbook) {
 	}
 }
 
-// fastProducer turns the fast reader's rows into rawRows.
+// panicError is a panic of the sheet reader, passed to the table's
+// goroutine, where the sheet's recovery makes it an internal error.
+type panicError struct{ v any }
+
+func (e *panicError) Error() string { return fmt.Sprint(e.v) }
+
+// fastProducer turns the reader's rows into rawRows.
 type fastProducer struct {
-	f        *fastSheet
+	f        *xlsxSheet
 	ctx      context.Context
 	wb       *workbook
 	maxCells int64
 	cells    int64
-	failure  error // a failure to report as the slow reader does (the cell limit)
+	failure  error // a failure to report as such (the cell limit)
+	cols     []xlsx.ColumnRange
 
-	lastNum int // number of the last row read
-	known   int // rows up to this number have been side-scanned
-	bail    int
-	hidden  []int
-	hi      int
+	// Cells without a value in rows not handed on yet (blank rows).
+	uncached, badShared int
 
 	slab   *rowSlab // the current batch's
 	nrows  int      // rows of the current batch
@@ -390,38 +283,23 @@ type fastProducer struct {
 	numBuf []byte
 }
 
-func (p *fastProducer) row(num int, cells []xlsx.Cell) error {
-	if num <= p.lastNum {
-		return errSwitch // rows out of order: the side scan cannot follow them
-	}
-	p.lastNum = num
-	if num > p.known {
-		if p.f.side.waitFor(num) {
-			return errSwitch
-		}
-		st := p.f.side.state()
-		p.known, p.bail, p.hidden = st.progress, st.bail, st.hidden
-		if st.done {
-			p.known = math.MaxInt
-		}
-	}
-	if p.bail > 0 && num >= p.bail {
-		return errSwitch
-	}
-	hidden := false
-	for p.hi < len(p.hidden) && p.hidden[p.hi] < num {
-		p.hi++
-	}
-	if p.hi < len(p.hidden) && p.hidden[p.hi] == num {
-		hidden = true
-	}
-
-	// The cells' text as the slow reader reads it; empty cells are left out
-	// and the row runs to its last non-empty cell. The texts go straight
+func (p *fastProducer) row(r *xlsx.Row) error {
+	num, cells := r.Num, r.Cells
+	p.cols = r.HiddenColumns
+	// The cells' text; empty cells are left out and the row runs to its
+	// last cell with a text or an unknown value. The texts go straight
 	// into the batch's slab, sized for the row's last cell.
 	last := -1
 	for i := range cells {
-		if cells[i].Kind != xlsx.Blank {
+		switch cells[i].Kind {
+		case xlsx.Blank:
+		case xlsx.Uncached:
+			p.uncached++
+			last = max(last, cells[i].Col)
+		case xlsx.BadShared:
+			p.badShared++
+			last = max(last, cells[i].Col)
+		default:
 			last = max(last, cells[i].Col)
 		}
 	}
@@ -440,15 +318,29 @@ func (p *fastProducer) row(num int, cells []xlsx.Cell) error {
 	blank := true
 	for i := range cells {
 		c := &cells[i]
-		if c.Kind == xlsx.Blank {
+		switch c.Kind {
+		case xlsx.Blank:
+			continue
+		case xlsx.Uncached, xlsx.BadShared:
+			// No text, and a value that is unknown rather than blank.
+			texts[c.Col] = ""
+			metas[c.Col] = cellMeta{kind: cellUncached}
+			if c.Kind == xlsx.BadShared {
+				metas[c.Col].kind = cellBadShared
+			}
+			width = max(width, c.Col+1)
 			continue
 		}
 		text, meta := p.cellText(c)
 		if text == "" {
+			if k := metas[c.Col].kind; k == cellUncached || k == cellBadShared {
+				metas[c.Col] = cellMeta{} // a later cell of the same column
+			}
 			continue
 		}
+		meta.cut = c.Truncated
 		texts[c.Col] = text
-		if meta.kind != cellText || meta.stored != "" || meta.currency != "" {
+		if meta.kind != cellText || meta.stored != "" || meta.currency != "" || meta.cut {
 			metas[c.Col] = meta
 		} else if metas[c.Col].kind != cellText {
 			metas[c.Col] = cellMeta{} // a later cell of the same column
@@ -468,7 +360,9 @@ func (p *fastProducer) row(num int, cells []xlsx.Cell) error {
 			Reason: fmt.Sprintf("sheet %q has more than %d cells, the limit for one sheet", p.f.ws.name, p.maxCells), Hint: hintSplit}
 		return p.failure
 	}
-	p.slab.rows[p.nrows] = rawRow{num: num, hidden: hidden, cells: texts[:width:width], meta: metas[:width:width], slab: p.slab}
+	p.slab.rows[p.nrows] = rawRow{num: num, hidden: r.Hidden, cells: texts[:width:width], meta: metas[:width:width], slab: p.slab,
+		uncached: int32(p.uncached), badShared: int32(p.badShared)}
+	p.uncached, p.badShared = 0, 0
 	p.nrows++
 	p.ncells += width
 	if p.nrows == len(p.slab.rows) && !p.flush() {
@@ -503,7 +397,7 @@ func (p *fastProducer) flush() bool {
 		return true
 	}
 	select {
-	case p.f.ch <- fastBatch{rows: p.slab.rows[:p.nrows], slab: p.slab}:
+	case p.f.ch <- fastBatch{rows: p.slab.rows[:p.nrows], slab: p.slab, cols: p.cols}:
 		p.slab, p.nrows, p.ncells = nil, 0, 0
 		return true
 	case <-p.ctx.Done():
@@ -511,7 +405,7 @@ func (p *fastProducer) flush() bool {
 	}
 }
 
-// cellText is the slow reader's cellValue for a cell of the fast reader.
+// cellText is a cell's text as laborcheck reads it, and what else it says.
 func (p *fastProducer) cellText(c *xlsx.Cell) (string, cellMeta) {
 	switch c.Kind {
 	case xlsx.String:
@@ -527,18 +421,18 @@ func (p *fastProducer) cellText(c *xlsx.Cell) (string, cellMeta) {
 	case xlsx.Error:
 		return p.str(c.Col, c.Value), cellMeta{kind: cellError}
 	case xlsx.Number, xlsx.Date:
-		// A Date is a number with a date style here: the side scan hands
-		// ISO date cells (t="d") to the slow reader. The workbook's own
-		// styles decide how it reads, as for the slow reader.
-		return p.number(c.Col, c.Value, c.Style)
+		// The workbook's own styles decide how a number reads.
+		return p.number(c.Col, c.Value, c.Style, false)
+	case xlsx.ISODate:
+		return p.number(c.Col, c.Value, c.Style, true)
 	}
 	return "", cellMeta{}
 }
 
-// number is cellValue's number path: the stored number as a spreadsheet
-// shows it in the General format (normalizeNumber), then read by the
-// cell's number format.
-func (p *fastProducer) number(col int, v []byte, style int) (string, cellMeta) {
+// number is the stored number as a spreadsheet shows it in the General
+// format (as normalizeNumber writes it), then read by the cell's number
+// format.
+func (p *fastProducer) number(col int, v []byte, style int, iso bool) (string, cellMeta) {
 	if len(v) == 0 {
 		return "", cellMeta{}
 	}
@@ -575,6 +469,14 @@ func (p *fastProducer) number(col int, v []byte, style int) (string, cellMeta) {
 	var xf xfInfo
 	if style >= 0 && style < len(p.wb.xfs) {
 		xf = p.wb.xfs[style]
+	}
+	if iso && xf.kind != fmtDate && xf.kind != fmtTime && xf.kind != fmtElapsed {
+		// An ISO 8601 date cell (t="d") is a date, or a time of day, whatever
+		// its style.
+		xf.kind = fmtDate
+		if f < 1 {
+			xf.kind = fmtTime
+		}
 	}
 	switch xf.kind {
 	case fmtDate:

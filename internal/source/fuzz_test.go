@@ -114,7 +114,7 @@ func FuzzSniff(f *testing.F) {
 	f.Add(append(append([]byte{}, magicOLE...), utf16le("EncryptionInfo")...))
 	f.Add([]byte("%PDF-1.4"))
 	f.Add([]byte("<html><table></table></html>"))
-	addSeeds(f, ".xlsx", ".xlsb", ".xls", ".csv")
+	addSeeds(f, ".xlsx", ".xlsb", ".xls", ".ods", ".csv")
 	schema := contract.DefaultSchema()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		k := sniff(data[:min(len(data), headSize)])
@@ -144,9 +144,8 @@ func FuzzSheetXML(f *testing.F) {
 	})
 }
 
-// FuzzSheetXMLFile is FuzzSheetXML through a file on disk, so that
-// mutations reach the fast sheet reader and its side scan, and the hand-over
-// to the general reader.
+// FuzzSheetXMLFile is FuzzSheetXML through a file on disk, which the reader
+// opens as a file rather than from memory.
 func FuzzSheetXMLFile(f *testing.F) {
 	f.Add(`<worksheet><cols><col min="2" max="3" hidden="1"/></cols><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>DOB</t></is></c></row><row r="3" hidden="1"><c r="A3" t="inlineStr"><is><r><t>A</t></r><r><t>na_x000D_</t></r></is></c><c r="B3" s="1"><v>32874.5</v></c></row></sheetData></worksheet>`,
 		`<sst><si><t>Name</t></si><si><t>x</t><rPh><t>y</t></rPh></si></sst>`)

@@ -45,8 +45,8 @@ func TestRead_PanicIsInternalError(t *testing.T) {
 // A panic while reading one sheet of a workbook fails that sheet, as an
 // internal error.
 func TestRead_SheetPanicIsInternalError(t *testing.T) {
-	testHookFast = func(path, sheet string, _ int) { panic("sheet reader fault") }
-	t.Cleanup(func() { testHookFast = nil })
+	testHookSheet = func(path, sheet string) { panic("sheet reader fault") }
+	t.Cleanup(func() { testHookSheet = nil })
 	g := read(t, filepath.Join("..", "..", "samples", "garment-factory.xlsx"), defaultOptions())
 	if g.in.Err != nil {
 		t.Fatalf("Err = %v, want the sheet's", g.in.Err)

@@ -1,11 +1,7 @@
 package source
 
 import (
-	"context"
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -14,21 +10,21 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// maxColumns is the widest a sheet can be (XFD). Cells further right are
-// not read, so a damaged reference cannot make a row huge.
-const maxColumns = 16384
+// What a workbook cell holds, as laborcheck reads it.
 
 // cellKind is what a workbook cell holds.
 type cellKind uint8
 
 const (
-	cellText    cellKind = iota // a string, a formula's string result, an ISO date cell (t="d")
-	cellNumber                  // a number shown as a number
-	cellDate                    // a number shown as a date: the text is its ISO date
-	cellTime                    // a number shown as a time of day: the text is hh:mm[:ss]
-	cellElapsed                 // a number shown as a duration ([h]:mm): the text is h:mm, Parse reads hours
-	cellBool                    // TRUE or FALSE
-	cellError                   // an error value such as #N/A
+	cellText      cellKind = iota // a string, a formula's string result
+	cellNumber                    // a number shown as a number
+	cellDate                      // a number shown as a date, or an ISO date cell (t="d"): the text is its ISO date
+	cellTime                      // a number shown as a time of day: the text is hh:mm[:ss]
+	cellElapsed                   // a number shown as a duration ([h]:mm): the text is h:mm, Parse reads hours
+	cellBool                      // TRUE or FALSE
+	cellError                     // an error value such as #N/A
+	cellUncached                  // a formula never calculated: no text, and the value is unknown
+	cellBadShared                 // a shared string the workbook does not have: no text, and the value is unknown
 )
 
 // cellMeta is what a workbook cell says beyond its text.
@@ -36,297 +32,7 @@ type cellMeta struct {
 	kind     cellKind
 	stored   string // cellDate: the serial as stored; cellElapsed: the hours; what Parse reads
 	currency string // cellNumber: the currency the cell's number format names
-}
-
-// sheetReader streams the rows of one worksheet part. Row and cell
-// references come from the file, so rows the file leaves out cost nothing,
-// and reading stops at the end of the sheet's data.
-type sheetReader struct {
-	ctx      context.Context
-	wb       *workbook
-	rc       io.ReadCloser
-	d        *xml.Decoder
-	inData   bool
-	done     bool
-	row      int      // the number of the row last read
-	hidden   [][2]int // hidden column ranges, 1-based and inclusive
-	noCache  int      // formula cells with no saved value
-	badRef   int      // shared-string references past the table
-	count    int
-	cells    int64
-	maxCells int64
-	path     string
-	sheet    string
-}
-
-func (wb *workbook) openSheet(ctx context.Context, part string, maxCells int64, path, sheet string) (*sheetReader, error) {
-	rc, err := wb.openPart(part)
-	if err != nil {
-		return nil, err
-	}
-	return &sheetReader{ctx: ctx, wb: wb, rc: rc, d: newDecoder(rc), maxCells: maxCells, path: path, sheet: sheet}, nil
-}
-
-func (s *sheetReader) Close() error { return s.rc.Close() }
-
-func (s *sheetReader) next() (rawRow, error) {
-	for !s.done {
-		tok, err := s.d.RawToken()
-		if errors.Is(err, io.EOF) {
-			s.done = true
-			if s.inData {
-				return rawRow{}, fmt.Errorf("the sheet's data ends early: %w", io.ErrUnexpectedEOF)
-			}
-			break
-		}
-		if err != nil {
-			return rawRow{}, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "sheetData":
-				s.inData = true
-			case "col":
-				if !s.inData {
-					s.readCol(t)
-				}
-			case "row":
-				if !s.inData {
-					continue
-				}
-				if s.count++; s.count&0xFF == 0 {
-					if err := s.ctx.Err(); err != nil {
-						return rawRow{}, err
-					}
-				}
-				row, err := s.readRow(t)
-				if err != nil {
-					return rawRow{}, err
-				}
-				if isBlank(row.cells) {
-					continue
-				}
-				if s.cells += int64(len(row.cells)); s.cells > s.maxCells {
-					return rawRow{}, &FileError{Path: s.path, Sheet: s.sheet, Kind: ErrTooLarge,
-						Reason: fmt.Sprintf("sheet %q has more than %d cells, the limit for one sheet", s.sheet, s.maxCells), Hint: hintSplit}
-				}
-				return row, nil
-			}
-		case xml.EndElement:
-			if t.Name.Local == "sheetData" {
-				s.done = true
-			}
-		}
-	}
-	return rawRow{}, io.EOF
-}
-
-// readCol records a hidden column range from <cols>.
-func (s *sheetReader) readCol(t xml.StartElement) {
-	lo, hi, hidden := 0, 0, false
-	for _, a := range t.Attr {
-		switch a.Name.Local {
-		case "min":
-			lo, _ = strconv.Atoi(a.Value)
-		case "max":
-			hi, _ = strconv.Atoi(a.Value)
-		case "hidden":
-			hidden = a.Value == "1" || strings.EqualFold(a.Value, "true")
-		}
-	}
-	if hidden && lo >= 1 && hi >= lo {
-		s.hidden = append(s.hidden, [2]int{lo, hi})
-	}
-}
-
-// columnHidden reports whether the sheet hides column col (1-based).
-func (s *sheetReader) columnHidden(col int) bool {
-	for _, r := range s.hidden {
-		if col >= r[0] && col <= r[1] {
-			return true
-		}
-	}
-	return false
-}
-
-// notes says what the sheet's cells held that could not be read.
-func (s *sheetReader) notes() []string {
-	var n []string
-	if s.noCache > 0 {
-		n = append(n, fmt.Sprintf("%s no saved value and read as blank (the program that wrote the file did not calculate them; open and save it in Excel or LibreOffice to fill them in)",
-			plural(s.noCache, "formula cell has", "formula cells have")))
-	}
-	if s.badRef > 0 {
-		n = append(n, fmt.Sprintf("%s to a shared string the workbook does not have and read as blank", plural(s.badRef, "cell points", "cells point")))
-	}
-	return n
-}
-
-// readRow reads one <row> element.
-func (s *sheetReader) readRow(start xml.StartElement) (rawRow, error) {
-	num := 0
-	row := rawRow{}
-	for _, a := range start.Attr {
-		switch a.Name.Local {
-		case "r":
-			num, _ = strconv.Atoi(strings.TrimSpace(a.Value))
-		case "hidden":
-			row.hidden = a.Value == "1" || strings.EqualFold(a.Value, "true")
-		}
-	}
-	if num <= 0 {
-		num = s.row + 1
-	}
-	s.row, row.num = num, num
-	col := 0
-	for {
-		tok, err := s.d.RawToken()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = fmt.Errorf("the sheet's data ends inside row %d: %w", num, io.ErrUnexpectedEOF)
-			}
-			return row, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "c" {
-				if err := skipElement(s.d); err != nil {
-					return row, err
-				}
-				continue
-			}
-			c, text, meta, err := s.readCell(t, col)
-			if err != nil {
-				return row, err
-			}
-			col = c
-			if text == "" || c > maxColumns {
-				continue
-			}
-			for len(row.cells) < c {
-				row.cells = append(row.cells, "")
-				row.meta = append(row.meta, cellMeta{})
-			}
-			row.cells[c-1], row.meta[c-1] = text, meta
-		case xml.EndElement:
-			if t.Name.Local == "row" {
-				return row, nil
-			}
-		}
-	}
-}
-
-// readCell reads one <c> element: its column (from its reference, else the
-// one after prev), its text as laborcheck reads it, and what else it says.
-func (s *sheetReader) readCell(start xml.StartElement, prev int) (int, string, cellMeta, error) {
-	col, typ, style := prev+1, "", 0
-	for _, a := range start.Attr {
-		switch a.Name.Local {
-		case "r":
-			if c, ok := refColumn(a.Value); ok {
-				col = c
-			}
-		case "t":
-			typ = a.Value
-		case "s":
-			style, _ = strconv.Atoi(strings.TrimSpace(a.Value))
-		}
-	}
-	var (
-		v, inline         string
-		hasV, hasF, hasIS bool
-		err               error
-	)
-	for done := false; !done; {
-		tok, terr := s.d.RawToken()
-		if terr != nil {
-			if errors.Is(terr, io.EOF) {
-				terr = io.ErrUnexpectedEOF
-			}
-			return col, "", cellMeta{}, terr
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "v":
-				v, err = elementText(s.d)
-				hasV = true
-			case "is":
-				inline, err = richText(s.d, "is")
-				hasIS = true
-			case "f":
-				hasF = true
-				err = skipElement(s.d)
-			default:
-				err = skipElement(s.d)
-			}
-			if err != nil {
-				return col, "", cellMeta{}, err
-			}
-		case xml.EndElement:
-			done = true
-		}
-	}
-	text, meta := s.cellValue(typ, style, v, inline, hasIS)
-	if text == "" && hasF && !hasV {
-		s.noCache++
-	}
-	return col, text, meta, nil
-}
-
-// cellValue interprets a cell's stored value by its type and style.
-func (s *sheetReader) cellValue(typ string, style int, v, inline string, hasIS bool) (string, cellMeta) {
-	switch typ {
-	case "s":
-		if v == "" {
-			return "", cellMeta{}
-		}
-		i, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil || i < 0 || i >= len(s.wb.sst) {
-			s.badRef++
-			return "", cellMeta{}
-		}
-		return s.wb.sst[i], cellMeta{}
-	case "inlineStr":
-		if hasIS {
-			return inline, cellMeta{}
-		}
-		return v, cellMeta{}
-	case "str", "d":
-		return v, cellMeta{}
-	case "b":
-		switch v {
-		case "1":
-			return "TRUE", cellMeta{kind: cellBool}
-		case "0":
-			return "FALSE", cellMeta{kind: cellBool}
-		}
-		return v, cellMeta{kind: cellBool}
-	case "e":
-		return v, cellMeta{kind: cellError}
-	}
-	if v == "" {
-		return "", cellMeta{}
-	}
-	text, f, ok := normalizeNumber(v)
-	if !ok {
-		return v, cellMeta{}
-	}
-	var xf xfInfo
-	if style >= 0 && style < len(s.wb.xfs) {
-		xf = s.wb.xfs[style]
-	}
-	switch xf.kind {
-	case fmtDate:
-		return isoDate(f, text, s.wb.date1904), cellMeta{kind: cellDate, stored: text}
-	case fmtTime:
-		return clockTime(f), cellMeta{kind: cellTime}
-	case fmtElapsed:
-		hours := strconv.FormatFloat(math.Round(f*24*1e6)/1e6, 'f', -1, 64)
-		return elapsedTime(f), cellMeta{kind: cellElapsed, stored: hours}
-	}
-	return text, cellMeta{kind: cellNumber, currency: xf.currency}
+	cut      bool   // the text was longer than a cell holds and is cut to MaxCellChars characters
 }
 
 // normalizeNumber renders a stored number as spreadsheets show it in the
@@ -388,75 +94,4 @@ func elapsedTime(f float64) string {
 	}
 	mins := int64(math.Round(f * 24 * 60))
 	return fmt.Sprintf("%s%d:%02d", sign, mins/60, mins%60)
-}
-
-// refColumn reads the column of a cell reference such as "AB12".
-func refColumn(ref string) (int, bool) {
-	col, i := 0, 0
-	for ; i < len(ref); i++ {
-		c := ref[i]
-		switch {
-		case c >= 'A' && c <= 'Z':
-			col = col*26 + int(c-'A'+1)
-		case c >= 'a' && c <= 'z':
-			col = col*26 + int(c-'a'+1)
-		default:
-			return col, i > 0
-		}
-		if i >= 3 {
-			return 0, false
-		}
-	}
-	return col, i > 0
-}
-
-// elementText returns the character data up to the end of the current
-// element.
-func elementText(d *xml.Decoder) (string, error) {
-	var b strings.Builder
-	depth := 0
-	for {
-		tok, err := d.RawToken()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			return "", err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			if depth == 0 {
-				return b.String(), nil
-			}
-			depth--
-		case xml.CharData:
-			b.Write(t)
-		}
-	}
-}
-
-// skipElement reads up to the end of the current element. (Decoder.Skip
-// cannot be used with RawToken.)
-func skipElement(d *xml.Decoder) error {
-	depth := 0
-	for {
-		tok, err := d.RawToken()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			return err
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			if depth == 0 {
-				return nil
-			}
-			depth--
-		}
-	}
 }

@@ -210,7 +210,7 @@ func unsupportedKind(k kind) (error, string, string) {
 	case kindLotus:
 		return ErrUnsupported, "a Lotus 1-2-3 worksheet, which laborcheck does not read", hintResave
 	}
-	return ErrUnsupported, "not a spreadsheet or delimited text (unrecognised binary content)", "laborcheck reads .xlsx, .xlsm, .csv and .tsv files"
+	return ErrUnsupported, "not a spreadsheet or delimited text (unrecognised binary content)", "laborcheck reads .xlsx, .xlsm, .xls, .ods, .csv and .tsv files"
 }
 
 // OLE compound files hold legacy Office documents and encrypted OOXML. The

@@ -67,14 +67,15 @@ func TestRead_Kinds(t *testing.T) {
 		want       error
 		wantReason string
 	}{
-		{"legacy xls", "a.xls", oleWith("Root Entry", "Workbook", "SummaryInformation"), ErrLegacyXLS, "a legacy Excel 97-2003 workbook (.xls)"},
-		{"excel 95", "a.xls", oleWith("Root Entry", "Book\x00"), ErrLegacyXLS, ""},
+		{"xls in a damaged container", "a.xls", oleWith("Root Entry", "Workbook", "SummaryInformation"), ErrCorrupt, ""},
 		{"encrypted ooxml", "a.xlsx", oleWith("Root Entry", "EncryptionInfo", "EncryptedPackage"), ErrEncrypted, "the workbook is encrypted with a password"},
 		{"word document", "a.xls", oleWith("Root Entry", "WordDocument"), ErrUnsupported, "a legacy Word document, not a spreadsheet"},
 		{"damaged ole", "a.xls", oleWith("Root Entry"), ErrCorrupt, ""},
 		{"xlsb", "a.xlsb", zipOf(t, map[string]string{"[Content_Types].xml": "", "xl/workbook.bin": ""}), ErrXLSB, "an Excel binary workbook (.xlsb)"},
-		{"ods", "a.ods", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": ""}), ErrODS, ""},
-		{"ods without mimetype", "a.ods", zipOf(t, map[string]string{"content.xml": "", "META-INF/manifest.xml": ""}), ErrODS, ""},
+		{"ods without sheets", "a.ods", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": ""}), ErrCorrupt, "the OpenDocument spreadsheet holds no sheets"},
+		{"ods without mimetype or sheets", "a.ods", zipOf(t, map[string]string{"content.xml": "", "META-INF/manifest.xml": ""}), ErrCorrupt, ""},
+		{"ods without content", "a.ods", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "META-INF/manifest.xml": ""}), ErrCorrupt, "an OpenDocument spreadsheet without its content (no content.xml part)"},
+		{"encrypted ods", "a.ods", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "\x01\x02", "META-INF/manifest.xml": `<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>`}), ErrEncrypted, ""},
 		{"odt", "a.odt", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": ""}), ErrUnsupported, "an OpenDocument file that is not a spreadsheet"},
 		{"numbers", "a.numbers", zipOf(t, map[string]string{"Index/Document.iwa": ""}), ErrUnsupported, "an Apple Numbers document"},
 		{"docx", "a.xlsx", zipOf(t, map[string]string{"[Content_Types].xml": "", "word/document.xml": ""}), ErrUnsupported, "a Word document, not a spreadsheet"},

@@ -21,10 +21,14 @@ const (
 	FormatXLSM = "xlsm"
 	FormatCSV  = "csv"
 	FormatTSV  = "tsv"
+	FormatXLS  = "xls" // Excel 97-2003 (BIFF8)
+	FormatODS  = "ods" // OpenDocument spreadsheet
 )
 
 // Formats lists the formats laborcheck reads, for help text.
-func Formats() []string { return []string{FormatXLSX, FormatXLSM, FormatCSV, FormatTSV} }
+func Formats() []string {
+	return []string{FormatXLSX, FormatXLSM, FormatXLS, FormatODS, FormatCSV, FormatTSV}
+}
 
 // Options control how [Read] reads a file.
 type Options struct {
@@ -122,7 +126,7 @@ func (l Limits) withDefaults() Limits {
 type Input struct {
 	Path   string   // as given
 	SHA256 string   // hex digest of the file's bytes
-	Format string   // FormatXLSX, FormatXLSM, FormatCSV, FormatTSV, or "" when unread
+	Format string   // FormatXLSX, FormatXLSM, FormatXLS, FormatODS, FormatCSV, FormatTSV, or "" when unread
 	Err    error    // a *FileError when the file could not be read at all
 	Notes  []string // how the file was read: "text encoding: windows-1252 (not valid UTF-8)", "delimiter: ';'"
 	Sheets []*Sheet // in workbook order; one unnamed sheet for delimited text
@@ -364,7 +368,7 @@ func (r *reader) dispatch(sc *scan) error {
 			return nil
 		}
 		if k == kindOLE {
-			return r.readOLE()
+			return r.readOLE(sc.size)
 		}
 		return r.readZipFile(sc)
 	case kindText:

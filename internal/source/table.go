@@ -12,6 +12,7 @@ import (
 
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/header"
+	"github.com/laborcheck/laborcheck/internal/xlsx"
 )
 
 const (
@@ -39,6 +40,10 @@ type rawRow struct {
 	meta   []cellMeta // workbooks: what each cell holds beyond its text; nil for text
 	hidden bool       // the row is hidden in the sheet
 	slab   *rowSlab   // the memory of cells and meta when a source reuses it; nil otherwise
+	// Workbooks: cells without a value (formulas never calculated, shared
+	// strings the workbook does not have) in this row and the blank rows
+	// just before it, for the sheet's notes.
+	uncached, badShared int32
 }
 
 // rowSource yields a table's rows. Both workbooks and delimited text are read
@@ -614,13 +619,33 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 	for _, pc := range p.cols {
 		i := pc.i
 		raw := cell(row.cells, i)
-		if len(raw) > MaxCellChars && utf8.RuneCountInString(raw) > MaxCellChars {
+		var meta cellMeta
+		if i < len(row.meta) {
+			meta = row.meta[i]
+		}
+		if meta.cut || len(raw) > MaxCellChars && utf8.RuneCountInString(raw) > MaxCellChars {
 			// Longer than a spreadsheet cell can be: not read, and kept
-			// short in the reports.
+			// short in the reports. (The workbook reader cuts such text
+			// as it reads it, so its length is not known.)
+			problem := fmt.Sprintf("more than the %d characters a spreadsheet cell holds", MaxCellChars)
+			if !meta.cut {
+				problem = fmt.Sprintf("%d characters, more than the %d a spreadsheet cell holds", utf8.RuneCountInString(raw), MaxCellChars)
+			}
 			c.Values[pc.field.Index] = contract.Value{Raw: clip(raw)}
 			issues = append(issues, contract.DataIssue{File: p.path, Sheet: p.sheet, Row: row.num, Column: pc.column,
-				Field: pc.field.Name, Value: clip(raw),
-				Problem: fmt.Sprintf("%d characters, more than the %d a spreadsheet cell holds", utf8.RuneCountInString(raw), MaxCellChars)})
+				Field: pc.field.Name, Value: clip(raw), Problem: problem})
+			continue
+		}
+		if raw == "" && (meta.kind == cellUncached || meta.kind == cellBadShared) {
+			// The file holds no value for the cell: unknown, which a blank
+			// would hide.
+			problem := "a formula with no saved value: the program that wrote the file did not calculate it (open and save it in Excel or LibreOffice)"
+			if meta.kind == cellBadShared {
+				problem = "the cell points to a shared string the workbook does not have"
+			}
+			c.Values[pc.field.Index] = contract.Value{}
+			issues = append(issues, contract.DataIssue{File: p.path, Sheet: p.sheet, Row: row.num, Column: pc.column,
+				Field: pc.field.Name, Problem: problem})
 			continue
 		}
 		in, h := raw, pc.hints
@@ -929,6 +954,44 @@ func (t *table) finish() {
 	if t.limitNote {
 		t.note("stopped after %s (the row limit)", plural(t.sh.Rows, "contract", "contracts"))
 	}
+	if m, ok := t.src.(interface{ merged() []xlsx.CellRange }); ok {
+		t.noteMerged(m.merged())
+	}
+}
+
+// noteMerged notes the merged cells that span several rows of the table in
+// a column it reads: the spreadsheet shows their value on every row, the
+// file holds it in the first row only.
+func (t *table) noteMerged(ranges []xlsx.CellRange) {
+	n := 0
+	var first []string
+	for _, c := range ranges {
+		if c.LastRow == c.FirstRow || c.LastRow <= t.sh.HeaderRow {
+			continue
+		}
+		read := false
+		for _, i := range t.mapped {
+			if i >= c.FirstCol && i <= c.LastCol {
+				read = true
+				break
+			}
+		}
+		if !read {
+			continue
+		}
+		if n++; len(first) < 3 {
+			first = append(first, fmt.Sprintf("%s%d:%s%d", xlsx.ColumnLetter(c.FirstCol), c.FirstRow, xlsx.ColumnLetter(c.LastCol), c.LastRow))
+		}
+	}
+	if n == 0 {
+		return
+	}
+	list := strings.Join(first, ", ")
+	if n > len(first) {
+		list += ", …"
+	}
+	t.note("%s over several rows of the table (%s): the file holds a merged cell's value in its first row only, so the rows below read it as blank unless filled down",
+		plural(n, "merged cell spans", "merged cells span"), list)
 }
 
 func plural(n int, one, many string) string {

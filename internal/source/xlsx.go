@@ -8,8 +8,9 @@ import (
 	"io"
 	"strings"
 
-	kflate "github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/laborcheck/laborcheck/internal/xlsx"
 )
 
 // readZipFile reads a file that starts like a zip.
@@ -28,13 +29,10 @@ func (r *reader) readZipFile(sc *scan) error {
 	return r.readPackage(zr)
 }
 
-// inflate is the zip decompressor for Deflate parts: klauspost's inflater
-// gives the same bytes as compress/flate, markedly faster.
-func inflate(r io.Reader) io.ReadCloser { return kflate.NewReader(r) }
-
-// readOLE reads an OLE compound file: encrypted OOXML (with a password) or
-// one of the legacy formats laborcheck reports.
-func (r *reader) readOLE() error {
+// readOLE reads an OLE compound file of size bytes: an Excel 97-2003
+// workbook, encrypted OOXML (with a password), or one of the legacy formats
+// laborcheck reports.
+func (r *reader) readOLE(size int64) error {
 	f, err := r.open()
 	if err != nil {
 		r.in.Err = r.ioError(err)
@@ -53,7 +51,7 @@ func (r *reader) readOLE() error {
 	case st.encrypted:
 		return r.readEncrypted(f)
 	case st.workbook:
-		r.in.Err = r.fileError(ErrLegacyXLS, "a legacy Excel 97-2003 workbook (.xls)", "open it in Excel or LibreOffice and save it as .xlsx")
+		return r.readXLS(f, size)
 	case st.word:
 		r.in.Err = r.fileError(ErrUnsupported, "a legacy Word document, not a spreadsheet", "export the roster as .xlsx or .csv")
 	case st.powerPoint:
@@ -96,9 +94,8 @@ func (r *reader) readEncrypted(f file) error {
 }
 
 // readPackage classifies a zip, checks it against the limits, reads its
-// workbook structure and then its sheets.
+// workbook structure and shared strings, and then its sheets.
 func (r *reader) readPackage(zr *zip.Reader) error {
-	zr.RegisterDecompressor(zip.Deflate, inflate)
 	format, ferr := r.classifyZip(zr)
 	if ferr != nil {
 		r.in.Err = ferr
@@ -108,38 +105,73 @@ func (r *reader) readPackage(zr *zip.Reader) error {
 		r.in.Err = ferr
 		return nil
 	}
-	wb, err := openStructure(zr)
+	if format == FormatODS {
+		return r.readODS(zr)
+	}
+	// The zip directory has been checked against r.lim; the reader's own
+	// size checks are not needed again.
+	x, err := xlsx.OpenZip(zr, xlsx.Limits{MaxInflated: -1, MaxRatio: -1})
 	if err != nil {
-		r.in.Err = r.diagnose(zr, err)
+		r.in.Err = r.workbookError(zr, err)
 		return nil
 	}
-	// Worksheets of a workbook on disk are read by the fast reader, which
-	// loads the shared strings itself; otherwise they are read now, as a
-	// workbook whose shared strings cannot be read is refused whole.
-	fast := r.openFast(wb)
-	if fast != nil {
-		defer fast.close()
-	} else if err := wb.loadSST(); err != nil {
-		r.in.Err = r.diagnose(zr, err)
+	defer x.Close()
+	// A workbook whose shared strings cannot be read is refused whole,
+	// before any contract is handed on.
+	if _, err := x.SharedStrings(r.ctx); err != nil {
+		if r.isCancel(err) {
+			return err
+		}
+		r.in.Err = r.workbookError(zr, err)
 		return nil
 	}
-	notes := len(r.in.Notes)
-	err = r.readSheets(wb, fast, format)
-	if errors.Is(err, errRefuse) {
-		// The shared strings could not be read after all, before any
-		// contract was handed on: refuse the file as the slow path does.
-		r.in.Notes, r.in.Sheets, r.in.Format = r.in.Notes[:notes], nil, ""
-		r.in.Err = r.diagnose(zr, wb.sstErr)
-		return nil
-	}
-	return err
+	return r.readSheets(newWorkbook(x), format)
 }
 
-// errRefuse stops reading a workbook that must be refused whole.
-var errRefuse = errors.New("refuse the workbook")
+// workbookError explains why internal/xlsx refused a zip that looked like a
+// workbook.
+func (r *reader) workbookError(zr *zip.Reader, err error) *FileError {
+	var se *xlsx.SharedStringsError
+	switch {
+	case errors.As(err, &se):
+		return r.fileError(ErrTooLarge, "the workbook's shared strings could not be read: "+se.Error(), hintSplit)
+	case errors.Is(err, xlsx.ErrXLSB):
+		return r.fileError(ErrXLSB, "an Excel binary workbook (.xlsb)", "open it in Excel and save it as .xlsx (File > Save As > Excel Workbook)")
+	case errors.Is(err, xlsx.ErrTooLarge):
+		return r.fileError(ErrTooLarge, "the workbook could not be read: "+xlsxReason(err), hintSplit)
+	}
+	return r.diagnose(zr, errors.New(xlsxReason(err)))
+}
+
+// xlsxReason is the words of an internal/xlsx error without the package's
+// own prefixes: "sheet "Data": row 3: cell reference "XFE3" is beyond the
+// last column (XFD)".
+func xlsxReason(err error) string {
+	var (
+		re *xlsx.RefError
+		ee *xlsx.EntityError
+	)
+	msg := err.Error()
+	switch {
+	case errors.As(err, &re):
+		return re.Error()
+	case errors.As(err, &ee):
+		return ee.Error()
+	}
+	for _, p := range []string{xlsx.ErrFormat.Error() + ": ", xlsx.ErrTooLarge.Error() + ": ", "xlsx: "} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	// The sheet is named where the message is shown.
+	if rest, ok := strings.CutPrefix(msg, "sheet "); ok {
+		if i := strings.Index(rest, `": `); i >= 0 && strings.HasPrefix(rest, `"`) {
+			msg = rest[i+3:]
+		}
+	}
+	return msg
+}
 
 // readSheets reads the sheets of an opened workbook.
-func (r *reader) readSheets(wb *workbook, fast *fastBook, format string) error {
+func (r *reader) readSheets(wb *workbook, format string) error {
 	r.in.Format = format
 	if wb.date1904 {
 		r.in.Notes = append(r.in.Notes, "the workbook uses the 1904 date system")
@@ -166,7 +198,7 @@ func (r *reader) readSheets(wb *workbook, fast *fastBook, format string) error {
 		if err := r.ctx.Err(); err != nil {
 			return err
 		}
-		if err := r.readSheet(wb, fast, s, layout{date1904: wb.date1904, forced: forced}); err != nil {
+		if err := r.readSheet(wb, s, layout{date1904: wb.date1904, forced: forced}); err != nil {
 			return err
 		}
 	}
@@ -198,7 +230,7 @@ func quoteList(names []string) string {
 
 // readSheet reads one sheet. A failure, even a panic, becomes the sheet's
 // error.
-func (r *reader) readSheet(wb *workbook, fast *fastBook, ws wbSheet, lay layout) (err error) {
+func (r *reader) readSheet(wb *workbook, ws wbSheet, lay layout) (err error) {
 	sh := &Sheet{Name: ws.name, Hidden: ws.hidden}
 	r.in.Sheets = append(r.in.Sheets, sh)
 	defer func() {
@@ -224,25 +256,12 @@ func (r *reader) readSheet(wb *workbook, fast *fastBook, ws wbSheet, lay layout)
 			Reason: fmt.Sprintf("sheet %q has no part in the workbook's relationships", ws.name), Hint: hintResave}
 		return nil
 	}
-	if _, ok := wb.parts[ws.part]; !ok {
+	if ws.missing {
 		sh.Err = &FileError{Path: r.path, Sheet: ws.name, Kind: ErrCorrupt,
 			Reason: fmt.Sprintf("sheet %q is missing from the file (no part %q)", ws.name, ws.part), Hint: hintResave}
 		return nil
 	}
-	if fast != nil && fast.names[ws.name] {
-		src := r.openFastSheet(fast, wb, ws)
-		defer src.Close()
-		err := r.readTable(sh, src, lay)
-		if src.sstErr != nil && r.emitted == 0 {
-			return errRefuse
-		}
-		return err
-	}
-	src, err := wb.openSheet(r.ctx, ws.part, r.lim.MaxCells, r.path, ws.name)
-	if err != nil {
-		sh.Err = r.sheetError(ws.name, err)
-		return nil
-	}
+	src := r.openSheet(wb, ws)
 	defer src.Close()
 	return r.readTable(sh, src, lay)
 }

@@ -171,7 +171,7 @@ func TestXLSX_SheetsAndRows(t *testing.T) {
 		"column D (passport_held_by) is hidden in the sheet",
 		"1 hidden row (read as contracts)",
 		"1 totals row skipped (row 8)",
-		"1 formula cell has no saved value and read as blank (the program that wrote the file did not calculate them; open and save it in Excel or LibreOffice to fill them in)",
+		"1 formula cell has no saved value: its value is unknown (the program that wrote the file did not calculate them; open and save it in Excel or LibreOffice to fill them in)",
 	} {
 		if !slices.Contains(w.Notes, want) {
 			t.Errorf("Workers notes = %q, want %q", w.Notes, want)
@@ -335,8 +335,8 @@ func TestXLSX_RawParts(t *testing.T) {
 	}
 	for _, want := range []string{
 		"column B (worker_id) is hidden in the sheet",
-		"1 formula cell has no saved value and read as blank (the program that wrote the file did not calculate them; open and save it in Excel or LibreOffice to fill them in)",
-		"1 cell points to a shared string the workbook does not have and read as blank",
+		"1 formula cell has no saved value: its value is unknown (the program that wrote the file did not calculate them; open and save it in Excel or LibreOffice to fill them in)",
+		"1 cell points to a shared string the workbook does not have: its value is unknown",
 	} {
 		if !slices.Contains(sh.Notes, want) {
 			t.Errorf("Notes = %q, want %q", sh.Notes, want)

@@ -26,8 +26,9 @@ func zipParts(zr *zip.Reader) []zipPart {
 }
 
 // classifyZip says what kind of document a zip container holds, from the
-// names of its parts: an Excel workbook (xlsx or, with macros, xlsm), or one
-// of the kinds laborcheck does not read, as a *FileError.
+// names of its parts: an Excel workbook (xlsx or, with macros, xlsm), an
+// OpenDocument spreadsheet (ods), or one of the kinds laborcheck does not
+// read, as a *FileError.
 func (r *reader) classifyZip(zr *zip.Reader) (string, *FileError) {
 	parts := zipParts(zr)
 	has := func(name string) bool {
@@ -53,7 +54,7 @@ func (r *reader) classifyZip(zr *zip.Reader) (string, *FileError) {
 	}
 	if has("mimetype") || has("content.xml") && has("meta-inf/manifest.xml") {
 		if mt := readSmallPart(parts, "mimetype"); mt == "" || strings.Contains(mt, "opendocument.spreadsheet") {
-			return "", r.fileError(ErrODS, "an OpenDocument spreadsheet (.ods)", "open it in LibreOffice Calc or Excel and save it as .xlsx")
+			return FormatODS, nil
 		}
 		return "", r.fileError(ErrUnsupported, "an OpenDocument file that is not a spreadsheet", "export the roster as .xlsx or .csv")
 	}

@@ -59,7 +59,7 @@ func benchRoster(b *testing.B, rows int) (string, int64) {
 			return
 		}
 		defer w.Close()
-		rf.sheetLen = int64(w.part(w.sheets[0].path).UncompressedSize64)
+		rf.sheetLen = int64(w.part(w.sheets[0].Part).UncompressedSize64)
 	})
 	if rf.err != nil {
 		b.Fatal(rf.err)

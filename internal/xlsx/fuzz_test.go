@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 )
 
 // parseSheetBytes runs the sheet parser over data with a fixed shared
@@ -16,20 +17,20 @@ func parseSheetBytes(data []byte, wrap func([]byte) ioReader, bufSize int) (stri
 	w := &Workbook{isDate: []bool{false, true}}
 	w.sst = &sharedStrings{}
 	sc := newScanner(bytes.NewReader([]byte(`<sst><si><t>zero</t></si><si><r><t>o</t></r><r><t>ne</t></r></si></sst>`)))
-	if err := parseSST(sc, w.sst, 100); err != nil {
+	if err := parseSST(sc, w.sst, 100, 10, 1<<20); err != nil {
 		panic(err)
 	}
 	var out strings.Builder
-	p := sheetParser{w: w, ctx: context.Background(), sc: newScannerSize(wrap(data), bufSize), fn: func(row int, cells []Cell) error {
-		if row < 1 || row > MaxRows {
-			return fmt.Errorf("row %d out of range", row)
+	p := sheetParser{w: w, ctx: context.Background(), sc: newScannerSize(wrap(data), bufSize), fn: func(r *Row) error {
+		if r.Num < 1 || r.Num > MaxRows {
+			return fmt.Errorf("row %d out of range", r.Num)
 		}
-		fmt.Fprintf(&out, "%d:", row)
-		for _, c := range cells {
-			if c.Col < 0 || c.Col >= MaxColumns || c.Kind > Date {
+		fmt.Fprintf(&out, "%d %v %v:", r.Num, r.Hidden, r.HiddenColumns)
+		for _, c := range r.Cells {
+			if c.Col < 0 || c.Col >= MaxColumns || c.Kind > BadShared || utf8.RuneCount(c.Value) > MaxCellText {
 				return fmt.Errorf("bad cell %+v", c)
 			}
-			fmt.Fprintf(&out, " %d=%d:%q", c.Col, c.Kind, c.Value)
+			fmt.Fprintf(&out, " %d=%d:%q:%v", c.Col, c.Kind, c.Value, c.Truncated)
 		}
 		out.WriteByte('\n')
 		return nil
@@ -63,9 +64,11 @@ func FuzzSheetXML(f *testing.F) {
 		}
 		// The shared strings parser must not panic either.
 		var sst sharedStrings
-		_ = parseSST(newScannerSize(bytes.NewReader(data), 16), &sst, uint64(len(data)))
+		_ = parseSST(newScannerSize(bytes.NewReader(data), 16), &sst, uint64(len(data)), 1000, 1<<20)
 		for i := 0; i < sst.len(); i++ {
-			_ = sst.get(i)
+			if v, _ := sst.get(i); utf8.RuneCount(v) > MaxCellText {
+				t.Fatalf("shared string %d has %d characters", i, utf8.RuneCount(v))
+			}
 		}
 	})
 }

@@ -1,5 +1,7 @@
 package xlsx
 
+import "fmt"
+
 // MaxColumns is the number of columns a worksheet can have (A..XFD).
 const MaxColumns = 16384
 
@@ -22,9 +24,11 @@ func ColumnLetter(col int) string {
 }
 
 // parseCellRef parses a cell reference such as "AB12" ("$AB$12" is accepted
-// too) and returns its 0-based column. ok is false when the reference is not
-// letters followed by digits, or the column is beyond MaxColumns.
-func parseCellRef(ref []byte) (col int, ok bool) {
+// too) and returns its 0-based column and 1-based row. ok is false when the
+// reference is not letters followed by digits; over is true when it is one
+// but names a column beyond XFD or a row beyond MaxRows (col and row are then
+// meaningless).
+func parseCellRef(ref []byte) (col, row int, ok, over bool) {
 	i := 0
 	if i < len(ref) && ref[i] == '$' {
 		i++
@@ -42,25 +46,63 @@ func parseCellRef(ref []byte) (col int, ok bool) {
 			goto done
 		}
 		if n > MaxColumns {
-			return 0, false
+			over = true
+			n = MaxColumns + 1 // keep counting letters without overflow
 		}
 	}
 done:
 	if i == start {
-		return 0, false
+		return 0, 0, false, false
 	}
 	if i < len(ref) && ref[i] == '$' {
 		i++
 	}
 	if i == len(ref) {
-		return 0, false
+		return 0, 0, false, false
 	}
 	for ; i < len(ref); i++ {
-		if ref[i] < '0' || ref[i] > '9' {
-			return 0, false
+		c := ref[i]
+		if c < '0' || c > '9' {
+			return 0, 0, false, false
+		}
+		if row <= MaxRows {
+			row = row*10 + int(c-'0')
 		}
 	}
-	return n - 1, true
+	if row == 0 {
+		return 0, 0, false, false
+	}
+	if row > MaxRows {
+		over = true
+	}
+	return n - 1, row, true, over
+}
+
+// RefError is a cell or row reference a worksheet cannot have: past column
+// XFD (16,384), past row 1,048,576, or not a reference at all. Such a cell
+// is never moved to another column or row; the sheet is refused, naming the
+// reference. It wraps ErrFormat.
+type RefError struct {
+	Ref    string // the reference as written (cut to 40 bytes)
+	Row    int    // the row it was read in, 0 when unknown
+	Reason string // what is wrong with it
+}
+
+func (e *RefError) Error() string {
+	if e.Row > 0 {
+		return fmt.Sprintf("row %d: cell reference %q %s", e.Row, e.Ref, e.Reason)
+	}
+	return fmt.Sprintf("reference %q %s", e.Ref, e.Reason)
+}
+
+// Unwrap returns ErrFormat.
+func (e *RefError) Unwrap() error { return ErrFormat }
+
+func newRefError(ref []byte, row int, reason string) *RefError {
+	if len(ref) > 40 {
+		ref = append(ref[:40:40], "…"...)
+	}
+	return &RefError{Ref: string(ref), Row: row, Reason: reason}
 }
 
 // parseUint parses an unsigned decimal integer, allowing surrounding blanks.

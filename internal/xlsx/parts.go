@@ -89,7 +89,7 @@ func (w *Workbook) load() error {
 			return err
 		}
 		if w.xfFmt, w.fmts, err = parseStyles(data); err != nil {
-			return fmt.Errorf("xlsx: %s: %w", stylesPath, err)
+			return fmt.Errorf("%w: %s: %v", ErrFormat, stylesPath, err)
 		}
 		w.isDate = make([]bool, len(w.xfFmt))
 		for i, id := range w.xfFmt {
@@ -227,7 +227,7 @@ func (w *Workbook) parseWorkbook(data []byte, rels map[string]relationship) erro
 				}
 			}
 		case "sheet":
-			var s SheetInfo
+			s := SheetInfo{Kind: "worksheet"}
 			var id string
 			for _, a := range se.Attr {
 				switch a.Name.Local {
@@ -241,10 +241,14 @@ func (w *Workbook) parseWorkbook(data []byte, rels map[string]relationship) erro
 					}
 				}
 			}
-			if r, ok := rels[id]; ok && w.part(r.target) != nil {
-				s.path = r.target
-				w.sheets = append(w.sheets, s)
+			if r, ok := rels[id]; ok {
+				s.Part = normPart(r.target)
+				s.Missing = w.part(r.target) == nil
+				if i := strings.LastIndexByte(r.typ, '/'); i >= 0 && i+1 < len(r.typ) {
+					s.Kind = r.typ[i+1:]
+				}
 			}
+			w.sheets = append(w.sheets, s)
 		}
 	}
 }
@@ -260,7 +264,7 @@ func xmlBool(v string) bool {
 func parseStyles(data []byte) (xfFmt []int, custom map[int]string, err error) {
 	d := newDecoder(data)
 	custom = map[int]string{}
-	inCellXfs := false
+	inCellXfs, inNumFmts := false, false
 	depth, xfsDepth := 0, 0
 	for {
 		tok, err := d.Token()
@@ -274,8 +278,13 @@ func parseStyles(data []byte) (xfFmt []int, custom map[int]string, err error) {
 		case xml.StartElement:
 			depth++
 			switch t.Name.Local {
+			case "numFmts":
+				inNumFmts = true
 			case "numFmt":
-				id, code := -1, ""
+				if !inNumFmts {
+					continue // a differential format of conditional formatting
+				}
+				id, code, code16 := -1, "", ""
 				for _, a := range t.Attr {
 					switch a.Name.Local {
 					case "numFmtId":
@@ -283,10 +292,19 @@ func parseStyles(data []byte) (xfFmt []int, custom map[int]string, err error) {
 							id = n
 						}
 					case "formatCode":
-						code = a.Value
+						if a.Name.Space == "" {
+							code = a.Value
+						} else {
+							code16 = a.Value
+						}
+					case "formatCode16":
+						code16 = a.Value
 					}
 				}
-				if id >= 0 && code != "" {
+				if code16 != "" {
+					code = code16
+				}
+				if id >= 0 {
 					custom[id] = code
 				}
 			case "cellXfs":
@@ -307,6 +325,9 @@ func parseStyles(data []byte) (xfFmt []int, custom map[int]string, err error) {
 		case xml.EndElement:
 			if t.Name.Local == "cellXfs" && depth == xfsDepth {
 				inCellXfs = false
+			}
+			if t.Name.Local == "numFmts" {
+				inNumFmts = false
 			}
 			depth--
 		}

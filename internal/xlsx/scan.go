@@ -3,9 +3,14 @@ package xlsx
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/transform"
 )
 
 // The scanner is a byte-level XML tokenizer for the large parts of a workbook
@@ -28,12 +33,12 @@ const (
 
 const (
 	scanChunk     = 256 << 10
-	scanMaxBuffer = 64 << 20 // longest single token (tag or text run) accepted
+	scanMaxBuffer = 16 << 20 // longest single tag, comment or CDATA section accepted
 )
 
 var (
 	errUnexpectedEOF = errors.New("unexpected end of XML")
-	errTokenTooLong  = errors.New("XML token longer than 64 MiB")
+	errTokenTooLong  = errors.New("an XML tag, comment or CDATA section longer than 16 MiB")
 	errSyntax        = errors.New("malformed XML")
 )
 
@@ -137,11 +142,79 @@ func (s *scanner) start() bool {
 		}
 		s.r = &utf16Reader{r: src, big: b[0] == 0xFE}
 		s.pos, s.end, s.eof = 0, 0, false
+	default:
+		if err := s.declaredEncoding(); err != nil {
+			s.err = err
+			return false
+		}
 	}
 	if s.end > s.pos {
 		return true
 	}
 	return s.fill()
+}
+
+// declaredEncoding switches to transcoding when the XML declaration at the
+// start names an encoding other than UTF-8 (windows-1252, iso-8859-1,
+// shift_jis… as some writers declare); an encoding it does not know is an
+// error.
+func (s *scanner) declaredEncoding() error {
+	if len(s.buf)-s.pos < 512 {
+		nb := make([]byte, s.end-s.pos, max(512, len(s.buf)))
+		copy(nb, s.buf[s.pos:s.end])
+		s.buf, s.end, s.pos = nb[:cap(nb)], s.end-s.pos, 0
+	}
+	for s.end-s.pos < 256 && !s.eof && s.err == nil {
+		s.readOnce()
+	}
+	b := s.buf[s.pos:s.end]
+	if !bytes.HasPrefix(b, []byte("<?xml")) {
+		return nil
+	}
+	decl, _, ok := bytes.Cut(b, []byte("?>"))
+	if !ok {
+		return nil
+	}
+	label := xmlDeclEncoding(decl)
+	switch strings.ToLower(label) {
+	case "", "utf-8", "utf8", "us-ascii", "ascii", "utf-16", "utf-16le", "utf-16be":
+		// UTF-16 declared on bytes that are not UTF-16 (they would start
+		// with a byte order mark) is UTF-8 with a wrong declaration.
+		return nil
+	}
+	enc, err := htmlindex.Get(label)
+	if err != nil {
+		return fmt.Errorf("%w: the XML declares the encoding %q, which laborcheck does not know", ErrFormat, label)
+	}
+	rest := append([]byte(nil), b...)
+	var src io.Reader = bytes.NewReader(rest)
+	if !s.eof && s.err == nil {
+		src = io.MultiReader(src, s.r)
+	}
+	s.r = transform.NewReader(src, enc.NewDecoder())
+	s.pos, s.end, s.eof = 0, 0, false
+	return nil
+}
+
+// xmlDeclEncoding returns the encoding an XML declaration names, or "".
+func xmlDeclEncoding(decl []byte) string {
+	i := bytes.Index(decl, []byte("encoding"))
+	if i < 0 {
+		return ""
+	}
+	rest := bytes.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '=' {
+		return ""
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '"' && rest[0] != '\'' {
+		return ""
+	}
+	q := bytes.IndexByte(rest[1:], rest[0])
+	if q < 0 {
+		return ""
+	}
+	return strings.TrimSpace(string(rest[1 : 1+q]))
 }
 
 // find returns the offset (relative to s.pos) of the first c at or after
@@ -157,6 +230,24 @@ func (s *scanner) find(c byte, from int) int {
 		}
 	}
 }
+
+// findWithin is find that gives up (-1) rather than hold more than max
+// bytes after s.pos.
+func (s *scanner) findWithin(c byte, from, max int) int {
+	for {
+		if i := bytes.IndexByte(s.buf[s.pos+from:s.end], c); i >= 0 {
+			return from + i
+		}
+		from = s.end - s.pos
+		if from > max || !s.fill() {
+			return -1
+		}
+	}
+}
+
+// fastValueMax is the longest value the fast path of fastValue takes; a
+// longer one is read (and capped) by text.
+const fastValueMax = 4 << 10
 
 // findSeq is find for a byte sequence.
 func (s *scanner) findSeq(seq []byte, from int) int {
@@ -283,12 +374,17 @@ func indexTagByte(b []byte) int {
 // processing instructions and declarations.
 func (s *scanner) next() (tokKind, error) {
 	for {
-		i := s.find('<', 0)
+		i := bytes.IndexByte(s.buf[s.pos:s.end], '<')
 		if i < 0 {
+			// Text between tags is passed over as it comes, so that a long
+			// run of it never has to fit in the buffer.
+			s.pos = s.end
+			if s.fill() {
+				continue
+			}
 			if s.err != nil {
 				return tokEOF, s.err
 			}
-			s.pos = s.end
 			return tokEOF, nil
 		}
 		s.pos += i
@@ -358,7 +454,7 @@ func (s *scanner) fastValue() (text []byte, n int) {
 	if b[0] != '<' || b[1] != 'v' || b[2] != '>' {
 		return nil, 0
 	}
-	j := s.find('<', 3)
+	j := s.findWithin('<', 3, fastValueMax)
 	if j < 0 || !s.ensure(j+8) {
 		return nil, 0
 	}
@@ -398,46 +494,99 @@ func (s *scanner) skip() error {
 
 // text appends the decoded character data at the current position (text,
 // entity and character references, CDATA sections; comments and processing
-// instructions are dropped) to dst and stops before the next tag.
-func (s *scanner) text(dst []byte) ([]byte, error) {
-	for {
-		i := s.find('<', 0)
-		if i < 0 {
-			return dst, s.failure()
+// instructions are dropped) to dst and stops before the next tag. dst keeps
+// at most limit bytes from base on: the rest is read, checked and dropped,
+// and cut reports that some was. Text is decoded as it arrives, so a long
+// run of it never has to fit in the buffer.
+func (s *scanner) text(dst []byte, base, limit int) (out []byte, cut bool, err error) {
+	keep := func() {
+		if len(dst)-base > limit {
+			dst, cut = dst[:base+limit], true
 		}
-		dst = appendText(dst, s.buf[s.pos:s.pos+i])
+	}
+	for {
+		i := bytes.IndexByte(s.buf[s.pos:s.end], '<')
+		if i < 0 {
+			// Decode what has arrived, but for a reference or line end
+			// that may continue in the next read.
+			b := s.buf[s.pos:s.end]
+			n := len(b)
+			if k := bytes.IndexByte(b[max(0, n-maxRefLen):], '&'); k >= 0 {
+				n = max(0, n-maxRefLen) + k
+			}
+			if n > 0 && b[n-1] == '\r' {
+				n--
+			}
+			if dst, err = appendText(dst, b[:n]); err != nil {
+				return dst, cut, err
+			}
+			keep()
+			s.pos += n
+			if !s.fill() {
+				return dst, cut, s.failure()
+			}
+			continue
+		}
+		if dst, err = appendText(dst, s.buf[s.pos:s.pos+i]); err != nil {
+			return dst, cut, err
+		}
+		keep()
 		s.pos += i
 		if !s.ensure(2) {
-			return dst, s.failure()
+			return dst, cut, s.failure()
 		}
 		c := s.buf[s.pos+1]
 		if c != '!' && c != '?' {
-			return dst, nil
+			return dst, cut, nil
 		}
 		s.ensure(9)
 		if bytes.HasPrefix(s.buf[s.pos:s.end], []byte("<![CDATA[")) {
 			j := s.findSeq([]byte("]]>"), 9)
 			if j < 0 {
-				return dst, s.failure()
+				return dst, cut, s.failure()
 			}
 			dst = appendCRLF(dst, s.buf[s.pos+9:s.pos+j])
+			keep()
 			s.pos += j + 3
 			continue
 		}
 		if err := s.skipSpecial(); err != nil {
-			return dst, err
+			return dst, cut, err
 		}
 	}
 }
 
+// maxRefLen is the longest entity or character reference decodeEntity
+// reads ("&#x10FFFF;" and the like, with room to spare).
+const maxRefLen = 12
+
+// EntityError is an ampersand in sheet or shared-string text that does not
+// start one of XML's five predefined entity references (&amp; &lt; &gt;
+// &quot; &apos;) or a character reference to a character XML allows. An
+// entity the file declares itself is not expanded either (entity bombs),
+// so its use is an EntityError too. The sheet (or the workbook, for shared
+// strings) is refused, as spreadsheet programs refuse such files, rather
+// than read with the reference left in or dropped. It wraps ErrFormat.
+type EntityError struct {
+	Ref string // the text from the ampersand, up to 12 bytes
+}
+
+func (e *EntityError) Error() string {
+	return fmt.Sprintf("an entity reference XML does not define: %q (only &amp; &lt; &gt; &quot; &apos; and character references are read)", e.Ref)
+}
+
+// Unwrap returns ErrFormat.
+func (e *EntityError) Unwrap() error { return ErrFormat }
+
 // appendText appends XML character data with entity and character references
 // decoded and line ends normalised as encoding/xml does ("\r\n" and lone "\r"
-// become "\n"). Unknown or malformed references are kept literally.
-func appendText(dst, b []byte) []byte {
+// become "\n"). An ampersand that starts no reference XML defines is an
+// *EntityError.
+func appendText(dst, b []byte) ([]byte, error) {
 	for {
 		i := indexAmpCR(b)
 		if i < 0 {
-			return append(dst, b...)
+			return append(dst, b...), nil
 		}
 		dst = append(dst, b[:i]...)
 		b = b[i:]
@@ -451,13 +600,22 @@ func appendText(dst, b []byte) []byte {
 		}
 		n, r := decodeEntity(b)
 		if n == 0 {
-			dst = append(dst, '&')
-			b = b[1:]
-			continue
+			ref := b[:min(len(b), maxRefLen)]
+			if k := bytes.IndexAny(ref[1:], "&<; \t\r\n"); k >= 0 {
+				ref = ref[:k+1+btoi(ref[k+1] == ';')]
+			}
+			return dst, &EntityError{Ref: string(ref)}
 		}
 		dst = utf8.AppendRune(dst, r)
 		b = b[n:]
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func indexAmpCR(b []byte) int {
@@ -489,8 +647,8 @@ func appendCRLF(dst, b []byte) []byte {
 // "&#x1F600;"). It returns the number of bytes used, 0 when b does not start
 // with a reference it knows.
 func decodeEntity(b []byte) (int, rune) {
-	end := bytes.IndexByte(b, ';')
-	if end < 2 || end > 12 {
+	end := bytes.IndexByte(b[:min(len(b), maxRefLen+1)], ';')
+	if end < 2 {
 		return 0, 0
 	}
 	name := b[1:end]
@@ -514,7 +672,7 @@ func decodeEntity(b []byte) (int, rune) {
 				return 0, 0
 			}
 		}
-		if !utf8.ValidRune(v) {
+		if !isXMLChar(v) {
 			return 0, 0
 		}
 		return end + 1, v
@@ -532,6 +690,12 @@ func decodeEntity(b []byte) (int, rune) {
 		return end + 1, '\''
 	}
 	return 0, 0
+}
+
+// isXMLChar reports a character XML 1.0 allows in a document.
+func isXMLChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
 func hexVal(c byte) int {

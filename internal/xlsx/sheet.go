@@ -1,61 +1,157 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
+// Row is one row of a worksheet, as ReadRows hands it on.
+type Row struct {
+	// Num is the 1-based row number from the row's r attribute, or one
+	// more than the previous row's when it has none.
+	Num int
+	// Hidden is set when the row is hidden (its hidden attribute).
+	Hidden bool
+	// Cells are the row's cells in file order (a cell without an r
+	// attribute takes the column after the previous cell), Blank cells
+	// (styled cells without a value) included; it may be empty. Cells and
+	// every Value are reused after the callback returns: copy what you
+	// keep.
+	Cells []Cell
+	// HiddenColumns are the column ranges the sheet hides (its <cols>):
+	// the same slice for every row of a sheet, never changed.
+	HiddenColumns []ColumnRange
+}
+
+// ColumnRange is a range of columns, 0-based and inclusive.
+type ColumnRange struct{ First, Last int }
+
 // Rows streams the rows of the named sheet (matched exactly, else
-// case-insensitively) to fn, in file order. fn sees only the rows written in
-// the sheet's XML: missing row numbers are not filled with blank rows, so a
-// lone formatted row at 1,048,576 costs one call. row is the 1-based row
-// number from the row's r attribute, or one more than the previous row when
-// it has none. cells holds the row's cells in file order (a cell without an
-// r attribute takes the column after the previous cell); it includes Blank
-// cells (styled cells without a value) and may be empty. cells and every
-// Value are reused after fn returns: copy what you keep.
-//
-// An error from fn stops the scan and is returned as is. Cancelling ctx
-// stops the scan within about a thousand rows.
+// case-insensitively) to fn, in file order: ReadRows with the row number and
+// cells alone.
 func (w *Workbook) Rows(ctx context.Context, sheet string, fn func(row int, cells []Cell) error) error {
-	si, ok := w.sheetByName(sheet)
+	return w.ReadRows(ctx, sheet, func(r *Row) error { return fn(r.Num, r.Cells) })
+}
+
+// ReadRows streams the rows of the named sheet (matched exactly, else
+// case-insensitively) to fn, in file order. fn sees only the rows written
+// in the sheet's XML: missing row numbers are not filled with blank rows, so
+// a lone formatted row at 1,048,576 costs one call. The *Row and its cells
+// are reused after fn returns.
+//
+// A cell or row reference a worksheet cannot have stops the read with a
+// *RefError, an entity reference XML does not define with an *EntityError;
+// a damaged or malformed part gives an error wrapping ErrFormat, an
+// over-size shared strings table one wrapping ErrTooLarge. An error from fn
+// stops the read and is returned as is. Cancelling ctx stops it within about
+// a thousand rows.
+func (w *Workbook) ReadRows(ctx context.Context, sheet string, fn func(*Row) error) error {
+	i, ok := w.sheetByName(sheet)
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrNoSheet, sheet)
 	}
-	zf := w.part(si.path)
+	_, err := w.ReadSheet(ctx, i, fn)
+	return err
+}
+
+// SheetEnd is what a worksheet says after its rows.
+type SheetEnd struct {
+	// Merged are the sheet's merged cell ranges (<mergeCells>), in file
+	// order; a merged range keeps its value in its first cell only. At most
+	// MaxMerged are kept.
+	Merged []CellRange
+	// MoreMerged counts the merged ranges past MaxMerged.
+	MoreMerged int
+}
+
+// MaxMerged is the most merged ranges ReadSheet keeps of one sheet.
+const MaxMerged = 100_000
+
+// CellRange is a rectangle of cells: columns 0-based, rows 1-based, both
+// inclusive.
+type CellRange struct{ FirstCol, FirstRow, LastCol, LastRow int }
+
+// ReadSheet is ReadRows for the sheet at index i of Sheets (so that sheets
+// whose names differ only in case are told apart); it then reads what the
+// sheet says after its rows.
+func (w *Workbook) ReadSheet(ctx context.Context, i int, fn func(*Row) error) (SheetEnd, error) {
+	if i < 0 || i >= len(w.sheets) {
+		return SheetEnd{}, fmt.Errorf("%w: sheet %d", ErrNoSheet, i)
+	}
+	si := w.sheets[i]
+	zf := w.part(si.Part)
 	if zf == nil {
-		return fmt.Errorf("%w: missing part %s", ErrFormat, si.path)
+		return SheetEnd{}, fmt.Errorf("%w: sheet %q has no part in the package", ErrFormat, si.Name)
 	}
 	rc, err := w.openPart(ctx, zf)
 	if err != nil {
-		return fmt.Errorf("xlsx: sheet %q: %w", si.Name, err)
+		return SheetEnd{}, fmt.Errorf("%w: sheet %q: damaged part %s: %v", ErrFormat, si.Name, zf.Name, err)
 	}
 	defer rc.Close()
 	p := sheetParser{w: w, ctx: ctx, sc: newScanner(rc), fn: fn}
 	err = p.run()
+	if err == nil {
+		err = p.tail()
+	}
 	switch {
 	case err == nil, p.fnErr:
-		return err
+		return p.end, err
 	case ctx.Err() != nil:
-		return ctx.Err()
+		return p.end, ctx.Err()
+	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, io.ErrUnexpectedEOF):
+		return p.end, fmt.Errorf("%w: sheet %q: part %s is damaged: its data does not match the zip directory", ErrFormat, si.Name, zf.Name)
 	case errors.Is(err, ErrFormat), errors.Is(err, ErrTooLarge):
-		return fmt.Errorf("xlsx: sheet %q: %w", si.Name, err)
+		return p.end, fmt.Errorf("xlsx: sheet %q: %w", si.Name, err)
 	}
-	return fmt.Errorf("%w: sheet %q: %v", ErrFormat, si.Name, err)
+	return p.end, fmt.Errorf("%w: sheet %q: %v", ErrFormat, si.Name, err)
+}
+
+// tail reads the part after </sheetData> for the merged cells.
+func (p *sheetParser) tail() error {
+	sc := p.sc
+	for {
+		k, err := sc.next()
+		if err != nil || k == tokEOF {
+			return err
+		}
+		if k != tokStart || string(sc.name) != "mergeCell" {
+			continue
+		}
+		v, ok := attrValue(sc.attrs, "ref")
+		if !ok {
+			continue
+		}
+		a, b, found := bytes.Cut(v, []byte(":"))
+		c1, r1, ok1, over1 := parseCellRef(a)
+		c2, r2, ok2, over2 := parseCellRef(b)
+		if !found || !ok1 || !ok2 || over1 || over2 || c2 < c1 || r2 < r1 {
+			continue // not a range a sheet can have: nothing is merged
+		}
+		if len(p.end.Merged) >= MaxMerged {
+			p.end.MoreMerged++
+			continue
+		}
+		p.end.Merged = append(p.end.Merged, CellRange{c1, r1, c2, r2})
+	}
 }
 
 type sheetParser struct {
 	w     *Workbook
 	ctx   context.Context
 	sc    *scanner
-	fn    func(int, []Cell) error
+	fn    func(*Row) error
 	fnErr bool // the error came from fn
 
 	sst   *sharedStrings
-	cells []Cell
+	end   SheetEnd
+	row   Row
 	spans []span // where each cell's value lies in vals (a < 0: Value already set)
 	vals  []byte
 	rows  int
@@ -74,6 +170,11 @@ const (
 	typeDate
 )
 
+// maxTextBytes is the most bytes of one value kept while reading it: enough
+// for MaxCellText characters of any kind, so that the cut to MaxCellText
+// characters is made on the kept bytes.
+const maxTextBytes = 4*MaxCellText + 4
+
 func (p *sheetParser) run() error {
 	sc := p.sc
 	for {
@@ -84,7 +185,14 @@ func (p *sheetParser) run() error {
 		if k == tokEOF {
 			return nil // no sheetData: no rows (chart sheets, empty parts)
 		}
-		if k == tokStart && string(sc.name) == "sheetData" {
+		if k != tokStart {
+			continue
+		}
+		if string(sc.name) == "col" {
+			p.col()
+			continue
+		}
+		if string(sc.name) == "sheetData" {
 			if sc.empty {
 				return nil
 			}
@@ -111,14 +219,18 @@ func (p *sheetParser) run() error {
 				}
 				continue
 			}
-			if v, ok := attrValue(sc.attrs, "r"); ok {
-				if n := parseUint(v, 1<<40); n > 0 {
-					if n > MaxRows {
-						return fmt.Errorf("row number %d is beyond the last row (%d)", n, MaxRows)
-					}
+			hidden := false
+			if v, ok := attrValue(sc.attrs, "hidden"); ok {
+				hidden = xmlBool(string(v))
+			}
+			if v, ok := attrValue(sc.attrs, "r"); ok && len(bytes.TrimSpace(v)) > 0 {
+				switch n := parseUint(v, MaxRows+1); {
+				case n < 0 && isDigits(bytes.TrimSpace(v)), n > MaxRows:
+					return newRefError(v, 0, fmt.Sprintf("is beyond the last row (%d)", MaxRows))
+				case n <= 0:
+					return newRefError(v, row+1, "is not a row number")
+				default:
 					row = n
-				} else {
-					row++
 				}
 			} else {
 				row++
@@ -126,17 +238,45 @@ func (p *sheetParser) run() error {
 			if row > MaxRows {
 				return fmt.Errorf("more than %d rows", MaxRows)
 			}
-			if err := p.row(row); err != nil {
+			if err := p.readRow(row, hidden); err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// row reads the cells of the row whose start tag was just read and calls fn.
-func (p *sheetParser) row(row int) error {
+// col records a hidden column range from a <col> element (before the
+// rows).
+func (p *sheetParser) col() {
+	lo, hi, hidden := -1, -1, false
+	for a := p.sc.attrs; ; {
+		name, v, rest, ok := nextAttr(a)
+		if !ok {
+			break
+		}
+		a = rest
+		switch string(name) {
+		case "min":
+			lo = parseUint(v, MaxColumns+1)
+		case "max":
+			hi = parseUint(v, 1<<30)
+		case "hidden":
+			hidden = xmlBool(string(v))
+		}
+	}
+	if !hidden || lo < 1 || lo > MaxColumns || hi < lo {
+		return
+	}
+	r := p.row.HiddenColumns
+	p.row.HiddenColumns = append(r[:len(r):len(r)], ColumnRange{lo - 1, min(hi, MaxColumns) - 1})
+}
+
+// readRow reads the cells of the row whose start tag was just read and
+// calls fn.
+func (p *sheetParser) readRow(row int, hidden bool) error {
 	sc := p.sc
-	p.cells, p.spans, p.vals = p.cells[:0], p.spans[:0], p.vals[:0]
+	p.row.Num, p.row.Hidden = row, hidden
+	p.row.Cells, p.spans, p.vals = p.row.Cells[:0], p.spans[:0], p.vals[:0]
 	if !sc.empty {
 		col := -1
 	cells:
@@ -163,7 +303,7 @@ func (p *sheetParser) row(row int) error {
 	}
 	for i, s := range p.spans {
 		if s.a >= 0 {
-			p.cells[i].Value = p.vals[s.a:s.b:s.b]
+			p.row.Cells[i].Value = p.vals[s.a:s.b:s.b]
 		}
 	}
 	p.rows++
@@ -172,7 +312,7 @@ func (p *sheetParser) row(row int) error {
 			return err
 		}
 	}
-	if err := p.fn(row, p.cells); err != nil {
+	if err := p.fn(&p.row); err != nil {
 		p.fnErr = true
 		return err
 	}
@@ -195,9 +335,19 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 		}
 		switch name[0] {
 		case 'r':
-			if c, ok := parseCellRef(v); ok {
-				col = c
+			if len(v) == 0 {
+				break // no reference: the column after the previous cell
 			}
+			c, _, ok, over := parseCellRef(v)
+			switch {
+			case !ok:
+				return prev, newRefError(v, row, "is not a cell reference")
+			case over && c >= MaxColumns:
+				return prev, newRefError(v, row, fmt.Sprintf("is beyond the last column (%s)", ColumnLetter(MaxColumns-1)))
+			case over:
+				return prev, newRefError(v, row, fmt.Sprintf("is beyond the last row (%d)", MaxRows))
+			}
+			col = c
 		case 's':
 			style = max(parseUint(v, 1<<30), 0)
 		case 't':
@@ -221,7 +371,7 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 		col = prev + 1
 	}
 	if col >= MaxColumns {
-		return col, fmt.Errorf("row %d: cell beyond the last column (%s)", row, ColumnLetter(MaxColumns-1))
+		return col, fmt.Errorf("row %d: more than %d cells, a cell beyond the last column (%s)", row, MaxColumns, ColumnLetter(MaxColumns-1))
 	}
 	if sc.empty {
 		p.add(col, style, Blank, -1, -1)
@@ -229,10 +379,13 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 	}
 	var err error
 	va, vb, ia, ib := -1, -1, -1, -1
+	formula, cut := false, false
 	if v, n := sc.fastValue(); n > 0 {
 		// Fast path for the common "<v>…</v></c>".
 		va = len(p.vals)
-		p.vals = appendText(p.vals, v)
+		if p.vals, err = appendText(p.vals, v); err != nil {
+			return col, err
+		}
 		vb = len(p.vals)
 		sc.pos += n
 		goto kind
@@ -259,9 +412,11 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 				continue
 			}
 			va = len(p.vals)
-			if p.vals, err = sc.text(p.vals); err != nil {
+			var c bool
+			if p.vals, c, err = sc.text(p.vals, va, maxTextBytes); err != nil {
 				return col, err
 			}
+			cut = cut || c
 			vb = len(p.vals)
 			depth++ // the </v> follows
 		case "is":
@@ -270,18 +425,43 @@ func (p *sheetParser) cell(prev, row int) (int, error) {
 				continue
 			}
 			ia = len(p.vals)
-			if p.vals, err = richText(sc, p.vals); err != nil {
+			var c bool
+			if p.vals, c, err = richText(sc, p.vals, ia); err != nil {
 				return col, err
 			}
+			cut = cut || c
 			p.vals = append(p.vals[:ia], unescapeBSTR(p.vals[ia:])...)
 			ib = len(p.vals)
-		default: // <f> and extensions
+		case "f":
+			formula = true
+			if err := sc.skip(); err != nil {
+				return col, err
+			}
+		default: // extensions
 			if err := sc.skip(); err != nil {
 				return col, err
 			}
 		}
 	}
 kind:
+	if va >= 0 && vb-va > MaxCellText {
+		var c bool
+		if vb, c = capRunes(p.vals, va, vb); c {
+			p.vals, cut = p.vals[:vb], true
+		}
+	}
+	if ia >= 0 && ib-ia > MaxCellText {
+		var c bool
+		if ib, c = capRunes(p.vals, ia, ib); c {
+			p.vals, cut = p.vals[:ib], true
+		}
+	}
+	if formula && va < 0 && ia < 0 {
+		// A formula the program that wrote the file never calculated: its
+		// value is unknown, which is not the same as blank.
+		p.add(col, style, Uncached, -1, -1)
+		return col, nil
+	}
 	switch typ {
 	case typeShared:
 		if va < 0 || va == vb {
@@ -295,12 +475,16 @@ kind:
 			}
 		}
 		if idx < 0 || idx >= p.sst.len() {
-			return col, fmt.Errorf("cell %s%d: shared string index %q out of range (table has %d strings)",
-				ColumnLetter(col), row, p.vals[va:vb], p.sst.len())
+			// The value is unknown: the cell says which string, and the
+			// workbook does not have it.
+			p.add(col, style, BadShared, va, vb)
+			break
 		}
+		v, long := p.sst.get(idx)
 		p.vals = p.vals[:va]
-		p.cells = append(p.cells, Cell{Col: col, Kind: String, Style: style, Value: p.sst.get(idx)})
+		p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: v, Truncated: long})
 		p.spans = append(p.spans, span{-1, -1})
+		return col, nil
 	case typeInline:
 		switch {
 		case ia >= 0:
@@ -327,7 +511,7 @@ kind:
 		}
 		if serial, ok := isoToSerial(p.vals[va:vb], p.w.Date1904); ok {
 			p.vals = strconv.AppendFloat(p.vals[:va], serial, 'f', -1, 64)
-			p.add(col, style, Date, va, len(p.vals))
+			p.add(col, style, ISODate, va, len(p.vals))
 		} else {
 			p.add(col, style, String, va, vb)
 		}
@@ -338,7 +522,29 @@ kind:
 		}
 		p.addV(col, style, kind, va, vb)
 	}
+	if cut {
+		p.row.Cells[len(p.row.Cells)-1].Truncated = true
+	}
 	return col, nil
+}
+
+// capRunes cuts b[from:to] to MaxCellText characters: it returns the new
+// end and whether it cut.
+func capRunes(b []byte, from, to int) (int, bool) {
+	n := 0
+	for i := from; i < to; {
+		if n == MaxCellText {
+			return i, true
+		}
+		if b[i] < utf8.RuneSelf {
+			i++
+		} else {
+			_, size := utf8.DecodeRune(b[i:to])
+			i += size
+		}
+		n++
+	}
+	return to, false
 }
 
 // addV adds a cell whose value is its <v>, or a Blank cell when there is no
@@ -354,7 +560,7 @@ func (p *sheetParser) add(col, style int, kind CellKind, a, b int) {
 	if a < 0 {
 		a, b = 0, 0
 	}
-	p.cells = append(p.cells, Cell{Col: col, Kind: kind, Style: style})
+	p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: kind, Style: style})
 	p.spans = append(p.spans, span{a, b})
 }
 
@@ -432,4 +638,13 @@ func isoToSerial(v []byte, date1904 bool) (float64, bool) {
 		serial--
 	}
 	return serial, true
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
 }

@@ -2,25 +2,61 @@ package xlsx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"unicode/utf8"
 )
 
 // sharedStrings is the shared strings table: all strings decoded into one
-// arena, string i being arena[ends[i-1]:ends[i]].
+// arena, string i being arena[ends[i-1]:ends[i]]. Each string is cut to
+// MaxCellText characters as it is read; long marks the ones that were.
 type sharedStrings struct {
 	arena []byte
-	ends  []int
+	ends  []uint32
+	long  map[int]bool
 }
 
 func (t *sharedStrings) len() int { return len(t.ends) }
 
-func (t *sharedStrings) get(i int) []byte {
-	start := 0
+// get returns string i and whether it was cut to MaxCellText characters.
+func (t *sharedStrings) get(i int) ([]byte, bool) {
+	start := uint32(0)
 	if i > 0 {
 		start = t.ends[i-1]
 	}
-	return t.arena[start:t.ends[i]:t.ends[i]]
+	return t.arena[start:t.ends[i]:t.ends[i]], t.long[i]
+}
+
+// SharedStringsError is a shared strings table over the Limits: the
+// workbook is refused rather than read with strings missing. It wraps
+// ErrTooLarge.
+type SharedStringsError struct {
+	Count    int   // strings read when the limit was passed
+	Bytes    int64 // bytes of text read when the limit was passed
+	MaxCount int
+	MaxBytes int64
+}
+
+func (e *SharedStringsError) Error() string {
+	if e.Count > e.MaxCount {
+		return fmt.Sprintf("the shared strings table holds more than %d strings", e.MaxCount)
+	}
+	return fmt.Sprintf("the shared strings table holds more than %d MiB of text", e.MaxBytes>>20)
+}
+
+// Unwrap returns ErrTooLarge.
+func (e *SharedStringsError) Unwrap() error { return ErrTooLarge }
+
+// SharedStrings reads the shared strings table now, if it has not been read
+// yet, and returns how many strings it holds. Rows reads it when a sheet
+// first needs it; a caller that wants a workbook whose table cannot be read
+// refused whole calls this first. The error is the one Rows would give.
+func (w *Workbook) SharedStrings(ctx context.Context) (int, error) {
+	t, err := w.sharedStrings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return t.len(), nil
 }
 
 // sharedStrings loads the shared strings table once. A load stopped by ctx
@@ -43,11 +79,28 @@ func (w *Workbook) sharedStrings(ctx context.Context) (*sharedStrings, error) {
 	}
 	defer rc.Close()
 	t := &sharedStrings{}
-	if err := parseSST(newScanner(rc), t, zf.UncompressedSize64); err != nil {
+	maxCount, maxBytes := w.lim.MaxSharedStrings, w.lim.MaxSharedBytes
+	if maxCount == 0 {
+		maxCount = DefaultMaxSharedStrings
+	}
+	if maxBytes == 0 {
+		maxBytes = DefaultMaxSharedBytes
+	}
+	if maxCount < 0 {
+		maxCount = 1<<31 - 1
+	}
+	if maxBytes < 0 || maxBytes > 1<<32-1 {
+		maxBytes = 1<<32 - 1 // ends are 32-bit
+	}
+	if err := parseSST(newScanner(rc), t, zf.UncompressedSize64, maxCount, maxBytes); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		w.sstErr = fmt.Errorf("%w: %s: %v", ErrFormat, zf.Name, err)
+		if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrFormat) {
+			w.sstErr = fmt.Errorf("xlsx: %s: %w", zf.Name, err)
+		} else {
+			w.sstErr = fmt.Errorf("%w: %s: %v", ErrFormat, zf.Name, err)
+		}
 		return nil, w.sstErr
 	}
 	w.sst = t
@@ -56,11 +109,13 @@ func (w *Workbook) sharedStrings(ctx context.Context) (*sharedStrings, error) {
 
 // parseSST reads <sst><si>…</si>…</sst>. Each <si> is its <t> text, or the
 // concatenation of its rich-text runs' <t> texts; phonetic runs (<rPh>) are
-// left out. "_xHHHH_" escapes are decoded as excelize does.
-func parseSST(sc *scanner, t *sharedStrings, size uint64) error {
+// left out. "_xHHHH_" escapes are decoded as excelize does. A string longer
+// than MaxCellText characters is cut to them as it is read; more than
+// maxCount strings or maxBytes bytes of text is a *SharedStringsError.
+func parseSST(sc *scanner, t *sharedStrings, size uint64, maxCount int, maxBytes int64) error {
 	// Pre-size from the part size (a rough guess, never from the declared
 	// count alone, which a damaged file may overstate).
-	t.arena = make([]byte, 0, min(size/3, 64<<20))
+	t.arena = make([]byte, 0, min(size/3, 64<<20, uint64(maxBytes)))
 	for {
 		k, err := sc.next()
 		if err != nil {
@@ -75,51 +130,68 @@ func parseSST(sc *scanner, t *sharedStrings, size uint64) error {
 		switch string(sc.name) {
 		case "sst":
 			if n := attrInt(sc.attrs, "uniqueCount"); n > 0 {
-				t.ends = make([]int, 0, min(n, int(size/8)+1))
+				t.ends = make([]uint32, 0, min(n, int(size/8)+1, maxCount))
 			}
 		case "si":
 			start := len(t.arena)
+			cut := false
 			if !sc.empty {
-				if t.arena, err = richText(sc, t.arena); err != nil {
+				if t.arena, cut, err = richText(sc, t.arena, start); err != nil {
 					return err
 				}
 			}
 			t.arena = append(t.arena[:start], unescapeBSTR(t.arena[start:])...)
-			t.ends = append(t.ends, len(t.arena))
+			if len(t.arena)-start > MaxCellText {
+				end, c := capRunes(t.arena, start, len(t.arena))
+				t.arena, cut = t.arena[:end], cut || c
+			}
+			if cut {
+				if t.long == nil {
+					t.long = map[int]bool{}
+				}
+				t.long[len(t.ends)] = true
+			}
+			if len(t.ends) >= maxCount || int64(len(t.arena)) > maxBytes {
+				return &SharedStringsError{Count: len(t.ends) + 1, Bytes: int64(len(t.arena)), MaxCount: maxCount, MaxBytes: maxBytes}
+			}
+			t.ends = append(t.ends, uint32(len(t.arena)))
 		}
 	}
 }
 
 // richText appends the text of a string item (<si> or <is>) whose start tag
-// was just read, consuming up to and including its end tag.
-func richText(sc *scanner, dst []byte) ([]byte, error) {
+// was just read, consuming up to and including its end tag. It keeps at
+// most maxTextBytes bytes from base on; cut reports that it dropped some.
+func richText(sc *scanner, dst []byte, base int) (out []byte, cut bool, err error) {
 	depth := 1
 	for {
 		k, err := sc.next()
 		if err != nil {
-			return dst, err
+			return dst, cut, err
 		}
 		switch k {
 		case tokEOF:
-			return dst, errUnexpectedEOF
+			return dst, cut, errUnexpectedEOF
 		case tokEnd:
 			depth--
 			if depth == 0 {
-				return dst, nil
+				return dst, cut, nil
 			}
 		case tokStart:
 			switch {
 			case string(sc.name) == "rPh":
 				if err := sc.skip(); err != nil {
-					return dst, err
+					return dst, cut, err
 				}
 			case sc.empty:
 			case string(sc.name) == "t":
-				if dst, err = sc.text(dst); err != nil {
-					return dst, err
+				var c bool
+				if dst, c, err = sc.text(dst, base, maxTextBytes); err != nil {
+					return dst, cut, err
 				}
+				cut = cut || c
 				if err := sc.skip(); err != nil {
-					return dst, err
+					return dst, cut, err
 				}
 			default:
 				depth++

@@ -10,9 +10,19 @@
 // with a kind; numbers with a date number format are reported as dates so a
 // caller can convert the serial number with the workbook's Date1904 flag.
 //
+// It is laborcheck's one reader of sheet XML. What it reads besides values:
+// hidden rows and columns, merged ranges, formulas without a saved value
+// (Uncached, an unknown value rather than a blank), ISO 8601 date cells,
+// inline and shared strings. What a sheet cannot hold is never read as
+// something else: a reference past column XFD or row 1,048,576 is a
+// *RefError, an entity reference XML does not define an *EntityError, text
+// longer than a cell holds is cut to MaxCellText characters as it is read
+// (Cell.Truncated), and a shared strings table over its Limits is a
+// *SharedStringsError.
+//
 // Formats this package does not read (binary .xlsb, encrypted workbooks,
-// legacy .xls, OpenDocument) give errors wrapping ErrUnsupported, so a caller
-// can fall back to a slower general-purpose reader for them.
+// legacy .xls, OpenDocument) give errors wrapping ErrUnsupported; an
+// encrypted workbook decrypted in memory is opened with OpenZip.
 package xlsx
 
 import (
@@ -70,13 +80,22 @@ type Limits struct {
 	// 1032:1; spreadsheet XML is typically 5–30:1 and rarely above 200:1.
 	// Default 500.
 	MaxRatio float64
+	// MaxSharedStrings is the most strings the shared strings table may
+	// hold. Default 8,000,000.
+	MaxSharedStrings int
+	// MaxSharedBytes is the most bytes of text the shared strings table
+	// may hold once read (each string already cut to MaxCellText
+	// characters). Default 128 MiB.
+	MaxSharedBytes int64
 }
 
 // Default limits.
 const (
-	DefaultMaxInflated = 4 << 30
-	DefaultMaxRatio    = 500
-	ratioFloor         = 1 << 20 // entries this small are never ratio-checked
+	DefaultMaxInflated      = 4 << 30
+	DefaultMaxRatio         = 500
+	DefaultMaxSharedStrings = 8_000_000
+	DefaultMaxSharedBytes   = 128 << 20
+	ratioFloor              = 1 << 20 // entries this small are never ratio-checked
 )
 
 // CellKind is the type of a cell's value.
@@ -97,13 +116,23 @@ const (
 	Bool
 	// Error: Value is the error text, e.g. "#N/A", "#DIV/0!".
 	Error
-	// Date: a number shown with a date or time format, or an ISO 8601 date
-	// cell converted to a number. Value is the serial number's text; convert
-	// it with the workbook's Date1904 flag.
+	// Date: a number shown with a date or time format. Value is the serial
+	// number's text; convert it with the workbook's Date1904 flag.
 	Date
+	// ISODate: an ISO 8601 date cell (t="d") converted to a serial number,
+	// as for Date. (One whose text is not an ISO date is a String.)
+	ISODate
+	// Uncached: a formula the program that wrote the file never calculated,
+	// so the file holds no value for it. Its value is unknown, which is not
+	// the same as blank. Value is empty.
+	Uncached
+	// BadShared: a shared-string cell whose index the workbook's shared
+	// strings table does not have: its value is unknown. Value is the index
+	// as written.
+	BadShared
 )
 
-var kindNames = [...]string{"Blank", "Number", "String", "Bool", "Error", "Date"}
+var kindNames = [...]string{"Blank", "Number", "String", "Bool", "Error", "Date", "ISODate", "Uncached", "BadShared"}
 
 func (k CellKind) String() string {
 	if int(k) < len(kindNames) {
@@ -111,6 +140,12 @@ func (k CellKind) String() string {
 	}
 	return fmt.Sprintf("CellKind(%d)", k)
 }
+
+// MaxCellText is the most characters a cell holds in Excel, and the most
+// this package reads of one value: a longer text is cut to its first
+// MaxCellText characters as it is read, never copied whole, and its cell
+// marked Truncated.
+const MaxCellText = 32767
 
 // Cell is one cell of a row.
 type Cell struct {
@@ -120,6 +155,9 @@ type Cell struct {
 	// formats); Workbook.NumberFormat tells its number format.
 	Style int
 	Value []byte // valid only during the Rows callback; copy to keep it
+	// Truncated is set when the cell's text was longer than MaxCellText
+	// characters: Value holds the first MaxCellText of them.
+	Truncated bool
 }
 
 // SheetInfo describes a sheet in workbook order.
@@ -127,7 +165,17 @@ type SheetInfo struct {
 	Name string
 	// Hidden is true for hidden and "very hidden" sheets.
 	Hidden bool
-	path   string
+	// Kind is the sheet's kind, from its relationship type: "worksheet",
+	// "chartsheet", "dialogsheet", "macrosheet"…; "worksheet" when the
+	// workbook does not say.
+	Kind string
+	// Part is the sheet's part name in the package (normalised: lower
+	// case, no leading slash), "" when the workbook's relationships do not
+	// name one.
+	Part string
+	// Missing is set when the workbook names a part for the sheet that the
+	// package does not hold.
+	Missing bool
 }
 
 // Workbook is an open .xlsx/.xlsm file. Rows may be called from several
@@ -138,7 +186,8 @@ type Workbook struct {
 	// 1899-12-30.
 	Date1904 bool
 
-	file   *os.File
+	file   io.Closer
+	lim    Limits
 	zr     *zip.Reader
 	parts  map[string]*zip.File // normalised lower-case name → entry
 	sheets []SheetInfo
@@ -191,16 +240,35 @@ func open(f *os.File, lim Limits) (*Workbook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
+	w, err := OpenZip(zr, lim)
+	if err != nil {
+		return nil, err
+	}
+	w.file = f
+	return w, nil
+}
+
+// OpenZip opens a workbook from a zip archive already opened (a file the
+// caller has sniffed, or a workbook decrypted in memory), checks it against
+// lim and reads its structure, as Open does. Close does not close what zr
+// reads from.
+func OpenZip(zr *zip.Reader, lim Limits) (*Workbook, error) {
 	if err := checkLimits(zr, lim); err != nil {
 		return nil, err
 	}
 	zr.RegisterDecompressor(zip.Deflate, newFlateReader)
-	w := &Workbook{file: f, zr: zr, parts: make(map[string]*zip.File, len(zr.File))}
+	w := &Workbook{zr: zr, lim: lim, parts: make(map[string]*zip.File, len(zr.File))}
 	for _, zf := range zr.File {
 		name := normPart(zf.Name)
-		if _, dup := w.parts[name]; !dup {
-			w.parts[name] = zf
+		if _, dup := w.parts[name]; dup {
+			if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
+				// Spreadsheet programs show one of the copies; which one
+				// is not for a reader to guess.
+				return nil, fmt.Errorf("%w: the package holds two parts named %q", ErrFormat, zf.Name)
+			}
+			continue // media and the like, which are never read
 		}
+		w.parts[name] = zf
 	}
 	if err := w.load(); err != nil {
 		return nil, err
@@ -287,8 +355,8 @@ func (w *Workbook) part(name string) *zip.File {
 	return w.parts[normPart(name)]
 }
 
-// Sheets returns the workbook's sheets in workbook order. Sheets whose part
-// is missing from the package are left out.
+// Sheets returns the workbook's sheets in workbook order, with those whose
+// part is missing from the package (Missing) or not named (Part "").
 func (w *Workbook) Sheets() []SheetInfo {
 	return append([]SheetInfo(nil), w.sheets...)
 }
@@ -299,12 +367,23 @@ func (w *Workbook) Sheets() []SheetInfo {
 // format, which IsDateFormat(id, "") classifies. An unknown style has format
 // 0 (General).
 func (w *Workbook) NumberFormat(style int) (id int, code string) {
+	id, code, _ = w.CellFormat(style)
+	return id, code
+}
+
+// CellFormat is NumberFormat that also says whether the workbook defines
+// the format's code itself (defined), even as "".
+func (w *Workbook) CellFormat(style int) (id int, code string, defined bool) {
 	if style < 0 || style >= len(w.xfFmt) {
-		return 0, ""
+		return 0, "", false
 	}
 	id = w.xfFmt[style]
-	return id, w.fmts[id]
+	code, defined = w.fmts[id]
+	return id, code, defined
 }
+
+// Styles is the number of cell styles (cellXfs) the workbook defines.
+func (w *Workbook) Styles() int { return len(w.xfFmt) }
 
 // Close releases the file.
 func (w *Workbook) Close() error {
@@ -316,20 +395,20 @@ func (w *Workbook) Close() error {
 	return err
 }
 
-// sheetByName finds a sheet: exact name first, then case-insensitively (as
-// spreadsheet programs compare sheet names).
-func (w *Workbook) sheetByName(name string) (SheetInfo, bool) {
-	for _, s := range w.sheets {
+// sheetByName finds a sheet's index: exact name first, then
+// case-insensitively (as spreadsheet programs compare sheet names).
+func (w *Workbook) sheetByName(name string) (int, bool) {
+	for i, s := range w.sheets {
 		if s.Name == name {
-			return s, true
+			return i, true
 		}
 	}
-	for _, s := range w.sheets {
+	for i, s := range w.sheets {
 		if strings.EqualFold(s.Name, name) {
-			return s, true
+			return i, true
 		}
 	}
-	return SheetInfo{}, false
+	return -1, false
 }
 
 // openPart opens a part for streaming. The inflater runs ahead in its own

@@ -49,7 +49,7 @@ func TestInlineAndFormulaStrings(t *testing.T) {
 		`<c r="H1" t="inlineStr"><is/></c>`+
 		`<c r="I1" t="str"><f>"_x000D_"</f><v>_x000D_</v></c>`+
 		`</row>`)
-	eq(t, got, []string{"1: A=String:inline & co B=String:rich C=String:x<y D=String:has\rcr E=String:ab F=Blank: G=Blank: H=String: I=String:_x000D_"})
+	eq(t, got, []string{"1: A=String:inline & co B=String:rich C=String:x<y D=String:has\rcr E=String:ab F=Uncached: G=Blank: H=String: I=String:_x000D_"})
 }
 
 func TestNumbersBoolsErrorsFormulas(t *testing.T) {
@@ -66,14 +66,14 @@ func TestNumbersBoolsErrorsFormulas(t *testing.T) {
 		`<c r="J2" s="0"/>`+
 		`<c r="K2"><v>007</v></c>`+
 		`</row>`)
-	eq(t, got, []string{"2: A=Number:42 B=Number:1.5000000000000002E-3 C=Bool:1 D=Bool:0 E=Error:#N/A F=Number:43.5 G=Blank: H=Number:-0.25 I=Error:#DIV/0! J=Blank: K=Number:007"})
+	eq(t, got, []string{"2: A=Number:42 B=Number:1.5000000000000002E-3 C=Bool:1 D=Bool:0 E=Error:#N/A F=Number:43.5 G=Uncached: H=Number:-0.25 I=Error:#DIV/0! J=Blank: K=Number:007"})
 }
 
 func TestPositionsWithoutReferences(t *testing.T) {
 	got := sheetRows(t, `<row><c><v>1</v></c><c><v>2</v></c><c r="E1"><v>5</v></c><c><v>6</v></c></row>`+
 		`<row/>`+
 		`<row r="7"><c><v>x</v></c></row>`+
-		`<row><c r="$C$8"><v>c</v></c><c r="bad"><v>d</v></c></row>`+
+		`<row><c r="$C$8"><v>c</v></c><c r=""><v>d</v></c></row>`+
 		`<row r="1048576" s="3" customFormat="1"/>`)
 	eq(t, got, []string{
 		"1: A=Number:1 B=Number:2 E=Number:5 F=Number:6",
@@ -167,7 +167,7 @@ func TestDateFormats(t *testing.T) {
 			0, 14, 164, 165, 20, 2, 14)
 	// The last xf uses id 14, redefined by the workbook as "0.0".
 	eq(t, dump(t, openPkg(t, p), "Sheet1"), []string{
-		"1: A=Number:45000 B=Date:45000.5 C=Number:45000 D=Date:0.5 E=Number:1 F=Number:2 G=Number:3 H=String:text I=Blank: J=Date:45351.5 K=Date:1 L=String:not a date",
+		"1: A=Number:45000 B=Date:45000.5 C=Number:45000 D=Date:0.5 E=Number:1 F=Number:2 G=Number:3 H=String:text I=Blank: J=ISODate:45351.5 K=ISODate:1 L=String:not a date",
 	})
 	// Without the redefinition, id 14 is a date.
 	p = newPkg(`<row r="1"><c r="A1" s="1"><v>45000</v></c></row>`).withStyles("", 0, 14)
@@ -208,12 +208,12 @@ func TestColumnLetter(t *testing.T) {
 			t.Errorf("ColumnLetter(%d) = %q, want %q", col, got, want)
 		}
 		if col >= 0 {
-			if c, ok := parseCellRef([]byte(want + "12")); !ok || c != col {
-				t.Errorf("parseCellRef(%q) = %d, %v", want+"12", c, ok)
+			if c, r, ok, over := parseCellRef([]byte(want + "12")); !ok || over || c != col || r != 12 {
+				t.Errorf("parseCellRef(%q) = %d, %d, %v, %v", want+"12", c, r, ok, over)
 			}
 		}
 	}
-	if _, ok := parseCellRef([]byte("XFE1")); ok {
+	if _, _, ok, over := parseCellRef([]byte("XFE1")); !ok || !over {
 		t.Error("parseCellRef(XFE1) accepted a column beyond XFD")
 	}
 }
@@ -243,18 +243,24 @@ func TestWorkbookStructure(t *testing.T) {
 	}
 	var names []string
 	for _, s := range w.Sheets() {
-		names = append(names, s.Name)
-		if want := s.Name != "Visible"; s.Hidden != want {
+		names = append(names, fmt.Sprintf("%s:%s:%v", s.Name, s.Part, s.Missing))
+		if want := s.Name == "Hidden" || s.Name == "Very"; s.Hidden != want {
 			t.Errorf("%s: Hidden = %v", s.Name, s.Hidden)
 		}
+		if s.Kind != "worksheet" {
+			t.Errorf("%s: Kind = %q", s.Name, s.Kind)
+		}
 	}
-	if strings.Join(names, ",") != "Visible,Hidden,Very" {
-		t.Errorf("sheets = %v", names)
+	if got := strings.Join(names, ","); got != "Visible:xl/worksheets/sheet1.xml:false,Hidden:xl/worksheets/other.xml:false,Very:xl/worksheets/third.xml:false,Missing:xl/worksheets/gone.xml:true" {
+		t.Errorf("sheets = %v", got)
 	}
 	eq(t, dump(t, w, "Hidden"), []string{"1: A=Number:2"})
 	eq(t, dump(t, w, "very"), []string{"1: A=Number:3"}) // case-insensitive
-	if _, err := tryDump(w, "Missing"); !errors.Is(err, ErrNoSheet) {
-		t.Errorf("Rows(Missing) = %v, want ErrNoSheet", err)
+	if _, err := tryDump(w, "Missing"); !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "no part") {
+		t.Errorf("Rows(Missing) = %v, want ErrFormat", err)
+	}
+	if _, err := tryDump(w, "Nowhere"); !errors.Is(err, ErrNoSheet) {
+		t.Errorf("Rows(Nowhere) = %v, want ErrNoSheet", err)
 	}
 }
 
@@ -278,21 +284,11 @@ func TestStrictNamespaces(t *testing.T) {
 	eq(t, dump(t, openPkg(t, p), "Sheet1"), []string{"1: A=String:strict B=Date:45000"})
 }
 
+// A shared-string index the table does not have is a cell whose value is
+// unknown (BadShared), never a blank or another string.
 func TestSharedStringIndexOutOfRange(t *testing.T) {
-	p := newPkg(`<row r="1"><c r="A1" t="s"><v>5</v></c></row>`).withSST(`<si><t>only</t></si>`)
-	_, err := tryDump(openPkg(t, p), "Sheet1")
-	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "out of range") {
-		t.Errorf("err = %v", err)
-	}
-}
-
-func TestColumnBeyondLimit(t *testing.T) {
-	var b strings.Builder
-	b.WriteString(`<row r="1"><c r="XFD1"><v>1</v></c><c><v>2</v></c></row>`)
-	_, err := tryDump(openPkg(t, newPkg(b.String())), "Sheet1")
-	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "column") {
-		t.Errorf("err = %v", err)
-	}
+	p := newPkg(`<row r="1"><c r="A1" t="s"><v>5</v></c><c r="B1" t="s"><v>0</v></c><c r="C1" t="s"><v>x</v></c></row>`).withSST(`<si><t>only</t></si>`)
+	eq(t, dump(t, openPkg(t, p), "Sheet1"), []string{"1: A=BadShared:5 B=String:only C=BadShared:x"})
 }
 
 func TestTruncatedSheet(t *testing.T) {

@@ -1,0 +1,123 @@
+package rules
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+	defaultrules "github.com/laborcheck/laborcheck/rules"
+)
+
+// Messages show values as the roster has them: yes/no cells in their own
+// words, never true or false; a blank cell as "not recorded", never
+// "(blank)"; a wording beside the value it was read as; money with its
+// currency on both sides of a comparison, the currency column standing in
+// for a cell that names none.
+func TestMessageValues(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"m.yaml": `
+rules:
+  - id: housing
+    title: t
+    indicator: restriction_of_movement
+    severity: high
+    expr: contract.employer_provided_housing
+    message: "free to leave: {{contract.free_to_leave_housing}}, curfew: {{contract.housing_curfew}}, derived: {{contract.weekly_hours_total > 60.0}}"
+    references: [r]
+    remedy: x
+  - id: custody
+    title: t
+    indicator: retention_of_identity_documents
+    severity: high
+    expr: contract.passport_held_by == "employer"
+    message: "held by the {{contract.passport_held_by}}"
+    references: [r]
+    remedy: x
+  - id: wage
+    title: t
+    indicator: abusive_working_and_living_conditions
+    severity: high
+    expr: contract.base_wage_monthly < contract.minimum_wage_monthly
+    message: "paid {{contract.base_wage_monthly}}, minimum {{contract.minimum_wage_monthly}}"
+    references: [r]
+    remedy: x
+`})
+	p := compileFiles(t, dir, CompileOptions{}, "m.yaml")
+	s := p.env.schema
+	ev := p.NewEvaluator(TestReviewDate)
+	for _, tc := range []struct {
+		rule  string
+		cells map[string]string
+		want  string
+	}{
+		{"housing", map[string]string{"employer_provided_housing": "Y", "free_to_leave_housing": "No", "housing_curfew": "22:00", "weekly_hours_total": "66"},
+			"free to leave: No, curfew: 22:00, derived: yes"},
+		{"housing", map[string]string{"employer_provided_housing": "Y", "free_to_leave_housing": "no", "weekly_hours_total": "50"},
+			"free to leave: no, curfew: not recorded, derived: no"},
+		{"custody", map[string]string{"passport_held_by": "Company safe"}, `held by the employer ("Company safe")`},
+		{"custody", map[string]string{"passport_held_by": "employer"}, "held by the employer"},
+		{"wage", map[string]string{"base_wage_monthly": "1200", "minimum_wage_monthly": "MYR 1,500"}, "paid 1,200, minimum MYR 1,500"},
+		{"wage", map[string]string{"base_wage_monthly": "1200", "minimum_wage_monthly": "1500.5", "currency": "myr"}, "paid MYR 1,200, minimum MYR 1,500.50"},
+	} {
+		c := row(t, s, tc.cells)
+		assert.Equal(t, tc.want, ev.Message(rule(t, p, tc.rule), c), "%v", tc.cells)
+	}
+}
+
+func TestMoneyText(t *testing.T) {
+	for _, tc := range []struct {
+		n    float64
+		cur  string
+		want string
+	}{
+		{150000, "NPR", "NPR 150,000"}, {1200.5, "USD", "USD 1,200.50"}, {999, "", "999"}, {-2500, "THB", "THB -2,500"}, {0.25, "EUR", "EUR 0.25"},
+	} {
+		assert.Equal(t, tc.want, moneyText(tc.n, tc.cur))
+	}
+}
+
+// TestPackMessages renders the message of every built-in rule on each of
+// its examples that flags: no message shows a raw true or false, or
+// "(blank)".
+func TestPackMessages(t *testing.T) {
+	set, errs := Load([]string{BuiltinPath}, LoadOptions{Builtin: defaultrules.FS})
+	if len(errs) > 0 {
+		t.Fatal(errs.Detail())
+	}
+	schema := contract.DefaultSchema()
+	env, err := NewEnv(schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, errs := env.Compile(set, CompileOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs.Detail())
+	}
+	derive := contract.NewDeriver(schema, TestReviewDate).Derive
+	ev := p.NewEvaluator(TestReviewDate)
+	raw := regexp.MustCompile(`\b(true|false)\b|\(blank\)`)
+	n := 0
+	for _, r := range p.Rules {
+		for _, tc := range r.Tests {
+			if tc.Expect != ExpectFlag {
+				continue
+			}
+			c, err := p.exampleContract(r, tc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			derive(c)
+			if o := ev.Eval(r, c); o.Status != Flag {
+				continue
+			}
+			n++
+			if msg := ev.Message(r, c); raw.MatchString(msg) {
+				t.Errorf("%s, example %q: %s", r.ID, tc.Name, msg)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no example flagged")
+	}
+}
