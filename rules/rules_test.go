@@ -241,7 +241,9 @@ func TestXinjiangLongCell(t *testing.T) {
 		for _, tc := range tests {
 			t.Run(fmt.Sprintf("%d/%s", n, tc.name), func(t *testing.T) {
 				tc.cells["country_of_origin"] = "China"
-				o := ev.Eval(xj, row(t, schema, tc.cells))
+				c := row(t, schema, tc.cells)
+				contract.NewDeriver(schema, rules.TestReviewDate).Derive(c)
+				o := ev.Eval(xj, c)
 				if o.Status != tc.want {
 					t.Errorf("got %s, want %s (err %v)", o.Status, tc.want, o.Err)
 				}

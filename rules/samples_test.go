@@ -105,8 +105,8 @@ func TestSamplesShowEveryIndicator(t *testing.T) {
 			t.Errorf("LK-2003: %s, want flagged high through shared-passport", c.Status)
 		}
 	}
-	if s.Contracts != 25+15+6 {
-		t.Errorf("%d contracts, want 46", s.Contracts)
+	if s.Contracts != 25+16+8 {
+		t.Errorf("%d contracts, want 49", s.Contracts)
 	}
 	// One cell is unreadable on purpose, to show how data issues are
 	// reported: the contract's wage is then unknown, not zero.

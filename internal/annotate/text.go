@@ -173,7 +173,7 @@ func sniffDelimiter(text string, preferTab bool) rune {
 			if err != nil {
 				break
 			}
-			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			if blank(rec) {
 				continue
 			}
 			counts[len(rec)]++
@@ -197,6 +197,16 @@ func sniffDelimiter(text string, preferTab bool) rune {
 		}
 	}
 	return best
+}
+
+// blank reports a record whose every cell is blank.
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // sheetNameFor names the sheet of a text file's copy after the file: at

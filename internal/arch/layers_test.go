@@ -17,13 +17,13 @@ const module = "github.com/laborcheck/laborcheck/"
 // allowed lists, for each package, the project packages it may import.
 var allowed = map[string][]string{
 	"cmd/laborcheck": {"internal/cli"},
-	"internal/cli":   {"internal/contract", "internal/crossrow", "internal/engine", "internal/header", "internal/partial", "internal/report", "internal/rules", "internal/scan", "internal/source", "internal/template", "internal/annotate", "internal/vocab", "rules"},
-	"internal/scan":  {"internal/contract", "internal/crossrow", "internal/engine", "internal/header", "internal/partial", "internal/report", "internal/rules", "internal/source"},
+	"internal/cli":   {"internal/annotate", "internal/contract", "internal/crossrow", "internal/engine", "internal/header", "internal/partial", "internal/refdata", "internal/report", "internal/rules", "internal/scan", "internal/source", "internal/template", "internal/vocab", "rules"},
+	"internal/scan":  {"internal/contract", "internal/crossrow", "internal/engine", "internal/header", "internal/partial", "internal/refdata", "internal/report", "internal/rules", "internal/source"},
 	// The partial-result format knows nothing of what its blocks hold.
 	"internal/partial":  {},
 	"internal/report":   {"internal/contract"},
-	"internal/engine":   {"internal/contract", "internal/rules"},
-	"internal/crossrow": {"internal/contract"},
+	"internal/engine":   {"internal/contract", "internal/refdata", "internal/rules"},
+	"internal/crossrow": {"internal/contract", "internal/refdata"},
 	"internal/rules":    {"internal/contract", "internal/xlsx"},
 	"internal/source":   {"internal/contract", "internal/header", "internal/xlsx"},
 	"internal/header":   {"internal/contract", "internal/vocab"},
@@ -35,7 +35,8 @@ var allowed = map[string][]string{
 	// Benchmark tooling: a roster generator that knows nothing of laborcheck.
 	"internal/rostergen":               {},
 	"internal/rostergen/cmd/rostergen": {"internal/rostergen"},
-	"internal/contract":                {"internal/vocab"},
+	"internal/contract":                {"internal/refdata", "internal/vocab"},
+	"internal/refdata":                 {},
 	"internal/vocab":                   {},
 	"rules":                            {},
 }

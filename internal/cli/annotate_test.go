@@ -127,6 +127,14 @@ func TestAnnotateSamples(t *testing.T) {
 			sheet = f.GetSheetList()[0]
 		}
 		row := int(cm["row"].(float64))
+		// The row of the copy is the contract's own: its contract number
+		// is there.
+		if col := idColumn(rep, file, cm["sheet"].(string)); col > 0 {
+			cell, _ := excelize.CoordinatesToCellName(col, row)
+			if got, _ := f.GetCellValue(sheet, cell); got != cm["contract_id"] {
+				t.Errorf("%s:%d: contract number %q in the copy, want %v", file, row, got, cm["contract_id"])
+			}
+		}
 		status, statusCell := statusOf(t, f, sheet, row)
 		if cm["status"] != "flagged" {
 			if strings.HasPrefix(status, "flagged") {
@@ -208,6 +216,29 @@ func TestAnnotateSamples(t *testing.T) {
 			}
 		}
 	}
+}
+
+// idColumn is the number of the column a report's sheet read contract
+// numbers from, 0 when none.
+func idColumn(rep map[string]any, file, sheet string) int {
+	for _, in := range rep["inputs"].([]any) {
+		im := in.(map[string]any)
+		if im["path"] != file {
+			continue
+		}
+		for _, sh := range im["sheets"].([]any) {
+			sm := sh.(map[string]any)
+			if sm["name"] != sheet {
+				continue
+			}
+			for _, c := range sm["mapped"].([]any) {
+				if cm := c.(map[string]any); cm["field"] == "contract_id" {
+					return columnNum(cm["column"].(string))
+				}
+			}
+		}
+	}
+	return 0
 }
 
 func columnNum(col string) int {

@@ -22,6 +22,7 @@ import (
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/crossrow"
 	"github.com/laborcheck/laborcheck/internal/engine"
+	"github.com/laborcheck/laborcheck/internal/refdata"
 	"github.com/laborcheck/laborcheck/internal/report"
 	"github.com/laborcheck/laborcheck/internal/rules"
 	"github.com/laborcheck/laborcheck/internal/scan"
@@ -76,6 +77,24 @@ Flags:
                     blank minimum_wage_monthly; see samples/README.md
   -entity-list FILE entity list (CSV with a name column, e.g. the UFLPA
                     Entity List) to screen supplier and employer names against
+  -fx FILE          exchange rates (CSV: currency, per_usd; "# as_of:" line)
+                    in place of the built-in table, for amounts in two
+                    currencies; a table over 400 days older than the review
+                    date is warned about
+  -agencies FILE    register of licensed recruitment agencies (CSV: agency,
+                    licence_no, country, valid_until, status)
+  -min-ages FILE    national minimum working ages (CSV: country, general,
+                    light, hazardous, citation)
+  -countries FILE   countries (CSV: alpha2, alpha3, name, names, demonyms,
+                    languages)
+  -xinjiang-places FILE
+                    places in Xinjiang and places elsewhere of the same name
+                    (CSV: place, names, country, region, context)
+  -goods-list FILE  US DOL List of Goods Produced by Child Labor or Forced
+                    Labor (CSV: good, names, country, child_labour,
+                    forced_labour)
+  -wro FILE         US CBP Withhold Release Orders (CSV: entity, names,
+                    products, country, region, issued, status)
   -shard i/N        review only shard i (0 to N-1) of the inputs and write a
                     partial result to -partial FILE instead of reports; see
                     'laborcheck merge -h'
@@ -109,8 +128,11 @@ type scanConfig struct {
 	entities  string
 	mapFile   string
 	vocab     multiFlag
-	verbose   bool
-	annotate  string // -annotate: the folder of the marked copies, or ""
+	// refFiles are the reference tables given in place of the built-in
+	// ones, by kind (-fx, -agencies, …).
+	refFiles map[string]*string
+	verbose  bool
+	annotate string // -annotate: the folder of the marked copies, or ""
 	// minCoverage is the -min-coverage share, 0 when not set.
 	minCoverage float64
 	// shard is set by -shard i/N, with partial the -partial file.
@@ -151,6 +173,10 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.IntVar(&cfg.workers, "workers", 0, "")
 	fs.StringVar(&cfg.minWage, "min-wage", "", "")
 	fs.StringVar(&cfg.entities, "entity-list", "", "")
+	cfg.refFiles = map[string]*string{}
+	for _, f := range refFlags {
+		cfg.refFiles[f.kind] = fs.String(f.flag, "", "")
+	}
 	fs.BoolVar(&cfg.quiet, "q", false, "")
 	fs.BoolVar(&cfg.verbose, "v", false, "")
 	fs.StringVar(&cfg.waivers, "waivers", "", "")
@@ -327,7 +353,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 
 		Engine: engine.Options{Workers: cfg.workers, ReviewDate: cfg.asOf,
 			Combinations: engine.WithPolicy(tables.combinations, prog.Set), MinimumWages: tables.minWage,
-			Waived: waivers.covers()},
+			Reference: tables.reference, Waived: waivers.covers()},
 		CrossRow:       crossrow.Options{EntityList: tables.entities},
 		CrossRowPolicy: crossRowPolicy(prog.Set),
 		Tables:         append(ruleTables(prog), tables.files...),
@@ -450,6 +476,7 @@ func internalFailures(rep *report.Report) int {
 // scanTables are the reference data a scan uses besides the rules.
 type scanTables struct {
 	combinations []engine.Combination
+	reference    *refdata.Set // the built-in reference tables, with any the user replaced
 	minWage      *contract.MinimumWages
 	entities     *crossrow.EntityList
 	files        []report.File // user-supplied tables with their digests
@@ -490,6 +517,23 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 			return t, false
 		}
 	}
+	t.reference = refdata.Default()
+	for _, f := range refFlags {
+		path := *cfg.refFiles[f.kind]
+		if path == "" {
+			continue
+		}
+		data, err := readLimited(path, rules.MaxTableSize)
+		if err != nil {
+			ui.errorf("-%s: %v", f.flag, err)
+			return t, false
+		}
+		if t.reference, err = t.reference.Replace(f.kind, path, data); err != nil {
+			ui.errorf("-%s: %v", f.flag, err)
+			ui.hint("see %s in the README for the columns; the built-in table is internal/refdata/%s", f.kind, f.builtin)
+			return t, false
+		}
+	}
 	if cfg.entities != "" {
 		data, ok := read("entity-list", cfg.entities)
 		if !ok {
@@ -503,6 +547,17 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 		}
 	}
 	return t, true
+}
+
+// refFlags are the flags that replace a built-in reference table.
+var refFlags = []struct{ flag, kind, builtin string }{
+	{"fx", refdata.KindFX, "fx.csv"},
+	{"agencies", refdata.KindAgencies, "agencies.csv"},
+	{"min-ages", refdata.KindMinimumAges, "minimum-ages.csv"},
+	{"countries", refdata.KindCountries, "countries.csv"},
+	{"xinjiang-places", refdata.KindPlaces, "xinjiang-places.csv"},
+	{"goods-list", refdata.KindGoods, "dol-goods.csv"},
+	{"wro", refdata.KindWRO, "cbp-wro.csv"},
 }
 
 // scanWaivers are the waivers of a scan.

@@ -55,6 +55,10 @@ func (cfg *scanConfig) parseShard(ui *ui, s string) error {
 		ui.errorf("a shard writes a partial result, not reports: drop -o, and give the reports to 'laborcheck merge'")
 		return errUsage
 	}
+	if cfg.annotate != "" {
+		ui.errorf("a shard writes a partial result, not annotated copies: run -annotate with a plain scan")
+		return errUsage
+	}
 	cfg.shard = &shardSpec{i, n}
 	return nil
 }

@@ -24,7 +24,7 @@ template maps every column when scanned.
 Flags:
   -o FILE          the workbook to write (.xlsx; default roster-template.xlsx)
   -lang CODE       the language of the headers, help and dropdowns
-                   (default en): ` + "%s"
+                   (default en): ` + "%s" + `
   -rules PATH      rule file or folder whose fields the template asks for;
                    repeatable, as for scan (default: the built-in pack)
   -contact TEXT    who asked for the roster (name, e-mail), for the

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/laborcheck/laborcheck/internal/refdata"
 )
 
 // Deriver fills fields that a roster leaves blank but that follow from other
@@ -26,6 +28,8 @@ type Deriver struct {
 	asOf    time.Time
 	ageRaw  string // the Raw of an age derived at asOf
 	minWage *MinimumWages
+	ref     *refdata.Set
+	rf      refFields
 	vv      *valueVocab
 	types   []Type // of the schema's fields
 
@@ -62,7 +66,7 @@ func NewDeriver(s *Schema, asOf time.Time) *Deriver {
 		types[i] = f.Type
 	}
 	return &Deriver{
-		asOf: asOf, ageRaw: ageRaw(asOf), vv: s.values(), types: types,
+		asOf: asOf, ageRaw: ageRaw(asOf), vv: s.values(), types: types, ref: refdata.Default(), rf: newRefFields(idx),
 		restDays: idx("rest_days_per_week"), end: idx("contract_end_date"),
 		age: idx("age"), dob: idx("date_of_birth"), start: idx("start_date"),
 		total: idx("weekly_hours_total"), regular: idx("regular_hours_per_week"), overtime: idx("overtime_hours_per_week"),
@@ -108,16 +112,12 @@ func (d *Deriver) blank(c *Contract, i int) bool {
 // the contract from the contract's length (see [Deriver.resolve]).
 func (d *Deriver) Derive(c *Contract) {
 	d.resolve(c)
+	// age is the age on the review date: child-labour rules speak of the
+	// worker as they are now. The age at hire is age_at_hire.
+	d.deriveReference(c)
 	if d.blank(c, d.age) && d.has(c, d.dob) {
-		at, raw := d.asOf, d.ageRaw
-		if d.has(c, d.start) {
-			at, raw = c.Values[d.start].Time, ""
-		}
-		if a, ok := yearsBetween(c.Values[d.dob].Time, at); ok {
-			if raw == "" {
-				raw = ageRaw(at)
-			}
-			c.Values[d.age] = Value{Present: true, Int: int64(a), Derived: true, Raw: raw}
+		if a, ok := yearsBetween(c.Values[d.dob].Time, d.asOf); ok {
+			c.Values[d.age] = Value{Present: true, Int: int64(a), Derived: true, Raw: d.ageRaw}
 		}
 	}
 	if d.blank(c, d.total) && d.has(c, d.regular) && d.has(c, d.overtime) {
@@ -125,7 +125,7 @@ func (d *Deriver) Derive(c *Contract) {
 			Raw: "derived: regular_hours_per_week + overtime_hours_per_week"}
 	}
 	if d.blank(c, d.migrant) && d.has(c, d.nationality) && d.has(c, d.employerCountry) {
-		n, e := countryKey(c.Values[d.nationality].Str), countryKey(c.Values[d.employerCountry].Str)
+		n, e := countryKeyIn(d.ref.Countries, c.Values[d.nationality].Str), countryKeyIn(d.ref.Countries, c.Values[d.employerCountry].Str)
 		if n != "" && e != "" {
 			c.Values[d.migrant] = Value{Present: true, Bool: n != e, Derived: true,
 				Raw: "derived: nationality " + c.Values[d.nationality].Str + " vs employer_country " + c.Values[d.employerCountry].Str}
@@ -196,9 +196,19 @@ func (m money) comparable(o money) bool {
 
 // ratio sets field i to num/den when both are present and comparable and den
 // is positive; raw says how ("derived: …").
+//
+// Amounts in two currencies are set against each other at the exchange-rate
+// table's rate, and raw then shows the conversion.
 func (d *Deriver) ratio(c *Contract, i int, num, den money, okNum, okDen bool, raw string) {
-	if !d.blank(c, i) || !okNum || !okDen || den.amount <= 0 || !num.comparable(den) {
+	if !d.blank(c, i) || !okNum || !okDen || den.amount <= 0 {
 		return
+	}
+	if !num.comparable(den) {
+		conv, how, ok := d.convert(num, den.currency)
+		if !ok {
+			return
+		}
+		num, raw = conv, raw+"; "+how
 	}
 	c.Values[i] = Value{Present: true, Num: num.amount / den.amount, Derived: true, Raw: raw}
 }
@@ -214,13 +224,21 @@ func (d *Deriver) deriveMoney(c *Contract) {
 	total, okTotal := d.money(c, d.costsTotal)
 	ded, okDed := d.money(c, d.deductions)
 	ded.amount = math.Abs(ded.amount) // "(200)" and "-200" are deductions of 200
+	dedRaw := "derived: deductions_total_monthly / base_wage_monthly"
+	if okDed {
+		ded, dedRaw, okDed = d.nonStatutory(c, ded)
+	}
 	promised, okPromised := d.money(c, d.promised)
 	minimum, okMin := d.money(c, d.minimum)
+	minRaw := "derived: base_wage_monthly / minimum_wage_monthly"
+	if okMin {
+		minimum, minRaw = d.proRata(c, minimum, minRaw)
+	}
 	d.ratio(c, d.feeMonths, fee, wage, okFee, okWage, "derived: recruitment_fee_paid_by_worker / base_wage_monthly")
 	d.ratio(c, d.costsMonths, total, wage, okTotal, okWage, "derived: recruitment_costs_total / base_wage_monthly")
-	d.ratio(c, d.deductionShare, ded, wage, okDed, okWage, "derived: deductions_total_monthly / base_wage_monthly")
+	d.ratio(c, d.deductionShare, ded, wage, okDed, okWage, dedRaw)
 	d.ratio(c, d.toPromised, wage, promised, okWage, okPromised, "derived: base_wage_monthly / promised_monthly_wage")
-	d.ratio(c, d.toMin, wage, minimum, okWage, okMin, "derived: base_wage_monthly / minimum_wage_monthly")
+	d.ratio(c, d.toMin, wage, minimum, okWage, okMin, minRaw)
 }
 
 // recruitmentCosts sums the worker-paid cost fields the contract's sheet has
@@ -230,6 +248,7 @@ func (d *Deriver) deriveMoney(c *Contract) {
 // names the fields summed.
 func (d *Deriver) recruitmentCosts(c *Contract) (total money, raw string, ok bool) {
 	var summed uint8 // bit k: recruitmentCostFields[k] was summed
+	var convs []string
 	for k, i := range d.costs {
 		if i < 0 || !c.HasColumn(i) {
 			continue
@@ -243,13 +262,21 @@ func (d *Deriver) recruitmentCosts(c *Contract) (total money, raw string, ok boo
 			continue
 		}
 		if total.amount != 0 && total.currency != m.currency {
-			return money{}, "", false
+			conv, how, ok := d.convert(m, total.currency)
+			if !ok {
+				return money{}, "", false
+			}
+			m = conv
+			convs = append(convs, how)
 		}
 		total.amount += m.amount
 		total.currency = m.currency
 	}
 	if summed == 0 {
 		return money{}, "", false
+	}
+	if len(convs) > 0 {
+		return total, costsRaw[summed] + "; " + strings.Join(convs, "; "), true
 	}
 	return total, costsRaw[summed], true
 }
@@ -284,14 +311,17 @@ func yearsBetween(birth, at time.Time) (int, bool) {
 }
 
 // countryKey folds a country or nationality to a comparable key, so that
-// "Nepal", "Nepali", "NP" and "NPL" agree.
-func countryKey(s string) string {
-	var buf [64]byte
-	k := fold(buf[:0], s)
-	if c, ok := countryAliases[string(k)]; ok {
-		return c
+// "Nepal", "Nepali", "NP" and "NPL" agree: the lower-case ISO 3166 alpha-2
+// code of the built-in countries table (internal/refdata/countries.csv),
+// else the normalised words.
+func countryKey(s string) string { return countryKeyIn(refdata.Default().Countries, s) }
+
+func countryKeyIn(cs *refdata.Countries, s string) string {
+	if c, ok := cs.Lookup(s); ok {
+		return strings.ToLower(c.Alpha2)
 	}
-	return string(k)
+	var buf [64]byte
+	return string(fold(buf[:0], s))
 }
 
 // CountryKey folds a country name, demonym or ISO 3166 code to the
@@ -299,70 +329,6 @@ func countryKey(s string) string {
 // all give "my"), else to its normalised words. Tables keyed by country use
 // it so that a roster's spelling and the table's agree.
 func CountryKey(s string) string { return countryKey(s) }
-
-var countryAliases = aliasTable([]string{
-	"bd|bgd|bangladesh|bangladeshi",
-	"np|npl|nepal|nepali|nepalese",
-	"in|ind|india|indian",
-	"pk|pak|pakistan|pakistani",
-	"lk|lka|sri lanka|sri lankan",
-	"ph|phl|philippines|filipino|filipina|philippine",
-	"id|idn|indonesia|indonesian",
-	"mm|mmr|myanmar|burma|burmese|myanmar national",
-	"kh|khm|cambodia|cambodian",
-	"la|lao|laos|lao pdr|laotian",
-	"vn|vnm|vietnam|viet nam|vietnamese",
-	"th|tha|thailand|thai",
-	"my|mys|malaysia|malaysian",
-	"sg|sgp|singapore|singaporean",
-	"cn|chn|china|chinese|prc|people s republic of china",
-	"hk|hkg|hong kong",
-	"tw|twn|taiwan|taiwanese",
-	"kr|kor|south korea|korea|korean|republic of korea",
-	"jp|jpn|japan|japanese",
-	"ae|are|uae|united arab emirates|emirati",
-	"sa|sau|saudi arabia|saudi",
-	"qa|qat|qatar|qatari",
-	"kw|kwt|kuwait|kuwaiti",
-	"bh|bhr|bahrain|bahraini",
-	"om|omn|oman|omani",
-	"jo|jor|jordan|jordanian",
-	"lb|lbn|lebanon|lebanese",
-	"eg|egy|egypt|egyptian",
-	"et|eth|ethiopia|ethiopian",
-	"ke|ken|kenya|kenyan",
-	"ug|uga|uganda|ugandan",
-	"gh|gha|ghana|ghanaian",
-	"ng|nga|nigeria|nigerian",
-	"us|usa|united states|united states of america|american",
-	"gb|gbr|united kingdom|uk|british",
-	"mx|mex|mexico|mexican",
-	"gt|gtm|guatemala|guatemalan",
-	"hn|hnd|honduras|honduran",
-	"uz|uzb|uzbekistan|uzbek",
-	"kz|kaz|kazakhstan|kazakh",
-	"kg|kgz|kyrgyzstan|kyrgyz",
-	"tj|tjk|tajikistan|tajik",
-	"tr|tur|turkey|turkiye|turkish",
-	"ru|rus|russia|russian federation|russian",
-	"ua|ukr|ukraine|ukrainian",
-	"ro|rou|romania|romanian",
-	"pl|pol|poland|polish",
-	"fj|fji|fiji|fijian",
-	"pg|png|papua new guinea",
-	"tl|tls|timor leste|east timor|timorese",
-})
-
-func aliasTable(rows []string) map[string]string {
-	m := map[string]string{}
-	for _, row := range rows {
-		names := strings.Split(row, "|")
-		for _, n := range names {
-			m[n] = names[0]
-		}
-	}
-	return m
-}
 
 // The language names and codes (values.yaml: languages) fold to one key
 // per language. Malay and Indonesian share a key: "Bahasa" is written for
@@ -415,6 +381,8 @@ func (vv *valueVocab) appendLanguageKeys(out []string, s string) []string {
 		}
 		if k, ok := vv.languages[string(w)]; ok {
 			out = append(out, k)
+		} else if k := countryLanguage(string(w)); k != "" {
+			out = append(out, k)
 		} else {
 			out = append(out, string(w))
 		}
@@ -438,11 +406,27 @@ func (vv *valueVocab) appendLanguageKeysSlow(out []string, s string) []string {
 		}
 		if k, ok := vv.languages[w]; ok {
 			out = append(out, k)
+		} else if k := countryLanguage(w); k != "" {
+			out = append(out, k)
 		} else {
 			out = append(out, w)
 		}
 	}
 	return out
+}
+
+// countryLanguage reads a word the language vocabulary does not know as a
+// country or nationality ("Bangladeshi", "Nepal"): its language, from the
+// countries table, when the country has one main language; else "".
+func countryLanguage(w string) string {
+	if len(w) < 4 {
+		return "" // codes ("in", "my") are languages' or nothing
+	}
+	c, ok := refdata.Default().Countries.Lookup(w)
+	if !ok || len(c.Languages) != 1 {
+		return ""
+	}
+	return c.Languages[0]
 }
 
 // languageCovered reports whether the contract's language(s) include one of

@@ -34,8 +34,9 @@ func TestDerive(t *testing.T) {
 		field string
 		want  any // nil: stays blank
 	}{
-		{"age at start date", map[string]string{"date_of_birth": "2010-03-01", "start_date": "2024-02-28"}, "age", int64(13)},
-		{"age on birthday", map[string]string{"date_of_birth": "2010-03-01", "start_date": "2024-03-01"}, "age", int64(14)},
+		{"age at hire", map[string]string{"date_of_birth": "2010-03-01", "start_date": "2024-02-28"}, "age_at_hire", int64(13)},
+		{"age at hire on birthday", map[string]string{"date_of_birth": "2010-03-01", "start_date": "2024-03-01"}, "age_at_hire", int64(14)},
+		{"age at the review date, not at hire", map[string]string{"date_of_birth": "2007-07-01", "start_date": "2024-03-01"}, "age", int64(17)},
 		{"age at review date", map[string]string{"date_of_birth": "2007-07-01"}, "age", int64(17)},
 		{"age cell wins", map[string]string{"date_of_birth": "2007-07-01", "age": "30"}, "age", int64(30)},
 		{"birth after start", map[string]string{"date_of_birth": "2030-01-01"}, "age", nil},
@@ -53,20 +54,30 @@ func TestDerive(t *testing.T) {
 
 		{"fee months", map[string]string{"recruitment_fee_paid_by_worker": "USD 1,200", "base_wage_monthly": "USD 400"}, "recruitment_fee_months_of_wage", 3.0},
 		{"fee in row currency", map[string]string{"recruitment_fee_paid_by_worker": "1200", "base_wage_monthly": "USD 400", "currency": "USD"}, "recruitment_fee_months_of_wage", 3.0},
-		{"fee in another currency", map[string]string{"recruitment_fee_paid_by_worker": "NPR 150,000", "base_wage_monthly": "MYR 1,500"}, "recruitment_fee_months_of_wage", nil},
+		{"fee in another currency", map[string]string{"recruitment_fee_paid_by_worker": "NPR 150,000", "base_wage_monthly": "MYR 1,500"}, "recruitment_fee_months_of_wage", 150000 * (4.717 / 133.4) / 1500},
+		{"fee in a currency without a rate", map[string]string{"recruitment_fee_paid_by_worker": "150,000", "currency": "XYZ", "base_wage_monthly": "MYR 1,500"}, "recruitment_fee_months_of_wage", nil},
 		{"zero fee in any currency", map[string]string{"recruitment_fee_paid_by_worker": "0", "base_wage_monthly": "MYR 1,500"}, "recruitment_fee_months_of_wage", 0.0},
 		{"no wage", map[string]string{"recruitment_fee_paid_by_worker": "100", "base_wage_monthly": "0"}, "recruitment_fee_months_of_wage", nil},
 		{"costs total", map[string]string{"recruitment_fee_paid_by_worker": "USD 500", "visa_cost_paid_by_worker": "USD 100", "travel_cost_paid_by_worker": "0",
 			"medical_cost_paid_by_worker": "USD 50", "other_recruitment_cost_paid_by_worker": "none"}, "recruitment_costs_total", 650.0},
 		{"costs total needs every cost", map[string]string{"recruitment_fee_paid_by_worker": "USD 500", "visa_cost_paid_by_worker": "USD 100"}, "recruitment_costs_total", nil},
 		{"costs in two currencies", map[string]string{"recruitment_fee_paid_by_worker": "NPR 50,000", "visa_cost_paid_by_worker": "USD 100", "travel_cost_paid_by_worker": "0",
-			"medical_cost_paid_by_worker": "0", "other_recruitment_cost_paid_by_worker": "0"}, "recruitment_costs_total", nil},
+			"medical_cost_paid_by_worker": "0", "other_recruitment_cost_paid_by_worker": "0"}, "recruitment_costs_total", 50000 + 100*(133.4/1)},
 		{"costs months", map[string]string{"recruitment_fee_paid_by_worker": "300", "visa_cost_paid_by_worker": "100", "travel_cost_paid_by_worker": "0",
 			"medical_cost_paid_by_worker": "0", "other_recruitment_cost_paid_by_worker": "0", "base_wage_monthly": "800"}, "recruitment_costs_months_of_wage", 0.5},
 		{"deductions share", map[string]string{"deductions_total_monthly": "(300)", "base_wage_monthly": "1200"}, "deductions_share_of_wage", 0.25},
 		{"wage to promised", map[string]string{"promised_monthly_wage": "RM 2,000", "base_wage_monthly": "RM 1,500"}, "wage_to_promised_ratio", 0.75},
 		{"wage to minimum", map[string]string{"minimum_wage_monthly": "1500", "base_wage_monthly": "1200"}, "wage_to_minimum_ratio", 0.8},
-		{"minimum in another currency", map[string]string{"minimum_wage_monthly": "MYR 1500", "base_wage_monthly": "USD 300"}, "wage_to_minimum_ratio", nil},
+		{"minimum in another currency", map[string]string{"minimum_wage_monthly": "MYR 1500", "base_wage_monthly": "USD 300"}, "wage_to_minimum_ratio", 300 * (4.717 / 1) / 1500},
+		{"part-time minimum pro-rated", map[string]string{"minimum_wage_monthly": "1500", "base_wage_monthly": "750", "regular_hours_per_week": "20"}, "wage_to_minimum_ratio", 1.0},
+		{"statutory deductions not counted", map[string]string{"deductions_total_monthly": "500", "deduction_income_tax": "150", "deduction_social_security": "100", "base_wage_monthly": "1000"}, "deductions_share_of_wage", 0.25},
+		{"French in France", map[string]string{"nationality": "French", "employer_country": "France"}, "is_migrant", false},
+		{"language of the nationality", map[string]string{"contract_language": "Bengali", "worker_native_language": "Bangladeshi"}, "contract_in_worker_language", true},
+		{"minimum age of China", map[string]string{"employer_country": "China"}, "minimum_age_general", int64(16)},
+		{"international minimum age", map[string]string{"employer_country": "Atlantis"}, "minimum_age_general", int64(15)},
+		{"age column against date of birth", map[string]string{"age": "19", "date_of_birth": "2010-01-01"}, "date_of_birth_age_gap", int64(4)},
+		{"Aksu in Antalya", map[string]string{"worksite_region": "Aksu, Antalya"}, "xinjiang_place", ""},
+		{"Aksu in China", map[string]string{"worksite_region": "Aksu", "employer_country": "China"}, "xinjiang_place", "Aksu"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -31,6 +31,15 @@ var Derivations = []Derivation{
 	{Field: "deductions_share_of_wage", Inputs: []string{"deductions_total_monthly", "base_wage_monthly"}},
 	{Field: "wage_to_promised_ratio", Inputs: []string{"base_wage_monthly", "promised_monthly_wage"}},
 	{Field: "wage_to_minimum_ratio", Inputs: []string{"base_wage_monthly", "minimum_wage_monthly"}},
+	{Field: "age_at_hire", Inputs: []string{"date_of_birth", "start_date"}},
+	{Field: "date_of_birth_age_gap", Inputs: []string{"age", "date_of_birth"}},
+	{Field: "minimum_age_general", Inputs: []string{"employer_country"}},
+	{Field: "minimum_age_light", Inputs: []string{"employer_country"}},
+	{Field: "minimum_age_hazardous", Inputs: []string{"employer_country"}},
+	{Field: "agency_licence_status", Inputs: []string{"recruitment_agency_name", "recruitment_agency_license_no"}, Any: true},
+	{Field: "xinjiang_place", Inputs: []string{"production_region", "worksite_region"}, Any: true},
+	{Field: "dol_listed_good", Inputs: []string{"product"}},
+	{Field: "cbp_wro", Inputs: []string{"supplier_name", "product"}},
 }
 
 // recruitmentCostFields are the worker-paid costs recruitment_costs_total

@@ -598,7 +598,7 @@ func TestParseEnum(t *testing.T) {
 		{in: "Worker's bank account", want: wantStr("worker")},
 		{in: "Bank account", want: wantStr("worker")},
 		{in: "Labour contractor", want: wantStr("agent")},
-		{in: "someone", err: "not one of worker, agent, supervisor, other"},
+		{in: "someone", err: "not one of worker, family, agent, supervisor, other"},
 	})
 	snake := &Field{Name: "f", Type: Enum, Values: []string{"third_party", "self"}}
 	runParse(t, snake, []parseCase{

@@ -234,8 +234,8 @@ func TestWordingCustody(t *testing.T) {
 		{"Agent", "agent", Hints{}},
 		{"Sub-agent (Dhaka)", "agent", Hints{}},
 		{"Foreman", "supervisor", Hints{}},
-		{"Family in Nepal", "other", Hints{}},
-		{"Wife", "other", Hints{}},
+		{"Family in Nepal", "family", Hints{}},
+		{"Wife", "family", Hints{}},
 		{"Not to worker", anyIssue, Hints{}},
 		{"Agent/worker", issue("ambiguous"), Hints{}},
 	})

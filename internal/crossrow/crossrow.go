@@ -2,10 +2,13 @@
 // supplier-level patterns that no single contract shows.
 //
 //   - fee-share: the share of a supplier's workers who paid recruitment fees
-//     or related costs (any: high; 10% or more: critical).
+//     or related costs, its severity scaled by the count and the share.
 //   - shared-passport: one passport number recorded for several workers or
-//     several employers.
+//     several employers (not one worker's successive jobs).
 //   - shared-bank-account: several workers' wages paid into one bank account.
+//   - birth-date-cluster: several workers of one supplier born on one day.
+//   - agency-cluster: several workers of one supplier placed by one
+//     unlicensed or expired agency.
 //   - entity-list: a supplier or employer whose name is on an entity list the
 //     user supplies, such as the UFLPA Entity List.
 //
@@ -20,6 +23,7 @@ package crossrow
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -30,9 +34,11 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/refdata"
 )
 
 // Check describes one cross-row check, for reports' rule lists.
@@ -58,7 +64,7 @@ var (
 			"ILO General Principles and Operational Guidelines for Fair Recruitment (2019), General Principle 7: no recruitment fees or related costs charged to workers",
 			"RBA Code of Conduct v8.0, A1 (Freely Chosen Employment): workers pay no recruitment fees",
 			"IHRB Employer Pays Principle",
-			"Project heuristic: any worker who paid is high; 10% or more of the workers with fees recorded is critical (a systemic fee model)",
+			"Project heuristic: severity scales with the count and the share of the workers with fees recorded: critical when 3 or more paid and they are 10% or more of at least 5 (a systemic fee model); medium for one worker under 10%; high otherwise; fewer than 5 workers with fees recorded are high at most (a small sample)",
 		},
 		Remedy: "Reimburse every worker who paid fees or related costs, in full; require the supplier and its recruitment agencies to adopt the Employer Pays Principle, and verify it with worker interviews",
 	}
@@ -67,7 +73,7 @@ var (
 		References: []string{
 			"ILO indicators of forced labour (2012), indicator 7: retention of identity documents",
 			"ILO General Principles and Operational Guidelines for Fair Recruitment (2019), General Principle 11: workers' identity documents are not confiscated, destroyed or retained",
-			"Project heuristic: a passport number shared by workers or employers suggests document control, identity misuse or undisclosed labour hire",
+			"Project heuristic: a passport number shared by workers or employers suggests document control, identity misuse or undisclosed labour hire; one worker's name on contracts whose periods do not overlap is a change of job, not a finding",
 		},
 		Remedy: "Find out who holds the passport and who works under it; return documents to their owners, and correct the records of each worker and employer",
 	}
@@ -76,9 +82,27 @@ var (
 		References: []string{
 			"ILO Protection of Wages Convention, 1949 (No. 95), Art. 5: wages paid directly to the worker",
 			"Dhaka Principles for Migration with Dignity, Principle 5: wages paid regularly, directly and on time",
-			"Project heuristic: two workers on one account is high, three or more critical",
+			"Project heuristic: two workers on one account is high, three or more critical; one worker's name on contracts whose periods do not overlap is a change of job, not a finding",
 		},
 		Remedy: "Pay each worker into an account in the worker's own name that the worker controls; find out who holds the shared account and recover any wages diverted",
+	}
+	BirthDateCluster = Check{
+		ID: "birth-date-cluster", Title: "Several workers of one supplier born on the same day", Indicator: "child_labour", Severity: contract.High,
+		References: []string{
+			"ILO Minimum Age Convention, 1973 (No. 138), Art. 9(3): registers of the names and ages or dates of birth of young workers",
+			"RBA Code of Conduct v8.0, A2 (Young Workers): an appropriate mechanism to verify the age of workers",
+			"Project heuristic: three or more workers of one supplier with one date of birth (by chance about 1 in 300 for 100 workers) suggests dates written to order, a sign of falsified ages; high when they are 5 or more",
+		},
+		Remedy: "Verify each worker's age against an original identity document and an independent record; remove any worker under the minimum age from work, with continued pay and support into schooling",
+	}
+	AgencyCluster = Check{
+		ID: "agency-cluster", Title: "Several workers placed by one unlicensed or expired agency", Indicator: "deception", Severity: contract.High,
+		References: []string{
+			"ILO General Principles and Operational Guidelines for Fair Recruitment (2019), General Principle 5: recruiters registered, licensed or certified by the competent authority",
+			"FAR 52.222-50(b)(5)(ii): no use of recruiters that do not comply with the local labour laws of the country of recruitment",
+			"Project heuristic: 3 or more workers of one supplier, or 20% of its workers (at least 2), placed by one agency that is unlicensed, revoked or expired on the agency register",
+		},
+		Remedy: "Stop recruiting through the agency until it holds a valid licence; interview the workers it placed about fees, documents and promises, and reimburse any fees paid",
 	}
 	EntityListMatch = Check{
 		ID: "entity-list", Title: "Supplier or employer on an entity list", Indicator: "sourcing_risk", Severity: contract.Critical,
@@ -91,7 +115,7 @@ var (
 )
 
 // Checks lists every cross-row check.
-var Checks = []Check{FeeShare, SharedPassport, SharedBankAccount, EntityListMatch}
+var Checks = []Check{FeeShare, SharedPassport, SharedBankAccount, BirthDateCluster, AgencyCluster, EntityListMatch}
 
 // FeeStatus says whether a worker paid recruitment fees or related costs.
 type FeeStatus uint8
@@ -134,6 +158,16 @@ type Record struct {
 	// hold a keyed hash of the number rather than the number (a shard's
 	// partial result never holds the number).
 	PassportMask, BankAccountMask string
+	// Name is the worker's name, folded ("" when blank); Start and End
+	// the contract's period in days since 1970 (0 when blank). A number
+	// shared by one name over periods that do not overlap is a change of
+	// job.
+	Name       string
+	Start, End int64
+	Birth      int64 // date of birth in days since 1970, 0 when blank
+	// Agency is the agency that placed the worker, and its licence status on
+	// the agency register ("" when no agency is recorded).
+	Agency, AgencyStatus string
 }
 
 // Extractor makes Records from contracts of one schema. It is safe for
@@ -143,6 +177,11 @@ type Extractor struct {
 	supplier, employer, workerID, workerName int
 	passport, bank                           int
 	costs                                    []int
+	start, end, dob                          int
+	agency, licence, nationality, country    int
+	signed, departure                        int
+	ref                                      *refdata.Set
+	asOf                                     time.Time
 }
 
 // NewExtractor prepares extraction for schema; fields the schema lacks are
@@ -155,12 +194,30 @@ func NewExtractor(s *contract.Schema) *Extractor {
 		return -1
 	}
 	x := &Extractor{schema: s, supplier: idx("supplier_name"), employer: idx("employer_name"),
-		workerID: idx("worker_id"), workerName: idx("worker_name"), passport: idx("passport_number"), bank: idx("bank_account")}
+		workerID: idx("worker_id"), workerName: idx("worker_name"), passport: idx("passport_number"), bank: idx("bank_account"),
+		start: idx("start_date"), end: idx("contract_end_date"), dob: idx("date_of_birth"),
+		agency: idx("recruitment_agency_name"), licence: idx("recruitment_agency_license_no"),
+		nationality: idx("nationality"), country: idx("employer_country"),
+		signed: idx("contract_signed_date"), departure: idx("departure_date"),
+		ref: refdata.Default(), asOf: time.Now().UTC()}
 	for _, n := range []string{"recruitment_fee_paid_by_worker", "visa_cost_paid_by_worker", "travel_cost_paid_by_worker",
 		"medical_cost_paid_by_worker", "other_recruitment_cost_paid_by_worker"} {
 		x.costs = append(x.costs, idx(n))
 	}
 	return x
+}
+
+// WithReference returns a copy of x that decides agencies' licences with
+// the agency register of s on the review date asOf (zero: today).
+func (x *Extractor) WithReference(s *refdata.Set, asOf time.Time) *Extractor {
+	n := *x
+	if s != nil {
+		n.ref = s
+	}
+	if !asOf.IsZero() {
+		n.asOf = asOf
+	}
+	return &n
 }
 
 // Record extracts what the checks need from c.
@@ -181,8 +238,39 @@ func (x *Extractor) Record(c *contract.Contract) Record {
 		Passport:    NormalizeDocument(str(x.passport)),
 		BankAccount: NormalizeDocument(str(x.bank)),
 	}
+	r.Name = refdata.Fold(str(x.workerName))
 	if r.Worker == "" {
 		r.Worker = strings.ToLower(str(x.workerName))
+	}
+	day := func(i int) int64 {
+		if i < 0 {
+			return 0
+		}
+		if v := c.Value(i); v.Present && !v.Time.IsZero() {
+			return v.Time.Unix()/86400 + 1<<20 // never 0 for a real date
+		}
+		return 0
+	}
+	r.Start, r.End, r.Birth = day(x.start), day(x.end), day(x.dob)
+	if agency, licence := str(x.agency), str(x.licence); agency != "" || licence != "" {
+		r.Agency = agency
+		if r.Agency == "" {
+			r.Agency = licence
+		}
+		var countries []string
+		for _, i := range []int{x.nationality, x.country} {
+			if k, ok := x.ref.Countries.Lookup(str(i)); ok {
+				countries = append(countries, k.Alpha2)
+			}
+		}
+		at := x.asOf
+		for _, i := range []int{x.signed, x.departure, x.start} {
+			if v := c.Value(i); i >= 0 && v.Present && !v.Time.IsZero() {
+				at = v.Time
+				break
+			}
+		}
+		r.AgencyStatus, _ = x.ref.Agencies.Check(agency, licence, countries, at)
 	}
 	r.Group = r.Supplier
 	if r.Group == "" {
@@ -418,6 +506,8 @@ func (hb *hashBuckets) close() error {
 type sighting struct {
 	ref                     Ref
 	worker, employer, group string
+	name                    string
+	start, end              int64
 	mask                    string // the number's masked form, when it is a keyed hash
 }
 
@@ -559,6 +649,9 @@ func (c *Checker) encode(b []byte, num string, r sighting) []byte {
 	b = str(b, r.worker)
 	b = binary.AppendUvarint(b, c.strs.id(r.employer))
 	b = binary.AppendUvarint(b, c.strs.id(r.group))
+	b = str(b, r.name)
+	b = binary.AppendVarint(b, r.start)
+	b = binary.AppendVarint(b, r.end)
 	return str(b, r.mask)
 }
 
@@ -586,6 +679,11 @@ func (c *Checker) decode(b []byte) (string, sighting) {
 	r.worker = str()
 	r.employer = c.strs.strs[uv()]
 	r.group = c.strs.strs[uv()]
+	r.name = str()
+	r.start, n = binary.Varint(b)
+	b = b[n:]
+	r.end, n = binary.Varint(b)
+	b = b[n:]
 	r.mask = str()
 	return num, r
 }
@@ -595,6 +693,17 @@ type group struct {
 	firstPaid                       []Ref
 	names                           map[string]Ref // supplier and employer names → first contract
 	nameOrder                       []string
+	births                          map[int64][]Ref // date of birth → contracts
+	agencies                        map[string]*agencyGroup
+	agencyOrder                     []string
+}
+
+// agencyGroup counts a supplier's workers placed by one agency whose
+// licence is not in order.
+type agencyGroup struct {
+	name, status string
+	refs         []Ref
+	total        int
 }
 
 // shared follows one passport or account number across rows.
@@ -605,6 +714,28 @@ type shared struct {
 	workers   []string // distinct worker keys
 	employers []string // distinct employer keys
 	groups    []string // distinct supplier groups
+	names     []string // distinct worker names ("" when blank)
+	periods   [][2]int64
+}
+
+// jobChange reports whether every sighting is of one named worker, on
+// contracts whose periods are known and do not overlap: the worker moved
+// from one job to the next. The last contract may be open-ended.
+func (s *shared) jobChange() bool {
+	if len(s.names) != 1 || s.names[0] == "" || len(s.periods) != s.total {
+		return false
+	}
+	p := slices.Clone(s.periods)
+	slices.SortFunc(p, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+	for i, x := range p {
+		if x[0] == 0 {
+			return false
+		}
+		if i+1 < len(p) && (x[1] == 0 || x[1] > p[i+1][0]) {
+			return false
+		}
+	}
+	return true
 }
 
 // New returns a Checker.
@@ -702,10 +833,37 @@ func (c *Checker) Add(r Record) {
 		employer = c.normalizeName(r.Supplier)
 	}
 	if r.Passport != "" {
-		c.share(&c.passports, r.Passport, sighting{r.Ref, worker, employer, r.Group, r.PassportMask})
+		c.share(&c.passports, r.Passport, sighting{r.Ref, worker, employer, r.Group, r.Name, r.Start, r.End, r.PassportMask})
 	}
 	if r.BankAccount != "" {
-		c.share(&c.accounts, r.BankAccount, sighting{r.Ref, worker, employer, r.Group, r.BankAccountMask})
+		c.share(&c.accounts, r.BankAccount, sighting{r.Ref, worker, employer, r.Group, r.Name, r.Start, r.End, r.BankAccountMask})
+	}
+	if r.Birth != 0 {
+		if g.births == nil {
+			g.births = map[int64][]Ref{}
+		}
+		if refs := g.births[r.Birth]; len(refs) < c.opts.MaxRefs {
+			g.births[r.Birth] = append(refs, r.Ref)
+		} else {
+			g.births[r.Birth] = append(refs[:len(refs):len(refs)], Ref{}) // counted, not listed
+		}
+	}
+	switch r.AgencyStatus {
+	case refdata.AgencyUnlicensed, refdata.AgencyRevoked, refdata.AgencyExpired:
+		k := refdata.NameKey(r.Agency)
+		if g.agencies == nil {
+			g.agencies = map[string]*agencyGroup{}
+		}
+		a := g.agencies[k]
+		if a == nil {
+			a = &agencyGroup{name: r.Agency, status: r.AgencyStatus}
+			g.agencies[k] = a
+			g.agencyOrder = append(g.agencyOrder, k)
+		}
+		a.total++
+		if len(a.refs) < c.opts.MaxRefs {
+			a.refs = append(a.refs, r.Ref)
+		}
 	}
 }
 
@@ -785,7 +943,8 @@ func (c *Checker) shared(m *numbers) map[string]*shared {
 				return
 			}
 			delete(first, num)
-			s = &shared{mask: f.mask, refs: []Ref{f.ref}, total: 1, workers: []string{f.worker}, groups: []string{f.group}}
+			s = &shared{mask: f.mask, refs: []Ref{f.ref}, total: 1, workers: []string{f.worker}, groups: []string{f.group},
+				names: []string{f.name}, periods: [][2]int64{{f.start, f.end}}}
 			if s.mask == "" {
 				s.mask = Mask(num)
 			}
@@ -807,6 +966,12 @@ func (c *Checker) shared(m *numbers) map[string]*shared {
 		if !slices.Contains(s.groups, r.group) {
 			s.groups = append(s.groups, r.group)
 		}
+		if !slices.Contains(s.names, r.name) {
+			s.names = append(s.names, r.name)
+		}
+		if len(s.periods) < 1000 {
+			s.periods = append(s.periods, [2]int64{r.start, r.end})
+		}
 	})
 	return again
 }
@@ -823,6 +988,12 @@ func (c *Checker) Findings() []Finding {
 	}
 	out = append(out, c.sharedFindings(&c.passports, SharedPassport)...)
 	out = append(out, c.sharedFindings(&c.accounts, SharedBankAccount)...)
+	for _, key := range c.order {
+		out = append(out, c.birthClusters(key, c.groups[key])...)
+	}
+	for _, key := range c.order {
+		out = append(out, c.agencyClusters(key, c.groups[key])...)
+	}
 	if c.opts.EntityList != nil {
 		for _, key := range c.order {
 			g := c.groups[key]
@@ -862,10 +1033,7 @@ func (c *Checker) feeShare(key string, g *group) (Finding, bool) {
 	}
 	known := g.paid + g.notPaid
 	share := float64(g.paid) / float64(known)
-	sev := contract.High
-	if share >= c.opts.FeeShareCritical {
-		sev = contract.Critical
-	}
+	sev := feeShareSeverity(g.paid, known, c.opts.FeeShareCritical)
 	msg := fmt.Sprintf("%d of %s of supplier %s with fees recorded (%.0f%%) paid recruitment fees or related costs", g.paid, plural(known, "worker"), groupName(key), share*100)
 	if g.unknown > 0 {
 		msg += fmt.Sprintf("; %d more with costs not recorded", g.unknown)
@@ -884,6 +1052,9 @@ func (c *Checker) sharedFindings(m *numbers, check Check) []Finding {
 	for _, s := range c.shared(m) {
 		f := Finding{Check: check, Severity: contract.High, Groups: s.groups, Contracts: s.refs, Total: s.total,
 			Evidence: map[string]any{"number": s.mask, "workers": len(s.workers), "employers": len(s.employers), "contracts": s.total}}
+		if s.jobChange() {
+			continue // one worker's successive contracts: a change of job
+		}
 		switch check.ID {
 		case SharedPassport.ID:
 			if len(s.workers) < 2 && len(s.employers) < 2 {
@@ -963,6 +1134,72 @@ func (c *Checker) Summaries(findings []Finding) map[string]Summary {
 			}
 			out[g] = s
 		}
+	}
+	return out
+}
+
+// feeShareSeverity scales fee-share with the count and the share of the
+// workers with fees recorded (known) who paid: a systemic fee model
+// (critical) needs 3 or more who paid, at least critical of the share,
+// among at least 5; a lone worker under that share is medium; fewer than 5
+// known is high at most, however large the share.
+func feeShareSeverity(paid, known int, critical float64) contract.Severity {
+	share := float64(paid) / float64(known)
+	switch {
+	case known >= 5 && paid >= 3 && share >= critical:
+		return contract.Critical
+	case known >= 5 && paid == 1 && share < critical:
+		return contract.Medium
+	default:
+		return contract.High
+	}
+}
+
+// birthClusters finds dates of birth shared by 3 or more of a supplier's
+// workers.
+func (c *Checker) birthClusters(key string, g *group) []Finding {
+	var days []int64
+	for d, refs := range g.births {
+		if len(refs) >= 3 {
+			days = append(days, d)
+		}
+	}
+	slices.Sort(days)
+	var out []Finding
+	for _, d := range days {
+		refs := g.births[d]
+		n := len(refs)
+		listed := slices.DeleteFunc(slices.Clone(refs), func(r Ref) bool { return r == Ref{} })
+		date := time.Unix((d-1<<20)*86400, 0).UTC().Format(time.DateOnly)
+		sev := contract.Medium
+		if n >= 5 {
+			sev = contract.High
+		}
+		out = append(out, Finding{
+			Check: BirthDateCluster, Severity: sev, Groups: []string{key}, Contracts: listed, Total: n,
+			Message: fmt.Sprintf("%d workers of supplier %s have the date of birth %s: dates of birth written to order are a sign of falsified ages, a child labour risk indicator; check ages against identity documents",
+				n, groupName(key), date),
+			Evidence: map[string]any{"date_of_birth": date, "workers": n, "supplier_workers": g.workers},
+		})
+	}
+	return out
+}
+
+// agencyClusters finds agencies that placed several of a supplier's
+// workers while unlicensed, revoked or expired.
+func (c *Checker) agencyClusters(key string, g *group) []Finding {
+	var out []Finding
+	for _, k := range g.agencyOrder {
+		a := g.agencies[k]
+		if a.total < 3 && !(a.total >= 2 && float64(a.total) >= 0.2*float64(g.workers)) {
+			continue
+		}
+		out = append(out, Finding{
+			Check: AgencyCluster, Severity: contract.High, Groups: []string{key}, Contracts: a.refs, Total: a.total,
+			Message: fmt.Sprintf("%s of %s of supplier %s were placed by %s, %s on the agency register: a deception risk indicator for the supplier's recruitment channel",
+				plural(a.total, "worker"), plural(g.workers, "worker"), groupName(key), a.name, a.status),
+			Evidence: map[string]any{"agency": a.name, "licence_status": a.status, "workers": a.total, "supplier_workers": g.workers},
+		})
 	}
 	return out
 }

@@ -5,8 +5,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/refdata"
 )
 
 func rec(row int, group, worker string, fees FeeStatus) Record {
@@ -32,9 +34,13 @@ func TestFeeShare(t *testing.T) {
 	}{
 		{"nobody paid", []FeeStatus{FeesNotPaid, FeesNotPaid}, contract.SeverityNone, ""},
 		{"nothing known", []FeeStatus{FeesUnknown, FeesUnknown}, contract.SeverityNone, ""},
-		{"one of twenty", append([]FeeStatus{FeesPaid}, repeat(FeesNotPaid, 19)...), contract.High, "1 of 20 workers"},
-		{"two of twenty", append([]FeeStatus{FeesPaid, FeesPaid}, repeat(FeesNotPaid, 18)...), contract.Critical, "2 of 20 workers"},
-		{"unknowns are not counted as unpaid", append([]FeeStatus{FeesPaid, FeesNotPaid, FeesNotPaid}, repeat(FeesUnknown, 30)...), contract.Critical, "30 more with costs not recorded"},
+		{"one of twenty: a lone case", append([]FeeStatus{FeesPaid}, repeat(FeesNotPaid, 19)...), contract.Medium, "1 of 20 workers"},
+		{"two of twenty", append([]FeeStatus{FeesPaid, FeesPaid}, repeat(FeesNotPaid, 18)...), contract.High, "2 of 20 workers"},
+		{"three of twenty", append([]FeeStatus{FeesPaid, FeesPaid, FeesPaid}, repeat(FeesNotPaid, 17)...), contract.Critical, "3 of 20 workers"},
+		{"one of two: a small sample", []FeeStatus{FeesPaid, FeesNotPaid}, contract.High, "1 of 2 workers"},
+		{"four of four: a small sample", repeat(FeesPaid, 4), contract.High, "4 of 4 workers"},
+		{"three of five", append(repeat(FeesPaid, 3), FeesNotPaid, FeesNotPaid), contract.Critical, "3 of 5 workers"},
+		{"unknowns are not counted as unpaid", append([]FeeStatus{FeesPaid, FeesNotPaid, FeesNotPaid}, repeat(FeesUnknown, 30)...), contract.High, "30 more with costs not recorded"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -402,5 +408,91 @@ func TestFeeShareFromColumnsTheRosterHas(t *testing.T) {
 	sum := c.Summaries(findings)["Acme Garments"]
 	if sum.FeesPaid != 3 || sum.FeesNotPaid != 7 || sum.FeesUnknown != 1 || sum.FeePaidShare != 0.3 {
 		t.Errorf("got paid %d, not paid %d, unknown %d, share %v; want 3, 7, 1, 0.3", sum.FeesPaid, sum.FeesNotPaid, sum.FeesUnknown, sum.FeePaidShare)
+	}
+}
+
+func TestJobChange(t *testing.T) {
+	day := func(s string) int64 {
+		d, _ := time.Parse(time.DateOnly, s)
+		return d.Unix()/86400 + 1<<20
+	}
+	worker := func(row int, employer, name, start, end string) Record {
+		r := rec(row, employer, fmt.Sprint("W", row), FeesUnknown)
+		r.Employer, r.Name, r.Passport, r.BankAccount = employer, name, "P1234567", "ACC99887766"
+		r.Start = day(start)
+		if end != "" {
+			r.End = day(end)
+		}
+		return r
+	}
+	tests := []struct {
+		name string
+		recs []Record
+		want int // findings of each check
+	}{
+		{"one worker, two jobs one after the other", []Record{
+			worker(2, "Acme", "Ram Thapa", "2022-01-01", "2023-12-31"), worker(3, "Beta", "Ram Thapa", "2024-01-15", "")}, 0},
+		{"one name, overlapping periods", []Record{
+			worker(2, "Acme", "Ram Thapa", "2022-01-01", "2024-06-30"), worker(3, "Beta", "Ram Thapa", "2024-01-15", "")}, 1},
+		{"two names", []Record{
+			worker(2, "Acme", "Ram Thapa", "2022-01-01", "2023-12-31"), worker(3, "Beta", "Hari Gurung", "2024-01-15", "")}, 1},
+		{"first job's end not recorded", []Record{
+			worker(2, "Acme", "Ram Thapa", "2022-01-01", ""), worker(3, "Beta", "Ram Thapa", "2024-01-15", "")}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(Options{})
+			for _, r := range tc.recs {
+				c.Add(r)
+			}
+			fs := c.Findings()
+			if got := len(byCheck(fs, SharedPassport.ID)); got != tc.want {
+				t.Errorf("shared-passport: %d findings, want %d", got, tc.want)
+			}
+			if got := len(byCheck(fs, SharedBankAccount.ID)); got != tc.want {
+				t.Errorf("shared-bank-account: %d findings, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBirthDateCluster(t *testing.T) {
+	c := New(Options{})
+	for i := range 8 {
+		r := rec(i+2, "Acme", fmt.Sprint("W", i), FeesUnknown)
+		r.Birth = int64(1<<20 + 10000 + i) // all different
+		if i < 5 {
+			r.Birth = 1<<20 + 12000
+		}
+		c.Add(r)
+	}
+	got := byCheck(c.Findings(), BirthDateCluster.ID)
+	if len(got) != 1 || got[0].Total != 5 || got[0].Severity != contract.High || !strings.Contains(got[0].Message, "5 workers") {
+		t.Fatalf("got %+v", got)
+	}
+	c = New(Options{})
+	for i := range 2 {
+		r := rec(i+2, "Acme", fmt.Sprint("W", i), FeesUnknown)
+		r.Birth = 1<<20 + 12000
+		c.Add(r)
+	}
+	if got := byCheck(c.Findings(), BirthDateCluster.ID); len(got) != 0 {
+		t.Errorf("two workers born the same day: %v", got[0].Message)
+	}
+}
+
+func TestAgencyCluster(t *testing.T) {
+	c := New(Options{})
+	for i := range 10 {
+		r := rec(i+2, "Acme", fmt.Sprint("W", i), FeesUnknown)
+		r.Agency, r.AgencyStatus = "Quick Jobs Ltd", refdata.AgencyUnlicensed
+		if i >= 3 {
+			r.Agency, r.AgencyStatus = "Bright Path", refdata.AgencyLicensed
+		}
+		c.Add(r)
+	}
+	got := byCheck(c.Findings(), AgencyCluster.ID)
+	if len(got) != 1 || got[0].Total != 3 || !strings.Contains(got[0].Message, "Quick Jobs Ltd, unlicensed") {
+		t.Fatalf("got %+v", got)
 	}
 }

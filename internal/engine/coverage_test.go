@@ -56,9 +56,10 @@ func TestCoverageOfSevenColumns(t *testing.T) {
 	needs, ok = needsOf(cv.NotChecked, "no-written-contract")
 	require.True(t, ok)
 	assert.Equal(t, []string{"Written Contract"}, needs)
-	// An age comes from its own column or from the date of birth.
+	// An age comes from its own column or from the date of birth; the
+	// country of employment sets the minimum age (15 without it).
 	needs, _ = needsOf(cv.NotChecked, "under-minimum-age")
-	assert.Equal(t, []string{"Age", "DOB"}, needs)
+	assert.Equal(t, []string{"Age", "DOB", "Country"}, needs)
 }
 
 func TestCoverageLogic(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/refdata"
 	"github.com/laborcheck/laborcheck/internal/rules"
 )
 
@@ -103,6 +104,11 @@ type Options struct {
 	Combinations []Combination
 	// MinimumWages, when set, fills a blank minimum_wage_monthly.
 	MinimumWages *contract.MinimumWages
+	// Reference, when set, holds the reference tables derived fields are
+	// read from (exchange rates, minimum ages, countries, places, agency
+	// licences, the goods list, withhold release orders); nil means the
+	// built-in tables.
+	Reference *refdata.Set
 	// Label, when set, names a field in the words a roster would use for
 	// its column ("Passport held by"), for the columns a sheet lacks;
 	// without it the field's first alias is used.
@@ -141,6 +147,9 @@ func New(prog *rules.Program, schema *contract.Schema, opts Options) *Engine {
 	e := &Engine{prog: prog, schema: schema, opts: opts, deriver: contract.NewDeriver(schema, opts.ReviewDate)}
 	if opts.MinimumWages != nil {
 		e.deriver = e.deriver.WithMinimumWages(opts.MinimumWages)
+	}
+	if opts.Reference != nil {
+		e.deriver = e.deriver.WithReference(opts.Reference)
 	}
 	e.derived = contract.NewDerived(schema, opts.MinimumWages != nil)
 	e.all = e.Coverage(nil)

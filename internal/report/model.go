@@ -322,12 +322,15 @@ type Run struct {
 	// were read with: the built-in ones with their source and date, and
 	// any the user gave with -vocab.
 	Vocabularies []Vocabulary `json:"vocabularies,omitempty"`
+	// Warnings are things about the run a reader should know, such as an
+	// exchange-rate table older than the review date allows.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Vocabulary is a vocabulary file a run read rosters with.
 type Vocabulary struct {
 	Path   string `json:"path"`
-	Kind   string `json:"kind"` // headers or values
+	Kind   string `json:"kind"` // headers or values, or a reference table's kind (exchange-rates, minimum-ages, …)
 	Source string `json:"source,omitempty"`
 	AsOf   string `json:"as_of,omitempty"`
 	SHA256 string `json:"sha256,omitempty"`

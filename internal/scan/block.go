@@ -51,9 +51,9 @@ func newBlock(file int, spillDir string, spill bool, key []byte) *fileBlock {
 		recs: recordBuf{dir: spillDir, spill: spill}, key: key}
 }
 
-// convert turns one engine result into its report contract, findings
+// convertResult turns one engine result into its report contract, findings
 // (waivers applied, not yet counted) and rule errors.
-func convert(r *engine.Result, waivers *rules.Matcher) (report.Contract, []report.Finding, []report.RuleError) {
+func convertResult(r *engine.Result, waivers *rules.Matcher) (report.Contract, []report.Finding, []report.RuleError) {
 	c := report.Contract{
 		File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID, WorkerID: r.WorkerID,
 		WorkerName: r.WorkerName, Supplier: r.Supplier, Status: r.Status.String(), Findings: len(r.Findings),
@@ -94,7 +94,7 @@ func convert(r *engine.Result, waivers *rules.Matcher) (report.Contract, []repor
 
 // add encodes one evaluated contract.
 func (blk *fileBlock) add(r *engine.Result, rr readRow, waivers *rules.Matcher) error {
-	c, fs, errs := convert(r, waivers)
+	c, fs, errs := convertResult(r, waivers)
 	return blk.addConverted(&c, fs, errs, rr, r.Coverage, r.Status, r.Risk)
 }
 
@@ -149,6 +149,12 @@ func (blk *fileBlock) addConverted(c *report.Contract, fs []report.Finding, errs
 	b = blk.appendNumber(b, rec.Passport, rec.PassportMask)
 	b = blk.appendNumber(b, rec.BankAccount, rec.BankAccountMask)
 	b = append(b, byte(rec.Fees))
+	b = appendInline(b, rec.Name)
+	b = binary.AppendVarint(b, rec.Start)
+	b = binary.AppendVarint(b, rec.End)
+	b = binary.AppendVarint(b, rec.Birth)
+	b = e.AppendString(b, rec.Agency)
+	b = e.AppendString(b, rec.AgencyStatus)
 	blk.buf = b
 	blk.contracts++
 	return blk.recs.write(b)
@@ -317,6 +323,10 @@ func (blk *fileBlock) decode(rec []byte, out *decoded) error {
 	rc.Passport, rc.PassportMask = r.inline(), r.inline()
 	rc.BankAccount, rc.BankAccountMask = r.inline(), r.inline()
 	rc.Fees = crossrow.FeeStatus(r.byte())
+	rc.Name = r.inline()
+	rc.Start, rc.End, rc.Birth = r.varint(), r.varint(), r.varint()
+	rc.Agency = r.str(d)
+	rc.AgencyStatus = r.str(d)
 	if r.err != nil || len(r.b) != 0 {
 		return errDamaged
 	}

@@ -84,13 +84,13 @@ func TestCoverageSevenColumnRoster(t *testing.T) {
 	assert.InDelta(t, 0.3, *alpha.FeePaidShare, 1e-9)
 	assert.Contains(t, alpha.IndicatorsPartly, "debt_bondage")
 	assert.Contains(t, alpha.IndicatorsNotChecked, "deception")
-	assert.InDelta(t, 4.0/29, alpha.Coverage, 0.001)
+	assert.InDelta(t, 4.0/44, alpha.Coverage, 0.001)
 
 	require.Len(t, rep.Inputs, 1)
 	require.Len(t, rep.Inputs[0].Sheets, 1)
 	sh := rep.Inputs[0].Sheets[0]
 	assert.Equal(t, 4, sh.RulesChecked)
-	assert.Equal(t, len(rep.Rules)-len(options(t, 1).Engine.Combinations)-3, sh.RulesTotal) // less combinations and cross-row checks
+	assert.Equal(t, len(rep.Rules)-len(options(t, 1).Engine.Combinations)-5, sh.RulesTotal) // less combinations and cross-row checks
 	needs := map[string][]string{}
 	for _, n := range sh.NotChecked {
 		needs[n.Rule] = n.Needs
@@ -149,6 +149,6 @@ func TestCoverageIncompleteInputs(t *testing.T) {
 	assert.Equal(t, []string{"Barcode", "Description", "Qty"}, in[0].UnrecognisedHeaders)
 	assert.Equal(t, []string{"its columns let no rule run"}, in[1].Incomplete)
 	assert.Equal(t, []string{"Remarks"}, in[1].UnrecognisedHeaders)
-	assert.Equal(t, []string{"coverage 13.8% (4 of 29 rules) is below -min-coverage 50%"}, in[2].Incomplete)
+	assert.Equal(t, []string{"coverage 9.1% (4 of 44 rules) is below -min-coverage 50%"}, in[2].Incomplete)
 	assert.Equal(t, 0.5, rep.Run.Options.MinCoverage)
 }

@@ -159,7 +159,7 @@ func newSetup(opts Options) (*setup, error) {
 	s.eng = engine.New(opts.Program, opts.Schema, s.opts.Engine)
 	// Cross-row checks keep a few fields of each contract, taken by the
 	// worker that reads it.
-	s.extract = crossrow.NewExtractor(opts.Schema)
+	s.extract = crossrow.NewExtractor(opts.Schema).WithReference(opts.Engine.Reference, opts.Engine.ReviewDate)
 	return s, nil
 }
 
@@ -206,6 +206,7 @@ func newReport(opts Options, now func() time.Time) *report.Report {
 		{Path: hsrc.File, Kind: "headers", Source: hsrc.Source, AsOf: hsrc.AsOf},
 		{Path: "builtin:values.yaml", Kind: "values", Source: vsrc, AsOf: vasOf},
 	}, opts.Vocabularies...)
+	recordReference(rep, opts.Engine)
 	for _, f := range opts.Program.Set.Files {
 		rep.Run.RuleFiles = append(rep.Run.RuleFiles, report.File{Path: f.Path, SHA256: f.SHA256})
 	}
