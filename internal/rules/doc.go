@@ -11,12 +11,26 @@
 // tables loaded from CSV or XLSX files beside it (tables.<name>(key...)).
 // The format is specified in rules/README.md.
 //
+// Every rule states a remedy: what should be done when it flags. [Lint]
+// requires one; reports show it with each finding.
+//
 // # Layering
 //
 // [Load] reads files in order. Each file's overrides: and disable: change
 // the rules of the files before it; then its own rules join the set. The
 // path [BuiltinPath] stands for the built-in pack. The result, a [Set],
-// records where each rule came from and what changed it.
+// records where each rule came from and what changed it. The combinations
+// and cross-row checks a scan runs beside the rules ([LoadOptions].Checks,
+// of [KindCombination] and [KindCrossRow]) count as defined before every
+// file, so that files override, disable and waive them like rules; they end
+// in [Set].Checks and are never compiled.
+//
+// # Values a field never takes
+//
+// Compiling checks each comparison of a field with a list of values
+// (contract.passport_held_by == "company", `in` a list) against the values
+// the schema allows, and refuses one that could never match, with the value
+// meant: the value a wording is read as, or the nearest.
 //
 // # Errors
 //
