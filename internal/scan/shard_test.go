@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/crossrow"
 	"github.com/laborcheck/laborcheck/internal/partial"
 	"github.com/laborcheck/laborcheck/internal/report"
 )
@@ -92,6 +94,26 @@ func TestMergeEqualsScan(t *testing.T) {
 				t.Fatalf("spill %v: merge of %d shards differs from the scan:\n%s", spill, n, firstDiff(got, want))
 			}
 		}
+	}
+}
+
+// A cross-row policy from the rule files (a check disabled, another's
+// severity overridden) travels with the shards to the merge.
+func TestMergeKeepsCrossRowPolicy(t *testing.T) {
+	files := writeBatch(t, t.TempDir(), 11)
+	opts := options(t, 2)
+	opts.CrossRowPolicy = &crossrow.Policy{
+		Disabled: map[string]bool{crossrow.FeeShare.ID: true},
+		Severity: map[string]contract.Severity{crossrow.SharedPassport.ID: contract.Critical},
+		Changes:  map[string][]string{crossrow.SharedPassport.ID: {"local.yaml:3: severity high → critical"}},
+	}
+	rep, err := Run(context.Background(), files, opts)
+	require.NoError(t, err)
+	want := jsonOf(t, rep)
+	require.NotContains(t, string(want), `"rule_id": "fee-share"`)
+	require.Contains(t, string(want), "local.yaml:3: severity high → critical")
+	if got := jsonOf(t, shardAndMerge(t, files, opts, 3)); !bytes.Equal(got, want) {
+		t.Fatalf("merge differs from the scan:\n%s", firstDiff(got, want))
 	}
 }
 
