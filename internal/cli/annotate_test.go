@@ -113,7 +113,7 @@ func TestAnnotateSamples(t *testing.T) {
 		findings[k] = append(findings[k], fm)
 	}
 	copies := map[string]*excelize.File{}
-	flagged := 0
+	flagged, remedies := 0, 0
 	for _, c := range rep["contracts"].([]any) {
 		cm := c.(map[string]any)
 		file := cm["file"].(string)
@@ -172,9 +172,18 @@ func TestAnnotateSamples(t *testing.T) {
 					cells = append(cells, fmt.Sprintf("%s%d", name, row))
 				}
 			}
-			found := slices.ContainsFunc(cells, func(cell string) bool { return strings.Contains(notes[cell], "["+id+",") })
+			want := "[" + id + ","
+			if remedy, _ := fd["remedy"].(string); remedy != "" {
+				want = "\nRemedy: " + remedy
+			}
+			found := slices.ContainsFunc(cells, func(cell string) bool {
+				return strings.Contains(notes[cell], "["+id+",") && strings.Contains(notes[cell], want)
+			})
 			if !found {
-				t.Errorf("%s:%d: no note for %s on %v", file, row, id, cells)
+				t.Errorf("%s:%d: no note for %s (with %q) on %v", file, row, id, want, cells)
+			}
+			if _, ok := fd["remedy"].(string); ok {
+				remedies++
 			}
 		}
 		// The row is filled with its severity's colour.
@@ -187,6 +196,7 @@ func TestAnnotateSamples(t *testing.T) {
 	if flagged < 30 {
 		t.Errorf("only %d flagged contracts checked", flagged)
 	}
+	t.Logf("%d flagged contracts, %d findings with a remedy", flagged, remedies)
 	for _, f := range copies {
 		if !slices.Contains(f.GetSheetList(), "laborcheck") {
 			t.Errorf("no legend sheet: %v", f.GetSheetList())

@@ -302,6 +302,16 @@ func hostileCases() []hostileCase {
 		{name: "huge-dimension.xlsx", contracts: 3, make: func(t testing.TB, path string) {
 			writeZip(t, path, bookParts(sheetXML(`<dimension ref="A1:XFD1048576"/>`, rosterRows(3), ""), ""))
 		}},
+		{name: "wide-rows.xlsx", contracts: 20_000, make: func(t testing.TB, path string) {
+			// A stray cell in column XFD on every row: each row is as wide
+			// as a sheet can be.
+			var rows strings.Builder
+			inlineCells(&rows, 1, hostileHeader)
+			for i := 1; i <= 20_000; i++ {
+				fmt.Fprintf(&rows, `<row r="%d"><c r="A%[1]d" t="inlineStr"><is><t>HC-%d</t></is></c><c r="C%[1]d" t="inlineStr"><is><t>Employer</t></is></c><c r="XFD%[1]d"><v>%d</v></c></row>`, i+1, i, i)
+			}
+			writeZip(t, path, bookParts(sheetXML("", rows.String(), ""), ""))
+		}},
 		{name: "million-rows.xlsx", contracts: 3, make: func(t testing.TB, path string) {
 			var rows strings.Builder
 			rows.WriteString(rosterRows(3))

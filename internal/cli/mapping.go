@@ -14,7 +14,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
-	"github.com/laborcheck/laborcheck/internal/rules"
 	"github.com/laborcheck/laborcheck/internal/source"
 )
 
@@ -68,13 +67,19 @@ func (e *mapError) Error() string {
 	return e.File + ": " + e.Msg
 }
 
+// maxMapFile bounds a mapping file. A mapping names a roster's headers and
+// wordings, a few thousand lines at most; parsing YAML takes 20 to 45 times
+// a file's size in memory (BenchmarkOptionFiles), so 2 MiB costs at most
+// about 90 MB.
+const maxMapFile = 2 << 20
+
 // loadMapping reads the -map file, if one is given. It prints every problem
 // the file has and returns false when there is any.
 func loadMapping(ui *ui, path string, schema *contract.Schema) (*mapping, bool) {
 	if path == "" {
 		return nil, true
 	}
-	data, err := readLimited(path, rules.MaxYAMLFileSize)
+	data, err := readLimited(path, maxMapFile)
 	if err != nil {
 		ui.errorf("-map: %v", err)
 		return nil, false

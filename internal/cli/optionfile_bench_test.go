@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -12,9 +14,10 @@ import (
 )
 
 // Option files are YAML read whole into a node tree, which takes many times
-// the file's size in memory; their size is capped at rules.MaxYAMLFileSize
-// (8 MiB) to bound it. These benchmarks read files just under the cap and
-// report the bytes allocated and the peak live heap per byte of file.
+// the file's size in memory; their size is capped to bound it (rule and
+// waiver files at rules.MaxYAMLFileSize, 2 MiB; mapping files at maxMapFile,
+// 2 MiB). These benchmarks read files of about 2 MiB and report the bytes
+// allocated and the peak heap per byte of file.
 
 // yamlOfSize repeats entry(i) under head until the text is about size bytes.
 func yamlOfSize(head string, size int, entry func(i int) string) []byte {
@@ -76,5 +79,22 @@ func BenchmarkOptionFiles(b *testing.B) {
 		b.Run(fmt.Sprintf("%s/%dMiB", tc.name, len(tc.data)>>20), func(b *testing.B) {
 			benchOptionFile(b, tc.data, tc.parse)
 		})
+	}
+}
+
+// A mapping file over its limit is refused before it is parsed, with its
+// size and the limit.
+func TestMappingFileLimit(t *testing.T) {
+	path := t.TempDir() + "/map.yaml"
+	big := yamlOfSize("headers:\n", maxMapFile+100<<10, func(i int) string { return fmt.Sprintf("  H%d: worker_id\n", i) })
+	if err := os.WriteFile(path, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if _, ok := loadMapping(&ui{out: &out, err: &errOut}, path, contract.DefaultSchema()); ok {
+		t.Fatal("a mapping file over the limit was read")
+	}
+	if !strings.Contains(errOut.String(), "at most 2 MiB are read") {
+		t.Errorf("error = %q", errOut.String())
 	}
 }

@@ -61,6 +61,8 @@ type Evidence struct {
 	// Column, Header and Conversion say where in the roster the value
 	// was read and what reading it took (see contract.Columns).
 	Column, Header, Conversion string
+	// Currency is the ISO 4217 code of an amount, when one is named.
+	Currency string
 }
 
 // RuleError is a rule that failed on the contract.
@@ -325,6 +327,9 @@ func (e *Engine) evidence(rule *rules.Compiled, c *contract.Contract) []Evidence
 		f := fields[i]
 		v := c.Value(i)
 		ev := Evidence{Field: f.Name, Value: v.Native(f.Type), Raw: v.Raw, Derived: v.Derived}
+		if f.Type == contract.Money && v.Present {
+			ev.Currency = v.Currency
+		}
 		if cols := c.Columns; cols != nil && i < len(cols.Has) && cols.Has[i] && !v.Derived {
 			ev.Column, ev.Header = cols.Letter[i], cols.Header[i]
 			if i < len(cols.Note) {

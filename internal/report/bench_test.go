@@ -137,3 +137,49 @@ func BenchmarkWriteHTML(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRowsOrder orders a spilled review of a million contracts and
+// 100,000 findings; B/op is what ordering allocates (a key per row).
+func BenchmarkRowsOrder(b *testing.B) {
+	const n, nf = 1_000_000, 100_000
+	sevs := []string{"critical", "high", "medium", "low"}
+	for b.Loop() {
+		b.StopTimer()
+		rows, err := NewRows(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := &Report{}
+		for i := range 50 {
+			r.Suppliers = append(r.Suppliers, Supplier{Name: fmt.Sprintf("Supplier %02d", i), RiskScore: float64(i % 7)})
+		}
+		for i := range n {
+			c := Contract{File: "roster.xlsx", Sheet: "Contracts", Row: i + 2, ContractID: fmt.Sprintf("C-%07d", i),
+				Supplier: fmt.Sprintf("Supplier %02d", i%50), Status: StatusClear}
+			if i%10 == 0 {
+				c.Status, c.Risk, c.Findings = StatusFlagged, &sevs[i%4], 1
+			}
+			if err := rows.AddContract(&c); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for i := range nf {
+			f := Finding{RuleID: "fee-paid", Severity: sevs[i%4], Indicator: "debt_bondage", Message: "The worker paid a recruitment fee.",
+				File: "roster.xlsx", Sheet: "Contracts", Row: i*10 + 2, Supplier: fmt.Sprintf("Supplier %02d", i%50),
+				Evidence: map[string]Evidence{"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200"}}}
+			if err := rows.AddFinding(&f); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := r.UseRows(rows); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := rows.order(newRanker(r)); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		rows.Close()
+		b.StartTimer()
+	}
+}

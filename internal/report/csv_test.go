@@ -58,11 +58,15 @@ func TestWriteCSV_FormulaSafety(t *testing.T) {
 		}
 	}
 	// Row numbers are plain numbers; hostile text keeps its content behind the quote.
-	assert.Equal(t, "2", recs[5][2])
-	assert.Equal(t, "'"+hostileFormula, recs[5][5])
-	assert.Equal(t, "'\t=1", recs[4][4])
-	assert.Equal(t, "base_wage_monthly=@SUM(A1:A9); recruitment_fee_paid_by_worker=$1,200", recs[3][11])
-	assert.Equal(t, "weekly_hours_total=74 (derived)", recs[5][11][len(recs[5][11])-len("weekly_hours_total=74 (derived)"):])
+	byRule := map[string][]string{}
+	for _, rec := range recs[1:] {
+		byRule[rec[7]] = rec
+	}
+	assert.Equal(t, "2", byRule["hours-60"][2])
+	assert.Equal(t, "'"+hostileFormula, byRule["hours-60"][5])
+	assert.Equal(t, "'\t=1", byRule["deposit"][4])
+	assert.Equal(t, "base_wage_monthly=@SUM(A1:A9) (USD 450); recruitment_fee_paid_by_worker=$1,200 (USD 1,200)", byRule["fee-vs-wage"][11])
+	assert.Equal(t, "weekly_hours_total=74 (derived)", byRule["hours-60"][11][len(byRule["hours-60"][11])-len("weekly_hours_total=74 (derived)"):])
 }
 
 func TestWriteCSV_Empty(t *testing.T) {

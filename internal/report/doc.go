@@ -10,9 +10,11 @@
 //   - XLSX ([WriteXLSX]): a workbook for oversight officers, with a summary
 //     and chart, findings, contracts, data issues, rule errors, rules and a
 //     record of the run.
-//   - HTML ([WriteHTML]): one self-contained page with charts, a sortable
-//     findings table and every flagged contract with its evidence.
-//   - Text ([WriteText]): a summary for an 80-column terminal.
+//   - HTML ([WriteHTML]): one self-contained page with the summary, charts,
+//     suppliers and coverage, and every finding and every contract that is
+//     not clear in compact data islands that the page's script pages,
+//     filters and searches.
+//   - Text ([WriteText]): a summary for a terminal of 80 columns or more.
 //
 // [WriteFile] picks the format from the file name and never leaves a
 // half-written file behind.
@@ -30,6 +32,14 @@
 // # Determinism
 //
 // The same report gives the same JSON, CSV, HTML and text bytes, and the
-// same XLSX cells: writers keep the order of the report's lists and sort map
-// keys. The run's start time is the only time in any output.
+// same XLSX cells: writers list contracts and findings in report order,
+// highest risk first (see [Report.EachFinding] and order.go), keep the
+// order of the other lists and sort map keys. The run's start time is the
+// only time in any output.
+//
+// # Numbers
+//
+// Numbers people read are written for them: thousands separators, shares
+// as percentages, amounts with their currency code; XLSX cells stay
+// numbers with number formats. JSON keeps plain numbers.
 package report

@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,7 +24,7 @@ var (
 	//go:embed html.js
 	htmlJS string
 
-	htmlTemplate = template.Must(template.New("report").Parse(htmlTemplateText))
+	htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"num": thousands}).Parse(htmlTemplateText))
 
 	// htmlCSP allows nothing but the page's own inline style and script,
 	// pinned by their hashes: the report loads nothing from anywhere, and
@@ -56,21 +55,30 @@ var chartColours = map[string]string{
 const chartDefaultColour = "#2f5597"
 
 // WriteHTML writes r as one self-contained HTML page: summary tiles, bar
-// charts (inline SVG) of findings by indicator, severity and supplier, a
-// findings table that sorts and filters with a little inline script, every
-// flagged contract with its evidence, contracts with insufficient data, the
-// inputs and how they were read, data issues, rule errors, the rules and the
-// run. It loads nothing from the network, and its Content-Security-Policy
-// forbids it to. All report text is escaped by html/template.
+// charts (inline SVG) of findings by indicator, severity and supplier, the
+// suppliers with their risk score and coverage, the inputs and how they were
+// read, data issues, rule errors, the rules and the run, all as HTML; and
+// every finding and every contract that is not clear, highest risk first, in
+// compact data islands that the page's own script pages, filters and
+// searches (clear contracts are counted, not listed). It loads nothing from
+// the network, and its Content-Security-Policy forbids it to.
+//
+// The page is written as the report is read: findings and contracts go
+// straight from the report's rows into the islands, so a review of hundreds
+// of thousands of contracts is never held in memory as HTML. Report text is
+// escaped by html/template in the page, and written as JSON strings with
+// '<', '>' and '&' escaped in the islands, so neither can close a script
+// element; the script sets text, never markup.
 func WriteHTML(w io.Writer, r *Report) error {
-	// The page shows every finding and flagged contract: the report is
-	// read into memory whole.
-	r, err := r.materialized()
-	if err != nil {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	v := newHTMLView(r)
+	if err := htmlTemplate.ExecuteTemplate(bw, "page", v); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := htmlTemplate.Execute(bw, newHTMLView(r)); err != nil {
+	if err := writeIslands(bw, r); err != nil {
+		return err
+	}
+	if err := htmlTemplate.ExecuteTemplate(bw, "end", v); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -83,13 +91,10 @@ type htmlView struct {
 	FailOn                          string
 	Tiles                           []htmlTile
 	Charts                          []htmlChart
-	Severities                      []string
-	Indicators                      []htmlIndicator
-	Findings                        []htmlFinding
-	Flagged                         []htmlContract
-	SupplierFindings                []htmlFinding
+	Findings                        string // the number of findings, for people
+	Listed                          string // contracts listed: not clear
+	Clear                           string
 	Suppliers                       []htmlSupplier
-	Insufficient                    []htmlContract
 	Inputs                          []htmlInput
 	Sheets                          []htmlSheet
 	DataIssues                      []contract.DataIssue
@@ -105,51 +110,23 @@ type htmlView struct {
 	CSP                             string
 }
 
-type htmlIndicator struct{ Code, Label string }
-
 type htmlTile struct {
 	Label string
-	Value int
+	Value string
 	Tone  string // CSS class suffix: flagged, clear, insufficient, neutral, alert
 	Note  string
-}
-
-type htmlFinding struct {
-	Index                                      int
-	Severity                                   string
-	SevRank                                    int
-	Indicator, IndicatorLabel                  string
-	RuleID, Title, Message                     string
-	ContractID, WorkerID, WorkerName, Supplier string
-	File, Sheet                                string
-	Row                                        int
-	Evidence                                   []evidenceField
-	References                                 []string
-	Remedy                                     string
-	Waived                                     bool
-	Waiver                                     string
-	SupplierScope                              bool
-	ContractsTotal                             int
-	Contracts                                  []string // locations of the contracts concerned
-	ContractsMore                              int      // concerned contracts not listed
 }
 
 type htmlSupplier struct {
 	Supplier
 	RiskWord  string
+	Score     string
 	Share     string // the fee-paid share as a percentage, "" when unknown
 	FeesKnown int    // workers whose recruitment costs are known
 	// CoverageShare is Coverage as a percentage; the lists hold indicator
 	// codes.
 	CoverageShare                  string
 	Checked, Partly, NotCheckedInd []string
-}
-
-type htmlContract struct {
-	Contract
-	Location string
-	RiskWord string
-	Findings []htmlFinding
 }
 
 type htmlInput struct {
@@ -186,6 +163,7 @@ type htmlChart struct {
 type htmlBar struct {
 	Label, Full  string
 	Value        int
+	Shown        string // Value for people
 	Y, W, ValueX int
 	Colour       string
 }
@@ -200,83 +178,38 @@ func newHTMLView(r *Report) *htmlView {
 		Summary:     s,
 		FailOn:      cmp.Or(s.FailOn, r.Run.Options.FailOn),
 		Rules:       r.Rules,
+		Findings:    thousands(r.NumFindings()),
+		Listed:      thousands(s.ContractsFlagged + s.ContractsInsufficient + s.ContractsWithRuleErrors),
+		Clear:       thousands(s.ContractsClear),
 		CSS:         template.CSS(htmlCSS),
 		JS:          template.JS(htmlJS),
 		CSP:         htmlCSP,
 	}
+	tile := func(label string, n int, tone, note string) htmlTile {
+		return htmlTile{Label: label, Value: thousands(n), Tone: tone, Note: note}
+	}
 	v.Tiles = []htmlTile{
-		{Label: "Contracts", Value: s.Contracts, Tone: "neutral"},
-		{Label: "Flagged", Value: s.ContractsFlagged, Tone: "flagged", Note: "at least one risk indicator"},
-		{Label: "Insufficient data", Value: s.ContractsInsufficient, Tone: "insufficient", Note: "rules could not decide"},
-		{Label: "Clear", Value: s.ContractsClear, Tone: "clear", Note: "no indicator found"},
+		tile("Contracts", s.Contracts, "neutral", ""),
+		tile("Flagged", s.ContractsFlagged, "flagged", "at least one risk indicator"),
+		tile("Insufficient data", s.ContractsInsufficient, "insufficient", "rules could not decide"),
+		tile("Clear", s.ContractsClear, "clear", "no indicator found"),
 	}
 	if s.ContractsWithRuleErrors > 0 {
-		v.Tiles = append(v.Tiles, htmlTile{Label: "Rule errors", Value: s.ContractsWithRuleErrors, Tone: "flagged", Note: "a rule failed: review incomplete"})
+		v.Tiles = append(v.Tiles, tile("Rule errors", s.ContractsWithRuleErrors, "flagged", "a rule failed: review incomplete"))
 	}
-	v.Tiles = append(v.Tiles, []htmlTile{
-		{Label: "Findings", Value: s.Findings, Tone: "neutral"},
-		{Label: "At or above " + cmp.Or(v.FailOn, "fail-on"), Value: s.FindingsAtOrAbove, Tone: alertIf(s.FindingsAtOrAbove), Note: failOnNote(s.Waived)},
-		{Label: "Unreadable inputs", Value: s.InputsUnreadable + s.SheetsUnreadable, Tone: alertIf(s.InputsUnreadable + s.SheetsUnreadable),
-			Note: plural(s.InputsUnreadable, "file", "files") + " and " + plural(s.SheetsUnreadable, "sheet", "sheets") + " of " + plural(s.Inputs, "input", "inputs")},
-		{Label: "Incomplete inputs", Value: s.InputsIncomplete, Tone: alertIf(s.InputsIncomplete), Note: "files read but not reviewed in full"},
-		{Label: "Data issues", Value: s.DataIssues, Tone: alertIf(s.DataIssues), Note: "cells that could not be read"},
-	}...)
+	v.Tiles = append(v.Tiles,
+		tile("Findings", s.Findings, "neutral", ""),
+		tile("At or above "+cmp.Or(v.FailOn, "fail-on"), s.FindingsAtOrAbove, alertIf(s.FindingsAtOrAbove), failOnNote(s.Waived)),
+		tile("Unreadable inputs", s.InputsUnreadable+s.SheetsUnreadable, alertIf(s.InputsUnreadable+s.SheetsUnreadable),
+			plural(s.InputsUnreadable, "file", "files")+" and "+plural(s.SheetsUnreadable, "sheet", "sheets")+" of "+plural(s.Inputs, "input", "inputs")),
+		tile("Incomplete inputs", s.InputsIncomplete, alertIf(s.InputsIncomplete), "files read but not reviewed in full"),
+		tile("Data issues", s.DataIssues, alertIf(s.DataIssues), "cells that could not be read"),
+	)
 	v.Charts = htmlCharts(r)
 
-	seen := map[string]bool{}
-	for _, f := range r.Findings {
-		if !seen[f.Indicator] {
-			seen[f.Indicator] = true
-			v.Indicators = append(v.Indicators, htmlIndicator{f.Indicator, humanIndicator(f.Indicator)})
-		}
-	}
-	slices.SortFunc(v.Indicators, func(a, b htmlIndicator) int { return cmp.Compare(a.Code, b.Code) })
-	for _, c := range severityCounts(s.BySeverity) {
-		v.Severities = append(v.Severities, c.Name)
-	}
-
-	v.Findings = make([]htmlFinding, len(r.Findings))
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		v.Findings[i] = htmlFinding{
-			Index:          i,
-			Severity:       f.Severity,
-			SevRank:        severityRank(f.Severity),
-			Indicator:      f.Indicator,
-			IndicatorLabel: humanIndicator(f.Indicator),
-			RuleID:         f.RuleID,
-			Title:          f.Title,
-			Message:        f.Message,
-			ContractID:     f.ContractID,
-			WorkerID:       f.WorkerID,
-			WorkerName:     f.WorkerName,
-			Supplier:       f.Supplier,
-			File:           f.File,
-			Sheet:          f.Sheet,
-			Row:            f.Row,
-			Evidence:       evidenceFields(f.Evidence),
-			References:     f.References,
-			Remedy:         f.Remedy,
-			Waived:         f.Waived,
-			Waiver:         waiverText(f),
-			SupplierScope:  f.Scope == ScopeSupplier,
-			ContractsTotal: contractsConcerned(f),
-		}
-		for j := range v.Findings[i].Evidence {
-			e := &v.Findings[i].Evidence[j]
-			e.At = e.Cell(f.Row)
-		}
-		if f.Scope == ScopeSupplier {
-			hf := &v.Findings[i]
-			for _, c := range f.Contracts {
-				hf.Contracts = append(hf.Contracts, location(c.File, c.Sheet, c.Row)+contractLabel(c.ContractID))
-			}
-			hf.ContractsMore = max(0, hf.ContractsTotal-len(f.Contracts))
-			v.SupplierFindings = append(v.SupplierFindings, *hf)
-		}
-	}
-	for _, sup := range r.Suppliers {
-		hs := htmlSupplier{Supplier: sup, RiskWord: deref(sup.Risk), FeesKnown: sup.FeesPaid + sup.FeesNotPaid}
+	for _, i := range supplierOrder(r) {
+		sup := r.Suppliers[i]
+		hs := htmlSupplier{Supplier: sup, RiskWord: deref(sup.Risk), Score: score(sup.RiskScore), FeesKnown: sup.FeesPaid + sup.FeesNotPaid}
 		if sup.FeePaidShare != nil {
 			hs.Share = percent(*sup.FeePaidShare)
 		}
@@ -288,19 +221,6 @@ func newHTMLView(r *Report) *htmlView {
 		v.Suppliers = append(v.Suppliers, hs)
 	}
 	v.DisabledRules = r.Run.DisabledRules
-	byContract := findingsByContract(r.Findings) // a contract's own findings only
-	for _, c := range r.Contracts {
-		hc := htmlContract{Contract: c, Location: location(c.File, c.Sheet, c.Row), RiskWord: deref(c.Risk)}
-		switch c.Status {
-		case StatusFlagged:
-			for _, i := range byContract[contractKey{c.File, c.Sheet, c.Row}] {
-				hc.Findings = append(hc.Findings, v.Findings[i])
-			}
-			v.Flagged = append(v.Flagged, hc)
-		case StatusInsufficient, StatusRuleError:
-			v.Insufficient = append(v.Insufficient, hc)
-		}
-	}
 
 	for _, in := range r.Inputs {
 		hi := htmlInput{Input: in, Status: "read", ErrorText: deref(in.Error)}
@@ -368,11 +288,11 @@ const htmlSupplierBars = 12
 func htmlCharts(r *Report) []htmlChart {
 	var ind, sev, sup []htmlBar
 	for _, c := range indicatorCounts(r.Summary.ByIndicator) {
-		ind = append(ind, htmlBar{Label: humanIndicator(c.Name), Full: c.Name, Value: c.N, Colour: chartDefaultColour})
+		ind = append(ind, htmlBar{Label: humanIndicator(c.Name), Full: c.Name, Value: c.N, Shown: thousands(c.N), Colour: chartDefaultColour})
 	}
 	total := 0
 	for _, c := range severityCounts(r.Summary.BySeverity) {
-		sev = append(sev, htmlBar{Label: c.Name, Full: c.Name, Value: c.N, Colour: cmp.Or(chartColours[c.Name], chartDefaultColour)})
+		sev = append(sev, htmlBar{Label: c.Name, Full: c.Name, Value: c.N, Shown: thousands(c.N), Colour: cmp.Or(chartColours[c.Name], chartDefaultColour)})
 		total += c.N
 	}
 	if total == 0 {
@@ -391,7 +311,7 @@ func htmlCharts(r *Report) []htmlChart {
 			more++
 			continue
 		}
-		sup = append(sup, htmlBar{Label: s.Name, Full: s.Name, Value: s.Findings,
+		sup = append(sup, htmlBar{Label: s.Name, Full: s.Name, Value: s.Findings, Shown: thousands(s.Findings),
 			Colour: cmp.Or(chartColours[deref(s.Risk)], chartDefaultColour)})
 	}
 	charts := []htmlChart{
@@ -400,7 +320,7 @@ func htmlCharts(r *Report) []htmlChart {
 		newChart("chart-supplier", "Findings by supplier", sup, "No findings with a supplier or employer."),
 	}
 	if more > 0 {
-		charts[2].More = strconv.Itoa(more) + " more suppliers with findings are in the XLSX and JSON reports."
+		charts[2].More = thousands(more) + " more suppliers with findings are in the supplier table below."
 	}
 	return charts
 }

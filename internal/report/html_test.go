@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"os/exec"
@@ -39,13 +40,65 @@ func TestWriteHTML_Deterministic(t *testing.T) {
 
 func TestWriteHTML_Escaping(t *testing.T) {
 	out := string(writeHTML(t, sampleReport(t, true)))
-	assert.Equal(t, 1, strings.Count(out, "<script"), "only the report's own script")
+	assert.Equal(t, 1, strings.Count(out, "<script>"), "only the report's own script")
+	assert.Equal(t, 5, strings.Count(out, "<script"), "the script and its four data islands")
+	assert.Equal(t, 4, strings.Count(out, `<script type="application/json"`))
 	assert.NotContains(t, out, hostileScript)
 	assert.Contains(t, out, "&lt;script&gt;alert(1)&lt;/script&gt; Agro")
 	// In an attribute (the chart tooltip is text, the supplier a data value).
 	assert.NotContains(t, out, `"<script`)
-	// Formula text is shown as it is: HTML is not a spreadsheet.
-	assert.Contains(t, out, "=cmd|&#39; /C calc&#39;!A0")
+	// Formula text is kept as it is (HTML is not a spreadsheet), as a
+	// string of the data islands.
+	assert.Contains(t, out, `"=cmd|' /C calc'!A0"`)
+}
+
+// islands returns the data islands of a page, parsed.
+func islands(t *testing.T, page string) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	re := regexp.MustCompile(`(?s)<script type="application/json" id="([a-z-]+)">(.*?)</script>`)
+	for _, m := range re.FindAllStringSubmatch(page, -1) {
+		assert.NotContains(t, m[2], "<", "island %s holds a '<'", m[1])
+		assert.NotContains(t, m[2], ">", "island %s holds a '>'", m[1])
+		var v any
+		require.NoError(t, json.Unmarshal([]byte(m[2]), &v), "island %s", m[1])
+		out[m[1]] = v
+	}
+	return out
+}
+
+// Roster text that tries to end the data island or open markup stays a
+// string inside it.
+func TestWriteHTML_IslandsHostile(t *testing.T) {
+	r := sampleReport(t, true)
+	evil := []string{
+		"</script><script>alert(1)</script>",
+		"<!--<script>",
+		"</SCRIPT >x",
+		"a\u2028b c d",
+		`"];alert(1);//`,
+		"&lt;b&gt; & <img src=x onerror=alert(1)>",
+	}
+	r.Findings[0].Message = evil[0]
+	r.Findings[0].WorkerName = evil[1]
+	r.Findings[0].Evidence["passport_held_by"] = Evidence{Value: evil[2], Raw: evil[3]}
+	r.Contracts[3].ContractID = evil[4]
+	r.Contracts[3].Missing = []string{evil[5]}
+	page := string(writeHTML(t, r))
+	assert.Equal(t, 1, strings.Count(page, "<script>"))
+	is := islands(t, page)
+	require.Len(t, is, 4)
+	strs := map[string]bool{}
+	for _, v := range is["lc-strings"].([]any) {
+		strs[v.(string)] = true
+	}
+	for _, e := range evil {
+		assert.True(t, strs[e], "%q is not a string of the page", e)
+	}
+	findings := is["lc-findings"].([]any)
+	assert.Len(t, findings, len(r.Findings))
+	contracts := is["lc-contracts"].([]any)
+	assert.Len(t, contracts, len(r.Contracts)-r.Summary.ContractsClear, "every contract but the clear ones")
 }
 
 func TestWriteHTML_SelfContained(t *testing.T) {
@@ -90,7 +143,7 @@ func TestWriteHTML_Caps(t *testing.T) {
 	}
 	out := string(writeHTML(t, r))
 	assert.Contains(t, out, "5 more rule errors are in the XLSX and JSON reports.")
-	assert.Contains(t, out, "3 more suppliers with findings are in the XLSX and JSON reports.")
+	assert.Contains(t, out, "3 more suppliers with findings are in the supplier table below.")
 	assert.Equal(t, htmlListLimit, strings.Count(out, `<tr class="row-error"><td class="mono">x</td>`))
 }
 
@@ -134,8 +187,28 @@ func TestWriteHTML_Chromium(t *testing.T) {
 	require.NoError(t, os.WriteFile(hostile, writeHTML(t, sampleReport(t, true)), 0o644))
 	dom := string(run(hostile, "--dump-dom"))
 	assert.Contains(t, dom, `data-script="ready"`, "the inline script did not run (CSP hash?)")
-	assert.Equal(t, 1, strings.Count(dom, "<script"), "a hostile string became a script element")
+	assert.Equal(t, 1, strings.Count(dom, "<script>"), "a hostile string became a script element")
+	assert.Equal(t, 5, strings.Count(dom, "<script"), "a hostile string became a script element")
+	assert.NotContains(t, dom, "<img")
+	// The script rendered the findings and contracts from the islands, as
+	// text.
+	assert.Contains(t, dom, `id="fv" data-rows="8"`)
+	assert.Contains(t, dom, `id="cv" data-rows="6"`)
+	fv := dom[strings.Index(dom, `id="fv-table"`):]
+	fv = fv[:strings.Index(fv, "</table>")]
+	assert.Contains(t, fv, "&lt;script&gt;alert(1)&lt;/script&gt; Agro")
+	assert.Contains(t, fv, "USD 450", "the evidence of fee-vs-wage")
 	assert.Contains(t, dom, "&lt;script&gt;alert(1)&lt;/script&gt; Agro")
+
+	// A report of a few thousand contracts: the first page of findings is
+	// rendered, the rest are counted.
+	big := filepath.Join(dir, "big.html")
+	require.NoError(t, os.WriteFile(big, writeHTML(t, bigReport(20000)), 0o644))
+	dom = string(run(big, "--dump-dom"))
+	assert.Contains(t, dom, `id="fv" data-rows="50"`)
+	assert.Contains(t, dom, `id="cv" data-rows="50"`)
+	assert.Regexp(t, `1–50 of 1[0-9],[0-9]{3} findings · page 1 of `, dom)
+	assert.Contains(t, dom, "passport-held")
 
 	// The screenshot uses the report without hostile strings: it is the
 	// picture in the README.

@@ -12,8 +12,10 @@ import (
 	"github.com/laborcheck/laborcheck/internal/contract"
 )
 
-// WriteJSON writes r as indented JSON (two spaces). Keys come in struct
-// order and map keys sorted, so the same report gives the same bytes; a nil
+// WriteJSON writes r as indented JSON (two spaces), with its contracts and
+// findings in report order, highest risk first (see [Report.EachFinding]).
+// Keys come in struct order and map keys sorted, so the same report gives
+// the same bytes; a nil
 // list is written as [] and a nil map as {}, and summary.by_severity has every
 // severity word. Characters such as '<' and '&' are written as they are, not
 // as \u escapes.

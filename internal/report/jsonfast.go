@@ -112,7 +112,7 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 				b = jsonMember(b, false, jsonIn3, "derived")
 				b = append(b, "true"...)
 			}
-			for _, kv := range [...][2]string{{"column", e.Column}, {"header", e.Header}, {"conversion", e.Conversion}, {"cell", e.Cell}} {
+			for _, kv := range [...][2]string{{"column", e.Column}, {"header", e.Header}, {"conversion", e.Conversion}, {"cell", e.Cell}, {"currency", e.Currency}} {
 				if kv[1] != "" {
 					b = jsonMember(b, false, jsonIn3, kv[0])
 					b = appendJSONString(b, kv[1])

@@ -227,6 +227,9 @@ type Evidence struct {
 	// letter and row ("AN4"; a CSV file's numbered column has its letter
 	// too); see CellRef.
 	Cell string `json:"cell,omitempty"`
+	// Currency is the ISO 4217 code of an amount of money, when its cell,
+	// its column's header or the row's currency column names one.
+	Currency string `json:"currency,omitempty"`
 }
 
 // RuleError is a rule that could not be evaluated on one contract.

@@ -41,6 +41,26 @@ func golden(tb testing.TB, name string, got []byte) {
 
 func str(s string) *string { return &s }
 
+// ordered returns a copy of r with its contracts and findings in report
+// order, the order every writer lists them in.
+func ordered(r *Report) *Report {
+	n := *r
+	n.Contracts, n.Findings = nil, nil
+	for _, i := range contractOrder(r) {
+		n.Contracts = append(n.Contracts, r.Contracts[i])
+	}
+	for _, i := range findingOrder(r) {
+		n.Findings = append(n.Findings, r.Findings[i])
+	}
+	if r.Contracts != nil && n.Contracts == nil {
+		n.Contracts = []Contract{}
+	}
+	if r.Findings != nil && n.Findings == nil {
+		n.Findings = []Finding{}
+	}
+	return &n
+}
+
 // Hostile strings a roster can carry: formulas for spreadsheet programs,
 // markup for browsers.
 const (
@@ -176,7 +196,7 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 				RuleID: "fee-paid", Title: "Worker paid a recruitment fee", Indicator: "debt_bondage", Severity: "high",
 				Message: "The worker paid a recruitment fee of USD 1,200.",
 				File:    acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", WorkerID: "E-101", WorkerName: "Rina Sari", Supplier: "Acme Garments Ltd",
-				Evidence:   map[string]Evidence{"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200", Column: "E", Header: "Recruitment Fee", Cell: "E3"}},
+				Evidence:   map[string]Evidence{"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200", Column: "E", Header: "Recruitment Fee", Cell: "E3", Currency: "USD"}},
 				References: []string{"ILO Fair Recruitment General Principle 7", "ILO C181 Art. 7"},
 				Remedy:     "Reimburse the recruitment fee; =the employer pays",
 			},
@@ -185,8 +205,8 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 				Message: "Worker-paid recruitment costs (USD 1,200) are 2.7 months of the base wage (USD 450).",
 				File:    acme, Sheet: "Contracts", Row: 3, ContractID: "C-0001", WorkerID: "E-101", WorkerName: "Rina Sari", Supplier: "Acme Garments Ltd",
 				Evidence: map[string]Evidence{
-					"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200"},
-					"base_wage_monthly":              {Value: 450.0, Raw: deptRaw},
+					"recruitment_fee_paid_by_worker": {Value: 1200.0, Raw: "$1,200", Currency: "USD"},
+					"base_wage_monthly":              {Value: 450.0, Raw: deptRaw, Currency: "USD"},
 				},
 				References: []string{},
 			},
@@ -256,12 +276,12 @@ func sampleReport(tb testing.TB, hostile bool) *Report {
 			{RuleID: "pay-interval", File: bright, Row: 3, ContractID: "BF-18", Error: "no such key: wage_payment_interval_days"},
 		},
 		Suppliers: []Supplier{
-			{Name: "Acme Garments Ltd", Contracts: 5, ContractsFlagged: 2, ContractsClear: 2, ContractsInsufficient: 1, Findings: 5, Risk: str("critical"),
+			{Name: "Acme Garments Ltd", RiskScore: 14, Contracts: 5, ContractsFlagged: 2, ContractsClear: 2, ContractsInsufficient: 1, Findings: 5, Risk: str("critical"),
 				ByIndicator: map[string]int{"debt_bondage": 4, "retention_of_identity_documents": 1},
 				FeesPaid:    1, FeesNotPaid: 1, FeesUnknown: 3, FeePaidShare: &feeShare, CrossRowFindings: 1,
 				Coverage: 0.625, IndicatorsChecked: []string{"retention_of_identity_documents"}, IndicatorsPartly: []string{"debt_bondage"},
 				IndicatorsNotChecked: []string{"deception", "withholding_of_wages", "excessive_overtime"}},
-			{Name: supplierB, Contracts: 3, ContractsFlagged: 2, ContractsInsufficient: 1, Findings: 3, Risk: str("critical"),
+			{Name: supplierB, RiskScore: 4.33, Contracts: 3, ContractsFlagged: 2, ContractsInsufficient: 1, Findings: 3, Risk: str("critical"),
 				ByIndicator: map[string]int{"excessive_overtime": 2, "deception": 1},
 				FeesUnknown: 3, EntityListMatch: entityMatch,
 				Coverage: 0.25, IndicatorsPartly: []string{"excessive_overtime", "deception"},

@@ -50,12 +50,12 @@ func (e *RowEncoder) Table() (strs []string, lists [][]string) {
 // RowDecoder reads rows a [RowEncoder] wrote, given its table. It is safe
 // for concurrent use.
 type RowDecoder struct {
-	c codec
+	r *Rows // its table alone
 }
 
 // NewRowDecoder returns a decoder for rows encoded against this table.
 func NewRowDecoder(strs []string, lists [][]string) *RowDecoder {
-	return &RowDecoder{c: codec{strTab: strs, list: lists}}
+	return &RowDecoder{r: &Rows{codec: codec{strTab: strs, list: lists}}}
 }
 
 // ErrDamagedRow is returned by a RowDecoder for bytes that are not a row
@@ -63,7 +63,7 @@ func NewRowDecoder(strs []string, lists [][]string) *RowDecoder {
 var ErrDamagedRow = errors.New("damaged row")
 
 func (d *RowDecoder) reader(b []byte) *rowReader {
-	return &rowReader{tab: &d.c, rec: b}
+	return &rowReader{w: d.r, rec: b}
 }
 
 func (rr *rowReader) done(what string) ([]byte, error) {

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"sync"
 	"unsafe"
 )
 
@@ -33,10 +34,16 @@ type Rows struct {
 	codec
 	amends map[int]Amendment
 	buf    []byte
+
+	dir string
+	// mu guards ordering: the first writer to read the rows of a Report
+	// sorts them into report order (see order.go); the rest wait for it.
+	mu      sync.Mutex
+	ordered bool
 }
 
 // codec numbers the strings and lists that repeat from row to row: the
-// table a row's encoding refers to.
+// table a row's encoding refers to (see also RowEncoder).
 type codec struct {
 	strs   map[string]uint64
 	strTab []string
@@ -61,6 +68,7 @@ type spillFile struct {
 	f    *os.File
 	w    *bufio.Writer
 	size int64
+	hdr  [binary.MaxVarintLen64]byte // a record's length, as written
 }
 
 // NewRows creates the temporary files in dir ("" means os.TempDir()).
@@ -68,17 +76,24 @@ type spillFile struct {
 // even while open, so that not even a run that is killed leaves them
 // behind.
 func NewRows(dir string) (*Rows, error) {
-	w := &Rows{amends: map[int]Amendment{}}
+	w := &Rows{codec: codec{strs: map[string]uint64{}, lists: map[listKey]uint64{}}, amends: map[int]Amendment{}, dir: dir}
 	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
-		f, err := os.CreateTemp(dir, "laborcheck-rows-*.tmp")
-		if err != nil {
+		if err := sf.create(dir); err != nil {
 			w.Close()
-			return nil, fmt.Errorf("report rows: %w", err)
+			return nil, err
 		}
-		unlinkOpen(f)
-		sf.f, sf.w = f, bufio.NewWriterSize(f, 256<<10)
 	}
 	return w, nil
+}
+
+func (sf *spillFile) create(dir string) error {
+	f, err := os.CreateTemp(dir, "laborcheck-rows-*.tmp")
+	if err != nil {
+		return fmt.Errorf("report rows: %w", err)
+	}
+	unlinkOpen(f)
+	sf.f, sf.w, sf.size = f, bufio.NewWriterSize(f, 256<<10), 0
+	return nil
 }
 
 // Close removes the temporary files. A Report using w cannot be written
@@ -109,7 +124,7 @@ func (w *Rows) AddContract(c *Contract) error {
 	return w.contracts.write(w.buf)
 }
 
-// appendContract appends the encoding of c.
+// appendContract appends c's record to b.
 func (w *codec) appendContract(b []byte, c *Contract) []byte {
 	b = w.str(b, c.File)
 	b = w.str(b, c.Sheet)
@@ -141,7 +156,7 @@ func (w *Rows) AddFinding(f *Finding) error {
 	return w.findings.write(b)
 }
 
-// appendFinding appends the encoding of f.
+// appendFinding appends f's record to b.
 func (w *codec) appendFinding(b []byte, f *Finding) ([]byte, error) {
 	b = w.str(b, f.RuleID)
 	b = w.str(b, f.Title)
@@ -172,6 +187,7 @@ func (w *codec) appendFinding(b []byte, f *Finding) ([]byte, error) {
 			b = inline(b, e.Header)
 			b = inline(b, e.Conversion)
 			b = inline(b, e.Cell)
+			b = w.str(b, e.Currency)
 		}
 	}
 	b = w.strList(b, f.References)
@@ -216,9 +232,8 @@ func (w *Rows) Seal() error {
 }
 
 func (sf *spillFile) write(rec []byte) error {
-	var n [binary.MaxVarintLen64]byte
-	k := binary.PutUvarint(n[:], uint64(len(rec)))
-	if _, err := sf.w.Write(n[:k]); err != nil {
+	k := binary.PutUvarint(sf.hdr[:], uint64(len(rec)))
+	if _, err := sf.w.Write(sf.hdr[:k]); err != nil {
 		return fmt.Errorf("report rows: %w", err)
 	}
 	if _, err := sf.w.Write(rec); err != nil {
@@ -267,7 +282,10 @@ func (w *codec) strList(b []byte, l []string) []byte {
 		}
 		id = uint64(len(w.list))
 		w.lists[k] = id
-		w.list = append(w.list, slices.Clone(l))
+		cl := slices.Clone(l)
+		w.list = append(w.list, cl)
+		// A list read back (it is this clone) is written as the same number.
+		w.lists[listKey{unsafe.SliceData(cl), len(cl)}] = id
 	}
 	return binary.AppendUvarint(b, id+2)
 }
@@ -318,7 +336,7 @@ func appendValue(b []byte, v any) ([]byte, error) {
 
 // rowReader reads back one of the files.
 type rowReader struct {
-	tab *codec
+	w   *Rows
 	r   *bufio.Reader
 	rec []byte
 	off int
@@ -342,7 +360,7 @@ func (w *Rows) reader(sf *spillFile) (*rowReader, error) {
 			return nil, fmt.Errorf("report rows: %w", err)
 		}
 	}
-	return &rowReader{tab: &w.codec, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10)}, nil
+	return &rowReader{w: w, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10)}, nil
 }
 
 func (rr *rowReader) next() bool {
@@ -393,11 +411,11 @@ func (rr *rowReader) varint() int64 {
 
 func (rr *rowReader) str() string {
 	id := rr.uvarint()
-	if id >= uint64(len(rr.tab.strTab)) {
+	if id >= uint64(len(rr.w.strTab)) {
 		rr.fail()
 		return ""
 	}
-	return rr.tab.strTab[id]
+	return rr.w.strTab[id]
 }
 
 func (rr *rowReader) optStr() *string {
@@ -414,8 +432,8 @@ func (rr *rowReader) strList() []string {
 		return nil
 	case id == 1:
 		return []string{}
-	case id-2 < uint64(len(rr.tab.list)):
-		return rr.tab.list[id-2]
+	case id-2 < uint64(len(rr.w.list)):
+		return rr.w.list[id-2]
 	}
 	rr.fail()
 	return nil
@@ -513,7 +531,7 @@ func (rr *rowReader) finding(f *Finding) {
 		for range n - 1 {
 			k := rr.str()
 			v := rr.value()
-			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1, Column: rr.inline(), Header: rr.inline(), Conversion: rr.inline(), Cell: rr.inline()}
+			f.Evidence[k] = Evidence{Value: v, Raw: rr.inline(), Derived: rr.byte() == 1, Column: rr.inline(), Header: rr.inline(), Conversion: rr.inline(), Cell: rr.inline(), Currency: rr.str()}
 		}
 	}
 	f.References = rr.strList()
@@ -531,6 +549,93 @@ func (rr *rowReader) finding(f *Finding) {
 	f.WaiverApprovedBy = rr.str()
 	f.WaiverExpires = rr.str()
 	f.WaiverSource = rr.str()
+}
+
+// contractKey reads what orders a contract (status, risk, findings, row)
+// into c and returns the numbers of its file and sheet, without building
+// the rest of the record.
+func (rr *rowReader) contractKey(c *Contract) (file, sheet uint64) {
+	file = rr.uvarint()
+	sheet = rr.uvarint()
+	c.Row = int(rr.varint())
+	rr.skipInline() // contract
+	rr.skipInline() // worker ID
+	rr.skipInline() // worker name
+	rr.uvarint()    // supplier
+	c.Status = rr.str()
+	c.Risk = nil
+	if rr.uvarint() != 0 {
+		id := rr.uvarint()
+		if id < uint64(len(rr.w.strTab)) {
+			c.Risk = &rr.w.strTab[id]
+		} else {
+			rr.fail()
+		}
+	}
+	c.Findings = int(rr.varint())
+	return file, sheet
+}
+
+// findingKey reads what orders a finding (severity, indicator, waiver,
+// supplier, row) into f and returns the numbers of its file and sheet,
+// skipping the rest of the record without building it.
+func (rr *rowReader) findingKey(f *Finding) (file, sheet uint64) {
+	rr.uvarint() // rule
+	rr.uvarint() // title
+	f.Indicator = rr.str()
+	f.Severity = rr.str()
+	rr.skipInline() // message
+	file = rr.uvarint()
+	sheet = rr.uvarint()
+	f.Row = int(rr.varint())
+	rr.skipInline() // contract
+	rr.skipInline() // worker ID
+	rr.skipInline() // worker name
+	f.Supplier = rr.str()
+	if n := rr.uvarint(); n > 0 {
+		for range n - 1 {
+			rr.uvarint() // field
+			switch rr.byte() {
+			case valString:
+				rr.skipInline()
+			case valFloat64:
+				rr.off = min(rr.off+8, len(rr.rec))
+			case valInt64, valInt:
+				rr.varint()
+			}
+			rr.skipInline() // raw
+			rr.byte()       // derived
+			rr.skipInline() // column
+			rr.skipInline() // header
+			rr.skipInline() // conversion
+			rr.skipInline() // cell
+			rr.uvarint()    // currency
+		}
+	}
+	rr.uvarint() // references
+	rr.uvarint() // remedy
+	rr.uvarint() // scope
+	if n := rr.uvarint(); n > 0 {
+		for range n - 1 {
+			rr.uvarint()
+			rr.uvarint()
+			rr.varint()
+			rr.skipInline()
+		}
+	}
+	rr.varint() // contracts total
+	f.Waived = rr.byte() == 1
+	return file, sheet
+}
+
+func (rr *rowReader) skipInline() {
+	n := rr.uvarint()
+	if n > uint64(len(rr.rec)-rr.off) {
+		rr.fail()
+		rr.off = len(rr.rec)
+		return
+	}
+	rr.off += int(n)
 }
 
 // EachContract calls fn with each contract added so far, in order and
@@ -595,6 +700,153 @@ func (w *Rows) eachFinding(fn func(*Finding) error, scratch bool) error {
 	return nil
 }
 
+// order sorts the rows into report order (see order.go), once: each file
+// is rewritten in that order, with the amendments applied, so that the
+// writers read it straight through. Only a key per row is held in memory.
+func (w *Rows) order(k *ranker) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil || w.ordered || !w.sealed {
+		return w.err
+	}
+	w.ordered = true
+	var c Contract
+	err := w.sortFile(&w.contracts, w.nc, func(rr *rowReader, i int) (uint64, uint64, uint64, int) {
+		file, sheet := rr.contractKey(&c)
+		if a, ok := w.amends[i]; ok {
+			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
+		}
+		return contractRank(&c), file, sheet, c.Row
+	}, func(rec []byte, i int) []byte {
+		a, ok := w.amends[i]
+		if !ok {
+			return rec
+		}
+		rr := &rowReader{w: w, rec: rec}
+		rr.contract(&c)
+		c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
+		return w.appendContract(nil, &c)
+	})
+	if err == nil {
+		clear(w.amends)
+		var f Finding
+		err = w.sortFile(&w.findings, w.nf, func(rr *rowReader, _ int) (uint64, uint64, uint64, int) {
+			file, sheet := rr.findingKey(&f)
+			return k.findingRank(&f), file, sheet, f.Row
+		}, nil)
+	}
+	if err != nil {
+		w.err = fmt.Errorf("report rows: order: %w", err)
+	}
+	return w.err
+}
+
+// sortFile rewrites sf's n records in the order of the keys that key
+// returns for them; fix, when set, may change a record (by its index in
+// the old order) as it is copied.
+func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (rank, file, sheet uint64, row int), fix func(rec []byte, i int) []byte) error {
+	if n < 2 && fix == nil {
+		return nil
+	}
+	rr := &rowReader{w: w, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10), scratch: true}
+	keys := make([]rowKey, 0, n)
+	var off int64
+	for i := range n {
+		if !rr.next() {
+			break
+		}
+		size := int64(len(rr.rec))
+		off += int64(uvarintLen(uint64(size)))
+		rank, file, sheet, row := key(rr, i)
+		if rr.err != nil {
+			break
+		}
+		if file >= uint64(len(w.strTab)) || sheet >= uint64(len(w.strTab)) {
+			return errors.New("damaged record")
+		}
+		keys = append(keys, rowKey{rank: rank, file: uint32(file), sheet: uint32(sheet),
+			row: clampRow(row), seq: int32(i), off: off, size: uint32(size)})
+		off += size
+	}
+	if rr.err != nil {
+		return rr.err
+	}
+	if len(keys) != n {
+		return errors.New("rows missing")
+	}
+	slices.SortFunc(keys, compareKeys(w.strTab))
+	var out spillFile
+	if err := out.create(w.dir); err != nil {
+		return err
+	}
+	// Records are read through a small window of the file: runs of rows
+	// that keep their order (most of a review's clear contracts) then take
+	// one read per window rather than one per row.
+	win := readWindow{f: sf.f, size: sf.size}
+	for _, k := range keys {
+		rec, err := win.read(k.off, int(k.size))
+		if err != nil {
+			out.f.Close()
+			return err
+		}
+		b := rec
+		if fix != nil {
+			b = fix(rec, int(k.seq))
+		}
+		if err := out.write(b); err != nil {
+			out.f.Close()
+			return err
+		}
+	}
+	if err := out.w.Flush(); err != nil {
+		out.f.Close()
+		return err
+	}
+	old := sf.f
+	*sf = out
+	old.Close()
+	return removeTemp(old.Name())
+}
+
+// readWindow reads records of a file through a window of a few pages.
+type readWindow struct {
+	f    *os.File
+	size int64 // the file's length
+	buf  []byte
+	at   int64 // the file offset of buf[0]
+	rec  []byte
+}
+
+const readWindowSize = 16 << 10
+
+func (rw *readWindow) read(off int64, n int) ([]byte, error) {
+	if off >= rw.at && off+int64(n) <= rw.at+int64(len(rw.buf)) {
+		return rw.buf[off-rw.at : off-rw.at+int64(n)], nil
+	}
+	if n > readWindowSize {
+		if cap(rw.rec) < n {
+			rw.rec = make([]byte, n)
+		}
+		rec := rw.rec[:n]
+		_, err := rw.f.ReadAt(rec, off)
+		return rec, err
+	}
+	if rw.buf == nil {
+		rw.buf = make([]byte, readWindowSize)
+	}
+	rw.buf = rw.buf[:min(int64(readWindowSize), rw.size-off)]
+	rw.at = off
+	if _, err := rw.f.ReadAt(rw.buf, off); err != nil {
+		return nil, err
+	}
+	return rw.buf[:n], nil
+}
+
+func uvarintLen(v uint64) int {
+	var b [binary.MaxVarintLen64]byte
+	return binary.PutUvarint(b[:], v)
+}
+
 // UseRows makes r hold its contracts and findings in w (sealing it): the
 // Contracts and Findings fields are then left empty and the writers read
 // w. The caller closes w once the report has been written.
@@ -623,7 +875,8 @@ func (r *Report) NumFindings() int {
 	return len(r.Findings)
 }
 
-// EachContract calls fn with each contract in report order; the *Contract
+// EachContract calls fn with each contract in report order (highest risk
+// first; see order.go); the *Contract
 // is valid only during the call. An error from fn stops it and is returned.
 func (r *Report) EachContract(fn func(*Contract) error) error {
 	return r.eachContract(fn, false)
@@ -635,9 +888,12 @@ func (r *Report) EachContract(fn func(*Contract) error) error {
 func (r *Report) eachContract(fn func(*Contract) error, scratch bool) error {
 	fn = stopWith(r.ctx, fn)
 	if r.rows != nil {
+		if err := r.rows.order(newRanker(r)); err != nil {
+			return err
+		}
 		return r.rows.eachContract(fn, scratch)
 	}
-	for i := range r.Contracts {
+	for _, i := range contractOrder(r) {
 		if err := fn(&r.Contracts[i]); err != nil {
 			return err
 		}
@@ -645,7 +901,8 @@ func (r *Report) eachContract(fn func(*Contract) error, scratch bool) error {
 	return nil
 }
 
-// EachFinding calls fn with each finding in report order; the *Finding is
+// EachFinding calls fn with each finding in report order (highest risk
+// first; see order.go); the *Finding is
 // valid only during the call. An error from fn stops it and is returned.
 func (r *Report) EachFinding(fn func(*Finding) error) error {
 	return r.eachFinding(fn, false)
@@ -655,9 +912,12 @@ func (r *Report) EachFinding(fn func(*Finding) error) error {
 func (r *Report) eachFinding(fn func(*Finding) error, scratch bool) error {
 	fn = stopWith(r.ctx, fn)
 	if r.rows != nil {
+		if err := r.rows.order(newRanker(r)); err != nil {
+			return err
+		}
 		return r.rows.eachFinding(fn, scratch)
 	}
-	for i := range r.Findings {
+	for _, i := range findingOrder(r) {
 		if err := fn(&r.Findings[i]); err != nil {
 			return err
 		}

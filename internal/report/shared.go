@@ -75,6 +75,7 @@ func indicatorCounts(m map[string]int) []count {
 type evidenceField struct {
 	Field      string
 	Value      string // the typed value as text; "" when absent
+	Shown      string // the typed value for people (see displayValue)
 	Raw        string // the cell text
 	Derived    bool
 	Absent     bool
@@ -82,6 +83,7 @@ type evidenceField struct {
 	Column     string // the roster's column letter (for CSV, its number), when known
 	At         string // the cell on the finding's row ("K5"), set where the row is known
 	Conversion string // what reading the column took ("inverted: …")
+	Currency   string // an amount's currency code
 }
 
 // Name is how the evidence names its value: the roster's own header when
@@ -101,12 +103,14 @@ func evidenceFields(ev map[string]Evidence) []evidenceField {
 		out = append(out, evidenceField{
 			Field:      k,
 			Value:      formatValue(e.Value),
+			Shown:      displayValue(k, e),
 			Raw:        e.Raw,
 			Derived:    e.Derived,
 			Absent:     e.Value == nil,
 			Header:     e.Header,
 			Column:     e.Column,
 			Conversion: e.Conversion,
+			Currency:   e.Currency,
 		})
 	}
 	return out
@@ -151,10 +155,13 @@ func columnLetter(n int) string {
 	return string(b)
 }
 
-// evidenceText renders evidence as "header (cell)=raw; header (cell)=raw",
-// sorted by field: each value under the roster's own header, with the cell
-// it was read from on row. A derived value has no cell text of its own, so
-// its computed value is shown and marked "(derived)".
+// evidenceText renders evidence as "name (cell)=text; name (cell)=text",
+// sorted by field: the name is the roster's header (else the field), the
+// cell the one it was read from on row, and the text the cell as written.
+// A derived value has no cell of its own: its value is shown for people
+// ("91.9%", "TWD 25,250") with how it was derived; so is a value without
+// cell text (a supplier-level figure). An amount whose cell does not name
+// its currency is followed by the amount with its currency.
 func evidenceText(ev map[string]Evidence, row int) string {
 	if len(ev) == 0 {
 		return ""
@@ -169,13 +176,27 @@ func evidenceText(ev map[string]Evidence, row int) string {
 			b.WriteString(" (" + c + ")")
 		}
 		b.WriteByte('=')
-		if e.Raw != "" || e.Value == "" {
+		switch {
+		case e.Derived && e.Shown != "":
+			b.WriteString(e.Shown)
+			if how, ok := strings.CutPrefix(e.Raw, "derived: "); ok {
+				b.WriteString(" (derived: " + how + ")")
+			} else {
+				b.WriteString(" (derived)")
+			}
+		case e.Raw == "":
+			b.WriteString(e.Shown)
+			if e.Derived {
+				b.WriteString(" (derived)")
+			}
+		default:
 			b.WriteString(e.Raw)
-		} else {
-			b.WriteString(e.Value)
-		}
-		if e.Derived {
-			b.WriteString(" (derived)")
+			if e.Derived {
+				b.WriteString(" (derived)")
+			}
+			if e.Currency != "" && !strings.Contains(strings.ToUpper(e.Raw), e.Currency) {
+				b.WriteString(" (" + e.Shown + ")")
+			}
 		}
 		if e.Conversion != "" {
 			b.WriteString(" (" + e.Conversion + ")")

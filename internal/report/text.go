@@ -5,8 +5,8 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -134,27 +134,27 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 	t.line()
 
 	statuses := []string{
-		t.paint(ansiRed, fmt.Sprintf("flagged %d", s.ContractsFlagged)),
-		t.paint(ansiYellow, fmt.Sprintf("insufficient data %d", s.ContractsInsufficient)),
-		t.paint(ansiGreen, fmt.Sprintf("clear %d", s.ContractsClear)),
+		t.paint(ansiRed, "flagged "+thousands(s.ContractsFlagged)),
+		t.paint(ansiYellow, "insufficient data "+thousands(s.ContractsInsufficient)),
+		t.paint(ansiGreen, "clear "+thousands(s.ContractsClear)),
 	}
 	if s.ContractsWithRuleErrors > 0 {
-		statuses = append(statuses, t.paint(ansiRed, fmt.Sprintf("rule error %d", s.ContractsWithRuleErrors)))
+		statuses = append(statuses, t.paint(ansiRed, "rule error "+thousands(s.ContractsWithRuleErrors)))
 	}
-	t.row("Contracts", s.Contracts, strings.Join(statuses, ", "))
+	t.rowParts("Contracts", s.Contracts, statuses)
 	var sevs []string
 	for _, c := range severityCounts(s.BySeverity) {
-		txt := fmt.Sprintf("%s %d", termSafe(c.Name), c.N)
+		txt := termSafe(c.Name) + " " + thousands(c.N)
 		if c.N > 0 {
 			txt = t.paint(severityANSI[c.Name], txt)
 		}
 		sevs = append(sevs, txt)
 	}
-	t.row("Findings", s.Findings, strings.Join(sevs, ", "))
+	t.rowParts("Findings", s.Findings, sevs)
 	if failOn := cmp.Or(s.FailOn, r.Run.Options.FailOn); failOn != "" {
 		detail := "findings at or above the threshold"
 		if s.Waived > 0 {
-			detail += fmt.Sprintf(" (%d waived)", s.Waived)
+			detail += " (" + thousands(s.Waived) + " waived)"
 		}
 		t.row("Fail-on "+fit(termSafe(failOn), 8), s.FindingsAtOrAbove, detail)
 	}
@@ -179,19 +179,7 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 	if len(in) == 0 {
 		in = append(in, "all read")
 	}
-	// The parts go on as many lines as they need within the width.
-	var lines []string
-	for _, part := range in {
-		if n := len(lines); n > 0 && displayWidth(lines[n-1])+2+displayWidth(part) <= t.width-26 {
-			lines[n-1] += "; " + part
-		} else {
-			lines = append(lines, part)
-		}
-	}
-	t.row("Inputs", s.Inputs, lines[0])
-	for _, l := range lines[1:] {
-		t.line(strings.Repeat(" ", 26), l)
-	}
+	t.rowParts("Inputs", s.Inputs, in, "; ")
 	t.row("Data issues", s.DataIssues, "cells that could not be read (absent)")
 	if s.RuleErrors > 0 {
 		t.row("Rule errors", s.RuleErrors, "rule evaluations that failed")
@@ -203,7 +191,7 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 		top := inds[0].N
 		for _, c := range inds {
 			bar := strings.Repeat("█", max(1, c.N*20/top))
-			t.line("  ", pad(fit(termSafe(c.Name), 40), 40), fmt.Sprintf(" %6d  ", c.N), t.paint(ansiCyan, bar))
+			t.line("  ", pad(fit(termSafe(c.Name), 40), 40), fmt.Sprintf(" %6s  ", thousands(c.N)), t.paint(ansiCyan, bar))
 		}
 	}
 
@@ -281,7 +269,7 @@ func (t *textWriter) coverage(r *Report, o TextOptions) {
 	t.line()
 	title := "Coverage: indicators the rosters let laborcheck check"
 	if shown < len(order) {
-		title += fmt.Sprintf(" (%d of %d suppliers)", shown, len(order))
+		title += " (" + thousands(shown) + " of " + thousands(len(order)) + " suppliers)"
 	}
 	t.line(t.paint(ansiBold, title))
 	t.line(t.paint(ansiDim, "  "+pad("SUPPLIER", 25+t.extra)+" COVERAGE  INDICATORS CHECKED  PARTLY  NOT CHECKED"))
@@ -332,7 +320,7 @@ func (t *textWriter) suppliers(r *Report, o TextOptions) {
 	t.line()
 	title := "Suppliers"
 	if shown < len(order) {
-		title = fmt.Sprintf("Suppliers (%d of %d, highest risk first)", shown, len(order))
+		title = "Suppliers (" + thousands(shown) + " of " + thousands(len(order)) + ", highest risk first)"
 	}
 	t.line(t.paint(ansiBold, title))
 	nameW := 20 + t.extra
@@ -344,7 +332,7 @@ func (t *textWriter) suppliers(r *Report, o TextOptions) {
 			fees = percent(*s.FeePaidShare)
 		}
 		risk := deref(s.Risk)
-		t.line("  ", pad(fit(termSafe(s.Name), nameW), nameW), fmt.Sprintf(" %9d %7d %7d %5d %9s %5s ", s.Contracts, s.ContractsFlagged, s.ContractsInsufficient, s.ContractsClear, fees, strconv.FormatFloat(s.RiskScore, 'f', 1, 64)),
+		t.line("  ", pad(fit(termSafe(s.Name), nameW), nameW), fmt.Sprintf(" %9s %7s %7s %5s %9s %5s ", thousands(s.Contracts), thousands(s.ContractsFlagged), thousands(s.ContractsInsufficient), thousands(s.ContractsClear), fees, score(s.RiskScore)),
 			t.paint(severityANSI[risk], cmp.Or(risk, "-")))
 	}
 }
@@ -397,9 +385,9 @@ func (t *textWriter) contracts(r *Report, o TextOptions) {
 		return
 	}
 	t.line()
-	title := fmt.Sprintf("Flagged contracts (%d, highest risk first)", len(shown))
+	title := "Flagged contracts (" + thousands(len(shown)) + ", highest risk first)"
 	if len(shown) < flagged {
-		title = fmt.Sprintf("Flagged contracts (%d of %d, highest risk first)", len(shown), flagged)
+		title = "Flagged contracts (" + thousands(len(shown)) + " of " + thousands(flagged) + ", highest risk first)"
 	}
 	t.line(t.paint(ansiBold, title))
 	locW, idW := 32+t.extra*2/3, 12+t.extra/3
@@ -480,10 +468,47 @@ func (t *topK[T]) sorted() []ranked[T] {
 	return t.items
 }
 
-// row writes "Label      12  detail".
+// textDetail is the column where the detail of a summary row starts.
+const textDetail = 28
+
+// row writes "Label        1,234  detail".
 func (t *textWriter) row(label string, n int, detail string) {
-	t.line(pad(label, 16), fmt.Sprintf(" %7d  ", n), detail)
+	t.line(pad(label, 16), fmt.Sprintf(" %9s  ", thousands(n)), detail)
 }
+
+// rowParts writes a row whose detail is a list of parts, joined by sep
+// (", " unless given), on as many lines as they need within the width.
+func (t *textWriter) rowParts(label string, n int, parts []string, sep ...string) {
+	join := ", "
+	if len(sep) > 0 {
+		join = sep[0]
+	}
+	var lines []string
+	width := 0
+	for _, part := range parts {
+		w := displayWidth(ansiCodes.ReplaceAllString(part, ""))
+		if k := len(lines); k > 0 && width+len(join)+w <= t.width-textDetail {
+			lines[k-1] += join + part
+			width += len(join) + w
+		} else {
+			if k > 0 {
+				lines[k-1] += strings.TrimRight(join, " ")
+			}
+			lines = append(lines, part)
+			width = w
+		}
+	}
+	if len(lines) == 0 {
+		lines = []string{""}
+	}
+	t.row(label, n, lines[0])
+	for _, l := range lines[1:] {
+		t.line(strings.Repeat(" ", textDetail), l)
+	}
+}
+
+// ansiCodes matches the styles paint adds.
+var ansiCodes = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 func (t *textWriter) findings(r *Report, o TextOptions) {
 	total := r.NumFindings()
@@ -520,9 +545,9 @@ func (t *textWriter) findings(r *Report, o TextOptions) {
 	}
 	shown := top.sorted()
 	t.line()
-	title := fmt.Sprintf("Top findings (%d of %d, most severe first)", len(shown), total)
+	title := "Top findings (" + thousands(len(shown)) + " of " + thousands(total) + ", most severe first)"
 	if len(shown) == total {
-		title = fmt.Sprintf("Findings (%d, most severe first)", len(shown))
+		title = "Findings (" + thousands(len(shown)) + ", most severe first)"
 	}
 	t.line(t.paint(ansiBold, title))
 	locW, idW := 32+t.extra*2/3, 12+t.extra/3
@@ -594,7 +619,7 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return thousands(n) + " " + many
 }
 
 // termSafe is [Safe] for one line of the summary: tabs and line breaks

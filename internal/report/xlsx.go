@@ -112,6 +112,7 @@ type xlsxWriter struct {
 
 type xlsxStyles struct {
 	header, cell, wrap, num, pct, title, note, section, label, total int
+	count, score                                                     int
 	severity                                                         map[string]int
 	status                                                           map[string]int
 }
@@ -137,8 +138,11 @@ func (x *xlsxWriter) newStyles() error {
 	})
 	x.st.cell = style(&excelize.Style{Alignment: &top})
 	x.st.wrap = style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
-	x.st.num = style(&excelize.Style{Alignment: &top, NumFmt: 1}) // "0"
-	x.st.pct = style(&excelize.Style{NumFmt: 9})                  // "0%"
+	x.st.num = style(&excelize.Style{Alignment: &top, NumFmt: 1})   // "0"
+	x.st.count = style(&excelize.Style{Alignment: &top, NumFmt: 3}) // "#,##0"
+	pct, one := "0.0%", "#,##0.0"
+	x.st.pct = style(&excelize.Style{CustomNumFmt: &pct})
+	x.st.score = style(&excelize.Style{CustomNumFmt: &one})
 	x.st.title = style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16, Color: "1F3864"}})
 	x.st.note = style(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "595959"}})
 	x.st.section = style(&excelize.Style{
@@ -146,7 +150,7 @@ func (x *xlsxWriter) newStyles() error {
 		Border: border("bottom", "1F3864"),
 	})
 	x.st.label = style(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	x.st.total = style(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: border("top", "000000"), NumFmt: 1})
+	x.st.total = style(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: border("top", "000000"), NumFmt: 3})
 	x.st.severity = map[string]int{}
 	for _, w := range []string{"critical", "high", "medium", "low", "info"} {
 		c := severityColours[w]
@@ -177,6 +181,12 @@ func (x *xlsxWriter) sevCell(sev string) any {
 		return styled{sev, id}
 	}
 	return sev
+}
+
+// count is a table cell holding a count, shown with thousands separators
+// (row numbers are plain numbers).
+func (x *xlsxWriter) count(n int) xcell {
+	return xcell{kind: xNum, n: n, style: x.st.count}
 }
 
 // sevText and statusText are table cells styled by their word.
@@ -362,7 +372,7 @@ func (x *xlsxWriter) findings() error {
 			row = append(row[:0], text(f.File), text(f.Sheet), num(f.Row), text(f.ContractID), text(f.WorkerID),
 				text(f.WorkerName), text(f.Supplier), text(f.RuleID), text(f.Indicator), x.sevText(f.Severity),
 				text(f.Message), text(evidenceText(f.Evidence, f.Row)), text(refs.join(f.References)),
-				text(scopeWord(f)), num(contractsConcerned(f)), text(waiverText(f)), text(f.Remedy))
+				text(scopeWord(f)), x.count(contractsConcerned(f)), text(waiverText(f)), text(f.Remedy))
 			return put(row)
 		}, true)
 	})
@@ -385,8 +395,8 @@ func (x *xlsxWriter) contracts() error {
 				risk = x.sevText(*c.Risk)
 			}
 			row = append(row[:0], text(c.File), text(c.Sheet), num(c.Row), text(c.ContractID), text(c.WorkerID),
-				text(c.WorkerName), text(c.Supplier), x.statusText(c.Status), risk, num(c.Findings),
-				text(missing.join(c.Missing)), text(lookups.join(c.MissingLookups)), num(c.RuleErrors), num(c.RulesChecked))
+				text(c.WorkerName), text(c.Supplier), x.statusText(c.Status), risk, x.count(c.Findings),
+				text(missing.join(c.Missing)), text(lookups.join(c.MissingLookups)), x.count(c.RuleErrors), x.count(c.RulesChecked))
 			return put(row)
 		}, true)
 	})

@@ -43,6 +43,9 @@ func (g *grid) line(values ...any) {
 			}
 		case int:
 			g.err = g.x.f.SetCellInt(g.sheet, cell, int64(v))
+			if style == 0 {
+				style = g.x.st.count
+			}
 		case float64:
 			g.err = g.x.f.SetCellFloat(g.sheet, cell, v, -1, 64)
 		case nil:
@@ -159,7 +162,9 @@ func (x *xlsxWriter) summary() error {
 
 	g.header("Supplier", "Risk score", "Contracts", "Flagged", "Clear", "Insufficient", "Findings", "Risk",
 		"Supplier-level", "Paid fees", "No fees", "Fees unknown", "Fee-paid share", "Entity list match")
-	for _, sup := range r.Suppliers {
+	order := supplierOrder(r)
+	for _, i := range order {
+		sup := r.Suppliers[i]
 		var risk, share any = "", nil
 		if sup.Risk != nil {
 			risk = x.sevCell(*sup.Risk)
@@ -167,7 +172,7 @@ func (x *xlsxWriter) summary() error {
 		if sup.FeePaidShare != nil {
 			share = styled{*sup.FeePaidShare, x.st.pct}
 		}
-		g.line(sup.Name, sup.RiskScore, sup.Contracts, sup.ContractsFlagged, sup.ContractsClear,
+		g.line(sup.Name, styled{sup.RiskScore, x.st.score}, sup.Contracts, sup.ContractsFlagged, sup.ContractsClear,
 			sup.ContractsInsufficient, sup.Findings, risk, sup.CrossRowFindings,
 			sup.FeesPaid, sup.FeesNotPaid, sup.FeesUnknown, share, sup.EntityListMatch)
 	}
@@ -177,7 +182,8 @@ func (x *xlsxWriter) summary() error {
 		// Which indicators each supplier's rosters let the rules check.
 		g.blank()
 		g.header("Supplier", "Coverage", "Indicators checked", "Partly checked", "Not checked")
-		for _, sup := range r.Suppliers {
+		for _, i := range order {
+			sup := r.Suppliers[i]
 			g.line(sup.Name, styled{sup.Coverage, x.st.pct}, strings.Join(sup.IndicatorsChecked, ", "),
 				strings.Join(sup.IndicatorsPartly, ", "), strings.Join(sup.IndicatorsNotChecked, ", "))
 		}

@@ -136,10 +136,10 @@ func TestWriteXLSX_CellTypes(t *testing.T) {
 		want        string
 	}{
 		{sheetFindings, "C2", excelize.CellTypeUnset, "3"},                         // row (no type: a number)
-		{sheetFindings, "F6", excelize.CellTypeInlineString, "'" + hostileFormula}, // worker name
-		{sheetFindings, "E5", excelize.CellTypeInlineString, "'\t=1"},              // worker ID
-		{sheetContracts, "D5", excelize.CellTypeInlineString, "'+1"},               // contract ID
-		{sheetContracts, "J2", excelize.CellTypeUnset, "-3"},                       // findings
+		{sheetFindings, "F5", excelize.CellTypeInlineString, "'" + hostileFormula}, // worker name
+		{sheetFindings, "E7", excelize.CellTypeInlineString, "'\t=1"},              // worker ID
+		{sheetContracts, "D6", excelize.CellTypeInlineString, "'+1"},               // contract ID
+		{sheetContracts, "J3", excelize.CellTypeUnset, "-3"},                       // findings
 		{sheetDataIssues, "F2", excelize.CellTypeInlineString, "'" + hostileLink},
 		{sheetSummary, "B11", excelize.CellTypeUnset, "4"}, // contracts flagged (below the incomplete inputs)
 	}
@@ -308,7 +308,7 @@ func TestWriteXLSX_TableOverSeveralSheets(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, c := range r.Contracts {
+	for _, c := range ordered(r).Contracts {
 		want = append(want, c.ContractID)
 	}
 	assert.Equal(t, (len(want)+1)/2, parts)

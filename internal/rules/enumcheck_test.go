@@ -19,7 +19,7 @@ func TestEnumHints(t *testing.T) {
 		{custody, "Employer", `values are compared exactly: write "employer" (its values are worker, employer, agent, recruiter, supervisor, unknown)`},
 		{custody, "recruter", `did you mean "recruiter"? (its values are worker, employer, agent, recruiter, supervisor, unknown)`},
 		{custody, "zzzzzz", `its values are worker, employer, agent, recruiter, supervisor, unknown`},
-		{paidTo, "broker", `a cell reading "broker" is read as "agent": write "agent" (its values are worker, agent, supervisor, other)`},
+		{paidTo, "broker", `a cell reading "broker" is read as "agent": write "agent" (its values are worker, family, agent, supervisor, other)`},
 	} {
 		if got := enumHint(tc.field, tc.value); got != tc.want {
 			t.Errorf("enumHint(%s, %q) = %q, want %q", tc.field.Name, tc.value, got, tc.want)

@@ -17,7 +17,7 @@ const (
 	// MaxYAMLFileSize is the largest YAML file read, in bytes: a rule file,
 	// a waiver file (-waivers) or a mapping file (-map). Parsing YAML takes
 	// many times the file's size in memory.
-	MaxYAMLFileSize = 8 << 20
+	MaxYAMLFileSize = 2 << 20
 
 	// MaxTableSize is the largest table file read, in bytes: a rule file's
 	// lookup table, the -min-wage table or the -entity-list.

@@ -68,7 +68,7 @@ func convertResult(r *engine.Result, waivers *rules.Matcher) (report.Contract, [
 		ev := make(map[string]report.Evidence, len(f.Evidence))
 		for _, e := range f.Evidence {
 			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion,
-				Cell: report.CellRef(e.Column, r.Row)}
+				Cell: report.CellRef(e.Column, r.Row), Currency: e.Currency}
 		}
 		indicator := f.Rule.Indicator
 		if f.Indicator != "" {

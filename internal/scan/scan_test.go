@@ -218,7 +218,8 @@ func TestRuleErrorStatus(t *testing.T) {
 			statuses = append(statuses, c.Status)
 			return nil
 		}))
-		assert.Equal(t, []string{report.StatusRuleError, report.StatusFlagged, report.StatusFlagged, report.StatusClear, report.StatusInsufficient}, statuses)
+		// In report order: highest risk first.
+		assert.Equal(t, []string{report.StatusFlagged, report.StatusFlagged, report.StatusRuleError, report.StatusInsufficient, report.StatusClear}, statuses)
 		rep.Close()
 	}
 }

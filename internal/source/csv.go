@@ -453,8 +453,8 @@ func (t *textRows) next() (rawRow, error) {
 		if err != nil {
 			if errors.Is(err, errRecordTooLong) {
 				return rawRow{}, &FileError{Path: t.path, Kind: ErrTooLarge,
-					Reason: fmt.Sprintf("the record after line %d is longer than %s (an unclosed quote?)", t.lastLine, byteSize(t.lim.max)),
-					Hint:   "check the quotes after that line"}
+					Reason: fmt.Sprintf("the record after line %d is longer than %s: a quote left open, or a cell far longer than a spreadsheet cell holds (32,767 characters)", t.lastLine, byteSize(t.lim.max)),
+					Hint:   "check the quotes after that line, and cut any very long text out of the file"}
 			}
 			return rawRow{}, fmt.Errorf("after line %d: %w", t.lastLine, err)
 		}

@@ -40,6 +40,10 @@ type xlsxSheet struct {
 	wg   sync.WaitGroup
 	held []heldSlab
 
+	// keep is how many columns the table reads (those of its header), 0
+	// until it knows: cells further right are not kept, only noted.
+	keep atomic.Int64
+
 	cur        []rawRow
 	n          int  // rows returned
 	ended      bool // every row of the sheet has been read
@@ -107,6 +111,10 @@ type heldSlab struct {
 var testHookSheet func(path, sheet string)
 
 const fastBatchRows = 128
+
+// maxSlabCells bounds the cells of one batch's slab (about 4 MB), unless one
+// row needs more.
+const maxSlabCells = 1 << 16
 
 func (r *reader) openSheet(wb *workbook, ws wbSheet) *xlsxSheet {
 	if testHookSheet != nil {
@@ -183,6 +191,11 @@ func (f *xlsxSheet) recycle() {
 		f.held = f.held[1:]
 	}
 }
+
+// keepColumns says the table reads only the first n columns: the producer
+// keeps no cells further right, so that a sheet with a stray cell in column
+// XFD on every row costs no more than its table.
+func (f *xlsxSheet) keepColumns(n int) { f.keep.Store(int64(n)) }
 
 // columnHidden reports whether the sheet hides column col (1-based).
 func (f *xlsxSheet) columnHidden(col int) bool {
@@ -289,21 +302,27 @@ func (p *fastProducer) row(r *xlsx.Row) error {
 	// The cells' text; empty cells are left out and the row runs to its
 	// last cell with a text or an unknown value. The texts go straight
 	// into the batch's slab, sized for the row's last cell.
-	last := -1
+	keep := int(p.f.keep.Load())
+	if keep <= 0 {
+		keep = xlsx.MaxColumns
+	}
+	last, beyond := -1, false
 	for i := range cells {
 		switch cells[i].Kind {
 		case xlsx.Blank:
+			continue
 		case xlsx.Uncached:
 			p.uncached++
-			last = max(last, cells[i].Col)
 		case xlsx.BadShared:
 			p.badShared++
-			last = max(last, cells[i].Col)
-		default:
-			last = max(last, cells[i].Col)
 		}
+		if cells[i].Col >= keep {
+			beyond = beyond || cells[i].Kind != xlsx.Uncached && cells[i].Kind != xlsx.BadShared && strings.TrimSpace(string(cells[i].Value)) != ""
+			continue
+		}
+		last = max(last, cells[i].Col)
 	}
-	if last < 0 {
+	if last < 0 && !beyond {
 		return nil // no values: a blank row
 	}
 	if p.slab == nil || p.ncells+last+1 > len(p.slab.cells) {
@@ -318,6 +337,9 @@ func (p *fastProducer) row(r *xlsx.Row) error {
 	blank := true
 	for i := range cells {
 		c := &cells[i]
+		if c.Col > last {
+			continue // right of the columns the table reads
+		}
 		switch c.Kind {
 		case xlsx.Blank:
 			continue
@@ -350,7 +372,7 @@ func (p *fastProducer) row(r *xlsx.Row) error {
 			blank = false
 		}
 	}
-	if blank {
+	if blank && !beyond {
 		clear(texts)
 		clear(metas)
 		return nil
@@ -360,7 +382,7 @@ func (p *fastProducer) row(r *xlsx.Row) error {
 			Reason: fmt.Sprintf("sheet %q has more than %d cells, the limit for one sheet", p.f.ws.name, p.maxCells), Hint: hintSplit}
 		return p.failure
 	}
-	p.slab.rows[p.nrows] = rawRow{num: num, hidden: r.Hidden, cells: texts[:width:width], meta: metas[:width:width], slab: p.slab,
+	p.slab.rows[p.nrows] = rawRow{num: num, hidden: r.Hidden, beyond: beyond, cells: texts[:width:width], meta: metas[:width:width], slab: p.slab,
 		uncached: int32(p.uncached), badShared: int32(p.badShared)}
 	p.uncached, p.badShared = 0, 0
 	p.nrows++
@@ -373,7 +395,10 @@ func (p *fastProducer) row(r *xlsx.Row) error {
 
 // newSlab starts a batch: a slab the table has handed back, else a new one.
 func (p *fastProducer) newSlab() {
-	cells := fastBatchRows * p.width
+	// Room for a batch of rows as wide as the widest so far, within
+	// maxSlabCells: a few rows with a cell far to the right (column XFD)
+	// must not make every batch 128 × 16,384 cells.
+	cells := max(min(fastBatchRows*p.width, maxSlabCells), p.width)
 	select {
 	case s := <-p.f.free:
 		if len(s.cells) >= cells {

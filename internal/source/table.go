@@ -40,6 +40,7 @@ type rawRow struct {
 	meta   []cellMeta // workbooks: what each cell holds beyond its text; nil for text
 	hidden bool       // the row is hidden in the sheet
 	slab   *rowSlab   // the memory of cells and meta when a source reuses it; nil otherwise
+	beyond bool       // the row has cells right of the columns the source was asked to keep (see keepColumns)
 	// Workbooks: cells without a value (formulas never calculated, shared
 	// strings the workbook does not have) in this row and the blank rows
 	// just before it, for the sheet's notes.
@@ -135,6 +136,12 @@ func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
 		return nil
 	}
 	t := &table{r: r, sh: sh, src: src, lay: lay, nameCol: -1}
+	keep, _ := src.(interface{ keepColumns(int) })
+	if keep != nil {
+		// Cells right of the header are not read: the source need not
+		// keep them, even for the rows buffered next.
+		keep.keepColumns(len(pre[hi].cells))
+	}
 
 	// Buffer the first data rows: their values confirm or refute what the
 	// headers say, and decide the date orders. Then stream.
@@ -152,6 +159,9 @@ func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
 		above = &pre[hi-1]
 	}
 	t.mapColumns(pre[hi], above, buf)
+	if keep != nil {
+		keep.keepColumns(len(t.sh.Columns))
+	}
 	t.decideDates(buf)
 	for i := 0; ; i++ {
 		var row rawRow
@@ -533,10 +543,14 @@ func (t *table) row(row rawRow) error {
 		}
 		return nil
 	}
-	for j := len(t.sh.Columns); j < len(cells); j++ {
-		if strings.TrimSpace(cells[j]) != "" {
-			t.beyond++
-			break
+	if row.beyond {
+		t.beyond++
+	} else {
+		for j := len(t.sh.Columns); j < len(cells); j++ {
+			if strings.TrimSpace(cells[j]) != "" {
+				t.beyond++
+				break
+			}
 		}
 	}
 	if row.hidden {

@@ -219,11 +219,24 @@ func (p *sheetParser) run() error {
 				}
 				continue
 			}
-			hidden := false
-			if v, ok := attrValue(sc.attrs, "hidden"); ok {
-				hidden = xmlBool(string(v))
+			// One pass over the row's attributes for its number and
+			// whether it is hidden.
+			var v []byte
+			hasR, hidden := false, false
+			for a := sc.attrs; ; {
+				name, val, rest, ok := nextAttr(a)
+				if !ok {
+					break
+				}
+				a = rest
+				switch string(name) {
+				case "r":
+					v, hasR = val, true
+				case "hidden":
+					hidden = xmlBool(string(val))
+				}
 			}
-			if v, ok := attrValue(sc.attrs, "r"); ok && len(bytes.TrimSpace(v)) > 0 {
+			if hasR && len(bytes.TrimSpace(v)) > 0 {
 				switch n := parseUint(v, MaxRows+1); {
 				case n < 0 && isDigits(bytes.TrimSpace(v)), n > MaxRows:
 					return newRefError(v, 0, fmt.Sprintf("is beyond the last row (%d)", MaxRows))

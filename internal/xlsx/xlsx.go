@@ -151,13 +151,14 @@ const MaxCellText = 32767
 type Cell struct {
 	Col  int // 0-based column (0 is column A)
 	Kind CellKind
+	// Truncated is set when the cell's text was longer than MaxCellText
+	// characters: Value holds the first MaxCellText of them. (It sits
+	// beside Kind, where it takes no room.)
+	Truncated bool
 	// Style is the cell's style (its index into the workbook's cell
 	// formats); Workbook.NumberFormat tells its number format.
 	Style int
 	Value []byte // valid only during the Rows callback; copy to keep it
-	// Truncated is set when the cell's text was longer than MaxCellText
-	// characters: Value holds the first MaxCellText of them.
-	Truncated bool
 }
 
 // SheetInfo describes a sheet in workbook order.
