@@ -68,7 +68,8 @@ Flags:
                     CSV header,field for headers only); 'laborcheck
                     inspect -write-map FILE ROSTER' writes one to start from
   -password PW      password for encrypted workbooks
-  -as-of DATE       review date (YYYY-MM-DD) for ages and review_date (default today)
+  -as-of DATE       review date (YYYY-MM-DD) for ages and review_date (default
+                    today, or the day of $SOURCE_DATE_EPOCH when set)
   -date-order ORDER how to read dates like 03/04/2024 when a column does not
                     decide it: day-first or month-first
   -workers N        contracts evaluated in parallel (default: number of CPUs)
@@ -207,6 +208,10 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 			return nil, errUsage
 		}
 		cfg.asOf = t
+	} else if clock := reportClock(); clock != nil {
+		// A run pinned by $SOURCE_DATE_EPOCH reviews as of that day too, so
+		// that its findings (ages among them) are the same from day to day.
+		cfg.asOf = clock().Truncate(24 * time.Hour)
 	}
 	if cfg.dateOrder, ok = parseDateOrder(ui, *dateOrder); !ok {
 		return nil, errUsage
