@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -141,19 +142,6 @@ func (s *odsScanner) start() bool {
 	if bytes.HasPrefix(s.buf[:s.end], []byte{0xEF, 0xBB, 0xBF}) {
 		s.pos = 3
 	}
-	b := s.buf[s.pos:s.end]
-	if bytes.HasPrefix(b, []byte("<?xml")) && len(b) > 5 && isSpace(b[5]) {
-		if decl, _, ok := bytes.Cut(b, []byte("?>")); ok {
-			if v := declValue(decl, "version"); v != "" && v != "1.0" {
-				s.syntax("unsupported version %q; only version 1.0 is supported", v)
-				return false
-			}
-			if enc := declValue(decl, "encoding"); enc != "" && !strings.EqualFold(enc, "utf-8") {
-				s.err = fmt.Errorf("xml: encoding %q declared, and laborcheck reads OpenDocument content in UTF-8 only", enc)
-				return false
-			}
-		}
-	}
 	return s.end > s.pos
 }
 
@@ -226,21 +214,65 @@ func (s *odsScanner) special(dst *[]byte, keep bool, limit int) error {
 		if j < 0 {
 			return s.eofError()
 		}
+		if err := checkXMLChars(s.buf[s.pos+9 : s.pos+j]); err != nil {
+			return s.syntax("%v", err)
+		}
 		if keep && len(*dst) < limit {
 			*dst = appendCRLF(*dst, s.buf[s.pos+9:s.pos+j])
 		}
 		s.pos += j + 3
 		return nil
 	case bytes.HasPrefix(b, []byte("<?")):
-		term = []byte("?>")
+		return s.procInst()
+	case bytes.HasPrefix(b, []byte("<!-")):
+		return s.syntax("invalid sequence <!- not part of <!--")
+	case bytes.HasPrefix(b, []byte("<![")):
+		return s.syntax("invalid <![ sequence")
 	case bytes.HasPrefix(b, []byte("<!")):
 		return s.decl()
+	}
+	if term[0] == '-' {
+		// "--" ends a comment, and must be followed by '>'.
+		i := s.findSeq([]byte("--"), 4)
+		if i < 0 {
+			return s.eofError()
+		}
+		if !s.ensure(i+3) || s.buf[s.pos+i+2] != '>' {
+			return s.syntax(`invalid sequence "--" not allowed in comments`)
+		}
+		s.pos += i + 3
+		return nil
 	}
 	i := s.findSeq(term, 2)
 	if i < 0 {
 		return s.eofError()
 	}
 	s.pos += i + len(term)
+	return nil
+}
+
+// procInst passes over a processing instruction. Its target must be a
+// name; an XML declaration must declare version 1.0 and UTF-8 if anything.
+func (s *odsScanner) procInst() error {
+	i := s.findSeq([]byte("?>"), 2)
+	if i < 0 {
+		return s.eofError()
+	}
+	b := s.buf[s.pos+2 : s.pos+i]
+	n := nameLen(b)
+	if !isXMLName(b[:n]) {
+		return s.syntax("expected target name after <?")
+	}
+	if string(b[:n]) == "xml" {
+		if v := declValue(b[n:], "version"); v != "" && v != "1.0" {
+			return s.syntax("unsupported version %q; only version 1.0 is supported", v)
+		}
+		if enc := declValue(b[n:], "encoding"); enc != "" && !strings.EqualFold(enc, "utf-8") {
+			s.err = fmt.Errorf("xml: encoding %q declared, and laborcheck reads OpenDocument content in UTF-8 only", enc)
+			return s.err
+		}
+	}
+	s.pos += i + 2
 	return nil
 }
 
@@ -282,6 +314,9 @@ func (s *odsScanner) decl() error {
 func (s *odsScanner) text(dst []byte, keep bool, limit int) ([]byte, bool, error) {
 	cut := false
 	add := func(b []byte) error {
+		if err := checkXMLChars(b); err != nil {
+			return s.syntax("%v", err)
+		}
 		if keep && len(dst) < limit {
 			var err error
 			dst, err = appendODSText(dst, b)
@@ -383,12 +418,9 @@ func (s *odsScanner) tag() (odsTok, error) {
 		kind = odsEnd
 		t = t[1:]
 	}
-	n := 0
-	for n < len(t) && !isSpace(t[n]) && t[n] != '/' {
-		n++
-	}
+	n := nameLen(t)
 	var ok bool
-	if s.prefix, s.local, ok = splitName(t[:n]); !ok {
+	if s.prefix, s.local, ok = splitName(t[:n]); !ok || n < len(t) && !isSpace(t[n]) && (kind == odsEnd || t[n] != '/') {
 		return odsEOF, s.syntax("expected element name after <")
 	}
 	s.empty = false
@@ -413,14 +445,8 @@ func (s *odsScanner) tag() (odsTok, error) {
 		if i == len(rest) {
 			break
 		}
-		if i == 0 {
-			return odsEOF, s.syntax("expected attribute name in element")
-		}
 		rest = rest[i:]
-		j := 0
-		for j < len(rest) && rest[j] != '=' && !isSpace(rest[j]) {
-			j++
-		}
+		j := nameLen(rest)
 		prefix, local, ok := splitName(rest[:j])
 		if !ok {
 			return odsEOF, s.syntax("expected attribute name in element")
@@ -441,7 +467,7 @@ func (s *odsScanner) tag() (odsTok, error) {
 		rest = rest[2+q:]
 		esc := false
 		for _, c := range val {
-			if c == '&' || c == '\r' || c == '<' {
+			if c == '&' || c == '\r' || c == '<' || c < 0x20 && c != '\t' && c != '\n' || c >= 0x80 {
 				esc = true
 				break
 			}
@@ -451,9 +477,12 @@ func (s *odsScanner) tag() (odsTok, error) {
 				return odsEOF, s.syntax("unescaped < inside quoted string")
 			}
 			if err := checkODSText(val); err != nil {
-				s.err = err
-				return odsEOF, err
+				return odsEOF, s.wrapText(err)
 			}
+			if err := checkXMLChars(val); err != nil {
+				return odsEOF, s.syntax("%v", err)
+			}
+			esc = bytes.IndexByte(val, '&') >= 0 || bytes.IndexByte(val, '\r') >= 0
 		}
 		s.attrs = append(s.attrs, odsAttr{prefix: prefix, local: local, val: val, esc: esc})
 	}
@@ -466,7 +495,7 @@ func (s *odsScanner) tag() (odsTok, error) {
 // two colons is refused, and one with an empty prefix or local part is all
 // local.
 func splitName(n []byte) (prefix, local []byte, ok bool) {
-	if len(n) == 0 {
+	if !isXMLName(n) {
 		return nil, nil, false
 	}
 	i := bytes.IndexByte(n, ':')
@@ -742,4 +771,60 @@ func decodeODSEntity(b []byte) (int, rune) {
 		return end + 1, '\''
 	}
 	return 0, 0
+}
+
+// nameLen is the length of the name at the start of b: up to the first
+// byte that cannot be in a name, as encoding/xml reads names.
+func nameLen(b []byte) int {
+	for i, c := range b {
+		if c < utf8.RuneSelf && !isNameByte(c) {
+			return i
+		}
+	}
+	return len(b)
+}
+
+func isNameByte(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' ||
+		'0' <= c && c <= '9' || c == '_' || c == ':' || c == '.' || c == '-'
+}
+
+// isXMLName reports a name encoding/xml accepts. Names outside ASCII, rare
+// in spreadsheets, are left to encoding/xml itself.
+func isXMLName(n []byte) bool {
+	if len(n) == 0 {
+		return false
+	}
+	for _, c := range n {
+		if c >= utf8.RuneSelf {
+			_, err := xml.NewDecoder(bytes.NewReader(append(append([]byte("<"), n...), "/>"...))).RawToken()
+			return err == nil
+		}
+	}
+	c := n[0]
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':'
+}
+
+// checkXMLChars refuses text that is not UTF-8, or holds a character XML
+// does not allow (control characters other than tab and line ends).
+func checkXMLChars(b []byte) error {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return fmt.Errorf("illegal character code %U", rune(c))
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return errors.New("invalid UTF-8")
+		}
+		if r == 0xFFFE || r == 0xFFFF {
+			return fmt.Errorf("illegal character code %U", r)
+		}
+		i += size
+	}
+	return nil
 }

@@ -282,6 +282,9 @@ func TestReadODS_Repeats(t *testing.T) {
 func FuzzODS(f *testing.F) {
 	f.Add(`<office:document-content><office:automatic-styles><style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/></style:style></office:automatic-styles><office:body><office:spreadsheet><table:table table:name="W" table:style-name="ta2"><table:table-column table:visibility="collapse"/><table:table-row><table:table-cell office:value-type="string"><text:p>Employee ID</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Date of birth</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="3"><table:table-cell office:value-type="string"><text:p>E<text:s text:c="2"/>1</text:p></table:table-cell><table:table-cell office:value-type="date" office:date-value="1990-01-02"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`)
 	f.Add(`<office:document-content><office:body><office:spreadsheet><table:table table:name="A"><table:table-row table:visibility="filter"><table:table-cell office:value-type="time" office:time-value="PT1H"/><table:covered-table-cell table:number-columns-repeated="3"/><table:table-cell office:value-type="currency" office:currency="EUR" office:value="1"/></table:table-row></table:table><table:table table:name="A"><table:table-row><table:table-cell office:value-type="boolean" office:boolean-value="true"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`)
+	for _, c := range odsDiffCases {
+		f.Add(c)
+	}
 	// The content of the seed files.
 	for _, name := range []string{"frictionless__table.ods", "phpss__nomimetype.ods"} {
 		zr, err := zip.OpenReader(filepath.Join("testdata", "seed", name))
