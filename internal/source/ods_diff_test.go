@@ -306,8 +306,8 @@ func FuzzODSScanner(f *testing.F) {
 	}
 	f.Add(odsRosterContent(3))
 	f.Fuzz(func(t *testing.T, content string) {
-		oldT, oldF := oldODSTables([]byte(content), 1000)
-		newT, newF := newODSTables([]byte(content), 1000)
+		oldT, oldF := oldODSTables([]byte(content), 20)
+		newT, newF := newODSTables([]byte(content), 20)
 		if oldF != newF {
 			t.Fatalf("failed: old %v, new %v\nold: %v\nnew: %v", oldF, newF, oldT, newT)
 		}

@@ -276,33 +276,57 @@ func (s *odsScanner) procInst() error {
 	return nil
 }
 
-// decl passes over a <!...> declaration, with its bracketed internal
-// subset and quoted strings. Declared entities are never expanded.
+// decl passes over a <!...> declaration as encoding/xml does: quoted
+// strings, nested <...> and comments inside. Declared entities are never
+// expanded.
 func (s *odsScanner) decl() error {
-	depth := 0
-	for i := 2; ; i++ {
+	at := func(i int) (byte, bool) {
 		if s.pos+i >= s.end && !s.fill() {
+			return 0, false
+		}
+		return s.buf[s.pos+i], true
+	}
+	var inquote byte
+	depth := 0
+	for i := 3; ; i++ { // the byte after "<!" is taken as it is
+		b, ok := at(i)
+		if !ok {
 			return s.eofError()
 		}
-		switch c := s.buf[s.pos+i]; c {
-		case '"', '\'':
-			j := -1
-			for j < 0 {
-				if k := bytes.IndexByte(s.buf[s.pos+i+1:s.end], c); k >= 0 {
-					j = i + 1 + k
-				} else if !s.fill() {
+		if inquote == 0 && b == '>' && depth == 0 {
+			s.pos += i + 1
+			return nil
+		}
+	handle:
+		switch {
+		case b == inquote:
+			inquote = 0
+		case inquote != 0:
+		case b == '\'' || b == '"':
+			inquote = b
+		case b == '>':
+			depth--
+		case b == '<':
+			for k := 0; k < 3; k++ {
+				i++
+				if b, ok = at(i); !ok {
 					return s.eofError()
 				}
+				if b != "!--"[k] {
+					depth++
+					goto handle
+				}
 			}
-			i = j
-		case '[':
-			depth++
-		case ']':
-			depth--
-		case '>':
-			if depth <= 0 {
-				s.pos += i + 1
-				return nil
+			var b0, b1 byte
+			for {
+				i++
+				if b, ok = at(i); !ok {
+					return s.eofError()
+				}
+				if b0 == '-' && b1 == '-' && b == '>' {
+					break
+				}
+				b0, b1 = b1, b
 			}
 		}
 	}
