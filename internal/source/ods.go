@@ -460,19 +460,17 @@ const (
 // laborcheck reads it, by its value type, what else it says, and how many
 // columns it stands for.
 func (s *odsSheetReader) readCell() (string, cellMeta, int, error) {
-	var (
-		vals   [odsANum]odsAttr
-		strong [odsANum]bool
-		set    [odsANum]bool
-		calc   odsAttr
-		isCalc bool
-	)
-	for _, a := range s.sc.attrs {
+	var at [odsANum]int16 // 1 + the index of each attribute in attrs; 0 when absent
+	var strong [odsANum]bool
+	calc := -1
+	attrs := s.sc.attrs
+	for k := range attrs {
+		a := &attrs[k]
 		i := -1
 		switch string(a.local) {
 		case "value-type":
 			if string(a.prefix) == "calcext" {
-				calc, isCalc = a, true
+				calc = k
 			}
 			i = odsAValueType
 		case "value":
@@ -492,19 +490,22 @@ func (s *odsSheetReader) readCell() (string, cellMeta, int, error) {
 		case "number-columns-repeated":
 			i = odsARepeat
 		}
-		if i < 0 || strong[i] {
+		if i < 0 || strong[i] || k >= 1<<15-1 {
 			continue
 		}
 		if strongPrefix(a.prefix) {
-			vals[i], strong[i], set[i] = a, true, true
-		} else if !set[i] || len(vals[i].val) == 0 {
-			vals[i], set[i] = a, true
+			at[i], strong[i] = int16(k+1), true
+		} else if at[i] == 0 || len(attrs[at[i]-1].val) == 0 {
+			at[i] = int16(k + 1)
 		}
 	}
 	// Copied out of the scanner's buffer, which the cell's text may move.
 	s.arena = s.arena[:0]
-	keep := func(a odsAttr) []byte {
-		b := a.decoded()
+	keep := func(k int) []byte {
+		if k < 0 {
+			return nil
+		}
+		b := attrs[k].decoded()
 		if len(b) == 0 {
 			return nil
 		}
@@ -512,15 +513,35 @@ func (s *odsSheetReader) readCell() (string, cellMeta, int, error) {
 		s.arena = append(s.arena, b...)
 		return s.arena[start:len(s.arena):len(s.arena)]
 	}
-	c := odsCell{
-		valueType: keep(vals[odsAValueType]), value: keep(vals[odsAValue]), formula: keep(vals[odsAFormula]),
-		currency: keep(vals[odsACurrency]), dateValue: keep(vals[odsADateValue]), timeValue: keep(vals[odsATimeValue]),
-		booleanValue: keep(vals[odsABooleanValue]), stringValue: keep(vals[odsAStringValue]),
-		repeat: odsRepeat(vals[odsARepeat].decoded()),
+	var c odsCell
+	for i, k := range at {
+		if k == 0 {
+			continue
+		}
+		switch i {
+		case odsAValueType:
+			c.valueType = keep(int(k - 1))
+		case odsAValue:
+			c.value = keep(int(k - 1))
+		case odsAFormula:
+			c.formula = keep(int(k - 1))
+		case odsACurrency:
+			c.currency = keep(int(k - 1))
+		case odsADateValue:
+			c.dateValue = keep(int(k - 1))
+		case odsATimeValue:
+			c.timeValue = keep(int(k - 1))
+		case odsABooleanValue:
+			c.booleanValue = keep(int(k - 1))
+		case odsAStringValue:
+			c.stringValue = keep(int(k - 1))
+		}
 	}
-	if isCalc {
-		c.calcType = keep(calc)
+	c.repeat = 1
+	if k := at[odsARepeat]; k > 0 {
+		c.repeat = odsRepeat(attrs[k-1].decoded())
 	}
+	c.calcType = keep(calc)
 	shown, cut, err := s.cellText()
 	if err != nil {
 		return "", cellMeta{}, 0, err

@@ -1,8 +1,11 @@
 package source
 
 import (
+	"bytes"
 	"context"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,4 +87,68 @@ func BenchmarkReadODS(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
+}
+
+// BenchmarkODSRows reads the rows of a 50,000-row content.xml, already
+// inflated, with the byte scanner and with the encoding/xml reader it
+// replaced.
+func BenchmarkODSRows(b *testing.B) {
+	const n = 50000
+	content := []byte(odsRosterContent(n))
+	r := newReader(context.Background(), "t.ods", defaultOptions(), nil, &Input{})
+	count := func(next func() (rawRow, error)) int {
+		rows := 0
+		for {
+			_, err := next()
+			if err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				return rows
+			}
+			rows++
+		}
+	}
+	b.Run("scanner", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(content)))
+		for range b.N {
+			sc := newODSScanner(bytes.NewReader(content))
+			for {
+				tok, err := sc.next()
+				if err != nil || tok == odsEOF {
+					b.Fatal("no table", err)
+				}
+				if tok == odsStart && string(sc.local) == "table" {
+					break
+				}
+			}
+			src := &odsSheetReader{r: r, sc: sc, name: "Workers", cache: newODSCache()}
+			if got := count(src.next); got != n+1 {
+				b.Fatalf("%d rows", got)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
+	})
+	b.Run("encoding-xml", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(content)))
+		for range b.N {
+			d := xml.NewDecoder(bytes.NewReader(content))
+			for {
+				tok, err := d.RawToken()
+				if err != nil {
+					b.Fatal("no table", err)
+				}
+				if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "table" {
+					break
+				}
+			}
+			src := &oldODSSheetReader{r: r, d: d, name: "Workers"}
+			if got := count(src.next); got != n+1 {
+				b.Fatalf("%d rows", got)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
+	})
 }

@@ -544,24 +544,26 @@ func (s *odsScanner) tagEnd() int {
 			return -1
 		}
 		b := s.buf[s.pos+i : s.end]
-		j := -1
-		for k, c := range b {
-			if c == '>' || c == '"' || c == '\'' {
-				j = k
-				break
-			}
+		j := bytes.IndexByte(b, '>')
+		seg := b
+		if j >= 0 {
+			seg = b[:j]
 		}
-		if j < 0 {
+		q := bytes.IndexByte(seg, '"')
+		if k := bytes.IndexByte(seg, '\''); k >= 0 && (q < 0 || k < q) {
+			q = k
+		}
+		if q < 0 {
+			if j >= 0 {
+				return i + j
+			}
 			i += len(b)
 			continue
 		}
-		i += j
-		q := s.buf[s.pos+i]
-		if q == '>' {
-			return i
-		}
+		i += q
+		c := s.buf[s.pos+i]
 		for {
-			if k := bytes.IndexByte(s.buf[s.pos+i+1:s.end], q); k >= 0 {
+			if k := bytes.IndexByte(s.buf[s.pos+i+1:s.end], c); k >= 0 {
 				i += k + 2
 				break
 			}
@@ -809,24 +811,41 @@ func nameLen(b []byte) int {
 }
 
 func isNameByte(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' ||
-		'0' <= c && c <= '9' || c == '_' || c == ':' || c == '.' || c == '-'
+	return nameByte[c]
 }
 
-// isXMLName reports a name encoding/xml accepts. Names outside ASCII, rare
-// in spreadsheets, are left to encoding/xml itself.
+var nameByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' ||
+			'0' <= c && c <= '9' || c == '_' || c == ':' || c == '.' || c == '-'
+	}
+	return t
+}()
+
+// isXMLName reports a name encoding/xml accepts, n being what nameLen
+// found. Names outside ASCII, rare in spreadsheets, are left to
+// encoding/xml itself.
 func isXMLName(n []byte) bool {
 	if len(n) == 0 {
 		return false
 	}
-	for _, c := range n {
-		if c >= utf8.RuneSelf {
-			_, err := xml.NewDecoder(bytes.NewReader(append(append([]byte("<"), n...), "/>"...))).RawToken()
-			return err == nil
+	if c := n[0]; c < utf8.RuneSelf {
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':') {
+			return false
+		}
+		ascii := true
+		for _, c := range n[1:] {
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+		}
+		if ascii {
+			return true
 		}
 	}
-	c := n[0]
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':'
+	_, err := xml.NewDecoder(bytes.NewReader(append(append([]byte("<"), n...), "/>"...))).RawToken()
+	return err == nil
 }
 
 // checkXMLChars refuses text that is not UTF-8, or holds a character XML
