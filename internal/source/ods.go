@@ -19,12 +19,14 @@ import (
 )
 
 // OpenDocument spreadsheets (.ods) are a zip of XML parts; the sheets are
-// the table:table elements of content.xml, streamed here one row at a
-// time. A row or cell repeated (table:number-rows-repeated,
-// table:number-columns-repeated) costs nothing while it is blank, so the
-// million blank rows LibreOffice writes after the data are passed over
-// without being made; a repeated row with values is handed on once for each
-// row it stands for, within the cell limit.
+// the table:table elements of content.xml, inflated with the klauspost
+// inflater and streamed one row at a time by a byte scanner of their own
+// (ods_scan.go), as the xlsx reader reads worksheets. A row or cell
+// repeated (table:number-rows-repeated, table:number-columns-repeated)
+// costs nothing while it is blank, so the million blank rows LibreOffice
+// writes after the data are passed over without being made; a repeated row
+// with values is handed on once for each row it stands for, within the
+// cell limit.
 
 // odsMaxRows is the most rows a sheet is read to, as in Excel.
 const odsMaxRows = 1 << 20
