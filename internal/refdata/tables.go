@@ -660,7 +660,14 @@ func (w *WRO) Describe() string {
 type WROs struct {
 	Info
 	rows []*WRO
+	// memo keeps the answers for the entity and product combinations seen:
+	// a roster names few of them, and a match scans every order.
+	memo     sync.Map // key → *WRO (nil when none)
+	memoSize atomic.Int64
 }
+
+// wroMemoMax bounds the answers kept.
+const wroMemoMax = 1 << 16
 
 // ParseWROs reads the orders: columns entity, names, products, country,
 // region, issued and status (active, or modified/revoked: no longer
@@ -698,6 +705,30 @@ func (w *WROs) Match(entities []string, product string, xinjiang bool) *WRO {
 	if w == nil {
 		return nil
 	}
+	var kb strings.Builder
+	for _, e := range entities {
+		kb.WriteString(e)
+		kb.WriteByte(0)
+	}
+	kb.WriteByte(1)
+	kb.WriteString(product)
+	if xinjiang {
+		kb.WriteByte(2)
+	}
+	key := kb.String()
+	if v, ok := w.memo.Load(key); ok {
+		return v.(*WRO)
+	}
+	o := w.match(entities, product, xinjiang)
+	if w.memoSize.Load() < wroMemoMax {
+		if _, loaded := w.memo.LoadOrStore(key, o); !loaded {
+			w.memoSize.Add(1)
+		}
+	}
+	return o
+}
+
+func (w *WROs) match(entities []string, product string, xinjiang bool) *WRO {
 	p := fold(product)
 	keys := make([]string, 0, len(entities))
 	for _, e := range entities {
