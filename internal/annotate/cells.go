@@ -147,6 +147,9 @@ func (b *cellBook) row(_ *source.Sheet, row source.CellRow) error {
 		return errTooManyCells
 	}
 	f, sheet := b.f, b.sheet
+	if err := reserveStatus(f, sheet, row.Num, max(b.width, row.Cells[len(row.Cells)-1].Col)+1); err != nil {
+		return err
+	}
 	for _, c := range row.Cells {
 		cell, err := excelize.CoordinatesToCellName(c.Col, row.Num)
 		if err != nil {
@@ -206,4 +209,17 @@ func (b *cellBook) style(cell, format string) error {
 		b.styles[format] = id
 	}
 	return b.f.SetCellStyle(b.sheet, cell, cell, id)
+}
+
+// reserveStatus makes a row's cells up to column col, where the status
+// column will most likely go, before its values are written: the row is
+// then made once at its full width (the next row is made as wide as the
+// last), where writing the status later would make it again at twice the
+// width. A cell with nothing in it is not written to the file.
+func reserveStatus(f *excelize.File, sheet string, row, col int) error {
+	cell, err := excelize.CoordinatesToCellName(col, row)
+	if err != nil {
+		return nil // past the last column: nothing to reserve
+	}
+	return f.SetCellStyle(sheet, cell, cell, 0)
 }
