@@ -72,14 +72,40 @@ func readCellBook(ctx context.Context, path string, maxCells int) (*excelize.Fil
 		return fail(fmt.Errorf("%w: the file holds no sheets", ErrNotCopied))
 	}
 	b.endSheet()
-	for _, s := range b.hidden {
-		if len(b.f.GetSheetList()) > len(b.hidden) {
-			if err := b.f.SetSheetVisible(s, false); err != nil {
-				return fail(err)
-			}
-		}
+	if err := b.hide(); err != nil {
+		return fail(err)
 	}
 	return b.f, b.names, nil
+}
+
+// hide hides the sheets the input hides, the first visible one made the
+// active sheet (a workbook shows one when opened); when every sheet is
+// hidden, none is.
+func (b *cellBook) hide() error {
+	if len(b.hidden) == 0 {
+		return nil
+	}
+	hidden := map[string]bool{}
+	for _, s := range b.hidden {
+		hidden[s] = true
+	}
+	active := -1
+	for i, s := range b.f.GetSheetList() {
+		if !hidden[s] {
+			active = i
+			break
+		}
+	}
+	if active < 0 {
+		return nil
+	}
+	b.f.SetActiveSheet(active)
+	for _, s := range b.hidden {
+		if err := b.f.SetSheetVisible(s, false); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // startSheet adds a sheet for the input's next one.

@@ -3,9 +3,13 @@ package annotate
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/laborcheck/laborcheck/internal/source"
 )
@@ -87,5 +91,55 @@ func TestCellBookSheetNames(t *testing.T) {
 		if got := b.sheetName(c.in); got != c.want {
 			t.Errorf("%q: %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestCellBookHiddenFirstSheet copies an .ods whose first sheet is hidden
+// (made with LibreOffice; skipped when it is not installed): the copy
+// hides it too and opens on the next one.
+func TestCellBookHiddenFirstSheet(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice (soffice) is not installed")
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "book.xlsx")
+	f := excelize.NewFile()
+	if err := f.SetCellStr("Sheet1", "A1", "lookup"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.NewSheet("Roster"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStr("Roster", "A1", "Contract No."); err != nil {
+		t.Fatal(err)
+	}
+	f.SetActiveSheet(1)
+	if err := f.SetSheetVisible("Sheet1", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(src); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	cmd := exec.Command(soffice, "--headless", "--convert-to", "ods", "--outdir", dir, src)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("convert: %v\n%s", err, out)
+	}
+	ods := filepath.Join(dir, "book.ods")
+	if got := cellLines(t, ods); !strings.Contains(got, `sheet "Sheet1" hidden=true`) {
+		t.Fatalf("LibreOffice's .ods does not hide the first sheet:\n%s", got)
+	}
+	c, _, err := readCellBook(context.Background(), ods, DefaultMaxCells)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if v, _ := c.GetSheetVisible("Sheet1"); v {
+		t.Error("Sheet1 is visible in the copy")
+	}
+	if got := c.GetSheetName(c.GetActiveSheetIndex()); got != "Roster" {
+		t.Errorf("the copy opens on %q", got)
 	}
 }
