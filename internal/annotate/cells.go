@@ -13,8 +13,9 @@ import (
 
 // DefaultMaxCells is the most cells an .xls or .ods input may hold, over
 // all its sheets, to get a copy: its copy is built in memory, as a text
-// file's is.
-const DefaultMaxCells = 4_000_000
+// file's is, at some 600 bytes a cell (50,000 rows of 50 columns, about
+// 1.5 GB).
+const DefaultMaxCells = 2_500_000
 
 // Number formats of the copy's date, time and duration cells.
 const (
