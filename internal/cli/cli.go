@@ -49,6 +49,7 @@ standard it breaks. Findings are risk indicators for follow-up, not verdicts.
 Usage:
   laborcheck scan [flags] PATH...     review rosters and report findings
   laborcheck inspect [flags] PATH...  show how rosters' columns map to fields
+  laborcheck merge [flags] PARTS|DIR  make the reports of a review run as shards
   laborcheck rules list [PATH...]     list the rules in effect (-fields: the fields)
   laborcheck rules test [PATH...]     run the examples each rule carries
   laborcheck rules lint [PATH...]     check rule files without running them
@@ -109,6 +110,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runScan(ctx, ui, rest)
 	case "inspect":
 		return runInspect(ctx, ui, rest)
+	case "merge":
+		return runMerge(ctx, ui, rest)
 	case "rules":
 		return runRules(ctx, ui, rest)
 	case "template":
@@ -122,7 +125,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ExitOK
 	}
 	ui.errorf("unknown command %q", cmd)
-	if s := contract.Nearest(cmd, []string{"scan", "inspect", "rules", "template", "version", "help"}); s != "" {
+	if s := contract.Nearest(cmd, []string{"scan", "inspect", "merge", "rules", "template", "version", "help"}); s != "" {
 		ui.hint("did you mean %q?", s)
 	}
 	ui.hint("run 'laborcheck help' for usage")

@@ -68,7 +68,8 @@ Flags:
                     CSV header,field for headers only); 'laborcheck
                     inspect -write-map FILE ROSTER' writes one to start from
   -password PW      password for encrypted workbooks
-  -as-of DATE       review date (YYYY-MM-DD) for ages and review_date (default today)
+  -as-of DATE       review date (YYYY-MM-DD) for ages and review_date (default
+                    today, or the day of $SOURCE_DATE_EPOCH when set)
   -date-order ORDER how to read dates like 03/04/2024 when a column does not
                     decide it: day-first or month-first
   -workers N        contracts evaluated in parallel (default: number of CPUs)
@@ -95,6 +96,10 @@ Flags:
                     forced_labour)
   -wro FILE         US CBP Withhold Release Orders (CSV: entity, names,
                     products, country, region, issued, status)
+  -shard i/N        review only shard i (0 to N-1) of the inputs and write a
+                    partial result to -partial FILE instead of reports; see
+                    'laborcheck merge -h'
+  -partial FILE     where a shard writes its partial result
   -q                print nothing on success but the reports' paths
   -v                list every supplier, flagged contract and finding in
                     the summary (default: the ten of each at highest risk)
@@ -104,6 +109,7 @@ Examples:
   laborcheck scan -o findings.xlsx -o findings.json rosters/2024/
   laborcheck scan -fail-on critical supplier.xlsx
   laborcheck scan -annotate marked/ rosters/
+  laborcheck scan -shard 2/8 -partial parts/shard-2.partial rosters/
 `
 
 type scanConfig struct {
@@ -130,6 +136,9 @@ type scanConfig struct {
 	annotate string // -annotate: the folder of the marked copies, or ""
 	// minCoverage is the -min-coverage share, 0 when not set.
 	minCoverage float64
+	// shard is set by -shard i/N, with partial the -partial file.
+	shard   *shardSpec
+	partial string
 }
 
 // parseInterleaved parses flags that may come before or after positional
@@ -177,6 +186,8 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	fs.StringVar(&cfg.annotate, "annotate", "", "")
 	minCoverage := fs.String("min-coverage", "", "")
 	format := fs.String("format", "", "")
+	shard := fs.String("shard", "", "")
+	fs.StringVar(&cfg.partial, "partial", "", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return nil, exitError{flagError(ui, fs, err, scanUsage, "scan")}
@@ -197,6 +208,10 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 			return nil, errUsage
 		}
 		cfg.asOf = t
+	} else if clock := reportClock(); clock != nil {
+		// A run pinned by $SOURCE_DATE_EPOCH reviews as of that day too, so
+		// that its findings (ages among them) are the same from day to day.
+		cfg.asOf = clock().Truncate(24 * time.Hour)
 	}
 	if cfg.dateOrder, ok = parseDateOrder(ui, *dateOrder); !ok {
 		return nil, errUsage
@@ -242,6 +257,9 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 			return nil, errUsage
 		}
 		cfg.stdout = f
+	}
+	if err := cfg.parseShard(ui, *shard); err != nil {
+		return nil, err
 	}
 	if len(cfg.paths) == 0 {
 		ui.errorf("no roster to scan")
@@ -363,6 +381,10 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if !cfg.asOf.IsZero() {
 		opts.RunOptions.AsOf = cfg.asOf.Format(time.DateOnly)
 	}
+	opts.Now = reportClock()
+	if cfg.shard != nil {
+		return runShard(ctx, ui, cfg, files, opts, tables, waivers)
+	}
 	if p := newProgress(ui.err, files); p != nil {
 		opts.Progress = p.update
 		defer p.done()
@@ -386,6 +408,12 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 		testHookScanned(rep)
 	}
 	waivers.warnUnknown(ui, rep)
+	return writeReports(ctx, ui, cfg, rep, tmpDir)
+}
+
+// writeReports writes a review's reports and summary, for scan and merge
+// alike, and returns the exit code the report decides.
+func writeReports(ctx context.Context, ui *ui, cfg *scanConfig, rep *report.Report, tmpDir string) int {
 	// The reports are encoded side by side; the outcome is as if written
 	// one after another. None is renamed into place before all are whole.
 	if _, err := report.WriteFiles(ctx, cfg.outputs, rep, report.WriteOptions{TempDir: tmpDir}); err != nil {
@@ -457,6 +485,10 @@ type scanTables struct {
 	minWage      *contract.MinimumWages
 	entities     *crossrow.EntityList
 	files        []report.File // user-supplied tables with their digests
+	// entityName and entityData are the entity list as read, for a
+	// shard's partial result.
+	entityName string
+	entityData []byte
 }
 
 // loadTables reads the built-in combinations and the tables named by
@@ -512,7 +544,8 @@ func loadTables(ui *ui, cfg *scanConfig) (scanTables, bool) {
 		if !ok {
 			return t, false
 		}
-		if t.entities, err = crossrow.ReadEntityList(filepath.Base(cfg.entities), data); err != nil {
+		t.entityName, t.entityData = filepath.Base(cfg.entities), data
+		if t.entities, err = crossrow.ReadEntityList(t.entityName, data); err != nil {
 			ui.errorf("-entity-list %s: %v", cfg.entities, err)
 			ui.hint("the list needs a header row with a name column; see docs/examples/entity-list-example.csv")
 			return t, false
@@ -536,6 +569,7 @@ var refFlags = []struct{ flag, kind, builtin string }{
 type scanWaivers struct {
 	list    *rules.Waivers
 	matcher *rules.Matcher
+	active  []*rules.Waiver
 	files   []report.File
 }
 
@@ -561,7 +595,7 @@ func loadWaivers(ui *ui, cfg *scanConfig) (scanWaivers, bool) {
 	for _, w := range expired {
 		ui.warnf("%s: waiver of %s for %s expired on %s; not applied", w.Source(), w.Rule, waiverScope(w), w.Expires.Format(time.DateOnly))
 	}
-	sw.list, sw.matcher = ws, rules.NewMatcher(active)
+	sw.list, sw.matcher, sw.active = ws, rules.NewMatcher(active), active
 	sw.files = []report.File{{Path: ws.Path, SHA256: ws.SHA256}}
 	return sw, true
 }

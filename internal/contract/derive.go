@@ -10,18 +10,22 @@ import (
 )
 
 // Deriver fills fields that a roster leaves blank but that follow from other
-// fields: age from date of birth, total weekly hours from regular plus
-// overtime, migrant status from nationality against the country of
-// employment, the statutory minimum wage from a [MinimumWages] table, whether
-// the contract is in the worker's language, and the money ratios rules
-// compare (recruitment costs in months of wages, deductions as a share of
-// the wage, the wage against the promised and the minimum wage).
+// fields: age from date of birth on the review date (and age_at_hire at the
+// start date), total weekly hours from regular plus overtime, migrant status
+// from nationality against the country of employment (through the countries
+// table), the statutory minimum wage from a [MinimumWages] table, whether
+// the contract is in the worker's language, the money ratios rules compare
+// (recruitment costs in months of wages, non-statutory deductions as a
+// share of the wage, the wage against the promised and the minimum wage,
+// pro-rated for part-time work), and the fields read from the reference
+// tables of internal/refdata (minimum ages, agency licence status, Xinjiang
+// places, the goods list, withhold release orders).
 //
 // A derived value is marked Derived and says in Raw how it was reached. A
 // value is derived only when every input it needs is present: otherwise the
 // field stays blank, so rules that need it report insufficient data rather
-// than guess. Amounts are compared only when they are in one currency (see
-// [Deriver.Derive]).
+// than guess. Amounts in two currencies are compared at the exchange-rate
+// table's rates, and the Raw shows the conversion (see [Deriver.Derive]).
 //
 // A Deriver is immutable and safe for concurrent use.
 type Deriver struct {
@@ -101,10 +105,12 @@ func (d *Deriver) blank(c *Contract, i int) bool {
 // Derive fills c's derivable blank fields in place.
 //
 // Money: an amount's currency is the one its cell or column header names,
-// else the row's currency column. Two amounts are compared only when their
-// currencies agree, or neither names one; a zero amount compares with any.
-// So a fee of "NPR 150,000" is never set against a wage of "MYR 1,500": the
-// ratio stays blank and the rule reports insufficient data.
+// else the row's currency column. Two amounts in one currency (or where
+// neither names one, or one is zero) compare as they are; in two
+// currencies, the first is converted at the exchange-rate table's rates: a
+// fee of "NPR 150,000" against a wage of "MYR 1,500" is "NPR 150,000 ≈ MYR
+// 5,304 at 0.03536 (rates of 2024-06-30)". A currency the table lacks
+// leaves the ratio blank, and the rule reports insufficient data.
 //
 // Relative values are resolved first, so that the derivations below see
 // them: an amount in wages ("Half month's wage") from base_wage_monthly,

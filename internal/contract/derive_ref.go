@@ -161,6 +161,17 @@ func (d *Deriver) deriveReference(c *Contract) {
 			c.Values[r.xinjiang] = Value{Present: true, Derived: true,
 				Raw: fmt.Sprintf("derived: %q names no place in Xinjiang (%s)", text, d.ref.Places.Path)}
 		}
+	} else if d.blank(c, r.xinjiang) {
+		// No region recorded: goods from outside China are not from
+		// Xinjiang; from China (or no country either) it is unknown.
+		k, which := d.country(c, r.origin), "country_of_origin"
+		if k == nil && !d.has(c, r.origin) {
+			k, which = host, "employer_country"
+		}
+		if k != nil && k.Alpha2 != "CN" {
+			c.Values[r.xinjiang] = Value{Present: true, Derived: true,
+				Raw: fmt.Sprintf("derived: no region recorded; %s %s is not China", which, k.Name)}
+		}
 	} else if r.xinjiang >= 0 && d.has(c, r.xinjiang) {
 		xinjiang = c.Values[r.xinjiang].Str != ""
 	}

@@ -37,7 +37,7 @@ var Derivations = []Derivation{
 	{Field: "minimum_age_light", Inputs: []string{"employer_country"}},
 	{Field: "minimum_age_hazardous", Inputs: []string{"employer_country"}},
 	{Field: "agency_licence_status", Inputs: []string{"recruitment_agency_name", "recruitment_agency_license_no"}, Any: true},
-	{Field: "xinjiang_place", Inputs: []string{"production_region", "worksite_region"}, Any: true},
+	{Field: "xinjiang_place", Inputs: []string{"production_region", "worksite_region", "country_of_origin", "employer_country"}, Any: true},
 	{Field: "dol_listed_good", Inputs: []string{"product"}},
 	{Field: "cbp_wro", Inputs: []string{"supplier_name", "product"}},
 }

@@ -153,6 +153,11 @@ type Record struct {
 	Passport    string // normalised passport number, "" when blank or a placeholder
 	BankAccount string // normalised account number, "" when blank
 	Fees        FeeStatus
+	// PassportMask and BankAccountMask, when set, are the masked forms
+	// (see Mask) findings show of Passport and BankAccount: set when those
+	// hold a keyed hash of the number rather than the number (a shard's
+	// partial result never holds the number).
+	PassportMask, BankAccountMask string
 	// Name is the worker's name, folded ("" when blank); Start and End
 	// the contract's period in days since 1970 (0 when blank). A number
 	// shared by one name over periods that do not overlap is a change of
@@ -335,8 +340,9 @@ type Options struct {
 	MaxRefs int
 	// Spill keeps the sightings of passport and account numbers in
 	// temporary files in SpillDir ("" means os.TempDir()) rather than in
-	// memory; only a hash of each number stays in memory (8 bytes a row).
-	// Close removes the files.
+	// memory; only a hash of each number stays in memory (8 bytes a row),
+	// and past 4M rows those go to temporary files too, so that memory
+	// stays bounded however many rows there are. Close removes the files.
 	Spill    bool
 	SpillDir string
 }
@@ -392,7 +398,109 @@ type Checker struct {
 // telling numbers apart by the number itself.
 type numbers struct {
 	hashes []uint64 // of each sighting's number, in the order added
-	arena  arena
+	// buckets, once hashes outgrow maxHashes with Options.Spill, hold the
+	// hashes instead, in temporary files by their top bits: duplicates are
+	// then found one bucket at a time, and each sighting's hash is taken
+	// again from its number.
+	buckets *hashBuckets
+	arena   arena
+}
+
+// maxHashes is how many hashes of numbers a Checker keeps in memory, per
+// kind of number, before it spills them (with Options.Spill): 32 MB.
+var maxHashes = 1 << 22
+
+const bucketBits = 4
+
+// hashBuckets are temporary files of hashes, by their top bucketBits bits.
+type hashBuckets struct {
+	files [1 << bucketBits]*os.File
+	w     [1 << bucketBits]*bufio.Writer
+	err   error
+}
+
+func newHashBuckets(dir string) (*hashBuckets, error) {
+	hb := &hashBuckets{}
+	for i := range hb.files {
+		f, err := os.CreateTemp(dir, "laborcheck-crossrow-*.tmp")
+		if err != nil {
+			hb.close()
+			return nil, err
+		}
+		if runtime.GOOS != "windows" {
+			_ = os.Remove(f.Name())
+		}
+		hb.files[i], hb.w[i] = f, bufio.NewWriterSize(f, 32<<10)
+	}
+	return hb, nil
+}
+
+func (hb *hashBuckets) add(h uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], h)
+	if _, err := hb.w[h>>(64-bucketBits)].Write(b[:]); err != nil && hb.err == nil {
+		hb.err = err
+	}
+}
+
+// dups returns the hashes added more than once, reading one bucket at a
+// time.
+func (hb *hashBuckets) dups() map[uint64]bool {
+	dup := map[uint64]bool{}
+	var hs []uint64
+	for i, f := range hb.files {
+		if err := hb.w[i].Flush(); err != nil {
+			hb.fail(err)
+			return dup
+		}
+		st, err := f.Stat()
+		if err != nil {
+			hb.fail(err)
+			return dup
+		}
+		hs = slices.Grow(hs[:0], int(st.Size()/8))
+		r := bufio.NewReaderSize(io.NewSectionReader(f, 0, st.Size()), 64<<10)
+		var b [8]byte
+		for range st.Size() / 8 {
+			if _, err := io.ReadFull(r, b[:]); err != nil {
+				hb.fail(err)
+				return dup
+			}
+			hs = append(hs, binary.LittleEndian.Uint64(b[:]))
+		}
+		slices.Sort(hs)
+		for j := 1; j < len(hs); j++ {
+			if hs[j] == hs[j-1] {
+				dup[hs[j]] = true
+			}
+		}
+	}
+	return dup
+}
+
+func (hb *hashBuckets) fail(err error) {
+	if hb.err == nil {
+		hb.err = fmt.Errorf("cross-row index: %w", err)
+	}
+}
+
+func (hb *hashBuckets) close() error {
+	if hb == nil {
+		return nil
+	}
+	var errs []error
+	for i, f := range hb.files {
+		if f == nil {
+			continue
+		}
+		rerr := os.Remove(f.Name())
+		if errors.Is(rerr, fs.ErrNotExist) {
+			rerr = nil
+		}
+		errs = append(errs, f.Close(), rerr)
+		hb.files[i] = nil
+	}
+	return errors.Join(errs...)
 }
 
 type sighting struct {
@@ -400,6 +508,7 @@ type sighting struct {
 	worker, employer, group string
 	name                    string
 	start, end              int64
+	mask                    string // the number's masked form, when it is a keyed hash
 }
 
 // arena holds encoded sightings: in memory in chunks (so that it grows
@@ -542,7 +651,8 @@ func (c *Checker) encode(b []byte, num string, r sighting) []byte {
 	b = binary.AppendUvarint(b, c.strs.id(r.group))
 	b = str(b, r.name)
 	b = binary.AppendVarint(b, r.start)
-	return binary.AppendVarint(b, r.end)
+	b = binary.AppendVarint(b, r.end)
+	return str(b, r.mask)
 }
 
 // decode reads the record at b: its number and its sighting.
@@ -572,7 +682,9 @@ func (c *Checker) decode(b []byte) (string, sighting) {
 	r.name = str()
 	r.start, n = binary.Varint(b)
 	b = b[n:]
-	r.end, _ = binary.Varint(b)
+	r.end, n = binary.Varint(b)
+	b = b[n:]
+	r.mask = str()
 	return num, r
 }
 
@@ -596,6 +708,7 @@ type agencyGroup struct {
 
 // shared follows one passport or account number across rows.
 type shared struct {
+	mask      string // the number as findings show it
 	refs      []Ref
 	total     int
 	workers   []string // distinct worker keys
@@ -657,12 +770,18 @@ func New(opts Options) *Checker {
 // Err reports a failure of the temporary files (see Options.Spill): the
 // checks' results are then incomplete.
 func (c *Checker) Err() error {
-	return errors.Join(c.passports.arena.err, c.accounts.arena.err)
+	errs := []error{c.passports.arena.err, c.accounts.arena.err}
+	for _, m := range []*numbers{&c.passports, &c.accounts} {
+		if m.buckets != nil {
+			errs = append(errs, m.buckets.err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Close removes the temporary files.
 func (c *Checker) Close() error {
-	return errors.Join(c.passports.arena.close(), c.accounts.arena.close())
+	return errors.Join(c.passports.arena.close(), c.accounts.arena.close(), c.passports.buckets.close(), c.accounts.buckets.close())
 }
 
 // normalizeName is normalizeName, remembered: a roster names few employers.
@@ -714,10 +833,10 @@ func (c *Checker) Add(r Record) {
 		employer = c.normalizeName(r.Supplier)
 	}
 	if r.Passport != "" {
-		c.share(&c.passports, r.Passport, sighting{r.Ref, worker, employer, r.Group, r.Name, r.Start, r.End})
+		c.share(&c.passports, r.Passport, sighting{r.Ref, worker, employer, r.Group, r.Name, r.Start, r.End, r.PassportMask})
 	}
 	if r.BankAccount != "" {
-		c.share(&c.accounts, r.BankAccount, sighting{r.Ref, worker, employer, r.Group, r.Name, r.Start, r.End})
+		c.share(&c.accounts, r.BankAccount, sighting{r.Ref, worker, employer, r.Group, r.Name, r.Start, r.End, r.BankAccountMask})
 	}
 	if r.Birth != 0 {
 		if g.births == nil {
@@ -750,32 +869,67 @@ func (c *Checker) Add(r Record) {
 
 func (c *Checker) share(m *numbers, num string, r sighting) {
 	var buf [128]byte
-	m.hashes = append(m.hashes, c.hash(num))
+	h := c.hash(num)
+	switch {
+	case m.buckets != nil:
+		m.buckets.add(h)
+	case c.opts.Spill && len(m.hashes) >= maxHashes:
+		hb, err := newHashBuckets(c.opts.SpillDir)
+		if err != nil {
+			m.hashes = append(m.hashes, h) // kept in memory, then
+			break
+		}
+		for _, x := range m.hashes {
+			hb.add(x)
+		}
+		hb.add(h)
+		m.buckets, m.hashes = hb, nil
+	default:
+		m.hashes = append(m.hashes, h)
+	}
 	m.arena.add(c.encode(buf[:0], num, r))
+}
+
+// numberOf reads the number at the start of an encoded sighting.
+func numberOf(rec []byte) string {
+	n, k := binary.Uvarint(rec)
+	if k <= 0 || uint64(len(rec)-k) < n {
+		return ""
+	}
+	return string(rec[k : k+int(n)])
 }
 
 // shared collects the numbers seen more than once, following each across
 // its sightings in the order they were added.
 func (c *Checker) shared(m *numbers) map[string]*shared {
-	sorted := slices.Clone(m.hashes)
-	slices.Sort(sorted)
 	var dup map[uint64]bool
-	for i := 1; i < len(sorted); i++ {
-		if sorted[i] == sorted[i-1] {
-			if dup == nil {
-				dup = map[uint64]bool{}
+	if m.buckets != nil {
+		dup = m.buckets.dups()
+	} else {
+		sorted := slices.Clone(m.hashes)
+		slices.Sort(sorted)
+		for i := 1; i < len(sorted); i++ {
+			if sorted[i] == sorted[i-1] {
+				if dup == nil {
+					dup = map[uint64]bool{}
+				}
+				dup[sorted[i]] = true
 			}
-			dup[sorted[i]] = true
 		}
 	}
-	if dup == nil {
+	if len(dup) == 0 {
 		return nil
 	}
 	first := map[string]sighting{}
 	again := map[string]*shared{}
 	i := 0
 	m.arena.each(func(rec []byte) {
-		h := m.hashes[i]
+		var h uint64
+		if m.buckets != nil {
+			h = c.hash(numberOf(rec))
+		} else {
+			h = m.hashes[i]
+		}
 		i++
 		if !dup[h] {
 			return
@@ -789,8 +943,11 @@ func (c *Checker) shared(m *numbers) map[string]*shared {
 				return
 			}
 			delete(first, num)
-			s = &shared{refs: []Ref{f.ref}, total: 1, workers: []string{f.worker}, groups: []string{f.group},
+			s = &shared{mask: f.mask, refs: []Ref{f.ref}, total: 1, workers: []string{f.worker}, groups: []string{f.group},
 				names: []string{f.name}, periods: [][2]int64{{f.start, f.end}}}
+			if s.mask == "" {
+				s.mask = Mask(num)
+			}
 			if f.employer != "" {
 				s.employers = []string{f.employer}
 			}
@@ -892,9 +1049,9 @@ func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
 func (c *Checker) sharedFindings(m *numbers, check Check) []Finding {
 	var out []Finding
-	for num, s := range c.shared(m) {
+	for _, s := range c.shared(m) {
 		f := Finding{Check: check, Severity: contract.High, Groups: s.groups, Contracts: s.refs, Total: s.total,
-			Evidence: map[string]any{"number": mask(num), "workers": len(s.workers), "employers": len(s.employers), "contracts": s.total}}
+			Evidence: map[string]any{"number": s.mask, "workers": len(s.workers), "employers": len(s.employers), "contracts": s.total}}
 		if s.jobChange() {
 			continue // one worker's successive contracts: a change of job
 		}
@@ -904,13 +1061,13 @@ func (c *Checker) sharedFindings(m *numbers, check Check) []Finding {
 				continue // the same worker listed twice at one employer
 			}
 			f.Message = fmt.Sprintf("Passport number %s appears on %d contracts for %s and %s (suppliers: %s): a risk indicator of document control or identity misuse",
-				mask(num), s.total, plural(len(s.workers), "worker"), plural(len(s.employers), "employer"), groupNames(s.groups))
+				s.mask, s.total, plural(len(s.workers), "worker"), plural(len(s.employers), "employer"), groupNames(s.groups))
 		case SharedBankAccount.ID:
 			if len(s.workers) < 2 {
 				continue
 			}
 			f.Message = fmt.Sprintf("Wages of %s are paid into one bank account, %s (%d contracts; suppliers: %s): a risk indicator of wages not paid directly to the worker",
-				plural(len(s.workers), "worker"), mask(num), s.total, groupNames(s.groups))
+				plural(len(s.workers), "worker"), s.mask, s.total, groupNames(s.groups))
 			if len(s.workers) >= 3 {
 				f.Severity = contract.Critical
 			}
@@ -946,8 +1103,9 @@ func compareRefs(a, b Ref) int {
 	return a.Row - b.Row
 }
 
-// mask shows the last four characters of a document or account number.
-func mask(n string) string {
+// Mask shows the last four characters of a document or account number, as
+// findings show it.
+func Mask(n string) string {
 	if len(n) <= 4 {
 		return n
 	}

@@ -341,17 +341,27 @@ func TestSpill(t *testing.T) {
 			c.Add(r)
 		}
 	}
-	mem, disk := New(Options{}), New(Options{Spill: true, SpillDir: dir})
+	mem := New(Options{})
 	add(mem)
-	add(disk)
-	if a, b := fmt.Sprint(mem.Findings()), fmt.Sprint(disk.Findings()); a != b {
-		t.Errorf("findings differ:\n%s\n%s", a, b)
-	}
-	if err := disk.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := disk.Close(); err != nil {
-		t.Fatal(err)
+	want := fmt.Sprint(mem.Findings())
+	// Past maxHashes rows the hashes go to temporary files too.
+	for _, limit := range []int{maxHashes, 100} {
+		defer func(old int) { maxHashes = old }(maxHashes)
+		maxHashes = limit
+		disk := New(Options{Spill: true, SpillDir: dir})
+		add(disk)
+		if got := fmt.Sprint(disk.Findings()); got != want {
+			t.Errorf("max %d hashes: findings differ:\n%s\n%s", limit, want, got)
+		}
+		if limit == 100 && (disk.passports.buckets == nil || disk.passports.hashes != nil) {
+			t.Error("the hashes did not spill")
+		}
+		if err := disk.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := disk.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("%d files left in the spill directory", len(entries))

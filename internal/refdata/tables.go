@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -147,7 +149,13 @@ type Countries struct {
 	Info
 	by    map[string]*Country // folded name, code or demonym → country
 	names []nameRef           // names of three letters or more, longest first, for Find
+	// seen remembers Lookup's answers by cell text (a roster names few
+	// countries), up to maxSeen texts.
+	seen  sync.Map
+	nseen atomic.Int64
 }
+
+const maxSeen = 1 << 14
 
 type nameRef struct {
 	name string
@@ -199,6 +207,18 @@ func (cs *Countries) Lookup(s string) (*Country, bool) {
 	if cs == nil {
 		return nil, false
 	}
+	if c, ok := cs.seen.Load(s); ok {
+		k := c.(*Country)
+		return k, k != nil
+	}
+	c, ok := cs.lookup(s)
+	if cs.nseen.Add(1) <= maxSeen {
+		cs.seen.Store(s, c)
+	}
+	return c, ok
+}
+
+func (cs *Countries) lookup(s string) (*Country, bool) {
 	f := fold(s)
 	if c, ok := cs.by[f]; ok {
 		return c, true
@@ -244,6 +264,27 @@ type Places struct {
 	Info
 	byName map[string][]*Place
 	names  []string // folded names, longest first
+	seen   memo
+}
+
+// memo remembers answers by key, up to maxSeen keys: rosters repeat a few
+// regions, products and countries on every row.
+type memo struct {
+	m sync.Map
+	n atomic.Int64
+}
+
+func (m *memo) load(k string) (any, bool) { return m.m.Load(k) }
+
+func (m *memo) store(k string, v any) {
+	if m.n.Add(1) <= maxSeen {
+		m.m.Store(k, v)
+	}
+}
+
+type placeAnswer struct {
+	p  *Place
+	ok bool
 }
 
 // ParsePlaces reads a places table: columns place, names, country (ISO
@@ -288,8 +329,22 @@ func ParsePlaces(path string, data []byte) (*Places, error) {
 // false when a shared name has no such context: the text may or may not
 // be Xinjiang.
 func (p *Places) Xinjiang(text string, countries []string, cs *Countries) (place *Place, ok bool) {
+	if p == nil {
+		return nil, true
+	}
+	key := text + "\x00" + strings.Join(countries, ",")
+	if a, hit := p.seen.load(key); hit {
+		ans := a.(placeAnswer)
+		return ans.p, ans.ok
+	}
+	place, ok = p.xinjiang(text, countries, cs)
+	p.seen.store(key, placeAnswer{place, ok})
+	return place, ok
+}
+
+func (p *Places) xinjiang(text string, countries []string, cs *Countries) (place *Place, ok bool) {
 	f := fold(text)
-	if p == nil || f == "" {
+	if f == "" {
 		return nil, true
 	}
 	var shared []string
@@ -513,6 +568,7 @@ func (g *Good) Describe() string {
 type Goods struct {
 	Info
 	rows []*Good
+	seen memo
 }
 
 // ParseGoods reads the goods list: columns good, names, country (ISO
@@ -562,13 +618,20 @@ func (g *Goods) Match(product, country string) *Good {
 	if g == nil {
 		return nil
 	}
+	key := product + "\x00" + country
+	if e, hit := g.seen.load(key); hit {
+		return e.(*Good)
+	}
 	p := fold(product)
+	var found *Good
 	for _, e := range g.rows {
 		if e.Country == country && productHas(p, e.names) {
-			return e
+			found = e
+			break
 		}
 	}
-	return nil
+	g.seen.store(key, found)
+	return found
 }
 
 // WRO is a Withhold Release Order (or Finding) of US Customs and Border
@@ -636,6 +699,12 @@ func (w *WROs) Match(entities []string, product string, xinjiang bool) *WRO {
 		return nil
 	}
 	p := fold(product)
+	keys := make([]string, 0, len(entities))
+	for _, e := range entities {
+		if k := NameKey(e); k != "" {
+			keys = append(keys, k)
+		}
+	}
 	for _, o := range w.rows {
 		if o.Status != "" && o.Status != "active" {
 			continue
@@ -650,9 +719,8 @@ func (w *WROs) Match(entities []string, product string, xinjiang bool) *WRO {
 		if !goods && p != "" {
 			continue
 		}
-		for _, e := range entities {
-			k := NameKey(e)
-			if k != "" && slices.ContainsFunc(o.names, func(n string) bool { return n == k || containsWords(k, n) }) {
+		for _, k := range keys {
+			if slices.ContainsFunc(o.names, func(n string) bool { return n == k || containsWords(k, n) }) {
 				return o
 			}
 		}

@@ -31,10 +31,7 @@ type Rows struct {
 	sealed              bool
 	err                 error
 
-	strs   map[string]uint64
-	strTab []string
-	lists  map[listKey]uint64
-	list   [][]string
+	codec
 	amends map[int]Amendment
 	buf    []byte
 
@@ -43,6 +40,15 @@ type Rows struct {
 	// sorts them into report order (see order.go); the rest wait for it.
 	mu      sync.Mutex
 	ordered bool
+}
+
+// codec numbers the strings and lists that repeat from row to row: the
+// table a row's encoding refers to (see also RowEncoder).
+type codec struct {
+	strs   map[string]uint64
+	strTab []string
+	lists  map[listKey]uint64
+	list   [][]string
 }
 
 // Amendment is what a cross-row check changed about one contract after it
@@ -70,7 +76,7 @@ type spillFile struct {
 // even while open, so that not even a run that is killed leaves them
 // behind.
 func NewRows(dir string) (*Rows, error) {
-	w := &Rows{strs: map[string]uint64{}, lists: map[listKey]uint64{}, amends: map[int]Amendment{}, dir: dir}
+	w := &Rows{codec: codec{strs: map[string]uint64{}, lists: map[listKey]uint64{}}, amends: map[int]Amendment{}, dir: dir}
 	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
 		if err := sf.create(dir); err != nil {
 			w.Close()
@@ -119,7 +125,7 @@ func (w *Rows) AddContract(c *Contract) error {
 }
 
 // appendContract appends c's record to b.
-func (w *Rows) appendContract(b []byte, c *Contract) []byte {
+func (w *codec) appendContract(b []byte, c *Contract) []byte {
 	b = w.str(b, c.File)
 	b = w.str(b, c.Sheet)
 	b = binary.AppendVarint(b, int64(c.Row))
@@ -141,7 +147,17 @@ func (w *Rows) AddFinding(f *Finding) error {
 	if w.sealed {
 		return errors.New("report rows: added after sealing")
 	}
-	b := w.buf[:0]
+	b, err := w.appendFinding(w.buf[:0], f)
+	if err != nil {
+		return err
+	}
+	w.buf = b
+	w.nf++
+	return w.findings.write(b)
+}
+
+// appendFinding appends f's record to b.
+func (w *codec) appendFinding(b []byte, f *Finding) ([]byte, error) {
 	b = w.str(b, f.RuleID)
 	b = w.str(b, f.Title)
 	b = w.str(b, f.Indicator)
@@ -163,7 +179,7 @@ func (w *Rows) AddFinding(f *Finding) error {
 			b = w.str(b, k)
 			var err error
 			if b, err = appendValue(b, e.Value); err != nil {
-				return fmt.Errorf("report rows: evidence %s: %w", k, err)
+				return b, fmt.Errorf("report rows: evidence %s: %w", k, err)
 			}
 			b = inline(b, e.Raw)
 			b = appendBool(b, e.Derived)
@@ -193,10 +209,7 @@ func (w *Rows) AddFinding(f *Finding) error {
 	b = w.str(b, f.WaiverReason)
 	b = w.str(b, f.WaiverApprovedBy)
 	b = w.str(b, f.WaiverExpires)
-	b = w.str(b, f.WaiverSource)
-	w.buf = b
-	w.nf++
-	return w.findings.write(b)
+	return w.str(b, f.WaiverSource), nil
 }
 
 // Amend records changes to contract i (0-based, in the order added), to be
@@ -231,9 +244,12 @@ func (sf *spillFile) write(rec []byte) error {
 }
 
 // str writes a string that repeats as a number.
-func (w *Rows) str(b []byte, s string) []byte {
+func (w *codec) str(b []byte, s string) []byte {
 	id, ok := w.strs[s]
 	if !ok {
+		if w.strs == nil {
+			w.strs = map[string]uint64{}
+		}
 		id = uint64(len(w.strTab))
 		w.strs[s] = id
 		w.strTab = append(w.strTab, s)
@@ -241,7 +257,7 @@ func (w *Rows) str(b []byte, s string) []byte {
 	return binary.AppendUvarint(b, id)
 }
 
-func (w *Rows) optStr(b []byte, s *string) []byte {
+func (w *codec) optStr(b []byte, s *string) []byte {
 	if s == nil {
 		return binary.AppendUvarint(b, 0)
 	}
@@ -251,7 +267,7 @@ func (w *Rows) optStr(b []byte, s *string) []byte {
 
 // strList writes a list of strings that repeats (the same slice shared by
 // many rows) as a number: 0 is nil, 1 empty.
-func (w *Rows) strList(b []byte, l []string) []byte {
+func (w *codec) strList(b []byte, l []string) []byte {
 	switch {
 	case l == nil:
 		return binary.AppendUvarint(b, 0)
@@ -261,6 +277,9 @@ func (w *Rows) strList(b []byte, l []string) []byte {
 	k := listKey{unsafe.SliceData(l), len(l)}
 	id, ok := w.lists[k]
 	if !ok {
+		if w.lists == nil {
+			w.lists = map[listKey]uint64{}
+		}
 		id = uint64(len(w.list))
 		w.lists[k] = id
 		cl := slices.Clone(l)

@@ -195,6 +195,16 @@ func (t *textWriter) write(r *Report, o TextOptions) {
 		}
 	}
 
+	if len(r.Run.Warnings) > 0 {
+		t.line()
+		t.line(t.paint(ansiBold, "Warnings"))
+		for _, w := range r.Run.Warnings {
+			for _, l := range wrapText(termSafe(w), t.width-2, 4) {
+				t.line("  ", l)
+			}
+		}
+	}
+
 	t.incomplete(r)
 	t.suppliers(r, o)
 	t.coverage(r, o)

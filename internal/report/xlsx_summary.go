@@ -306,6 +306,14 @@ func (x *xlsxWriter) run() error {
 	}
 	g.blank()
 
+	if len(r.Run.Warnings) > 0 {
+		g.header("Warning")
+		for _, w := range r.Run.Warnings {
+			g.line(w)
+		}
+		g.blank()
+	}
+
 	if len(r.Run.Vocabularies) > 0 {
 		g.header("Vocabulary", "Kind", "Source", "As of", "SHA-256")
 		for _, v := range r.Run.Vocabularies {

@@ -92,6 +92,12 @@ func (x *xlsxWriter) assemble(w io.Writer, pkg []byte) error {
 	}
 	zw := zip.NewWriter(w)
 	for _, zf := range partOrder(zr.File) {
+		if zf.Name == "[Content_Types].xml" {
+			if err := copyContentTypes(zw, zf); err != nil {
+				return err
+			}
+			continue
+		}
 		cp, ok := pending[zf.Name]
 		if !ok {
 			if err := zw.Copy(zf); err != nil {
@@ -559,4 +565,44 @@ func partOrder(files []*zip.File) []*zip.File {
 		return strings.Compare(a.Name, b.Name)
 	})
 	return out
+}
+
+var contentTypeDefault = regexp.MustCompile(`<Default [^>]*>(</Default>)?`)
+
+// copyContentTypes copies the content types part with its Default
+// elements in one order (by extension): excelize writes them in the
+// order of a map, which differs from run to run. Their order means
+// nothing to a reader.
+func copyContentTypes(zw *zip.Writer, zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	locs := contentTypeDefault.FindAllIndex(data, -1)
+	if len(locs) > 1 {
+		elems := make([]string, len(locs))
+		var rest []byte
+		last := 0
+		for i, l := range locs {
+			elems[i] = string(data[l[0]:l[1]])
+			rest = append(rest, data[last:l[0]]...)
+			last = l[1]
+		}
+		rest = append(rest, data[last:]...)
+		slices.Sort(elems)
+		at := locs[0][0]
+		data = append(append([]byte(string(rest[:at])), strings.Join(elems, "")...), rest[at:]...)
+	}
+	h := zf.FileHeader
+	w, err := zw.CreateHeader(&h)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
 }

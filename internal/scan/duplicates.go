@@ -18,8 +18,10 @@ type copyOf struct {
 // another's ("roster (1).xlsx" beside "roster.xlsx"): reviewing both
 // would count every contract twice and make each worker's passport and
 // bank account look shared. Only files of equal size are hashed. A file
-// that cannot be opened is left for the reader to report.
-func identicalCopies(ctx context.Context, files []string) map[string]copyOf {
+// that cannot be opened is left for the reader to report. When only is
+// set, only the sizes of files in it are looked at (a shard's files: the
+// others are another shard's to review).
+func identicalCopies(ctx context.Context, files []string, only map[string]bool) map[string]copyOf {
 	bySize := map[int64][]string{}
 	for _, f := range files {
 		if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
@@ -29,7 +31,7 @@ func identicalCopies(ctx context.Context, files []string) map[string]copyOf {
 	out := map[string]copyOf{}
 	for _, f := range files {
 		st, err := os.Stat(f)
-		if err != nil || len(bySize[st.Size()]) < 2 {
+		if err != nil || len(bySize[st.Size()]) < 2 || only != nil && !only[f] {
 			continue
 		}
 		group := bySize[st.Size()]

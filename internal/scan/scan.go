@@ -8,9 +8,15 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"io"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/crossrow"
@@ -67,7 +73,60 @@ type Options struct {
 
 // Run reviews files and returns the report. It fails only when the context
 // is cancelled; unreadable files and failing rules are part of the report.
+//
+// Files are read side by side, as many at once as Engine.Workers, and their
+// results are taken in input order: the report does not depend on how many
+// workers ran.
 func Run(ctx context.Context, files []string, opts Options) (*report.Report, error) {
+	s, err := newSetup(opts)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]int, len(files))
+	for i := range all {
+		all[i] = i
+	}
+	copies := identicalCopies(ctx, files, nil)
+	r := s.newReplay(s.rep, s.opts.FailOn, s.opts.Waivers, s.crossOptions(), s.opts.CrossRowPolicy, s.ruleIndicators())
+	defer r.cross.Close()
+	if err := r.start(); err != nil {
+		return nil, err
+	}
+	err = s.readFiles(ctx, files, all, copies, nil, func(blk *fileBlock) error {
+		defer blk.recs.close()
+		rd, err := blk.recs.reader()
+		if err != nil {
+			return err
+		}
+		return r.block(blk, rd)
+	})
+	if err == nil {
+		// A reader interrupted part-way must not pass off what it read as
+		// the whole input.
+		err = ctx.Err()
+	}
+	if err != nil {
+		r.abort()
+		return nil, err
+	}
+	return r.finish()
+}
+
+// setup is what a scan or a shard prepares before reading: the report's
+// header, the engine, and what readers share.
+type setup struct {
+	opts    Options
+	rep     *report.Report
+	eng     *engine.Engine
+	pool    *contract.Pool
+	extract *crossrow.Extractor
+	// progress
+	mu        sync.Mutex
+	done      int
+	contracts atomic.Int64
+}
+
+func newSetup(opts Options) (*setup, error) {
 	now := time.Now
 	if opts.Now != nil {
 		now = opts.Now
@@ -88,6 +147,38 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		}
 		opts.Engine.Label = v.Label
 	}
+	if opts.Engine.Workers <= 0 {
+		opts.Engine.Workers = runtime.GOMAXPROCS(0)
+	}
+	s := &setup{opts: opts, rep: newReport(opts, now)}
+	// Contracts are recycled once evaluated: a roster of any size needs
+	// only the contracts in flight.
+	s.pool = contract.NewPool(opts.Schema.Len())
+	s.opts.Source.Pool = s.pool
+	s.opts.Engine.Recycle = s.pool.Put
+	s.eng = engine.New(opts.Program, opts.Schema, s.opts.Engine)
+	// Cross-row checks keep a few fields of each contract, taken by the
+	// worker that reads it.
+	s.extract = crossrow.NewExtractor(opts.Schema).WithReference(opts.Engine.Reference, opts.Engine.ReviewDate)
+	return s, nil
+}
+
+func (s *setup) crossOptions() crossrow.Options {
+	o := s.opts.CrossRow
+	o.Spill, o.SpillDir = s.opts.Spill, s.opts.SpillDir
+	return o
+}
+
+func (s *setup) ruleIndicators() []string {
+	var out []string
+	for _, r := range s.opts.Program.Rules {
+		out = append(out, r.Indicator)
+	}
+	return out
+}
+
+// newReport is the report before any contract: the run, the rules.
+func newReport(opts Options, now func() time.Time) *report.Report {
 	rep := &report.Report{
 		Inputs:     []report.Input{},
 		Contracts:  []report.Contract{},
@@ -108,6 +199,7 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 		rep.Run.Tables = []report.File{}
 	}
 	rep.Run.Options.FailOn = opts.FailOn.String()
+	rep.Run.Options.MinCoverage = opts.MinCoverage
 	hsrc := header.Default().Sources[0]
 	vsrc, vasOf := contract.ValueVocabInfo()
 	rep.Run.Vocabularies = append([]report.Vocabulary{
@@ -144,97 +236,210 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 			References: c.References, Remedy: c.Remedy, Source: crossrow.CheckSource, Layers: opts.CrossRowPolicy.Layers(c.ID),
 		})
 	}
+	return rep
+}
 
-	// Contracts are recycled once evaluated: a roster of any size needs
-	// only the contracts in flight.
-	pool := contract.NewPool(opts.Schema.Len())
-	opts.Source.Pool = pool
-	opts.Engine.Recycle = pool.Put
-	eng := engine.New(opts.Program, opts.Schema, opts.Engine)
-	// Cross-row checks keep a few fields of each contract, taken by the
-	// worker that reads it and added in order.
-	crossOpts := opts.CrossRow
-	crossOpts.Spill, crossOpts.SpillDir = opts.Spill, opts.SpillDir
-	extract, cross := crossrow.NewExtractor(opts.Schema).WithReference(opts.Engine.Reference, opts.Engine.ReviewDate), crossrow.New(crossOpts)
-	defer cross.Close()
-	b := newBuilder(rep, opts.FailOn)
-	for _, r := range opts.Program.Rules {
-		b.ruleIndicators = append(b.ruleIndicators, r.Indicator)
+// readFiles reads files[which[0]], files[which[1]], … into blocks, as
+// many at once as the engine has workers, and hands each block to take in
+// that order, on the calling goroutine. At most a few blocks wait to be
+// taken, so memory stays bounded however many files there are. key, when
+// set, hashes passport and bank numbers in the blocks.
+func (s *setup) readFiles(ctx context.Context, files []string, which []int, copies map[string]copyOf, key []byte, take func(*fileBlock) error) error {
+	workers := s.opts.Engine.Workers
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	// window bounds the files read but not yet taken.
+	window := make(chan struct{}, 2*workers)
+	results := make([]chan *fileBlock, len(which))
+	for j := range results {
+		results[j] = make(chan *fileBlock, 1)
 	}
-	b.waivers = opts.Waivers
-	b.crossPolicy = opts.CrossRowPolicy
-	var inputs []*source.Input
-	contracts := 0
-	// Rows are read into contracts by the workers that evaluate them: the
-	// contract is still in that core's cache when its rules run.
-	copies := identicalCopies(ctx, files)
-	produce := func(emit func(*source.Row) error) error {
-		for i, path := range files {
-			if c, ok := copies[path]; ok {
-				inputs = append(inputs, &source.Input{Path: path, SHA256: c.sha256,
-					Notes: []string{"a byte-identical copy of " + c.original + ": reviewed once, as that file"}})
-				continue
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for j, k := range which {
+			select {
+			case window <- struct{}{}:
+			case <-gctx.Done():
+				return
 			}
-			in, err := source.ReadRows(ctx, path, opts.Source, func(row *source.Row) error {
-				if contracts++; opts.Progress != nil && contracts%progressEvery == 0 {
-					opts.Progress(i, len(files), contracts) // within a file
+			g.Go(func() error {
+				blk, err := s.readFile(gctx, k, files, copies, key)
+				if err != nil {
+					if blk != nil {
+						blk.recs.close()
+					}
+					return err
 				}
-				return emit(row)
+				results[j] <- blk
+				return nil
 			})
-			inputs = append(inputs, in)
-			if err != nil {
-				return err
-			}
-			if opts.Progress != nil {
-				opts.Progress(i+1, len(files), contracts)
-			}
 		}
-		return nil
-	}
-	prepare := func(row *source.Row) (*contract.Contract, readRow) {
-		c := pool.Get()
-		issues := row.Fill(c)
-		row.Release()
-		return c, readRow{issues, extract.Record(c)}
-	}
-	consume := func(r engine.Result, rr readRow) error {
-		rep.DataIssues = append(rep.DataIssues, rr.issues...)
-		cross.Add(rr.record)
-		return b.add(r)
-	}
-	if opts.Spill {
-		rows, err := report.NewRows(opts.SpillDir)
-		if err != nil {
-			return nil, err
+	}()
+	var err error
+	for j := range which {
+		var blk *fileBlock
+		select {
+		case blk = <-results[j]:
+		case <-gctx.Done():
 		}
-		b.rows = rows
+		if blk == nil {
+			break
+		}
+		if err = take(blk); err != nil {
+			cancel()
+			break
+		}
+		<-window
 	}
-	rep, err := b.run(ctx, func() error { return engine.RunEach(ctx, eng, produce, prepare, consume) }, cross)
-	if err == nil {
-		// A reader interrupted part-way must not pass off what it read as
-		// the whole input.
-		err = ctx.Err()
+	wg.Wait()
+	gerr := g.Wait()
+	// Blocks read but never taken.
+	for j := range results {
+		select {
+		case blk := <-results[j]:
+			blk.recs.close()
+		default:
+		}
 	}
 	if err != nil {
-		if b.rows != nil {
-			b.rows.Close()
+		return err
+	}
+	return gerr
+}
+
+// readFile reads and evaluates one file into a block.
+func (s *setup) readFile(ctx context.Context, k int, files []string, copies map[string]copyOf, key []byte) (*fileBlock, error) {
+	opts := &s.opts
+	path := files[k]
+	blk := newBlock(k, opts.SpillDir, opts.Spill, key)
+	if c, ok := copies[path]; ok {
+		blk.input = convertInput(&source.Input{Path: path, SHA256: c.sha256,
+			Notes: []string{"a byte-identical copy of " + c.original + ": reviewed once, as that file"}})
+		blk.input.DuplicateOf = c.original
+		completeness(&blk.input, opts.MinCoverage)
+		s.fileDone(len(files))
+		return blk, nil
+	}
+	var in *source.Input
+	produce := func(emit func(*source.Row) error) error {
+		var err error
+		in, err = source.ReadRows(ctx, path, opts.Source, func(row *source.Row) error {
+			if n := s.contracts.Add(1); opts.Progress != nil && n%progressEvery == 0 {
+				s.mu.Lock()
+				opts.Progress(s.done, len(files), int(n)) // within a file
+				s.mu.Unlock()
+			}
+			return emit(row)
+		})
+		return err
+	}
+	prepare := func(row *source.Row) (*contract.Contract, readRow) {
+		c := s.pool.Get()
+		issues := row.Fill(c)
+		row.Release()
+		return c, readRow{issues, s.extract.Record(c)}
+	}
+	consume := func(r engine.Result, rr readRow) error {
+		return blk.add(&r, rr, opts.Waivers)
+	}
+	if err := engine.RunEach(ctx, s.eng, produce, prepare, consume); err != nil {
+		return blk, err
+	}
+	if err := ctx.Err(); err != nil {
+		return blk, err
+	}
+	blk.input = convertInput(in)
+	for i, sh := range in.Sheets {
+		sheetCoverage(s.eng, opts.Schema, sh, &blk.input.Sheets[i])
+	}
+	completeness(&blk.input, opts.MinCoverage)
+	s.fileDone(len(files))
+	return blk, nil
+}
+
+func (s *setup) fileDone(files int) {
+	if s.opts.Progress == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.done++
+	s.opts.Progress(s.done, files, int(s.contracts.Load()))
+}
+
+// replay builds a report from blocks taken in input order: it counts each
+// contract and finding, keeps the cross-row records, and at the end adds
+// the cross-row findings and the summaries. Run and Merge both build their
+// reports through it.
+type replay struct {
+	rep   *report.Report
+	b     *builder
+	cross *crossrow.Checker
+	spill bool
+	dir   string
+}
+
+func (s *setup) newReplay(rep *report.Report, failOn contract.Severity, waivers *rules.Matcher, cross crossrow.Options, policy *crossrow.Policy, indicators []string) *replay {
+	return newReplay(rep, failOn, waivers, cross, policy, indicators, s.opts.Spill, s.opts.SpillDir)
+}
+
+func newReplay(rep *report.Report, failOn contract.Severity, waivers *rules.Matcher, cross crossrow.Options, policy *crossrow.Policy, indicators []string, spill bool, dir string) *replay {
+	b := newBuilder(rep, failOn)
+	b.ruleIndicators = indicators
+	b.waivers = waivers
+	b.crossPolicy = policy
+	return &replay{rep: rep, b: b, cross: crossrow.New(cross), spill: spill, dir: dir}
+}
+
+func (r *replay) start() error {
+	if r.spill {
+		rows, err := report.NewRows(r.dir)
+		if err != nil {
+			return err
 		}
+		r.b.rows = rows
+	}
+	return nil
+}
+
+// block replays one file's block.
+func (r *replay) block(blk *fileBlock, records io.Reader) error {
+	err := blk.each(records, func(d *decoded) error {
+		r.rep.DataIssues = append(r.rep.DataIssues, d.issues...)
+		r.cross.Add(d.record)
+		return r.b.account(d)
+	})
+	if err != nil {
+		return err
+	}
+	r.rep.Inputs = append(r.rep.Inputs, blk.input)
+	return nil
+}
+
+func (r *replay) abort() {
+	if r.b.rows != nil {
+		r.b.rows.Close()
+	}
+}
+
+// finish adds the cross-row findings and the summaries.
+func (r *replay) finish() (*report.Report, error) {
+	if err := r.b.crossRow(r.cross); err != nil {
+		r.abort()
 		return nil, err
 	}
-	rep.Run.Options.MinCoverage = opts.MinCoverage
-	for _, in := range inputs {
-		ri := convertInput(in)
-		if c, ok := copies[in.Path]; ok {
-			ri.DuplicateOf = c.original
+	if r.b.rows != nil {
+		if err := r.rep.UseRows(r.b.rows); err != nil {
+			r.abort()
+			return nil, err
 		}
-		for i, s := range in.Sheets {
-			sheetCoverage(eng, opts.Schema, s, &ri.Sheets[i])
-		}
-		completeness(&ri, opts.MinCoverage)
-		rep.Inputs = append(rep.Inputs, ri)
 	}
-	b.finish()
-	return rep, nil
+	r.b.finish()
+	return r.rep, nil
 }
 
 // progressEvery is how many contracts are read between progress reports
@@ -245,22 +450,6 @@ const progressEvery = 4096
 type readRow struct {
 	issues []contract.DataIssue
 	record crossrow.Record
-}
-
-// run evaluates the contracts and adds the cross-row findings.
-func (b *builder) run(ctx context.Context, evaluate func() error, cross *crossrow.Checker) (*report.Report, error) {
-	if err := evaluate(); err != nil {
-		return nil, err
-	}
-	if err := b.crossRow(cross); err != nil {
-		return nil, err
-	}
-	if b.rows != nil {
-		if err := b.rep.UseRows(b.rows); err != nil {
-			return nil, err
-		}
-	}
-	return b.rep, nil
 }
 
 func errText(err error) *string {
@@ -341,14 +530,23 @@ func layers(r *rules.Rule) []string {
 // waive marks f as waived when a waiver covers it, and reports whether it
 // still counts towards -fail-on.
 func (b *builder) waive(f *report.Finding) (counts bool) {
-	w := b.waivers.Match(f.RuleID, f.ContractID, f.WorkerID, f.Supplier)
-	if w == nil {
+	if !applyWaiver(b.waivers, f) {
 		return true
+	}
+	b.rep.Summary.Waived++
+	return false
+}
+
+// applyWaiver marks f as waived when a waiver of m covers it, and reports
+// whether one did.
+func applyWaiver(m *rules.Matcher, f *report.Finding) bool {
+	w := m.Match(f.RuleID, f.ContractID, f.WorkerID, f.Supplier)
+	if w == nil {
+		return false
 	}
 	f.Waived, f.WaiverReason, f.WaiverApprovedBy = true, w.Reason, w.ApprovedBy
 	f.WaiverExpires, f.WaiverSource = w.Expires.Format(time.DateOnly), w.Source()
-	b.rep.Summary.Waived++
-	return false
+	return true
 }
 
 type supplierAcc struct {
@@ -367,23 +565,17 @@ func newBuilder(rep *report.Report, failOn contract.Severity) *builder {
 	return &builder{rep: rep, failOn: failOn, suppliers: map[string]*supplierAcc{}}
 }
 
-func (b *builder) add(r engine.Result) error {
+// account counts one contract read back from its block, with its
+// findings and rule errors, into the report.
+func (b *builder) account(d *decoded) error {
 	rep := b.rep
 	sum := &rep.Summary
-	c := report.Contract{
-		File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID, WorkerID: r.WorkerID,
-		WorkerName: r.WorkerName, Supplier: r.Supplier, Status: r.Status.String(), Findings: len(r.Findings),
-		RulesChecked: r.RulesChecked, Missing: r.Missing, MissingLookups: r.Lookups, RuleErrors: len(r.Errors),
-	}
-	if r.Risk != contract.SeverityNone {
-		s := r.Risk.String()
-		c.Risk = &s
-	}
-	if err := b.addContract(&c); err != nil {
+	c := &d.contract
+	if err := b.addContract(c); err != nil {
 		return err
 	}
 	sum.Contracts++
-	switch r.Status {
+	switch d.status {
 	case engine.Flagged:
 		sum.ContractsFlagged++
 	case engine.Clear:
@@ -394,15 +586,15 @@ func (b *builder) add(r engine.Result) error {
 		sum.ContractsInsufficient++
 	}
 
-	name := supplierKey(r.Supplier)
+	name := supplierKey(c.Supplier)
 	acc := b.suppliers[name]
 	if acc == nil {
 		acc = &supplierAcc{s: report.Supplier{Name: name, ByIndicator: map[string]int{}}}
 		b.suppliers[name] = acc
 	}
 	acc.s.Contracts++
-	acc.cov.add(r.Coverage)
-	switch r.Status {
+	acc.cov.add(d.cover)
+	switch d.status {
 	case engine.Flagged:
 		acc.s.ContractsFlagged++
 	case engine.Clear:
@@ -412,46 +604,32 @@ func (b *builder) add(r engine.Result) error {
 	default:
 		acc.s.ContractsInsufficient++
 	}
-	acc.risk = max(acc.risk, r.Risk)
+	acc.risk = max(acc.risk, d.risk)
 
-	for _, f := range r.Findings {
-		ev := make(map[string]report.Evidence, len(f.Evidence))
-		for _, e := range f.Evidence {
-			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion,
-				Cell: report.CellRef(e.Column, r.Row), Currency: e.Currency}
+	for i := range d.findings {
+		rf := &d.findings[i]
+		counts := !rf.Waived
+		if rf.Waived {
+			sum.Waived++
 		}
-		indicator := f.Rule.Indicator
-		if f.Indicator != "" {
-			indicator = f.Indicator // a combination takes its gravest part's
-		}
-		rf := report.Finding{
-			RuleID: f.Rule.ID, Title: f.Rule.Title, Indicator: indicator, Severity: f.Severity.String(),
-			Message: f.Message, File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID,
-			WorkerID: r.WorkerID, WorkerName: r.WorkerName, Supplier: r.Supplier, Evidence: ev,
-			References: f.Rule.References, Remedy: f.Rule.Remedy,
-		}
-		counts := b.waive(&rf)
-		if err := b.addFinding(&rf); err != nil {
+		if err := b.addFinding(rf); err != nil {
 			return err
 		}
+		sev := mustSeverity(rf.Severity)
 		sum.Findings++
-		sum.BySeverity[f.Severity.String()]++
-		sum.ByIndicator[indicator]++
-		if f.Severity >= b.failOn && counts {
+		sum.BySeverity[rf.Severity]++
+		sum.ByIndicator[rf.Indicator]++
+		if sev >= b.failOn && counts {
 			sum.FindingsAtOrAbove++
 		}
 		acc.s.Findings++
-		acc.s.ByIndicator[indicator]++
+		acc.s.ByIndicator[rf.Indicator]++
 		if counts {
-			acc.score += report.RiskWeight(f.Severity.String(), indicator)
+			acc.score += report.RiskWeight(rf.Severity, rf.Indicator)
 		}
 	}
-	for _, e := range r.Errors {
-		rep.RuleErrors = append(rep.RuleErrors, report.RuleError{
-			RuleID: e.Rule.ID, File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID, Error: e.Err.Error(),
-		})
-		sum.RuleErrors++
-	}
+	rep.RuleErrors = append(rep.RuleErrors, d.errs...)
+	sum.RuleErrors += len(d.errs)
 	return nil
 }
 

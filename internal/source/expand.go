@@ -9,14 +9,16 @@ import (
 )
 
 // walkExts are the extensions Expand keeps when it walks a directory: the
-// formats laborcheck reads, and the spreadsheet formats it does not, so that
+// formats laborcheck reads (templates among them: .xltx, .xltm, .xlt and
+// .ots are read as the workbooks they are), and the spreadsheet formats it
+// does not, so that
 // those are reported rather than silently passed over. Plain .txt files are
 // read when named on the command line but not collected from directories,
 // where they are mostly notes and read-me files.
 var walkExts = map[string]bool{
 	".xlsx": true, ".xlsm": true, ".xltx": true, ".xltm": true,
 	".csv": true, ".tsv": true,
-	".xls": true, ".xlsb": true, ".ods": true, ".numbers": true,
+	".xls": true, ".xlt": true, ".xlsb": true, ".ods": true, ".ots": true, ".numbers": true,
 }
 
 // Expand turns the paths given on the command line into the files to read,

@@ -64,3 +64,47 @@ func TestFormats(t *testing.T) {
 		t.Errorf("Formats() = %q", got)
 	}
 }
+
+// TestExpand_Templates checks that workbook templates (.xlt, .ots) are
+// collected from folders and read as the workbooks they are.
+func TestExpand_Templates(t *testing.T) {
+	dir := t.TempDir()
+	copyTo := func(src, name string) {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyTo(filepath.Join("testdata", "formats", "mix.xls"), "mix.xlt")
+	// An OpenDocument template names its own media type.
+	ods, err := os.ReadFile(filepath.Join("testdata", "formats", "mix.ods"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := odsContent(t, ods)
+	tmpl := zipOf(t, map[string]string{
+		"mimetype":              "application/vnd.oasis.opendocument.spreadsheet-template",
+		"content.xml":           string(content),
+		"META-INF/manifest.xml": `<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>`,
+	})
+	if err := os.WriteFile(filepath.Join(dir, "mix.ots"), tmpl, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Expand([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(dir, "mix.ots"), filepath.Join(dir, "mix.xlt")}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Expand = %q, want %q", got, want)
+	}
+	for _, pair := range [][2]string{{"mix.xlt", filepath.Join("testdata", "formats", "mix.xls")}, {"mix.ots", filepath.Join("testdata", "formats", "mix.ods")}} {
+		g, w := read(t, filepath.Join(dir, pair[0]), Options{}), read(t, pair[1], Options{})
+		if g.in.Err != nil || len(g.contracts) == 0 || len(g.contracts) != len(w.contracts) || g.in.Format != w.in.Format {
+			t.Errorf("%s: %d contracts, format %q, err %v; want %d as %s", pair[0], len(g.contracts), g.in.Format, g.in.Err, len(w.contracts), w.in.Format)
+		}
+	}
+}

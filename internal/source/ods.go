@@ -2,25 +2,31 @@ package source
 
 import (
 	"archive/zip"
-	"encoding/xml"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
+
+	kflate "github.com/klauspost/compress/flate"
 
 	"github.com/laborcheck/laborcheck/internal/xlsx"
 )
 
 // OpenDocument spreadsheets (.ods) are a zip of XML parts; the sheets are
-// the table:table elements of content.xml, streamed here one row at a
-// time. A row or cell repeated (table:number-rows-repeated,
-// table:number-columns-repeated) costs nothing while it is blank, so the
-// million blank rows LibreOffice writes after the data are passed over
-// without being made; a repeated row with values is handed on once for each
-// row it stands for, within the cell limit.
+// the table:table elements of content.xml, inflated with the klauspost
+// inflater and streamed one row at a time by a byte scanner of their own
+// (ods_scan.go), as the xlsx reader reads worksheets. A row or cell
+// repeated (table:number-rows-repeated, table:number-columns-repeated)
+// costs nothing while it is blank, so the million blank rows LibreOffice
+// writes after the data are passed over without being made; a repeated row
+// with values is handed on once for each row it stands for, within the
+// cell limit.
 
 // odsMaxRows is the most rows a sheet is read to, as in Excel.
 const odsMaxRows = 1 << 20
@@ -35,6 +41,7 @@ var errODSContent = errors.New("spreadsheet content")
 // readODS reads an OpenDocument spreadsheet whose zip has been checked
 // against the limits.
 func (r *reader) readODS(zr *zip.Reader) error {
+	zr.RegisterDecompressor(zip.Deflate, newODSFlateReader)
 	var content, manifest *zip.File
 	for _, p := range zipParts(zr) {
 		switch p.name {
@@ -73,18 +80,15 @@ func (r *reader) readODS(zr *zip.Reader) error {
 		return nil
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(rc)
-	d.Strict = true
+	sc := newODSScanner(rc)
 	r.in.Format = FormatODS
 	hiddenStyles := map[string]bool{}
 	style := ""
 	tables := 0
 	seen := map[string]bool{}
+	var cache *odsCache
 	for {
-		tok, err := d.RawToken()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+		tok, err := sc.next()
 		if err != nil {
 			if len(r.in.Sheets) == 0 {
 				r.in.Format = ""
@@ -94,33 +98,39 @@ func (r *reader) readODS(zr *zip.Reader) error {
 			r.in.Notes = append(r.in.Notes, "the spreadsheet's content is damaged after its last sheet read: "+err.Error())
 			return nil
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
+		if tok == odsEOF {
+			break
+		}
+		if tok != odsStart {
 			continue
 		}
-		switch se.Name.Local {
+		switch string(sc.local) {
 		case "style":
 			style = ""
-			if attr(se, "family") == "table" {
-				style = attr(se, "name")
+			if string(sc.attr("family")) == "table" {
+				style = string(sc.attr("name"))
 			}
 		case "table-properties":
-			if style != "" && attr(se, "display") == "false" {
+			if style != "" && string(sc.attr("display")) == "false" {
 				hiddenStyles[style] = true
 			}
 		case "table":
 			i := tables
 			tables++
+			name := string(sc.attr("name"))
 			if want >= 0 && i != want {
-				uniqueSheetName(seen, attr(se, "name"), i)
-				if err := skipElement(d); err != nil {
+				uniqueSheetName(seen, name, i)
+				if err := sc.skip(); err != nil {
 					r.in.Notes = append(r.in.Notes, "the spreadsheet's content is damaged: "+err.Error())
 					return nil
 				}
 				continue
 			}
-			sh := &Sheet{Name: uniqueSheetName(seen, attr(se, "name"), i), Hidden: hiddenStyles[attr(se, "style-name")]}
-			src := &odsSheetReader{r: r, d: d, name: sh.Name}
+			sh := &Sheet{Name: uniqueSheetName(seen, name, i), Hidden: hiddenStyles[string(sc.attr("style-name"))]}
+			if cache == nil {
+				cache = newODSCache()
+			}
+			src := &odsSheetReader{r: r, sc: sc, name: sh.Name, cache: cache}
 			if err := r.readODSSheet(sh, src, want >= 0); err != nil {
 				return err
 			}
@@ -173,6 +183,31 @@ func (r *reader) odsError(zr *zip.Reader, err error) *FileError {
 	return r.fileError(ErrCorrupt, "the spreadsheet's content (content.xml) could not be read: "+err.Error(), hintResave)
 }
 
+var odsFlatePool sync.Pool
+
+// newODSFlateReader inflates the parts of an .ods: the klauspost inflater,
+// which the xlsx reader uses too, is markedly faster than compress/flate.
+func newODSFlateReader(r io.Reader) io.ReadCloser {
+	if fr, ok := odsFlatePool.Get().(io.ReadCloser); ok {
+		if err := fr.(kflate.Resetter).Reset(r, nil); err == nil {
+			return &odsFlate{fr}
+		}
+	}
+	return &odsFlate{kflate.NewReader(r)}
+}
+
+type odsFlate struct{ io.ReadCloser }
+
+func (p *odsFlate) Close() error {
+	if p.ReadCloser == nil {
+		return nil
+	}
+	err := p.ReadCloser.Close()
+	odsFlatePool.Put(p.ReadCloser)
+	p.ReadCloser = nil
+	return err
+}
+
 // odsEncrypted reports a manifest that lists encrypted parts.
 func odsEncrypted(f *zip.File) bool {
 	if f.UncompressedSize64 > 1<<20 {
@@ -194,62 +229,32 @@ func odsSheetNames(content *zip.File) ([]string, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(rc)
+	sc := newODSScanner(rc)
 	var names []string
 	seen := map[string]bool{}
 	for {
-		tok, err := d.RawToken()
-		if errors.Is(err, io.EOF) {
-			return names, nil
-		}
+		tok, err := sc.next()
 		if err != nil {
 			return nil, err
 		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "table" {
-			names = append(names, uniqueSheetName(seen, attr(se, "name"), len(names)))
-			if err := skipElement(d); err != nil {
+		switch {
+		case tok == odsEOF:
+			return names, nil
+		case tok == odsStart && string(sc.local) == "table":
+			names = append(names, uniqueSheetName(seen, string(sc.attr("name")), len(names)))
+			if err := sc.skip(); err != nil {
 				return nil, err
 			}
 		}
 	}
 }
 
-// attr returns the value of an element's attribute by local name, the
-// office: one first where two namespaces use the name (office:value-type
-// and calcext:value-type).
-func attr(se xml.StartElement, local string) string {
-	v := ""
-	for _, a := range se.Attr {
-		if a.Name.Local == local {
-			if a.Name.Space == "office" || a.Name.Space == "table" || a.Name.Space == "style" {
-				return a.Value
-			}
-			if v == "" {
-				v = a.Value
-			}
-		}
-	}
-	return v
-}
-
-// repeat reads a repeat count attribute: at least 1.
-func repeat(se xml.StartElement, local string) int {
-	v := attr(se, local)
-	if v == "" {
-		return 1
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || n < 1 {
-		return 1
-	}
-	return n
-}
-
-// odsSheetReader yields the rows of one table:table, reading the content
-// decoder from just after its start tag.
+// odsSheetReader yields the rows of one table:table, reading content.xml
+// from just after its start tag.
 type odsSheetReader struct {
 	r      *reader
-	d      *xml.Decoder
+	sc     *odsScanner
+	cache  *odsCache
 	name   string
 	depth  int  // open elements inside the table
 	done   bool // the table's end tag has been read
@@ -261,8 +266,11 @@ type odsSheetReader struct {
 	repN   int
 	cells  int64
 	count  int
+	width  int // cells in the last row with values, to size the next
 	// noCache counts formula cells with no saved value.
 	noCache int
+	text    []byte // the text of the cell being read
+	arena   []byte // the attributes of the cell being read
 }
 
 func (s *odsSheetReader) next() (rawRow, error) {
@@ -280,24 +288,24 @@ func (s *odsSheetReader) next() (rawRow, error) {
 		if s.done || s.broken {
 			return rawRow{}, io.EOF
 		}
-		tok, err := s.d.RawToken()
+		tok, err := s.sc.next()
+		if err == nil && tok == odsEOF {
+			err = fmt.Errorf("the sheet's data ends early: %w", io.ErrUnexpectedEOF)
+		}
 		if err != nil {
 			s.broken = true
-			if errors.Is(err, io.EOF) {
-				err = fmt.Errorf("the sheet's data ends early: %w", io.ErrUnexpectedEOF)
-			}
 			return rawRow{}, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch tok {
+		case odsStart:
+			switch string(s.sc.local) {
 			case "table-row":
 				if s.count++; s.count&0xFF == 0 {
 					if err := s.r.ctx.Err(); err != nil {
 						return rawRow{}, err
 					}
 				}
-				row, n, err := s.readRow(t)
+				row, n, err := s.readRow()
 				if err != nil {
 					s.broken = true
 					return rawRow{}, err
@@ -320,21 +328,21 @@ func (s *odsSheetReader) next() (rawRow, error) {
 				}
 				return row, nil
 			case "table-column":
-				n := repeat(t, "number-columns-repeated")
-				if v := attr(t, "visibility"); (v == "collapse" || v == "filter") && s.col < maxColumns {
+				n := odsRepeat(s.sc.attr("number-columns-repeated"))
+				if v := string(s.sc.attr("visibility")); (v == "collapse" || v == "filter") && s.col < maxColumns {
 					s.hidden = append(s.hidden, [2]int{s.col + 1, min(s.col+n, maxColumns)})
 				}
 				s.col = min(s.col+n, maxColumns+1)
 				s.depth++
 			case "shapes", "forms", "named-expressions", "scenario", "table-source", "dde-source":
-				if err := skipElement(s.d); err != nil {
+				if err := s.sc.skip(); err != nil {
 					s.broken = true
 					return rawRow{}, err
 				}
 			default:
 				s.depth++
 			}
-		case xml.EndElement:
+		case odsEnd:
 			if s.depth == 0 {
 				s.done = true
 				continue
@@ -357,15 +365,15 @@ func (s *odsSheetReader) addCells(n int) error {
 func (s *odsSheetReader) drain() {
 	s.repN = 0
 	for !s.done && !s.broken {
-		tok, err := s.d.RawToken()
-		if err != nil {
+		tok, err := s.sc.next()
+		if err != nil || tok == odsEOF {
 			s.broken = true
 			return
 		}
-		switch tok.(type) {
-		case xml.StartElement:
+		switch tok {
+		case odsStart:
 			s.depth++
-		case xml.EndElement:
+		case odsEnd:
 			if s.depth == 0 {
 				s.done = true
 				return
@@ -375,99 +383,369 @@ func (s *odsSheetReader) drain() {
 	}
 }
 
-// readRow reads one table:table-row: its cells and how many rows it
-// stands for. Blank cells, covered cells of a merge among them, are only
-// counted, so that a blank cell repeated 16,384 times costs nothing.
-func (s *odsSheetReader) readRow(start xml.StartElement) (rawRow, int, error) {
-	n := repeat(start, "number-rows-repeated")
-	v := attr(start, "visibility")
+// readRow reads the table:table-row whose start tag was just read: its
+// cells and how many rows it stands for. Blank cells, covered cells of a
+// merge among them, are only counted, so that a blank cell repeated 16,384
+// times costs nothing.
+func (s *odsSheetReader) readRow() (rawRow, int, error) {
+	n := odsRepeat(s.sc.attr("number-rows-repeated"))
+	v := string(s.sc.attr("visibility"))
 	row := rawRow{hidden: v == "collapse" || v == "filter"}
 	col := 0
 	for {
-		tok, err := s.d.RawToken()
+		tok, err := s.sc.next()
+		if err == nil && tok == odsEOF {
+			err = fmt.Errorf("the sheet's data ends inside row %d: %w", s.row+1, io.ErrUnexpectedEOF)
+		}
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = fmt.Errorf("the sheet's data ends inside row %d: %w", s.row+1, io.ErrUnexpectedEOF)
-			}
 			return row, n, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "table-cell" && t.Name.Local != "covered-table-cell" {
-				if err := skipElement(s.d); err != nil {
-					return row, n, err
+		if tok == odsEnd {
+			if len(row.cells) > 0 {
+				s.width = len(row.cells)
+			}
+			return row, n, nil
+		}
+		if l := string(s.sc.local); l != "table-cell" && l != "covered-table-cell" {
+			if err := s.sc.skip(); err != nil {
+				return row, n, err
+			}
+			continue
+		}
+		text, meta, rep, err := s.readCell()
+		if err != nil {
+			return row, n, err
+		}
+		if text == "" || col >= maxColumns {
+			col = min(col+rep, maxColumns)
+			continue
+		}
+		if row.cells == nil {
+			w := max(s.width, col+rep, 8)
+			row.cells = make([]string, 0, w)
+			row.meta = make([]cellMeta, 0, w)
+		}
+		for len(row.cells) < col {
+			row.cells = append(row.cells, "")
+			row.meta = append(row.meta, cellMeta{})
+		}
+		for k := 0; k < rep && col < maxColumns; k++ {
+			row.cells = append(row.cells, text)
+			row.meta = append(row.meta, meta)
+			col++
+		}
+	}
+}
+
+// odsCell is what a cell's attributes say, by local name with the
+// office:, table: or style: attribute first (see odsScanner.attr).
+type odsCell struct {
+	valueType, calcType, value, formula, currency   []byte
+	dateValue, timeValue, booleanValue, stringValue []byte
+	repeat                                          int
+}
+
+const (
+	odsAValueType = iota
+	odsAValue
+	odsAFormula
+	odsACurrency
+	odsADateValue
+	odsATimeValue
+	odsABooleanValue
+	odsAStringValue
+	odsARepeat
+	odsANum
+)
+
+// readCell reads the cell whose start tag was just read: its value as
+// laborcheck reads it, by its value type, what else it says, and how many
+// columns it stands for.
+func (s *odsSheetReader) readCell() (string, cellMeta, int, error) {
+	var at [odsANum]int16 // 1 + the index of each attribute in attrs; 0 when absent
+	var strong [odsANum]bool
+	calc := -1
+	attrs := s.sc.attrs
+	for k := range attrs {
+		a := &attrs[k]
+		i := -1
+		switch string(a.local) {
+		case "value-type":
+			if string(a.prefix) == "calcext" {
+				calc = k
+			}
+			i = odsAValueType
+		case "value":
+			i = odsAValue
+		case "formula":
+			i = odsAFormula
+		case "currency":
+			i = odsACurrency
+		case "date-value":
+			i = odsADateValue
+		case "time-value":
+			i = odsATimeValue
+		case "boolean-value":
+			i = odsABooleanValue
+		case "string-value":
+			i = odsAStringValue
+		case "number-columns-repeated":
+			i = odsARepeat
+		}
+		if i < 0 || strong[i] || k >= 1<<15-1 {
+			continue
+		}
+		if strongPrefix(a.prefix) {
+			at[i], strong[i] = int16(k+1), true
+		} else if at[i] == 0 || len(attrs[at[i]-1].val) == 0 {
+			at[i] = int16(k + 1)
+		}
+	}
+	// Copied out of the scanner's buffer, which the cell's text may move.
+	s.arena = s.arena[:0]
+	keep := func(k int) []byte {
+		if k < 0 {
+			return nil
+		}
+		b := attrs[k].decoded()
+		if len(b) == 0 {
+			return nil
+		}
+		start := len(s.arena)
+		s.arena = append(s.arena, b...)
+		return s.arena[start:len(s.arena):len(s.arena)]
+	}
+	var c odsCell
+	for i, k := range at {
+		if k == 0 {
+			continue
+		}
+		switch i {
+		case odsAValueType:
+			c.valueType = keep(int(k - 1))
+		case odsAValue:
+			c.value = keep(int(k - 1))
+		case odsAFormula:
+			c.formula = keep(int(k - 1))
+		case odsACurrency:
+			c.currency = keep(int(k - 1))
+		case odsADateValue:
+			c.dateValue = keep(int(k - 1))
+		case odsATimeValue:
+			c.timeValue = keep(int(k - 1))
+		case odsABooleanValue:
+			c.booleanValue = keep(int(k - 1))
+		case odsAStringValue:
+			c.stringValue = keep(int(k - 1))
+		}
+	}
+	c.repeat = 1
+	if k := at[odsARepeat]; k > 0 {
+		c.repeat = odsRepeat(attrs[k-1].decoded())
+	}
+	c.calcType = keep(calc)
+	shown, cut, err := s.cellText()
+	if err != nil {
+		return "", cellMeta{}, 0, err
+	}
+	text, meta := s.cache.value(&c, shown)
+	if cut && text == shown {
+		meta.cut = true
+	}
+	if text == "" && len(c.formula) > 0 && len(c.valueType) == 0 {
+		s.noCache++
+	}
+	return text, meta, c.repeat, nil
+}
+
+var errODSUTF8 = errors.New("invalid UTF-8")
+
+// cellText reads the text of a cell up to its end tag: its paragraphs
+// (text:p) one to a line, with spaces (text:s), tabs and line breaks, but
+// not its comment (office:annotation) or drawings (draw:frame). Text past
+// odsMaxCellBytes is dropped, and cut reports it.
+func (s *odsSheetReader) cellText() (string, bool, error) {
+	sc := s.sc
+	b := s.text[:0]
+	depth, inP, paras := 0, 0, 0
+	cut := false
+	for {
+		if !sc.pendingEnd {
+			var c bool
+			var err error
+			b, c, err = sc.text(b, inP > 0, odsMaxCellBytes)
+			cut = cut || c
+			if err != nil {
+				if err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return "", false, err
+			}
+			if !sc.ensure(2) {
+				return "", false, io.ErrUnexpectedEOF
+			}
+			if c := sc.buf[sc.pos+1]; c == '!' || c == '?' {
+				if err := sc.special(&b, inP > 0, odsMaxCellBytes); err != nil {
+					return "", false, err
 				}
 				continue
 			}
-			rep := repeat(t, "number-columns-repeated")
-			text, meta, err := s.readCell(t)
-			if err != nil {
-				return row, n, err
+		}
+		tok, err := sc.next()
+		if err == nil && tok == odsEOF {
+			err = io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return "", false, err
+		}
+		if tok == odsEnd {
+			if depth == 0 {
+				break
 			}
-			if text == "" || col >= maxColumns {
-				col = min(col+rep, maxColumns)
-				continue
+			depth--
+			if l := string(sc.local); l == "p" || l == "h" {
+				inP = max(inP-1, 0)
 			}
-			for len(row.cells) < col {
-				row.cells = append(row.cells, "")
-				row.meta = append(row.meta, cellMeta{})
+			continue
+		}
+		if string(sc.local) == "annotation" || string(sc.prefix) == "draw" {
+			// A comment, or a drawing anchored in the cell: not its text.
+			if err := sc.skip(); err != nil {
+				return "", false, err
 			}
-			for k := 0; k < rep && col < maxColumns; k++ {
-				row.cells = append(row.cells, text)
-				row.meta = append(row.meta, meta)
-				col++
+			continue
+		}
+		write := func(t string) {
+			if len(b) < odsMaxCellBytes {
+				b = append(b, t...)
+			} else {
+				cut = true
 			}
-		case xml.EndElement:
-			return row, n, nil
+		}
+		switch string(sc.local) {
+		case "p", "h":
+			if inP == 0 {
+				if paras > 0 {
+					write("\n")
+				}
+				paras++
+			}
+			inP++
+		case "s":
+			if inP > 0 {
+				n := min(odsRepeat(sc.attr("c")), 1024)
+				if len(b) < odsMaxCellBytes {
+					for range n {
+						b = append(b, ' ')
+					}
+				} else {
+					cut = true
+				}
+			}
+		case "tab":
+			if inP > 0 {
+				write("\t")
+			}
+		case "line-break":
+			if inP > 0 {
+				write("\n")
+			}
+		}
+		depth++
+	}
+	s.text = b
+	if cut {
+		// Text dropped at a read boundary may have split a character.
+		for k := 0; k < 3 && len(b) > 0; k++ {
+			if r, size := utf8.DecodeLastRune(b); r != utf8.RuneError || size != 1 {
+				break
+			}
+			b = b[:len(b)-1]
 		}
 	}
+	if !utf8.Valid(b) {
+		return "", false, sc.syntax("invalid UTF-8")
+	}
+	return s.cache.str(b), cut, nil
 }
 
-// readCell reads one cell: its value as laborcheck reads it, by its value
-// type, and what else it says.
-func (s *odsSheetReader) readCell(start xml.StartElement) (string, cellMeta, error) {
-	shown, err := odsCellText(s.d)
-	if err != nil {
-		return "", cellMeta{}, err
-	}
-	var calcType string
-	for _, a := range start.Attr {
-		if a.Name.Local == "value-type" && a.Name.Space == "calcext" {
-			calcType = a.Value
-		}
-	}
-	text, meta := odsValue(start, shown, calcType)
-	if text == "" && attr(start, "formula") != "" && attr(start, "value-type") == "" {
-		s.noCache++
-	}
-	return text, meta, nil
+// odsCache keeps what repeats from cell to cell in a roster (short texts,
+// dates) so that it is made once. It is bounded.
+type odsCache struct {
+	strs  map[string]string
+	dates map[string]odsDateVal
 }
 
-// odsValue interprets a cell by its office:value-type, as the xlsx reader
+type odsDateVal struct {
+	text string
+	meta cellMeta
+}
+
+const (
+	odsCacheMax    = 8192
+	odsCacheStrMax = 48
+)
+
+func newODSCache() *odsCache {
+	return &odsCache{strs: map[string]string{}, dates: map[string]odsDateVal{}}
+}
+
+// str returns b as a string, shared with earlier cells of the same short
+// text.
+func (c *odsCache) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > odsCacheStrMax {
+		return string(b)
+	}
+	if v, ok := c.strs[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	if len(c.strs) >= odsCacheMax {
+		clear(c.strs)
+	}
+	c.strs[v] = v
+	return v
+}
+
+// value interprets a cell by its office:value-type, as the xlsx reader
 // does a cell by its type and number format.
-func odsValue(start xml.StartElement, shown, calcType string) (string, cellMeta) {
-	switch attr(start, "value-type") {
+func (c *odsCache) value(cell *odsCell, shown string) (string, cellMeta) {
+	switch string(cell.valueType) {
 	case "float", "percentage", "currency":
-		v := attr(start, "value")
-		switch strings.ToLower(strings.TrimSpace(attr(start, "formula"))) {
-		case "of:=true()":
-			return "TRUE", cellMeta{kind: cellBool}
-		case "of:=false()":
-			return "FALSE", cellMeta{kind: cellBool}
+		if f := bytes.TrimSpace(cell.formula); len(f) > 0 {
+			switch {
+			case bytes.EqualFold(f, []byte("of:=true()")):
+				return "TRUE", cellMeta{kind: cellBool}
+			case bytes.EqualFold(f, []byte("of:=false()")):
+				return "FALSE", cellMeta{kind: cellBool}
+			}
 		}
-		text, _, ok := normalizeNumber(strings.TrimSpace(v))
+		text, _, ok := normalizeNumber(c.str(bytes.TrimSpace(cell.value)))
 		if !ok {
 			return shown, cellMeta{}
 		}
 		meta := cellMeta{kind: cellNumber}
-		if c := strings.TrimSpace(attr(start, "currency")); len(c) == 3 {
-			meta.currency = strings.ToUpper(c)
+		if cur := bytes.TrimSpace(cell.currency); len(cur) == 3 {
+			meta.currency = c.str(bytes.ToUpper(cur))
 		}
 		return text, meta
 	case "date":
-		return odsDate(attr(start, "date-value"), shown)
+		if v, ok := c.dates[string(cell.dateValue)]; ok {
+			return v.text, v.meta
+		}
+		text, meta := odsDate(string(cell.dateValue), shown)
+		if meta.kind == cellDate {
+			if len(c.dates) >= odsCacheMax {
+				clear(c.dates)
+			}
+			c.dates[string(cell.dateValue)] = odsDateVal{text, meta}
+		}
+		return text, meta
 	case "time":
-		days, ok := odsDuration(attr(start, "time-value"))
+		days, ok := odsDuration(string(cell.timeValue))
 		if !ok {
 			return shown, cellMeta{}
 		}
@@ -477,7 +755,7 @@ func odsValue(start xml.StartElement, shown, calcType string) (string, cellMeta)
 		hours := strconv.FormatFloat(math.Round(days*24*1e6)/1e6, 'f', -1, 64)
 		return elapsedTime(days), cellMeta{kind: cellElapsed, stored: hours}
 	case "boolean":
-		switch strings.ToLower(strings.TrimSpace(attr(start, "boolean-value"))) {
+		switch strings.ToLower(strings.TrimSpace(string(cell.booleanValue))) {
 		case "true", "1":
 			return "TRUE", cellMeta{kind: cellBool}
 		case "false", "0":
@@ -485,10 +763,10 @@ func odsValue(start xml.StartElement, shown, calcType string) (string, cellMeta)
 		}
 		return shown, cellMeta{kind: cellBool}
 	}
-	if sv := attr(start, "string-value"); sv != "" {
-		shown = sv
+	if len(cell.stringValue) > 0 {
+		shown = c.str(cell.stringValue)
 	}
-	if calcType == "error" && shown != "" {
+	if string(cell.calcType) == "error" && shown != "" {
 		return shown, cellMeta{kind: cellError}
 	}
 	return shown, cellMeta{}
@@ -579,73 +857,6 @@ func odsDuration(v string) (float64, bool) {
 	return days, true
 }
 
-// odsCellText reads the text of a cell up to its end tag: its paragraphs
-// (text:p) one to a line, with spaces (text:s), tabs and line breaks, but
-// not its comment (office:annotation) or drawings (draw:frame).
-func odsCellText(d *xml.Decoder) (string, error) {
-	var b strings.Builder
-	depth, inP, paras := 0, 0, 0
-	write := func(s string) {
-		if b.Len() < odsMaxCellBytes {
-			b.WriteString(s)
-		}
-	}
-	for {
-		tok, err := d.RawToken()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			return "", err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local == "annotation" || t.Name.Space == "draw" {
-				// A comment, or a drawing anchored in the cell: not its text.
-				if err := skipElement(d); err != nil {
-					return "", err
-				}
-				continue
-			}
-			switch t.Name.Local {
-			case "p", "h":
-				if inP == 0 {
-					if paras > 0 {
-						write("\n")
-					}
-					paras++
-				}
-				inP++
-			case "s":
-				if inP > 0 {
-					write(strings.Repeat(" ", min(repeat(t, "c"), 1024)))
-				}
-			case "tab":
-				if inP > 0 {
-					write("\t")
-				}
-			case "line-break":
-				if inP > 0 {
-					write("\n")
-				}
-			}
-			depth++
-		case xml.EndElement:
-			if depth == 0 {
-				return b.String(), nil
-			}
-			depth--
-			if t.Name.Local == "p" || t.Name.Local == "h" {
-				inP = max(inP-1, 0)
-			}
-		case xml.CharData:
-			if inP > 0 {
-				write(string(t))
-			}
-		}
-	}
-}
-
 // columnHidden reports whether the table hides column col (1-based).
 func (s *odsSheetReader) columnHidden(col int) bool {
 	for _, r := range s.hidden {
@@ -668,26 +879,3 @@ func (s *odsSheetReader) notes() []string {
 // maxColumns is the widest a sheet can be (XFD), as in .xlsx: cells further
 // right are not read.
 const maxColumns = xlsx.MaxColumns
-
-// skipElement skips the rest of the element whose start was just read.
-func skipElement(d *xml.Decoder) error {
-	depth := 0
-	for {
-		tok, err := d.RawToken()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			return err
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			if depth == 0 {
-				return nil
-			}
-			depth--
-		}
-	}
-}

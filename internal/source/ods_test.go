@@ -4,8 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
+	"html"
 	"io"
 	"path/filepath"
 	"slices"
@@ -48,22 +48,21 @@ func odsRows(t *testing.T, data []byte) (names []string, rows map[string][]rawRo
 			t.Fatal(err)
 		}
 		defer rc.Close()
-		d := xml.NewDecoder(rc)
+		sc := newODSScanner(rc)
 		for {
-			tok, err := d.RawToken()
-			if errors.Is(err, io.EOF) {
-				return names, rows, srcs
-			}
+			tok, err := sc.next()
 			if err != nil {
 				t.Fatal(err)
 			}
-			se, ok := tok.(xml.StartElement)
-			if !ok || se.Name.Local != "table" {
+			if tok == odsEOF {
+				return names, rows, srcs
+			}
+			if tok != odsStart || string(sc.local) != "table" {
 				continue
 			}
-			name := attr(se, "name")
+			name := string(sc.attr("name"))
 			names = append(names, name)
-			src := &odsSheetReader{r: r, d: d, name: name}
+			src := &odsSheetReader{r: r, sc: sc, name: name, cache: newODSCache()}
 			srcs[name] = src
 			for {
 				row, err := src.next()
@@ -119,17 +118,17 @@ func TestODSCells(t *testing.T) {
 }
 
 func TestODSValues(t *testing.T) {
-	cell := func(attrs ...string) xml.StartElement {
-		se := xml.StartElement{Name: xml.Name{Space: "table", Local: "table-cell"}}
+	cell := func(attrs ...string) string {
+		var b strings.Builder
+		b.WriteString("<table:table-cell")
 		for i := 0; i+1 < len(attrs); i += 2 {
-			sp, local, _ := strings.Cut(attrs[i], ":")
-			se.Attr = append(se.Attr, xml.Attr{Name: xml.Name{Space: sp, Local: local}, Value: attrs[i+1]})
+			b.WriteString(" " + attrs[i] + `="` + html.EscapeString(attrs[i+1]) + `"`)
 		}
-		return se
+		return b.String() + ">"
 	}
 	tests := []struct {
 		name  string
-		cell  xml.StartElement
+		cell  string
 		shown string
 		text  string
 		kind  cellKind
@@ -152,16 +151,23 @@ func TestODSValues(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			calc := ""
-			for _, a := range tc.cell.Attr {
-				if a.Name.Space == "calcext" && a.Name.Local == "value-type" {
-					calc = a.Value
-				}
+			xmlText := tc.cell
+			if tc.shown != "" {
+				xmlText += "<text:p>" + html.EscapeString(tc.shown) + "</text:p>"
 			}
-			text, meta := odsValue(tc.cell, tc.shown, calc)
+			xmlText += "</table:table-cell>"
+			r := newReader(context.Background(), "t.ods", defaultOptions(), nil, &Input{})
+			s := &odsSheetReader{r: r, sc: newODSScanner(strings.NewReader(xmlText)), cache: newODSCache()}
+			if tok, err := s.sc.next(); tok != odsStart || err != nil {
+				t.Fatalf("next = %v, %v", tok, err)
+			}
+			text, meta, _, err := s.readCell()
+			if err != nil {
+				t.Fatal(err)
+			}
 			extra := meta.stored + meta.currency
 			if text != tc.text || meta.kind != tc.kind || extra != tc.extra {
-				t.Errorf("odsValue = %q kind %d %q, want %q kind %d %q", text, meta.kind, extra, tc.text, tc.kind, tc.extra)
+				t.Errorf("readCell = %q kind %d %q, want %q kind %d %q", text, meta.kind, extra, tc.text, tc.kind, tc.extra)
 			}
 		})
 	}
@@ -276,6 +282,9 @@ func TestReadODS_Repeats(t *testing.T) {
 func FuzzODS(f *testing.F) {
 	f.Add(`<office:document-content><office:automatic-styles><style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/></style:style></office:automatic-styles><office:body><office:spreadsheet><table:table table:name="W" table:style-name="ta2"><table:table-column table:visibility="collapse"/><table:table-row><table:table-cell office:value-type="string"><text:p>Employee ID</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Date of birth</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="3"><table:table-cell office:value-type="string"><text:p>E<text:s text:c="2"/>1</text:p></table:table-cell><table:table-cell office:value-type="date" office:date-value="1990-01-02"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`)
 	f.Add(`<office:document-content><office:body><office:spreadsheet><table:table table:name="A"><table:table-row table:visibility="filter"><table:table-cell office:value-type="time" office:time-value="PT1H"/><table:covered-table-cell table:number-columns-repeated="3"/><table:table-cell office:value-type="currency" office:currency="EUR" office:value="1"/></table:table-row></table:table><table:table table:name="A"><table:table-row><table:table-cell office:value-type="boolean" office:boolean-value="true"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`)
+	for _, c := range odsDiffCases {
+		f.Add(c)
+	}
 	// The content of the seed files.
 	for _, name := range []string{"frictionless__table.ods", "phpss__nomimetype.ods"} {
 		zr, err := zip.OpenReader(filepath.Join("testdata", "seed", name))
