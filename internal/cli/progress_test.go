@@ -5,16 +5,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/laborcheck/laborcheck/internal/scan"
 )
 
-// The progress line counts files and contracts, gives the rate and, from
-// the bytes of the files done, the time left; it clears itself at the end.
+// The progress line counts files and contracts, gives the bytes read (within
+// a file too), the rate and the time left; it clears itself at the end.
 func TestProgressLine(t *testing.T) {
 	var b bytes.Buffer
-	p := &progress{w: &b, files: 4, start: time.Now().Add(-10 * time.Second), sizes: []int64{100, 100, 100, 100}, total: 400}
-	p.update(1, 4, 12345)
+	p := &progress{w: &b, start: time.Now().Add(-10 * time.Second)}
+	// One large file, a quarter read.
+	p.update(scan.Progress{FilesDone: 0, Files: 1, Contracts: 12345, BytesDone: 25_000_000, Bytes: 100_000_000})
 	line := b.String()
-	for _, want := range []string{"1/4 files", "12,345 contracts", "/s", "about 30s left", "\x1b[K"} {
+	for _, want := range []string{"0/1 files", "12,345 contracts", "25 MB of 100 MB", "/s", "about 30s left", "\x1b[K"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("line %q lacks %q", line, want)
 		}

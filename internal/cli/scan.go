@@ -385,7 +385,7 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if cfg.shard != nil {
 		return runShard(ctx, ui, cfg, files, opts, tables, waivers)
 	}
-	if p := newProgress(ui.err, files); p != nil {
+	if p := newProgress(ui.err); p != nil {
 		opts.Progress = p.update
 		defer p.done()
 	}
@@ -766,50 +766,49 @@ func isTerminal(w io.Writer) bool {
 // shown in pipes or CI logs.
 type progress struct {
 	w     io.Writer
-	files int
 	start time.Time
 	shown bool
-	sizes []int64 // each file's size, to weigh the files done
-	total int64
 }
 
-func newProgress(w io.Writer, files []string) *progress {
+func newProgress(w io.Writer) *progress {
 	if !isTerminal(w) || os.Getenv("CI") != "" {
 		return nil
 	}
-	p := &progress{w: w, files: len(files), start: time.Now(), sizes: make([]int64, len(files))}
-	for i, f := range files {
-		if st, err := os.Stat(f); err == nil {
-			p.sizes[i] = st.Size()
-			p.total += st.Size()
-		}
-	}
-	return p
+	return &progress{w: w, start: time.Now()}
 }
 
-// update redraws the line: the files done, the contracts read, the rate,
-// and how long the rest should take, from the bytes of the files done.
-func (p *progress) update(done, files, contracts int) {
+// update redraws the line: the files done, the contracts read, the bytes
+// read of the files' sizes (within a file too), the rate, and how long the
+// rest should take at that pace.
+func (p *progress) update(pr scan.Progress) {
 	const width = 24
-	var doneBytes int64
-	for _, s := range p.sizes[:min(done, len(p.sizes))] {
-		doneBytes += s
-	}
 	frac := 0.0
-	if p.total > 0 {
-		frac = float64(doneBytes) / float64(p.total)
+	if pr.Bytes > 0 {
+		frac = min(float64(pr.BytesDone)/float64(pr.Bytes), 1)
 	}
 	n := int(frac * width)
 	elapsed := time.Since(p.start)
-	line := fmt.Sprintf("\r[%s%s] %d/%d files, %s contracts", strings.Repeat("#", n), strings.Repeat(".", width-n), done, files, thousands(contracts))
+	line := fmt.Sprintf("\r[%s%s] %d/%d files, %s contracts", strings.Repeat("#", n), strings.Repeat(".", width-n), pr.FilesDone, pr.Files, thousands(pr.Contracts))
+	if pr.Bytes > 0 {
+		line += ", " + megabytes(pr.BytesDone) + " of " + megabytes(pr.Bytes)
+	}
 	if s := elapsed.Seconds(); s >= 1 {
-		line += fmt.Sprintf(", %s/s", thousands(int(float64(contracts)/s)))
+		line += fmt.Sprintf(", %s/s", thousands(int(float64(pr.Contracts)/s)))
 	}
 	if frac > 0 && frac < 1 {
 		line += ", about " + (time.Duration(float64(elapsed) * (1 - frac) / frac)).Round(time.Second).String() + " left"
 	}
 	fmt.Fprint(p.w, line+"\033[K")
 	p.shown = true
+}
+
+// megabytes writes a size in MB, with one decimal under 10 MB.
+func megabytes(n int64) string {
+	mb := float64(n) / 1e6
+	if mb < 10 {
+		return strconv.FormatFloat(mb, 'f', 1, 64) + " MB"
+	}
+	return thousands(int(mb+0.5)) + " MB"
 }
 
 // thousands writes n with thousands separators: 12,345.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -38,9 +39,8 @@ type Options struct {
 	// Now stamps the report; nil means time.Now.
 	Now func() time.Time
 	// Progress, when set, is called after each file, and every few
-	// thousand contracts within one, with the number of files done and the
-	// contracts read so far.
-	Progress func(filesDone, files, contracts int)
+	// thousand contracts within one, with how far the scan has come.
+	Progress func(Progress)
 	// RunOptions are recorded in the report as they are.
 	RunOptions report.Options
 	// Tables are lookup tables the rules use, recorded with their digests.
@@ -112,6 +112,64 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	return r.finish()
 }
 
+// Progress is how far a scan has come: the files done, the contracts read,
+// and the bytes read of the files' sizes on disk, within the files being
+// read as well as of the files done.
+type Progress struct {
+	FilesDone, Files int
+	Contracts        int
+	BytesDone, Bytes int64
+}
+
+// progress follows the files of one readFiles call for Options.Progress.
+type progress struct {
+	mu       sync.Mutex
+	fn       func(Progress)
+	which    []int
+	size     map[int]int64 // file index → size on disk
+	consumed map[int]*atomic.Int64
+	finished map[int]bool
+	done     int
+}
+
+func newProgress(fn func(Progress), files []string, which []int) *progress {
+	if fn == nil {
+		return nil
+	}
+	p := &progress{fn: fn, which: which, size: map[int]int64{}, consumed: map[int]*atomic.Int64{}, finished: map[int]bool{}}
+	for _, k := range which {
+		if st, err := os.Stat(files[k]); err == nil {
+			p.size[k] = st.Size()
+		}
+		p.consumed[k] = new(atomic.Int64)
+	}
+	return p
+}
+
+// report calls fn; fileDone marks file k done first when it is 0 or more.
+func (p *progress) report(fileDone, contracts int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if fileDone >= 0 && !p.finished[fileDone] {
+		p.finished[fileDone] = true
+		p.done++
+	}
+	pr := Progress{FilesDone: p.done, Files: len(p.which), Contracts: contracts}
+	for _, k := range p.which {
+		size := p.size[k]
+		pr.Bytes += size
+		if p.finished[k] {
+			pr.BytesDone += size
+		} else {
+			pr.BytesDone += min(p.consumed[k].Load(), size)
+		}
+	}
+	p.fn(pr)
+}
+
 // setup is what a scan or a shard prepares before reading: the report's
 // header, the engine, and what readers share.
 type setup struct {
@@ -121,8 +179,7 @@ type setup struct {
 	pool    *contract.Pool
 	extract *crossrow.Extractor
 	// progress
-	mu        sync.Mutex
-	done      int
+	progress  *progress
 	contracts atomic.Int64
 }
 
@@ -246,6 +303,7 @@ func newReport(opts Options, now func() time.Time) *report.Report {
 // set, hashes passport and bank numbers in the blocks.
 func (s *setup) readFiles(ctx context.Context, files []string, which []int, copies map[string]copyOf, key []byte, take func(*fileBlock) error) error {
 	workers := s.opts.Engine.Workers
+	s.progress = newProgress(s.opts.Progress, files, which)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	g, gctx := errgroup.WithContext(ctx)
@@ -321,17 +379,19 @@ func (s *setup) readFile(ctx context.Context, k int, files []string, copies map[
 			Notes: []string{"a byte-identical copy of " + c.original + ": reviewed once, as that file"}})
 		blk.input.DuplicateOf = c.original
 		completeness(&blk.input, opts.MinCoverage)
-		s.fileDone(len(files))
+		s.progress.report(k, int(s.contracts.Load()))
 		return blk, nil
 	}
 	var in *source.Input
+	srcOpts := opts.Source
+	if s.progress != nil {
+		srcOpts.Consumed = s.progress.consumed[k]
+	}
 	produce := func(emit func(*source.Row) error) error {
 		var err error
-		in, err = source.ReadRows(ctx, path, opts.Source, func(row *source.Row) error {
-			if n := s.contracts.Add(1); opts.Progress != nil && n%progressEvery == 0 {
-				s.mu.Lock()
-				opts.Progress(s.done, len(files), int(n)) // within a file
-				s.mu.Unlock()
+		in, err = source.ReadRows(ctx, path, srcOpts, func(row *source.Row) error {
+			if n := s.contracts.Add(1); n%progressEvery == 0 {
+				s.progress.report(-1, int(n)) // within a file
 			}
 			return emit(row)
 		})
@@ -357,18 +417,8 @@ func (s *setup) readFile(ctx context.Context, k int, files []string, copies map[
 		sheetCoverage(s.eng, opts.Schema, sh, &blk.input.Sheets[i])
 	}
 	completeness(&blk.input, opts.MinCoverage)
-	s.fileDone(len(files))
+	s.progress.report(k, int(s.contracts.Load()))
 	return blk, nil
-}
-
-func (s *setup) fileDone(files int) {
-	if s.opts.Progress == nil {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.done++
-	s.opts.Progress(s.done, files, int(s.contracts.Load()))
 }
 
 // replay builds a report from blocks taken in input order: it counts each

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/header"
@@ -38,6 +39,9 @@ type Options struct {
 	DateOrder contract.DateOrder // for date columns whose values do not say whether they are day- or month-first
 	MaxRows   int                // contracts read per sheet; 0 = all
 	Limits    Limits             // zero fields take the values of [DefaultLimits]
+	// Consumed, when set, counts the bytes read from the file on disk, so
+	// that a caller can show how far into a large file the reading is.
+	Consumed *atomic.Int64
 	// Pool, when set, supplies the contracts handed to fn (it must be made
 	// for the schema's length); fn then owns them until it puts them back.
 	Pool *contract.Pool
@@ -226,7 +230,13 @@ func ReadRows(ctx context.Context, path string, opts Options, fn func(*Row) erro
 	}
 	opts.Matcher = m
 	r := newReader(ctx, path, opts, fn, in)
-	r.open = func() (file, error) { return os.Open(path) }
+	r.open = func() (file, error) {
+		f, err := os.Open(path)
+		if err != nil || opts.Consumed == nil {
+			return f, err
+		}
+		return countingFile{f, opts.Consumed}, nil
+	}
 	r.stat = true
 	err = r.read()
 	if in.Err != nil {
@@ -270,6 +280,24 @@ type file interface {
 	io.ReadSeeker
 	io.ReaderAt
 	io.Closer
+}
+
+// countingFile counts the bytes read from a file into n.
+type countingFile struct {
+	*os.File
+	n *atomic.Int64
+}
+
+func (f countingFile) Read(p []byte) (int, error) {
+	k, err := f.File.Read(p)
+	f.n.Add(int64(k))
+	return k, err
+}
+
+func (f countingFile) ReadAt(p []byte, off int64) (int, error) {
+	k, err := f.File.ReadAt(p, off)
+	f.n.Add(int64(k))
+	return k, err
 }
 
 type memFile struct{ *bytes.Reader }
@@ -345,6 +373,10 @@ func (r *reader) read() (err error) {
 		return nil
 	}
 	r.in.SHA256 = sc.sum
+	if r.opts.Consumed != nil {
+		// The digest read the whole file; progress counts the reading.
+		r.opts.Consumed.Store(0)
+	}
 	if sc.size == 0 {
 		r.in.Err = r.fileError(ErrEmpty, "the file is empty (0 bytes)", "")
 		return nil
