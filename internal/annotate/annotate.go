@@ -6,7 +6,9 @@
 // legend sheet. It works from the finished report and the input files: the
 // inputs are only read, and everything else in them (formulas, formats,
 // merged cells, other sheets) is kept as it was. CSV and TSV inputs get an
-// .xlsx copy, each record on the row of its line, as the report numbers it.
+// .xlsx copy, each record on the row of its line, as the report numbers it;
+// .xls and .ods inputs an .xlsx copy of every sheet's cells as laborcheck
+// read them, each on the row the report numbers it by.
 package annotate
 
 import (
@@ -39,6 +41,9 @@ type Options struct {
 	// 20,000 rows of 39 columns), so a very large roster gets none, with a
 	// Result saying so, rather than exhaust the memory.
 	MaxRows int
+	// MaxCells is the most cells, over all its sheets, an .xls or .ods
+	// input may hold to get a copy; 0 means DefaultMaxCells.
+	MaxCells int
 }
 
 // DefaultMaxRows is the default of Options.MaxRows.
@@ -110,7 +115,7 @@ func Write(ctx context.Context, rep *report.Report, opts Options) ([]Result, err
 			results = append(results, res)
 			continue
 		}
-		w := &copyWriter{rep: rep, in: in, marks: marks.byFile[src], opts: opts}
+		w := &copyWriter{ctx: ctx, rep: rep, in: in, marks: marks.byFile[src], opts: opts}
 		res.Err = w.write(out)
 		if res.Err == nil {
 			res.Output = out

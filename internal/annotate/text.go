@@ -57,6 +57,7 @@ func textWorkbook(path, format string) (*excelize.File, string, error) {
 	cr.Comma = comma
 	cr.LazyQuotes = true
 	cr.FieldsPerRecord = -1
+	width := 0
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -68,6 +69,11 @@ func textWorkbook(path, format string) (*excelize.File, string, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		row := line + offset
+		width = max(width, len(rec))
+		if err := reserveStatus(f, sheet, row, width+1); err != nil {
+			f.Close()
+			return nil, "", err
+		}
 		for i, v := range rec {
 			if v == "" {
 				continue

@@ -3,6 +3,8 @@ package annotate
 import (
 	"bytes"
 	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +35,7 @@ const statusUnreadable = "unreadable"
 
 // copyWriter writes the copy of one input.
 type copyWriter struct {
+	ctx   context.Context
 	rep   *report.Report
 	in    *report.Input
 	marks *fileMarks // nil when the input has no contracts
@@ -81,8 +84,17 @@ func (w *copyWriter) write(out string) error {
 		}
 		w.f = f
 		w.sheets = map[string]string{"": sheet}
+	case "xls", "ods":
+		f, sheets, err := readCellBook(w.ctx, in.Path, cmp.Or(w.opts.MaxCells, DefaultMaxCells))
+		if err != nil {
+			if errors.Is(err, ErrNotCopied) {
+				return err
+			}
+			return fmt.Errorf("read %s: %w", in.Path, err)
+		}
+		w.f, w.sheets = f, sheets
 	default:
-		return fmt.Errorf("%w: copies are made of .xlsx, .xlsm, .csv and .tsv files, not %s", ErrNotCopied, cmp.Or(in.Format, "this format"))
+		return fmt.Errorf("%w: copies are made of .xlsx, .xlsm, .xls, .ods, .csv and .tsv files, not %s", ErrNotCopied, cmp.Or(in.Format, "this format"))
 	}
 	defer w.f.Close()
 	w.styles = map[styleKey]int{}
@@ -477,6 +489,10 @@ func (w *copyWriter) legend() error {
 	info := []string{
 		fmt.Sprintf("Reviewed %s by laborcheck %s; rules digest %s.", run.StartedAt.UTC().Format("2006-01-02 15:04 UTC"), run.Version, run.RulesDigest),
 		fmt.Sprintf("Original file: %s (sha256 %s). The original file was not changed.", w.in.Path, w.in.SHA256),
+	}
+	switch w.in.Format {
+	case "xls", "ods":
+		info = append(info, fmt.Sprintf("This copy is an .xlsx workbook made from the cells of the .%s file as laborcheck read them: values (numbers, dates, text) on their own rows and columns, without the original's formulas, formats or notes.", w.in.Format))
 	}
 	if w.in.DuplicateOf != "" {
 		info = append(info, fmt.Sprintf("This file is a byte-identical copy of %s, reviewed once under that name; the marks are that file's.", w.in.DuplicateOf))

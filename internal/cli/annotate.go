@@ -83,6 +83,7 @@ func writeAnnotated(ctx context.Context, ui *ui, dir, password string, rep *repo
 // annotateUsage is the -annotate line of scan's usage.
 const annotateUsage = `  -annotate DIR     write a marked copy of each roster into DIR: flagged
                     rows filled by severity, each finding a note on its
-                    evidence cell, a "laborcheck" status column; CSV files
-                    get an .xlsx copy. The originals are never changed
+                    evidence cell, a "laborcheck" status column; CSV,
+                    .xls and .ods files get an .xlsx copy. The originals
+                    are never changed
 `

@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/laborcheck/laborcheck/internal/annotate"
+	"github.com/laborcheck/laborcheck/internal/source"
 )
 
 func fileSum(t *testing.T, path string) [32]byte {
@@ -65,10 +66,7 @@ func openCopy(t *testing.T, path string) *excelize.File {
 	return f
 }
 
-// TestAnnotateSamples annotates the sample rosters: one copy per input,
-// the inputs' bytes unchanged, and in each copy every finding of every
-// flagged contract is a note on its evidence cell (or, for a derived value,
-// on the status cell), with the status column saying flagged.
+// TestAnnotateSamples annotates the sample rosters: see checkAnnotated.
 func TestAnnotateSamples(t *testing.T) {
 	dir := t.TempDir()
 	var inputs []string
@@ -77,6 +75,102 @@ func TestAnnotateSamples(t *testing.T) {
 		copyFile(t, filepath.Join("../../samples", name), p)
 		inputs = append(inputs, p)
 	}
+	copies := checkAnnotated(t, dir, inputs, 30)
+	// The garment workbook keeps its other sheet.
+	if f := copies[inputs[0]]; f != nil {
+		orig, err := excelize.OpenFile(inputs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer orig.Close()
+		for _, s := range orig.GetSheetList() {
+			if !slices.Contains(f.GetSheetList(), s) {
+				t.Errorf("sheet %q lost", s)
+			}
+		}
+	}
+}
+
+// TestAnnotateXLSODS annotates the rosters kept as LibreOffice saved them
+// in .xls and .ods: each gets an .xlsx copy, checked as the samples' are
+// (see checkAnnotated), with every sheet of the workbook, and values of
+// the types the review read: numbers, dates with a date format, text.
+func TestAnnotateXLSODS(t *testing.T) {
+	dir := t.TempDir()
+	var inputs []string
+	for _, base := range []string{"electronics-factory", "construction-subcontractor"} {
+		for _, ext := range []string{".xls", ".ods"} {
+			p := filepath.Join(dir, "in", base+ext)
+			copyFile(t, filepath.Join("../scan/testdata/rosters", base+ext), p)
+			inputs = append(inputs, p)
+		}
+	}
+	copies := checkAnnotated(t, dir, inputs, 40)
+	for _, in := range inputs {
+		f := copies[in]
+		if f == nil {
+			t.Errorf("%s: no copy", in)
+			continue
+		}
+		// Every sheet of the workbook, then the legend.
+		want := []string{}
+		src, err := source.ReadCells(context.Background(), in, source.Options{}, source.CellHandler{})
+		if err != nil || src.Err != nil {
+			t.Fatalf("%s: %v %v", in, err, src.Err)
+		}
+		for _, sh := range src.Sheets {
+			want = append(want, sh.Name)
+		}
+		if got := f.GetSheetList(); !slices.Equal(got, append(want, "laborcheck")) {
+			t.Errorf("%s: sheets %v, want %v and the legend", filepath.Base(in), got, want)
+		}
+		// The first contract of the electronics roster: its date of birth
+		// a date cell, its wage a number, its name text.
+		if !strings.HasPrefix(filepath.Base(in), "electronics-factory") {
+			continue
+		}
+		sh := f.GetSheetList()[0]
+		for _, c := range []struct {
+			cell, value string
+			typ         excelize.CellType
+			format      string
+		}{
+			{"G3", "1995-07-14", excelize.CellTypeUnset, "yyyy-mm-dd"},
+			{"N3", "1700", excelize.CellTypeUnset, ""},
+			{"B3", "Ram Bahadur Thapa", excelize.CellTypeSharedString, ""},
+		} {
+			if got, _ := f.GetCellValue(sh, c.cell); got != c.value {
+				t.Errorf("%s %s = %q, want %q", filepath.Base(in), c.cell, got, c.value)
+			}
+			if got, _ := f.GetCellType(sh, c.cell); got != c.typ {
+				t.Errorf("%s %s is of type %v, want %v", filepath.Base(in), c.cell, got, c.typ)
+			}
+			if fm, _ := f.GetCellFormula(sh, c.cell); fm != "" {
+				t.Errorf("%s %s is a formula: %q", filepath.Base(in), c.cell, fm)
+			}
+			id, _ := f.GetCellStyle(sh, c.cell)
+			st, _ := f.GetStyle(id)
+			got := ""
+			if st != nil && st.CustomNumFmt != nil {
+				got = *st.CustomNumFmt
+			}
+			if got != c.format {
+				t.Errorf("%s %s number format %q, want %q", filepath.Base(in), c.cell, got, c.format)
+			}
+		}
+	}
+}
+
+// checkAnnotated annotates inputs, copied into dir, and checks the copies:
+// one copy per input, the inputs' bytes unchanged, and in each copy every
+// finding of every flagged contract is a note on its evidence cell (or,
+// for a derived value, on the status cell), the contract's number on its
+// row, the status column saying flagged, the row filled and the legend
+// sheet there; LibreOffice opens each copy (when it is installed); and
+// each copy, scanned, gives the contracts and findings its input does. It
+// returns the copies by input.
+func checkAnnotated(t *testing.T, dir string, inputs []string, minFlagged int) map[string]*excelize.File {
+	t.Helper()
 	before := map[string][32]byte{}
 	for _, p := range inputs {
 		before[p] = fileSum(t, p)
@@ -85,6 +179,9 @@ func TestAnnotateSamples(t *testing.T) {
 	rep, code, stderr := scanJSON(t, dir, append([]string{"-annotate", out}, inputs...)...)
 	if code != ExitFindings {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stderr, "no annotated copy") {
+		t.Errorf("copies not made: %s", stderr)
 	}
 	for _, p := range inputs {
 		if fileSum(t, p) != before[p] {
@@ -172,15 +269,18 @@ func TestAnnotateSamples(t *testing.T) {
 					cells = append(cells, fmt.Sprintf("%s%d", name, row))
 				}
 			}
+			title, _ := fd["title"].(string)
+			msg, _ := fd["message"].(string)
 			want := "[" + id + ","
 			if remedy, _ := fd["remedy"].(string); remedy != "" {
 				want = "\nRemedy: " + remedy
 			}
 			found := slices.ContainsFunc(cells, func(cell string) bool {
-				return strings.Contains(notes[cell], "["+id+",") && strings.Contains(notes[cell], want)
+				n := notes[cell]
+				return strings.Contains(n, title+" ["+id+",") && strings.Contains(n, msg) && strings.Contains(n, want)
 			})
 			if !found {
-				t.Errorf("%s:%d: no note for %s (with %q) on %v", file, row, id, want, cells)
+				t.Errorf("%s:%d: no note for %s (with its title, message and %q) on %v", file, row, id, want, cells)
 			}
 			if _, ok := fd["remedy"].(string); ok {
 				remedies++
@@ -193,7 +293,7 @@ func TestAnnotateSamples(t *testing.T) {
 			t.Errorf("%s:%d: flagged row not filled", file, row)
 		}
 	}
-	if flagged < 30 {
+	if flagged < minFlagged {
 		t.Errorf("only %d flagged contracts checked", flagged)
 	}
 	t.Logf("%d flagged contracts, %d findings with a remedy", flagged, remedies)
@@ -202,7 +302,8 @@ func TestAnnotateSamples(t *testing.T) {
 			t.Errorf("no legend sheet: %v", f.GetSheetList())
 		}
 	}
-	// Each copy reads as its roster does: the same contracts and findings.
+	// Each copy reads as its roster does: the same contracts, with the
+	// same rows and statuses, and the same findings.
 	for _, in := range inputs {
 		one, _, _ := scanJSON(t, t.TempDir(), in)
 		again, _, _ := scanJSON(t, t.TempDir(), filepath.Join(out, names[in]))
@@ -212,20 +313,53 @@ func TestAnnotateSamples(t *testing.T) {
 				t.Errorf("%s: %s %v, its copy %v", filepath.Base(in), k, a[k], b[k])
 			}
 		}
-	}
-	// The garment workbook keeps its other sheet.
-	if f := copies[inputs[0]]; f != nil {
-		orig, err := excelize.OpenFile(inputs[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer orig.Close()
-		for _, s := range orig.GetSheetList() {
-			if !slices.Contains(f.GetSheetList(), s) {
-				t.Errorf("sheet %q lost", s)
-			}
+		// A text file's copy names its sheet; the text had none.
+		text := strings.HasSuffix(in, ".csv") || strings.HasSuffix(in, ".tsv")
+		if got, want := verdictOf(again, text), verdictOf(one, text); !slices.Equal(got, want) {
+			t.Errorf("%s: its copy reads differently:\n%s", filepath.Base(in), firstDiff(got, want))
 		}
 	}
+	return copies
+}
+
+// verdictOf lists a report's contracts (row, number, status) and
+// findings (rule, row, message), in order, without file names (and,
+// with noSheets, without sheet names): a roster and its copy give the
+// same list.
+func verdictOf(rep map[string]any, noSheets bool) []string {
+	sheet := func(m map[string]any) any {
+		if noSheets {
+			return ""
+		}
+		return m["sheet"]
+	}
+	var out []string
+	for _, c := range rep["contracts"].([]any) {
+		cm := c.(map[string]any)
+		out = append(out, fmt.Sprintf("contract %v:%v %v %v", sheet(cm), cm["row"], cm["contract_id"], cm["status"]))
+	}
+	for _, f := range rep["findings"].([]any) {
+		fm := f.(map[string]any)
+		out = append(out, fmt.Sprintf("finding %v %v:%v %v %v", fm["rule_id"], sheet(fm), fm["row"], fm["severity"], fm["message"]))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func firstDiff(got, want []string) string {
+	for i := range max(len(got), len(want)) {
+		g, w := "", ""
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			return fmt.Sprintf(" got %s\nwant %s", g, w)
+		}
+	}
+	return ""
 }
 
 // idColumn is the number of the column a report's sheet read contract

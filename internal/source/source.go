@@ -317,6 +317,9 @@ type reader struct {
 	in         *Input
 	inCallback bool // fn is running: a panic there is the caller's, not the file's
 	emitted    int  // contracts handed to fn
+	// cells, when set, takes every row of each sheet in place of the
+	// table reading (see ReadCells).
+	cells func(*Sheet, *rawRow) error
 }
 
 // testHookRead, when set, is called as each file's reading starts: tests

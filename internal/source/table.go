@@ -99,6 +99,9 @@ type fillCol struct {
 // and hands each data row to fn as a contract. It returns only fn's error or
 // the context's; anything wrong with the sheet itself goes to sh.
 func (r *reader) readTable(sh *Sheet, src rowSource, lay layout) error {
+	if r.cells != nil {
+		return r.copyCells(sh, src)
+	}
 	var (
 		pre    []rawRow
 		srcErr error // ends the source: io.EOF or a failure
