@@ -326,6 +326,11 @@ func (e *Engine) evidence(rule *rules.Compiled, c *contract.Contract) []Evidence
 	for _, i := range rule.Fields {
 		f := fields[i]
 		v := c.Value(i)
+		if !v.Present && !v.Derived && (c.Columns == nil || i >= len(c.Columns.Has) || !c.Columns.Has[i]) {
+			// A field the roster has no column for did not decide the
+			// finding: naming it would only list what is not there.
+			continue
+		}
 		ev := Evidence{Field: f.Name, Value: v.Native(f.Type), Raw: v.Raw, Derived: v.Derived}
 		if f.Type == contract.Money && v.Present {
 			ev.Currency = v.Currency
