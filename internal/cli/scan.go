@@ -193,13 +193,9 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 		return nil, exitError{flagError(ui, fs, err, scanUsage, "scan")}
 	}
 	cfg.paths = paths
-	sev, ok := contract.ParseSeverity(strings.ToLower(*failOn))
-	if !ok {
-		ui.errorf("-fail-on %q is not a severity", *failOn)
-		ui.hint("use one of: %s", strings.Join(contract.Severities(), ", "))
+	if !cfg.parseFailOn(ui, *failOn) {
 		return nil, errUsage
 	}
-	cfg.failOn = sev
 	if *asOf != "" {
 		t, err := time.Parse(time.DateOnly, *asOf)
 		if err != nil {
@@ -213,6 +209,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 		// that its findings (ages among them) are the same from day to day.
 		cfg.asOf = clock().Truncate(24 * time.Hour)
 	}
+	var ok bool
 	if cfg.dateOrder, ok = parseDateOrder(ui, *dateOrder); !ok {
 		return nil, errUsage
 	}
@@ -229,34 +226,8 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 		ui.errorf("-workers must be 0 (all CPUs) or more")
 		return nil, errUsage
 	}
-	var files multiFlag
-	for _, o := range cfg.outputs {
-		if o == "-" {
-			if cfg.stdout != "" {
-				ui.errorf("-o - is given twice: standard output takes one report")
-				return nil, errUsage
-			}
-			cfg.stdout = report.FormatJSON
-			continue
-		}
-		if _, err := report.FormatFor(o); err != nil {
-			ui.errorf("-o %s: %v", o, err)
-			return nil, errUsage
-		}
-		files = append(files, o)
-	}
-	cfg.outputs = files
-	if *format != "" {
-		f := strings.ToLower(*format)
-		if !slices.Contains(report.Formats(), f) {
-			ui.errorf("-format %q: want one of %s", *format, strings.Join(report.Formats(), ", "))
-			return nil, errUsage
-		}
-		if cfg.stdout == "" {
-			ui.errorf("-format names the format of the report written to standard output: use it with -o -")
-			return nil, errUsage
-		}
-		cfg.stdout = f
+	if !cfg.parseOutputs(ui, *format) {
+		return nil, errUsage
 	}
 	if err := cfg.parseShard(ui, *shard); err != nil {
 		return nil, err
@@ -837,4 +808,52 @@ func textOptions(ui *ui2, cfg *scanConfig) report.TextOptions {
 		o.MaxFindings, o.MaxContracts, o.MaxSuppliers = -1, -1, -1
 	}
 	return o
+}
+
+// parseFailOn reads -fail-on into cfg.failOn, saying what is wrong when it
+// names no severity.
+func (cfg *scanConfig) parseFailOn(ui *ui, failOn string) bool {
+	sev, ok := contract.ParseSeverity(strings.ToLower(failOn))
+	if !ok {
+		ui.errorf("-fail-on %q is not a severity", failOn)
+		ui.hint("use one of: %s", strings.Join(contract.Severities(), ", "))
+		return false
+	}
+	cfg.failOn = sev
+	return true
+}
+
+// parseOutputs checks the -o files' formats, takes "-" as the report on
+// standard output, and reads -format, its format; scan and merge share it.
+func (cfg *scanConfig) parseOutputs(ui *ui, format string) bool {
+	var files multiFlag
+	for _, o := range cfg.outputs {
+		if o == "-" {
+			if cfg.stdout != "" {
+				ui.errorf("-o - is given twice: standard output takes one report")
+				return false
+			}
+			cfg.stdout = report.FormatJSON
+			continue
+		}
+		if _, err := report.FormatFor(o); err != nil {
+			ui.errorf("-o %s: %v", o, err)
+			return false
+		}
+		files = append(files, o)
+	}
+	cfg.outputs = files
+	if format != "" {
+		f := strings.ToLower(format)
+		if !slices.Contains(report.Formats(), f) {
+			ui.errorf("-format %q: want one of %s", format, strings.Join(report.Formats(), ", "))
+			return false
+		}
+		if cfg.stdout == "" {
+			ui.errorf("-format names the format of the report written to standard output: use it with -o -")
+			return false
+		}
+		cfg.stdout = f
+	}
+	return true
 }

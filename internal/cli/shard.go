@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/partial"
 	"github.com/laborcheck/laborcheck/internal/report"
 	"github.com/laborcheck/laborcheck/internal/rules"
@@ -170,41 +168,11 @@ func parseMergeFlags(ui *ui, args []string) (*scanConfig, error) {
 		return nil, exitError{flagError(ui, fs, err, mergeUsage, "merge")}
 	}
 	cfg.paths = paths
-	sev, ok := contract.ParseSeverity(strings.ToLower(*failOn))
-	if !ok {
-		ui.errorf("-fail-on %q is not a severity", *failOn)
-		ui.hint("use one of: %s", strings.Join(contract.Severities(), ", "))
+	if !cfg.parseFailOn(ui, *failOn) {
 		return nil, errUsage
 	}
-	cfg.failOn = sev
-	var files multiFlag
-	for _, o := range cfg.outputs {
-		if o == "-" {
-			if cfg.stdout != "" {
-				ui.errorf("-o - is given twice: standard output takes one report")
-				return nil, errUsage
-			}
-			cfg.stdout = report.FormatJSON
-			continue
-		}
-		if _, err := report.FormatFor(o); err != nil {
-			ui.errorf("-o %s: %v", o, err)
-			return nil, errUsage
-		}
-		files = append(files, o)
-	}
-	cfg.outputs = files
-	if *format != "" {
-		f := strings.ToLower(*format)
-		if !slices.Contains(report.Formats(), f) {
-			ui.errorf("-format %q: want one of %s", *format, strings.Join(report.Formats(), ", "))
-			return nil, errUsage
-		}
-		if cfg.stdout == "" {
-			ui.errorf("-format names the format of the report written to standard output: use it with -o -")
-			return nil, errUsage
-		}
-		cfg.stdout = f
+	if !cfg.parseOutputs(ui, *format) {
+		return nil, errUsage
 	}
 	if len(cfg.paths) == 0 {
 		ui.errorf("no partial results to merge")
