@@ -30,6 +30,7 @@ import (
 	"hash/maphash"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -91,7 +92,7 @@ var (
 		References: []string{
 			"ILO Minimum Age Convention, 1973 (No. 138), Art. 9(3): registers of the names and ages or dates of birth of young workers",
 			"RBA Code of Conduct v8.0, A2 (Young Workers): an appropriate mechanism to verify the age of workers",
-			"Project heuristic: three or more workers of one supplier with one date of birth (by chance about 1 in 300 for 100 workers) suggests dates written to order, a sign of falsified ages; high when they are 5 or more",
+			"Project heuristic: three or more workers of one supplier with one date of birth (by chance about 1 in 300 for 100 workers) suggests dates written to order, a sign of falsified ages; high when they are 5 or more. In a large supplier a date counts only when that many workers on it would be rare by chance (under 1 in 100 over all its dates), at the rate of births in the 15 days either side",
 		},
 		Remedy: "Verify each worker's age against an original identity document and an independent record; remove any worker under the minimum age from work, with continued pay and support into schooling",
 	}
@@ -1160,7 +1161,7 @@ func feeShareSeverity(paid, known int, critical float64) contract.Severity {
 func (c *Checker) birthClusters(key string, g *group) []Finding {
 	var days []int64
 	for d, refs := range g.births {
-		if len(refs) >= 3 {
+		if len(refs) >= 3 && !birthsByChance(g.births, d, len(refs)) {
 			days = append(days, d)
 		}
 	}
@@ -1183,6 +1184,50 @@ func (c *Checker) birthClusters(key string, g *group) []Finding {
 		})
 	}
 	return out
+}
+
+// Chance births. In a large supplier several workers share a birthday by
+// chance: among 12,000 workers born over 40 years, about 0.8 a day. A date
+// of birth is a cluster only when that many workers on it would be rare by
+// chance, judged against the supplier's own workers born in the weeks around
+// it (so that an age profile, young hires say, is not taken for a cluster).
+const (
+	// birthWindow is the days either side of a date whose births set the
+	// rate expected on it.
+	birthWindow = 15
+	// birthChance is the largest chance, over all of a supplier's dates of
+	// birth, of seeing a cluster as large where there is none.
+	birthChance = 0.01
+)
+
+// birthsByChance reports whether n workers born on day d are within what
+// chance gives: more likely than birthChance over the group's distinct
+// dates of birth, at the rate of births in the days around d.
+func birthsByChance(births map[int64][]Ref, d int64, n int) bool {
+	around := 0
+	for k := d - birthWindow; k <= d+birthWindow; k++ {
+		if k != d {
+			around += len(births[k])
+		}
+	}
+	rate := float64(around) / (2 * birthWindow)
+	return float64(len(births))*poissonTail(rate, n) >= birthChance
+}
+
+// poissonTail is the chance that a Poisson count with mean rate is n or
+// more.
+func poissonTail(rate float64, n int) float64 {
+	if rate <= 0 {
+		return 0
+	}
+	lg, _ := math.Lgamma(float64(n) + 1)
+	term := math.Exp(float64(n)*math.Log(rate) - rate - lg)
+	sum := 0.0
+	for k := n; k < n+200 && term > sum*1e-12; k++ {
+		sum += term
+		term *= rate / float64(k+1)
+	}
+	return min(sum, 1)
 }
 
 // agencyClusters finds agencies that placed several of a supplier's

@@ -2,6 +2,8 @@ package crossrow
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -494,5 +496,42 @@ func TestAgencyCluster(t *testing.T) {
 	got := byCheck(c.Findings(), AgencyCluster.ID)
 	if len(got) != 1 || got[0].Total != 3 || !strings.Contains(got[0].Message, "Quick Jobs Ltd, unlicensed") {
 		t.Fatalf("got %+v", got)
+	}
+}
+
+// TestBirthDateClusterChance: in a large supplier, shared birthdays that
+// chance explains are not findings; a date written to order still is.
+func TestBirthDateClusterChance(t *testing.T) {
+	c := New(Options{})
+	rng := rand.New(rand.NewPCG(1, 2))
+	const workers, span = 12000, 40 * 365
+	for i := range workers {
+		r := rec(i+2, "Acme", fmt.Sprint("W", i), FeesUnknown)
+		r.Birth = int64(1<<20 + 5000 + rng.IntN(span))
+		c.Add(r)
+	}
+	planted := int64(1<<20 + 5000 + span/2)
+	for i := range 12 {
+		r := rec(workers+i+2, "Acme", fmt.Sprint("P", i), FeesUnknown)
+		r.Birth = planted
+		c.Add(r)
+	}
+	got := byCheck(c.Findings(), BirthDateCluster.ID)
+	if len(got) != 1 || got[0].Total < 12 {
+		t.Fatalf("%d birth-date clusters among %d workers born at random, want only the planted one: %+v", len(got), workers, got)
+	}
+}
+
+func TestPoissonTail(t *testing.T) {
+	for _, tc := range []struct {
+		rate float64
+		n    int
+		want float64
+	}{
+		{1, 0, 1}, {1, 1, 1 - math.Exp(-1)}, {0.5, 3, 1 - math.Exp(-0.5)*(1+0.5+0.125)}, {0, 3, 0}, {3, 2, 1 - math.Exp(-3)*4},
+	} {
+		if got := poissonTail(tc.rate, tc.n); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("poissonTail(%v, %d) = %v, want %v", tc.rate, tc.n, got, tc.want)
+		}
 	}
 }
