@@ -333,41 +333,30 @@ func (s *scanner) skipDecl() error {
 }
 
 // tagEnd returns the offset of the '>' closing the tag at s.pos, skipping
-// quoted attribute values.
+// quoted attribute values. Tags are short, so one loop over their bytes
+// (with the quote state kept across reads) beats searching for each quote.
 func (s *scanner) tagEnd() int {
 	i := 1
+	var q byte // the open quote, or 0
 	for {
 		if s.pos+i >= s.end && !s.fill() {
 			return -1
 		}
-		// Jump to the next interesting byte.
 		b := s.buf[s.pos+i : s.end]
-		j := indexTagByte(b)
-		if j < 0 {
-			i += len(b)
-			continue
-		}
-		i += j
-		switch s.buf[s.pos+i] {
-		case '>':
-			return i
-		default: // quote
-			k := s.find(s.buf[s.pos+i], i+1)
-			if k < 0 {
-				return -1
+		for k, c := range b {
+			switch {
+			case q != 0:
+				if c == q {
+					q = 0
+				}
+			case c == '>':
+				return i + k
+			case c == '"' || c == '\'':
+				q = c
 			}
-			i = k + 1
 		}
+		i += len(b)
 	}
-}
-
-func indexTagByte(b []byte) int {
-	for i, c := range b {
-		if c == '>' || c == '"' || c == '\'' {
-			return i
-		}
-	}
-	return -1
 }
 
 // next advances to the next start or end tag, skipping text, comments, CDATA,

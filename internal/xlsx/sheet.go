@@ -337,46 +337,44 @@ func (p *sheetParser) readRow(row int, hidden bool) error {
 func (p *sheetParser) cell(prev, row int) (int, error) {
 	sc := p.sc
 	col, style, typ := -1, 0, typeNumber
-	for a := sc.attrs; ; {
-		name, v, rest, ok := nextAttr(a)
-		if !ok {
-			break
-		}
-		a = rest
-		if len(name) != 1 {
-			continue
-		}
-		switch name[0] {
-		case 'r':
-			if len(v) == 0 {
-				break // no reference: the column after the previous cell
-			}
-			c, _, ok, over := parseCellRef(v)
-			switch {
-			case !ok:
-				return prev, newRefError(v, row, "is not a cell reference")
-			case over && c >= MaxColumns:
-				return prev, newRefError(v, row, fmt.Sprintf("is beyond the last column (%s)", ColumnLetter(MaxColumns-1)))
-			case over:
-				return prev, newRefError(v, row, fmt.Sprintf("is beyond the last row (%d)", MaxRows))
+	if r, sv, tv, seen, ok := cellAttrs(sc.attrs); ok {
+		if seen&attrR != 0 && len(r) > 0 {
+			c, err := cellColumn(r, row, prev)
+			if err != nil {
+				return prev, err
 			}
 			col = c
-		case 's':
-			style = max(parseUint(v, 1<<30), 0)
-		case 't':
-			switch string(v) {
-			case "s":
-				typ = typeShared
-			case "inlineStr":
-				typ = typeInline
-			case "str":
-				typ = typeStr
-			case "b":
-				typ = typeBool
-			case "e":
-				typ = typeError
-			case "d":
-				typ = typeDate
+		}
+		if seen&attrS != 0 {
+			style = max(parseUint(sv, 1<<30), 0)
+		}
+		if seen&attrT != 0 {
+			typ = cellType(tv, typ)
+		}
+	} else {
+		for a := sc.attrs; ; {
+			name, v, rest, ok := nextAttr(a)
+			if !ok {
+				break
+			}
+			a = rest
+			if len(name) != 1 {
+				continue
+			}
+			switch name[0] {
+			case 'r':
+				if len(v) == 0 {
+					break // no reference: the column after the previous cell
+				}
+				c, err := cellColumn(v, row, prev)
+				if err != nil {
+					return prev, err
+				}
+				col = c
+			case 's':
+				style = max(parseUint(v, 1<<30), 0)
+			case 't':
+				typ = cellType(v, typ)
 			}
 		}
 	}
@@ -558,6 +556,100 @@ func capRunes(b []byte, from, to int) (int, bool) {
 		n++
 	}
 	return to, false
+}
+
+// cellColumn is the column of a cell's r attribute, or the error that
+// refuses the sheet.
+func cellColumn(v []byte, row, prev int) (int, error) {
+	c, _, ok, over := parseCellRef(v)
+	switch {
+	case !ok:
+		return prev, newRefError(v, row, "is not a cell reference")
+	case over && c >= MaxColumns:
+		return prev, newRefError(v, row, fmt.Sprintf("is beyond the last column (%s)", ColumnLetter(MaxColumns-1)))
+	case over:
+		return prev, newRefError(v, row, fmt.Sprintf("is beyond the last row (%d)", MaxRows))
+	}
+	return c, nil
+}
+
+// cellType reads a cell's t attribute; a type it does not know leaves typ.
+func cellType(v []byte, typ int) int {
+	switch string(v) {
+	case "s":
+		return typeShared
+	case "inlineStr":
+		return typeInline
+	case "str":
+		return typeStr
+	case "b":
+		return typeBool
+	case "e":
+		return typeError
+	case "d":
+		return typeDate
+	}
+	return typ
+}
+
+// Attributes cellAttrs saw.
+const (
+	attrR = 1 << iota
+	attrS
+	attrT
+)
+
+// cellAttrs reads the attributes of a <c> start tag written the way
+// spreadsheet programs write them: ` name="value"`, one space before each,
+// double quotes, no namespace prefix, r, s and t at most once each. It
+// returns ok false for anything else, which nextAttr then reads: the two
+// agree on every input cellAttrs accepts (FuzzCellAttrs).
+func cellAttrs(a []byte) (r, s, t []byte, seen uint8, ok bool) {
+	for len(a) > 0 {
+		if a[0] != ' ' || len(a) == 1 || isSpace(a[1]) {
+			for _, c := range a {
+				if !isSpace(c) {
+					return nil, nil, nil, 0, false
+				}
+			}
+			break // space before the end of the tag
+		}
+		n := 1
+		for n < len(a) && isNameByte(a[n]) {
+			n++
+		}
+		if n == 1 || n+1 >= len(a) || a[n] != '=' || a[n+1] != '"' {
+			return nil, nil, nil, 0, false
+		}
+		q := bytes.IndexByte(a[n+2:], '"')
+		if q < 0 {
+			return nil, nil, nil, 0, false
+		}
+		v := a[n+2 : n+2+q]
+		if n == 2 {
+			var bit uint8
+			switch a[1] {
+			case 'r':
+				bit, r = attrR, v
+			case 's':
+				bit, s = attrS, v
+			case 't':
+				bit, t = attrT, v
+			}
+			if seen&bit != 0 {
+				return nil, nil, nil, 0, false
+			}
+			seen |= bit
+		}
+		a = a[n+3+q:]
+	}
+	return r, s, t, seen, true
+}
+
+// isNameByte reports whether c may be in an attribute name cellAttrs takes
+// (no ':', so no prefixes).
+func isNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
 // addV adds a cell whose value is its <v>, or a Blank cell when there is no
