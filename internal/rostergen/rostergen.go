@@ -30,6 +30,11 @@ type Options struct {
 	RiskyShare float64
 	// Sheet is the worksheet's name; "" means "Workers".
 	Sheet string
+	// First is the first contract written, counted from 0 in the stream
+	// of contracts the seed gives: a roster of Rows from First is that
+	// part of a larger roster with the same seed, so one roster can be
+	// written as several files with the same rows.
+	First int
 }
 
 func (o Options) withDefaults() Options {
@@ -383,8 +388,12 @@ func Each(opts Options, fn func(row int, cells []Cell) error) error {
 	if err := fn(1, head); err != nil {
 		return err
 	}
-	for i := range g.opts.Rows {
-		if err := fn(i+2, g.next(i)); err != nil {
+	for i := range g.opts.First + g.opts.Rows {
+		cells := g.next(i)
+		if i < g.opts.First {
+			continue
+		}
+		if err := fn(i-g.opts.First+2, cells); err != nil {
 			return err
 		}
 	}

@@ -21,8 +21,9 @@ func main() {
 	flag.Uint64Var(&opts.Seed, "seed", 1, "varies the rows")
 	flag.Float64Var(&opts.RiskyShare, "risky", 0.08, "share of contracts with risk indicators")
 	flag.StringVar(&opts.Sheet, "sheet", "Workers", "worksheet name")
+	flag.IntVar(&opts.First, "first", 0, "first contract written, counted from 0: -first 25000 -rows 25000 is the second quarter of a 100,000-row roster")
 	flag.Parse()
-	if *out == "" || flag.NArg() > 0 || opts.Rows < 0 {
+	if *out == "" || flag.NArg() > 0 || opts.Rows < 0 || opts.First < 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
