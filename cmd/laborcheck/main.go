@@ -17,5 +17,6 @@ func main() { os.Exit(run()) }
 func run() int {
 	ctx, stop := cli.NotifyContext(context.Background())
 	defer stop()
+	defer cli.TuneMemory()()
 	return cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }
