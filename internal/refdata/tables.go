@@ -269,17 +269,28 @@ type Places struct {
 
 // memo remembers answers by key, up to maxSeen keys: rosters repeat a few
 // regions, products and countries on every row.
+// It is read far more often than written, from several goroutines at once.
 type memo struct {
-	m sync.Map
-	n atomic.Int64
+	mu sync.RWMutex
+	m  map[string]any
 }
 
-func (m *memo) load(k string) (any, bool) { return m.m.Load(k) }
+func (m *memo) load(k string) (any, bool) {
+	m.mu.RLock()
+	v, ok := m.m[k]
+	m.mu.RUnlock()
+	return v, ok
+}
 
 func (m *memo) store(k string, v any) {
-	if m.n.Add(1) <= maxSeen {
-		m.m.Store(k, v)
+	m.mu.Lock()
+	if m.m == nil {
+		m.m = map[string]any{}
 	}
+	if len(m.m) < maxSeen {
+		m.m[k] = v
+	}
+	m.mu.Unlock()
 }
 
 type placeAnswer struct {
@@ -662,8 +673,8 @@ type WROs struct {
 	rows []*WRO
 	// memo keeps the answers for the entity and product combinations seen:
 	// a roster names few of them, and a match scans every order.
-	memo     sync.Map // key → *WRO (nil when none)
-	memoSize atomic.Int64
+	memoMu sync.RWMutex
+	memo   map[string]*WRO // key → order (nil when none)
 }
 
 // wroMemoMax bounds the answers kept.
@@ -705,26 +716,32 @@ func (w *WROs) Match(entities []string, product string, xinjiang bool) *WRO {
 	if w == nil {
 		return nil
 	}
-	var kb strings.Builder
+	var buf [256]byte
+	key := buf[:0]
 	for _, e := range entities {
-		kb.WriteString(e)
-		kb.WriteByte(0)
+		key = append(key, e...)
+		key = append(key, 0)
 	}
-	kb.WriteByte(1)
-	kb.WriteString(product)
+	key = append(key, 1)
+	key = append(key, product...)
 	if xinjiang {
-		kb.WriteByte(2)
+		key = append(key, 2)
 	}
-	key := kb.String()
-	if v, ok := w.memo.Load(key); ok {
-		return v.(*WRO)
+	w.memoMu.RLock()
+	o, ok := w.memo[string(key)] // no copy of the key for a lookup
+	w.memoMu.RUnlock()
+	if ok {
+		return o
 	}
-	o := w.match(entities, product, xinjiang)
-	if w.memoSize.Load() < wroMemoMax {
-		if _, loaded := w.memo.LoadOrStore(key, o); !loaded {
-			w.memoSize.Add(1)
-		}
+	o = w.match(entities, product, xinjiang)
+	w.memoMu.Lock()
+	if w.memo == nil {
+		w.memo = map[string]*WRO{}
 	}
+	if len(w.memo) < wroMemoMax {
+		w.memo[string(key)] = o
+	}
+	w.memoMu.Unlock()
 	return o
 }
 
