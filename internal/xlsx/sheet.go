@@ -294,6 +294,12 @@ func (p *sheetParser) readRow(row int, hidden bool) error {
 		col := -1
 	cells:
 		for {
+			if c, ok, err := p.fastCell(col, row); err != nil {
+				return err
+			} else if ok {
+				col = c
+				continue
+			}
 			k, err := sc.next()
 			if err != nil {
 				return err
@@ -334,50 +340,92 @@ func (p *sheetParser) readRow(row int, hidden bool) error {
 
 // cell reads a <c> element whose start tag was just read; prev is the
 // previous cell's column. It returns this cell's column.
+// fastCell reads the cell at the scanner's position when its start tag is
+// whole in the buffer and written the usual way (see cellAttrs), without
+// the general tokenizer; ok is false, with nothing consumed, for anything
+// else.
+func (p *sheetParser) fastCell(prev, row int) (col int, ok bool, err error) {
+	sc := p.sc
+	b := sc.buf[sc.pos:sc.end]
+	if len(b) < 4 || b[0] != '<' || b[1] != 'c' || b[2] != ' ' {
+		return prev, false, nil
+	}
+	j := bytes.IndexByte(b[3:], '>')
+	if j < 0 {
+		return prev, false, nil
+	}
+	j += 3
+	attrs, empty := b[2:j], false
+	if b[j-1] == '/' {
+		attrs, empty = b[2:j-1], true
+	}
+	r, sv, tv, seen, ok := cellAttrs(attrs)
+	if !ok {
+		return prev, false, nil // a '>' in a quoted value fails here too
+	}
+	sc.name, sc.attrs, sc.empty = b[1:2], attrs, empty
+	sc.pos += j + 1
+	col, err = p.cellFrom(prev, row, r, sv, tv, seen)
+	return col, true, err
+}
+
 func (p *sheetParser) cell(prev, row int) (int, error) {
 	sc := p.sc
-	col, style, typ := -1, 0, typeNumber
 	if r, sv, tv, seen, ok := cellAttrs(sc.attrs); ok {
-		if seen&attrR != 0 && len(r) > 0 {
-			c, err := cellColumn(r, row, prev)
+		return p.cellFrom(prev, row, r, sv, tv, seen)
+	}
+	col, style, typ := -1, 0, typeNumber
+	for a := sc.attrs; ; {
+		name, v, rest, ok := nextAttr(a)
+		if !ok {
+			break
+		}
+		a = rest
+		if len(name) != 1 {
+			continue
+		}
+		switch name[0] {
+		case 'r':
+			if len(v) == 0 {
+				break // no reference: the column after the previous cell
+			}
+			c, err := cellColumn(v, row, prev)
 			if err != nil {
 				return prev, err
 			}
 			col = c
-		}
-		if seen&attrS != 0 {
-			style = max(parseUint(sv, 1<<30), 0)
-		}
-		if seen&attrT != 0 {
-			typ = cellType(tv, typ)
-		}
-	} else {
-		for a := sc.attrs; ; {
-			name, v, rest, ok := nextAttr(a)
-			if !ok {
-				break
-			}
-			a = rest
-			if len(name) != 1 {
-				continue
-			}
-			switch name[0] {
-			case 'r':
-				if len(v) == 0 {
-					break // no reference: the column after the previous cell
-				}
-				c, err := cellColumn(v, row, prev)
-				if err != nil {
-					return prev, err
-				}
-				col = c
-			case 's':
-				style = max(parseUint(v, 1<<30), 0)
-			case 't':
-				typ = cellType(v, typ)
-			}
+		case 's':
+			style = max(parseUint(v, 1<<30), 0)
+		case 't':
+			typ = cellType(v, typ)
 		}
 	}
+	return p.cellBody(prev, row, col, style, typ)
+}
+
+// cellFrom reads the rest of a cell whose attributes cellAttrs read.
+func (p *sheetParser) cellFrom(prev, row int, r, sv, tv []byte, seen uint8) (int, error) {
+	col, style, typ := -1, 0, typeNumber
+	if seen&attrR != 0 && len(r) > 0 {
+		c, err := cellColumn(r, row, prev)
+		if err != nil {
+			return prev, err
+		}
+		col = c
+	}
+	if seen&attrS != 0 {
+		style = max(parseUint(sv, 1<<30), 0)
+	}
+	if seen&attrT != 0 {
+		typ = cellType(tv, typ)
+	}
+	return p.cellBody(prev, row, col, style, typ)
+}
+
+// cellBody reads a cell's content, its start tag read: col is -1 when the
+// tag gave no reference.
+func (p *sheetParser) cellBody(prev, row, col, style, typ int) (int, error) {
+	sc := p.sc
 	if col < 0 {
 		col = prev + 1
 	}
