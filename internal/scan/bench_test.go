@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -260,4 +261,79 @@ func BenchmarkReadExcelize(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchLibreOfficeRoster returns rows contracts of the generated roster,
+// from contract first on, as LibreOffice saves them (soffice converts the
+// generated workbook); the benchmark is skipped where soffice is absent.
+func benchLibreOfficeRoster(b *testing.B, rows, first int) string {
+	b.Helper()
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		b.Skip("soffice (LibreOffice) is not installed")
+	}
+	name := fmt.Sprintf("lo-%d-from-%d-v1.xlsx", rows, first)
+	v, _ := rosters.LoadOrStore(name, &rosterFile{})
+	rf := v.(*rosterFile)
+	rf.once.Do(func() {
+		dir := filepath.Join(os.TempDir(), "laborcheck-bench")
+		rf.path = filepath.Join(dir, name)
+		if _, err := os.Stat(rf.path); err == nil {
+			return
+		}
+		gen := filepath.Join(b.TempDir(), name)
+		if rf.err = rostergen.WriteFile(gen, rostergen.Options{Rows: rows, First: first}); rf.err != nil {
+			return
+		}
+		out := b.TempDir()
+		cmd := exec.Command(soffice, "--headless", "-env:UserInstallation=file://"+filepath.Join(out, "profile"),
+			"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out, gen)
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			rf.err = fmt.Errorf("soffice: %v: %s", err, msg)
+			return
+		}
+		rf.err = os.Rename(filepath.Join(out, name), rf.path)
+	})
+	if rf.err != nil {
+		b.Fatal(rf.err)
+	}
+	return rf.path
+}
+
+// BenchmarkEndToEndLibreOffice is BenchmarkEndToEnd on rosters a real
+// spreadsheet program saved: the generated roster converted by LibreOffice,
+// whole (files=1) and as 8 files of an eighth of its rows each (files=8).
+// Converting takes minutes at 200,000 rows; the copies are kept in
+// os.TempDir()/laborcheck-bench.
+func BenchmarkEndToEndLibreOffice(b *testing.B) {
+	for _, files := range []int{1, 8} {
+		b.Run(fmt.Sprintf("files=%d", files), func(b *testing.B) {
+			forSizes(b, func(b *testing.B, rows int) {
+				var paths []string
+				for i := range files {
+					paths = append(paths, benchLibreOfficeRoster(b, rows/files, i*(rows/files)))
+				}
+				opts := options(b, 0)
+				dir := b.TempDir()
+				opts.Spill, opts.SpillDir = true, dir
+				outs := []string{filepath.Join(dir, "report.json"), filepath.Join(dir, "report.xlsx")}
+				b.ResetTimer()
+				for b.Loop() {
+					rep, err := Run(context.Background(), paths, opts)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if rep.Summary.Contracts != rows {
+						b.Fatalf("%d contracts", rep.Summary.Contracts)
+					}
+					if _, err := report.WriteFiles(context.Background(), outs, rep, report.WriteOptions{}); err != nil {
+						b.Fatal(err)
+					}
+					if err := rep.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
 }
