@@ -434,6 +434,9 @@ func (p *fastProducer) flush() bool {
 func (p *fastProducer) cellText(c *xlsx.Cell) (string, cellMeta) {
 	switch c.Kind {
 	case xlsx.String:
+		if c.Text != "" {
+			return c.Text, cellMeta{} // a shared string: no copy to make
+		}
 		return p.str(c.Col, c.Value), cellMeta{}
 	case xlsx.Bool:
 		switch string(c.Value) {

@@ -541,7 +541,7 @@ kind:
 		}
 		v, long := p.sst.get(idx)
 		p.vals = p.vals[:va]
-		p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: v, Truncated: long})
+		p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: v, Text: p.sst.str(idx), Truncated: long})
 		p.spans = append(p.spans, span{-1, -1})
 		return col, nil
 	case typeInline:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // sharedStrings is the shared strings table: all strings decoded into one
@@ -14,6 +15,9 @@ type sharedStrings struct {
 	arena []byte
 	ends  []uint32
 	long  map[int]bool
+	// text is arena as a string, once the table is read and arena no
+	// longer changes: string i is a substring of it, shared without a copy.
+	text string
 }
 
 func (t *sharedStrings) len() int { return len(t.ends) }
@@ -24,7 +28,23 @@ func (t *sharedStrings) get(i int) ([]byte, bool) {
 	if i > 0 {
 		start = t.ends[i-1]
 	}
-	return t.arena[start:t.ends[i]:t.ends[i]], t.long[i]
+	return t.arena[start:t.ends[i]:t.ends[i]], t.long != nil && t.long[i]
+}
+
+// str returns string i as a string (see text).
+func (t *sharedStrings) str(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return t.text[start:t.ends[i]]
+}
+
+// seal makes text: arena is not written again.
+func (t *sharedStrings) seal() {
+	if len(t.arena) > 0 {
+		t.text = unsafe.String(unsafe.SliceData(t.arena), len(t.arena))
+	}
 }
 
 // SharedStringsError is a shared strings table over the Limits: the
@@ -122,6 +142,7 @@ func parseSST(sc *scanner, t *sharedStrings, size uint64, maxCount int, maxBytes
 			return err
 		}
 		if k == tokEOF {
+			t.seal()
 			return nil
 		}
 		if k != tokStart {

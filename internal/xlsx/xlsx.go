@@ -159,6 +159,9 @@ type Cell struct {
 	// formats); Workbook.NumberFormat tells its number format.
 	Style int
 	Value []byte // valid only during the Rows callback; copy to keep it
+	// Text is Value as a string for a shared string (Kind String): it
+	// stays valid, and may be kept without a copy. It is "" otherwise.
+	Text string
 }
 
 // SheetInfo describes a sheet in workbook order.
