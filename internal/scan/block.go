@@ -44,6 +44,8 @@ type fileBlock struct {
 	key []byte
 	mac hash.Hash
 	sum []byte
+	// scratch is reused by add, which runs on one goroutine at a time.
+	scratch convertScratch
 }
 
 func newBlock(file int, spillDir string, spill bool, key []byte) *fileBlock {
@@ -52,20 +54,38 @@ func newBlock(file int, spillDir string, spill bool, key []byte) *fileBlock {
 }
 
 // convertResult turns one engine result into its report contract, findings
-// (waivers applied, not yet counted) and rule errors.
-func convertResult(r *engine.Result, waivers *rules.Matcher) (report.Contract, []report.Finding, []report.RuleError) {
+// (waivers applied, not yet counted) and rule errors. With scratch, the
+// findings and their evidence maps are scratch's, reused from call to call:
+// they are valid until the next call.
+func convertResult(r *engine.Result, waivers *rules.Matcher, scratch *convertScratch) (report.Contract, []report.Finding, []report.RuleError) {
 	c := report.Contract{
 		File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID, WorkerID: r.WorkerID,
 		WorkerName: r.WorkerName, Supplier: r.Supplier, Status: r.Status.String(), Findings: len(r.Findings),
 		RulesChecked: r.RulesChecked, Missing: r.Missing, MissingLookups: r.Lookups, RuleErrors: len(r.Errors),
 	}
 	if r.Risk != contract.SeverityNone {
-		s := r.Risk.String()
-		c.Risk = &s
+		if r.Risk >= 0 && int(r.Risk) < len(riskNames) {
+			c.Risk = &riskNames[r.Risk] // read, never written, by the encoder
+		} else {
+			s := r.Risk.String()
+			c.Risk = &s
+		}
 	}
 	var fs []report.Finding
-	for _, f := range r.Findings {
-		ev := make(map[string]report.Evidence, len(f.Evidence))
+	if scratch != nil {
+		fs = scratch.fs[:0]
+	}
+	for i, f := range r.Findings {
+		var ev map[string]report.Evidence
+		if scratch != nil && i < len(scratch.evs) {
+			ev = scratch.evs[i]
+			clear(ev)
+		} else {
+			ev = make(map[string]report.Evidence, len(f.Evidence))
+			if scratch != nil {
+				scratch.evs = append(scratch.evs, ev)
+			}
+		}
 		for _, e := range f.Evidence {
 			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion,
 				Cell: report.CellRef(e.Column, r.Row), Currency: e.Currency}
@@ -83,6 +103,9 @@ func convertResult(r *engine.Result, waivers *rules.Matcher) (report.Contract, [
 		applyWaiver(waivers, &rf)
 		fs = append(fs, rf)
 	}
+	if scratch != nil {
+		scratch.fs = fs
+	}
 	var errs []report.RuleError
 	for _, e := range r.Errors {
 		errs = append(errs, report.RuleError{
@@ -92,9 +115,24 @@ func convertResult(r *engine.Result, waivers *rules.Matcher) (report.Contract, [
 	return c, fs, errs
 }
 
+// convertScratch is what convertResult reuses from one contract to the
+// next.
+type convertScratch struct {
+	fs  []report.Finding
+	evs []map[string]report.Evidence
+}
+
+// riskNames are the severities' names, for report contracts to point to.
+var riskNames = func() (names [8]string) {
+	for i := range names {
+		names[i] = contract.Severity(i).String()
+	}
+	return names
+}()
+
 // add encodes one evaluated contract.
 func (blk *fileBlock) add(r *engine.Result, rr readRow, waivers *rules.Matcher) error {
-	c, fs, errs := convertResult(r, waivers)
+	c, fs, errs := convertResult(r, waivers, &blk.scratch)
 	return blk.addConverted(&c, fs, errs, rr, r.Coverage, r.Status, r.Risk)
 }
 
