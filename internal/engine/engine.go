@@ -258,8 +258,11 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 	parts := r.Findings
 	if e.opts.Waived != nil && e.combiner != nil && len(parts) > 1 {
 		parts = make([]Finding, 0, len(r.Findings))
+		// A copy for the callback: taking r's own address would put every
+		// contract's Result on the heap.
+		w := r
 		for _, f := range r.Findings {
-			if !e.opts.Waived(f.Rule.ID, &r) {
+			if !e.opts.Waived(f.Rule.ID, &w) {
 				parts = append(parts, f)
 			}
 		}
