@@ -389,6 +389,12 @@ type Checker struct {
 	names     map[string]string // normalizeName results, by name
 	strs      strTable          // file, sheet, employer and group names
 	hash      func(string) uint64
+	// births holds a record per contract with a date of birth (its group,
+	// date and reference): only the few dates that make clusters are
+	// listed, so the references wait here, not in memory per group.
+	births arena
+	// scratch is where records are encoded before they go to an arena.
+	scratch []byte
 }
 
 // numbers follows passport or account numbers across rows. Every row's
@@ -694,7 +700,7 @@ type group struct {
 	firstPaid                       []Ref
 	names                           map[string]Ref // supplier and employer names → first contract
 	nameOrder                       []string
-	births                          map[int64][]Ref // date of birth → contracts
+	births                          map[int64]int // date of birth → contracts
 	agencies                        map[string]*agencyGroup
 	agencyOrder                     []string
 }
@@ -752,7 +758,7 @@ func New(opts Options) *Checker {
 		hash: func(s string) uint64 { return maphash.String(seed, s) },
 	}
 	if opts.Spill {
-		for _, m := range []*numbers{&c.passports, &c.accounts} {
+		for _, a := range []*arena{&c.passports.arena, &c.accounts.arena, &c.births} {
 			f, err := os.CreateTemp(opts.SpillDir, "laborcheck-crossrow-*.tmp")
 			if err != nil {
 				break // kept in memory, then
@@ -762,7 +768,7 @@ func New(opts Options) *Checker {
 				// however the run ends, even killed.
 				_ = os.Remove(f.Name())
 			}
-			m.arena.file, m.arena.w = f, bufio.NewWriterSize(f, 64<<10)
+			a.file, a.w = f, bufio.NewWriterSize(f, 64<<10)
 		}
 	}
 	return c
@@ -771,7 +777,7 @@ func New(opts Options) *Checker {
 // Err reports a failure of the temporary files (see Options.Spill): the
 // checks' results are then incomplete.
 func (c *Checker) Err() error {
-	errs := []error{c.passports.arena.err, c.accounts.arena.err}
+	errs := []error{c.passports.arena.err, c.accounts.arena.err, c.births.err}
 	for _, m := range []*numbers{&c.passports, &c.accounts} {
 		if m.buckets != nil {
 			errs = append(errs, m.buckets.err)
@@ -782,7 +788,7 @@ func (c *Checker) Err() error {
 
 // Close removes the temporary files.
 func (c *Checker) Close() error {
-	return errors.Join(c.passports.arena.close(), c.accounts.arena.close(), c.passports.buckets.close(), c.accounts.buckets.close())
+	return errors.Join(c.passports.arena.close(), c.accounts.arena.close(), c.births.close(), c.passports.buckets.close(), c.accounts.buckets.close())
 }
 
 // normalizeName is normalizeName, remembered: a roster names few employers.
@@ -841,13 +847,17 @@ func (c *Checker) Add(r Record) {
 	}
 	if r.Birth != 0 {
 		if g.births == nil {
-			g.births = map[int64][]Ref{}
+			g.births = map[int64]int{}
 		}
-		if refs := g.births[r.Birth]; len(refs) < c.opts.MaxRefs {
-			g.births[r.Birth] = append(refs, r.Ref)
-		} else {
-			g.births[r.Birth] = append(refs[:len(refs):len(refs)], Ref{}) // counted, not listed
-		}
+		g.births[r.Birth]++
+		b := binary.AppendUvarint(c.scratch[:0], c.strs.id(r.Group))
+		b = binary.AppendVarint(b, r.Birth)
+		b = binary.AppendUvarint(b, c.strs.id(r.Ref.File))
+		b = binary.AppendUvarint(b, c.strs.id(r.Ref.Sheet))
+		b = binary.AppendVarint(b, int64(r.Ref.Row))
+		b = append(b, r.Ref.ContractID...)
+		c.births.add(b)
+		c.scratch = b
 	}
 	switch r.AgencyStatus {
 	case refdata.AgencyUnlicensed, refdata.AgencyRevoked, refdata.AgencyExpired:
@@ -869,7 +879,6 @@ func (c *Checker) Add(r Record) {
 }
 
 func (c *Checker) share(m *numbers, num string, r sighting) {
-	var buf [128]byte
 	h := c.hash(num)
 	switch {
 	case m.buckets != nil:
@@ -888,7 +897,8 @@ func (c *Checker) share(m *numbers, num string, r sighting) {
 	default:
 		m.hashes = append(m.hashes, h)
 	}
-	m.arena.add(c.encode(buf[:0], num, r))
+	c.scratch = c.encode(c.scratch[:0], num, r)
+	m.arena.add(c.scratch)
 }
 
 // numberOf reads the number at the start of an encoded sighting.
@@ -989,9 +999,7 @@ func (c *Checker) Findings() []Finding {
 	}
 	out = append(out, c.sharedFindings(&c.passports, SharedPassport)...)
 	out = append(out, c.sharedFindings(&c.accounts, SharedBankAccount)...)
-	for _, key := range c.order {
-		out = append(out, c.birthClusters(key, c.groups[key])...)
-	}
+	out = append(out, c.birthClusters()...)
 	for _, key := range c.order {
 		out = append(out, c.agencyClusters(key, c.groups[key])...)
 	}
@@ -1158,29 +1166,79 @@ func feeShareSeverity(paid, known int, critical float64) contract.Severity {
 
 // birthClusters finds dates of birth shared by 3 or more of a supplier's
 // workers.
-func (c *Checker) birthClusters(key string, g *group) []Finding {
-	var days []int64
-	for d, refs := range g.births {
-		if len(refs) >= 3 && !birthsByChance(g.births, d, len(refs)) {
-			days = append(days, d)
+func (c *Checker) birthClusters() []Finding {
+	type cluster struct {
+		key  string
+		day  int64
+		n    int
+		refs []Ref
+	}
+	var clusters []*cluster
+	byDay := map[[2]int64]*cluster{} // group id, day → cluster
+	for _, key := range c.order {
+		g := c.groups[key]
+		var days []int64
+		for d, n := range g.births {
+			if n >= 3 && !birthsByChance(g.births, d, n) {
+				days = append(days, d)
+			}
+		}
+		slices.Sort(days)
+		for _, d := range days {
+			cl := &cluster{key: key, day: d, n: g.births[d]}
+			clusters = append(clusters, cl)
+			byDay[[2]int64{int64(c.strs.id(key)), d}] = cl
 		}
 	}
-	slices.Sort(days)
-	var out []Finding
-	for _, d := range days {
-		refs := g.births[d]
-		n := len(refs)
-		listed := slices.DeleteFunc(slices.Clone(refs), func(r Ref) bool { return r == Ref{} })
-		date := time.Unix((d-1<<20)*86400, 0).UTC().Format(time.DateOnly)
+	if len(clusters) == 0 {
+		return nil
+	}
+	// One pass over the records for the contracts of the clusters, in the
+	// order they were added.
+	c.births.each(func(rec []byte) {
+		uv := func() uint64 {
+			v, n := binary.Uvarint(rec)
+			if n <= 0 {
+				rec = nil
+				return 0
+			}
+			rec = rec[n:]
+			return v
+		}
+		vi := func() int64 {
+			v, n := binary.Varint(rec)
+			if n <= 0 {
+				rec = nil
+				return 0
+			}
+			rec = rec[n:]
+			return v
+		}
+		gid, day := uv(), vi()
+		cl := byDay[[2]int64{int64(gid), day}]
+		if cl == nil || len(cl.refs) >= c.opts.MaxRefs {
+			return
+		}
+		file, sheet, row := uv(), uv(), vi()
+		if rec == nil || file >= uint64(len(c.strs.strs)) || sheet >= uint64(len(c.strs.strs)) {
+			c.births.fail()
+			return
+		}
+		cl.refs = append(cl.refs, Ref{File: c.strs.strs[file], Sheet: c.strs.strs[sheet], Row: int(row), ContractID: string(rec)})
+	})
+	out := make([]Finding, 0, len(clusters))
+	for _, cl := range clusters {
+		g := c.groups[cl.key]
+		date := time.Unix((cl.day-1<<20)*86400, 0).UTC().Format(time.DateOnly)
 		sev := contract.Medium
-		if n >= 5 {
+		if cl.n >= 5 {
 			sev = contract.High
 		}
 		out = append(out, Finding{
-			Check: BirthDateCluster, Severity: sev, Groups: []string{key}, Contracts: listed, Total: n,
+			Check: BirthDateCluster, Severity: sev, Groups: []string{cl.key}, Contracts: cl.refs, Total: cl.n,
 			Message: fmt.Sprintf("%d workers of supplier %s have the date of birth %s: dates of birth written to order are a sign of falsified ages, a child labour risk indicator; check ages against identity documents",
-				n, groupName(key), date),
-			Evidence: map[string]any{"date_of_birth": date, "workers": n, "supplier_workers": g.workers},
+				cl.n, groupName(cl.key), date),
+			Evidence: map[string]any{"date_of_birth": date, "workers": cl.n, "supplier_workers": g.workers},
 		})
 	}
 	return out
@@ -1203,11 +1261,11 @@ const (
 // birthsByChance reports whether n workers born on day d are within what
 // chance gives: more likely than birthChance over the group's distinct
 // dates of birth, at the rate of births in the days around d.
-func birthsByChance(births map[int64][]Ref, d int64, n int) bool {
+func birthsByChance(births map[int64]int, d int64, n int) bool {
 	around := 0
 	for k := d - birthWindow; k <= d+birthWindow; k++ {
 		if k != d {
-			around += len(births[k])
+			around += births[k]
 		}
 	}
 	rate := float64(around) / (2 * birthWindow)
