@@ -78,3 +78,10 @@ func FuzzCellAttrs(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkCellAttrs(b *testing.B) {
+	a := []byte(` r="AB12345" s="1" t="s"`)
+	for b.Loop() {
+		cellAttrs(a)
+	}
+}

@@ -653,52 +653,65 @@ const (
 // returns ok false for anything else, which nextAttr then reads: the two
 // agree on every input cellAttrs accepts (FuzzCellAttrs).
 func cellAttrs(a []byte) (r, s, t []byte, seen uint8, ok bool) {
-	for len(a) > 0 {
-		if a[0] != ' ' || len(a) == 1 || isSpace(a[1]) {
-			for _, c := range a {
-				if !isSpace(c) {
+	i := 0
+	for i < len(a) {
+		if a[i] != ' ' || i+1 == len(a) || isSpace(a[i+1]) {
+			for ; i < len(a); i++ {
+				if !isSpace(a[i]) {
 					return nil, nil, nil, 0, false
 				}
 			}
 			break // space before the end of the tag
 		}
-		n := 1
-		for n < len(a) && isNameByte(a[n]) {
-			n++
+		n := i + 1 // the name
+		e := n
+		for e < len(a) && a[e] != '=' {
+			if !isNameByte(a[e]) {
+				return nil, nil, nil, 0, false
+			}
+			e++
 		}
-		if n == 1 || n+1 >= len(a) || a[n] != '=' || a[n+1] != '"' {
+		if e == n || e+1 >= len(a) || a[e+1] != '"' {
 			return nil, nil, nil, 0, false
 		}
-		q := bytes.IndexByte(a[n+2:], '"')
-		if q < 0 {
+		v := e + 2
+		q := v
+		for q < len(a) && a[q] != '"' {
+			q++
+		}
+		if q == len(a) {
 			return nil, nil, nil, 0, false
 		}
-		v := a[n+2 : n+2+q]
-		if n == 2 {
+		if e == n+1 {
 			var bit uint8
-			switch a[1] {
+			switch a[n] {
 			case 'r':
-				bit, r = attrR, v
+				bit, r = attrR, a[v:q]
 			case 's':
-				bit, s = attrS, v
+				bit, s = attrS, a[v:q]
 			case 't':
-				bit, t = attrT, v
+				bit, t = attrT, a[v:q]
 			}
 			if seen&bit != 0 {
 				return nil, nil, nil, 0, false
 			}
 			seen |= bit
 		}
-		a = a[n+3+q:]
+		i = q + 1
 	}
 	return r, s, t, seen, true
 }
 
 // isNameByte reports whether c may be in an attribute name cellAttrs takes
 // (no ':', so no prefixes).
-func isNameByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
-}
+func isNameByte(c byte) bool { return nameBytes[c] }
+
+var nameBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
+	}
+	return t
+}()
 
 // addV adds a cell whose value is its <v>, or a Blank cell when there is no
 // <v> or it is empty.
