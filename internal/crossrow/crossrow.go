@@ -34,6 +34,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -1043,9 +1044,9 @@ func (c *Checker) feeShare(key string, g *group) (Finding, bool) {
 	known := g.paid + g.notPaid
 	share := float64(g.paid) / float64(known)
 	sev := feeShareSeverity(g.paid, known, c.opts.FeeShareCritical)
-	msg := fmt.Sprintf("%d of %s of supplier %s with fees recorded (%.0f%%) paid recruitment fees or related costs", g.paid, plural(known, "worker"), groupName(key), share*100)
+	msg := fmt.Sprintf("%s of %s of supplier %s with fees recorded (%.0f%%) paid recruitment fees or related costs", count(g.paid), plural(known, "worker"), groupName(key), share*100)
 	if g.unknown > 0 {
-		msg += fmt.Sprintf("; %d more with costs not recorded", g.unknown)
+		msg += fmt.Sprintf("; %s more with costs not recorded", count(g.unknown))
 	}
 	msg += ": a supplier-level debt bondage risk indicator"
 	return Finding{
@@ -1069,14 +1070,14 @@ func (c *Checker) sharedFindings(m *numbers, check Check) []Finding {
 			if len(s.workers) < 2 && len(s.employers) < 2 {
 				continue // the same worker listed twice at one employer
 			}
-			f.Message = fmt.Sprintf("Passport number %s appears on %d contracts for %s and %s (suppliers: %s): a risk indicator of document control or identity misuse",
-				s.mask, s.total, plural(len(s.workers), "worker"), plural(len(s.employers), "employer"), groupNames(s.groups))
+			f.Message = fmt.Sprintf("Passport number %s appears on %s contracts for %s and %s (suppliers: %s): a risk indicator of document control or identity misuse",
+				s.mask, count(s.total), plural(len(s.workers), "worker"), plural(len(s.employers), "employer"), groupNames(s.groups))
 		case SharedBankAccount.ID:
 			if len(s.workers) < 2 {
 				continue
 			}
-			f.Message = fmt.Sprintf("Wages of %s are paid into one bank account, %s (%d contracts; suppliers: %s): a risk indicator of wages not paid directly to the worker",
-				plural(len(s.workers), "worker"), s.mask, s.total, groupNames(s.groups))
+			f.Message = fmt.Sprintf("Wages of %s are paid into one bank account, %s (%s contracts; suppliers: %s): a risk indicator of wages not paid directly to the worker",
+				plural(len(s.workers), "worker"), s.mask, count(s.total), groupNames(s.groups))
 			if len(s.workers) >= 3 {
 				f.Severity = contract.Critical
 			}
@@ -1091,7 +1092,25 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return count(n) + " " + word + "s"
+}
+
+// count writes n with thousands separators, as reports write numbers.
+func count(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func groupNames(keys []string) string {
@@ -1236,8 +1255,8 @@ func (c *Checker) birthClusters() []Finding {
 		}
 		out = append(out, Finding{
 			Check: BirthDateCluster, Severity: sev, Groups: []string{cl.key}, Contracts: cl.refs, Total: cl.n,
-			Message: fmt.Sprintf("%d workers of supplier %s have the date of birth %s: dates of birth written to order are a sign of falsified ages, a child labour risk indicator; check ages against identity documents",
-				cl.n, groupName(cl.key), date),
+			Message: fmt.Sprintf("%s workers of supplier %s have the date of birth %s: dates of birth written to order are a sign of falsified ages, a child labour risk indicator; check ages against identity documents",
+				count(cl.n), groupName(cl.key), date),
 			Evidence: map[string]any{"date_of_birth": date, "workers": cl.n, "supplier_workers": g.workers},
 		})
 	}

@@ -160,7 +160,7 @@ func TestVariablesListsTables(t *testing.T) {
 	assert.Equal(t, "Paid 750, 1.5 months of wages", ev.Message(costs, c))
 	assert.Equal(t, []string{"worker_costs=750", "months=1.5"}, ev.VariableValues(costs, c))
 	c = row(t, s, map[string]string{"employer_country": "MY", "start_date": "2024-03-01", "base_wage_monthly": "1000"})
-	assert.Equal(t, "Paid 1,000, minimum 1500 MYR", ev.Message(minWage, c))
+	assert.Equal(t, "Paid 1,000, minimum 1,500 MYR", ev.Message(minWage, c))
 
 	var digests []string
 	for _, tb := range p.Set.Tables() {

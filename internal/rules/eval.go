@@ -378,6 +378,31 @@ func moneyText(n float64, currency string) string {
 	return currency + " " + b.String()
 }
 
+// groupThousands puts separators in the whole part of a formatted number
+// ("30000.5" → "30,000.5").
+func groupThousands(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	if len(whole) <= 3 {
+		return sign + s
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i := range len(whole) {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(whole[i])
+	}
+	if dot {
+		b.WriteString("." + frac)
+	}
+	return b.String()
+}
+
 func yesNo(b bool) string {
 	if b {
 		return "yes"
@@ -388,7 +413,9 @@ func yesNo(b bool) string {
 func formatVal(v ref.Val) string {
 	switch x := v.(type) {
 	case types.Double:
-		return strconv.FormatFloat(float64(x), 'f', -1, 64)
+		// Thousands separators, as reports write amounts: a computed
+		// double is an amount, a share or a rate, never a year.
+		return groupThousands(strconv.FormatFloat(float64(x), 'f', -1, 64))
 	case types.Timestamp:
 		return x.Time.Format(time.DateOnly)
 	case types.String:
