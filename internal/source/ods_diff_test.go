@@ -306,6 +306,11 @@ func FuzzODSScanner(f *testing.F) {
 	}
 	f.Add(odsRosterContent(3))
 	f.Fuzz(func(t *testing.T, content string) {
+		if strings.Contains(content, "&#X") {
+			// The scanner reads "&#X41;" as the xlsx reader does, where
+			// encoding/xml refuses the uppercase X.
+			t.Skip()
+		}
 		oldT, oldF := oldODSTables([]byte(content), 20)
 		newT, newF := newODSTables([]byte(content), 20)
 		if oldF != newF {

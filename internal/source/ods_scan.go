@@ -218,7 +218,7 @@ func (s *odsScanner) special(dst *[]byte, keep bool, limit int) error {
 			return s.syntax("%v", err)
 		}
 		if keep && len(*dst) < limit {
-			*dst = appendCRLF(*dst, s.buf[s.pos+9:s.pos+j])
+			*dst = xlsx.AppendCDATA(*dst, s.buf[s.pos+9:s.pos+j])
 		}
 		s.pos += j + 3
 		return nil
@@ -343,13 +343,13 @@ func (s *odsScanner) text(dst []byte, keep bool, limit int) ([]byte, bool, error
 		}
 		if keep && len(dst) < limit {
 			var err error
-			dst, err = appendODSText(dst, b)
+			dst, err = xlsx.AppendText(dst, b)
 			return err
 		}
 		if keep && len(b) > 0 {
 			cut = true
 		}
-		return checkODSText(b)
+		return xlsx.CheckText(b)
 	}
 	for {
 		i := bytes.IndexByte(s.buf[s.pos:s.end], '<')
@@ -500,7 +500,7 @@ func (s *odsScanner) tag() (odsTok, error) {
 			if bytes.IndexByte(val, '<') >= 0 {
 				return odsEOF, s.syntax("unescaped < inside quoted string")
 			}
-			if err := checkODSText(val); err != nil {
+			if err := xlsx.CheckText(val); err != nil {
 				return odsEOF, s.wrapText(err)
 			}
 			if err := checkXMLChars(val); err != nil {
@@ -628,7 +628,7 @@ func (a odsAttr) decoded() []byte {
 	if !a.esc {
 		return a.val
 	}
-	b, _ := appendODSText(nil, a.val)
+	b, _ := xlsx.AppendText(nil, a.val)
 	return b
 }
 
@@ -662,141 +662,6 @@ func odsRepeat(v []byte) int {
 		return 1
 	}
 	return n
-}
-
-// appendODSText appends XML character data with its references decoded
-// and line ends normalised as encoding/xml does; an ampersand that starts
-// no reference XML defines is an *xlsx.EntityError, as in the xlsx reader.
-func appendODSText(dst, b []byte) ([]byte, error) {
-	for {
-		i := -1
-		for k, c := range b {
-			if c == '&' || c == '\r' {
-				i = k
-				break
-			}
-		}
-		if i < 0 {
-			return append(dst, b...), nil
-		}
-		dst = append(dst, b[:i]...)
-		b = b[i:]
-		if b[0] == '\r' {
-			dst = append(dst, '\n')
-			b = b[1:]
-			if len(b) > 0 && b[0] == '\n' {
-				b = b[1:]
-			}
-			continue
-		}
-		n, r := decodeODSEntity(b)
-		if n == 0 {
-			return dst, entityError(b)
-		}
-		dst = utf8.AppendRune(dst, r)
-		b = b[n:]
-	}
-}
-
-// checkODSText checks the references of text that is not kept.
-func checkODSText(b []byte) error {
-	for {
-		i := bytes.IndexByte(b, '&')
-		if i < 0 {
-			return nil
-		}
-		b = b[i:]
-		n, _ := decodeODSEntity(b)
-		if n == 0 {
-			return entityError(b)
-		}
-		b = b[n:]
-	}
-}
-
-func entityError(b []byte) error {
-	ref := b[:min(len(b), odsMaxRefLen)]
-	if k := bytes.IndexAny(ref[1:], "&<; \t\r\n"); k >= 0 {
-		if ref[k+1] == ';' {
-			k++
-		}
-		ref = ref[:k+1]
-	}
-	return &xlsx.EntityError{Ref: string(ref)}
-}
-
-// appendCRLF appends CDATA content with its line ends normalised.
-func appendCRLF(dst, b []byte) []byte {
-	for {
-		i := bytes.IndexByte(b, '\r')
-		if i < 0 {
-			return append(dst, b...)
-		}
-		dst = append(dst, b[:i]...)
-		dst = append(dst, '\n')
-		b = b[i+1:]
-		if len(b) > 0 && b[0] == '\n' {
-			b = b[1:]
-		}
-	}
-}
-
-// decodeODSEntity decodes the reference at the start of b ("&amp;",
-// "&#10;", "&#x1F600;"): the bytes it takes, 0 when b starts with no
-// reference XML defines.
-func decodeODSEntity(b []byte) (int, rune) {
-	end := bytes.IndexByte(b[:min(len(b), odsMaxRefLen+1)], ';')
-	if end < 2 {
-		return 0, 0
-	}
-	name := b[1:end]
-	if name[0] == '#' {
-		var v rune
-		digits := name[1:]
-		base := rune(10)
-		if len(digits) > 0 && digits[0] == 'x' {
-			base, digits = 16, digits[1:]
-		}
-		if len(digits) == 0 {
-			return 0, 0
-		}
-		for _, c := range digits {
-			d := rune(-1)
-			switch {
-			case '0' <= c && c <= '9':
-				d = rune(c - '0')
-			case 'a' <= c && c <= 'f':
-				d = rune(c-'a') + 10
-			case 'A' <= c && c <= 'F':
-				d = rune(c-'A') + 10
-			}
-			if d < 0 || d >= base {
-				return 0, 0
-			}
-			v = v*base + d
-			if v > utf8.MaxRune {
-				return 0, 0
-			}
-		}
-		if !(v == 0x09 || v == 0x0A || v == 0x0D || v >= 0x20 && v <= 0xD7FF ||
-			v >= 0xE000 && v <= 0xFFFD || v >= 0x10000 && v <= 0x10FFFF) {
-			return 0, 0
-		}
-		return end + 1, v
-	}
-	switch string(name) {
-	case "amp":
-		return end + 1, '&'
-	case "lt":
-		return end + 1, '<'
-	case "gt":
-		return end + 1, '>'
-	case "quot":
-		return end + 1, '"'
-	case "apos":
-		return end + 1, '\''
-	}
-	return 0, 0
 }
 
 // nameLen is the length of the name at the start of b: up to the first

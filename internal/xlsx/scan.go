@@ -616,6 +616,32 @@ func indexAmpCR(b []byte) int {
 	return -1
 }
 
+// AppendText appends XML character data as the sheet reader decodes it
+// (see appendText), for laborcheck's other XML readers (.ods).
+func AppendText(dst, b []byte) ([]byte, error) { return appendText(dst, b) }
+
+// AppendCDATA appends the content of a CDATA section with its line ends
+// normalised.
+func AppendCDATA(dst, b []byte) []byte { return appendCRLF(dst, b) }
+
+// CheckText reports the first reference in b that XML does not define, as
+// appendText would, without keeping the text.
+func CheckText(b []byte) error {
+	for {
+		i := bytes.IndexByte(b, '&')
+		if i < 0 {
+			return nil
+		}
+		b = b[i:]
+		n, _ := decodeEntity(b)
+		if n == 0 {
+			_, err := appendText(nil, b[:min(len(b), maxRefLen+1)])
+			return err
+		}
+		b = b[n:]
+	}
+}
+
 // appendCRLF appends b with line ends normalised (CDATA content).
 func appendCRLF(dst, b []byte) []byte {
 	for {
