@@ -142,10 +142,12 @@ func TestSignals(t *testing.T) {
 				switch {
 				case code == want:
 					interrupted++
-				case ws.Signaled() && ws.Signal() == sig && replaced == 0 && delay < took/4:
+				case ws.Signaled() && ws.Signal() == sig && replaced == 0:
 					// The signal came before the Go runtime handed over
-					// to laborcheck, so its default action applied; the
-					// checks above show nothing had been touched.
+					// to laborcheck (which, on a loaded machine, can be
+					// a good part of a second), so its default action
+					// applied; the checks above show nothing had been
+					// touched.
 					early++
 				case code == 1 && replaced == len(reports):
 					finished++ // done before the signal came
@@ -156,6 +158,9 @@ func TestSignals(t *testing.T) {
 			}
 			t.Logf("%s: %d tries: %d interrupted (exit %d), %d finished first, %d stopped before start; %d partial reports, %d temporary files left, %d wrong exit codes",
 				name, tries, interrupted, want, finished, early, partial, leftovers, wrongCode)
+			if interrupted == 0 {
+				t.Errorf("%s: no try was interrupted with exit %d: the signal is not handled", name, want)
+			}
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -180,6 +181,9 @@ type Evaluator struct {
 	cov     *Coverage
 	blamed  []int
 	missing []int
+	// words holds derived values' accounts in the roster's words (see
+	// inOfficerWords) for the sheet last seen.
+	words map[string]string
 }
 
 // NewEvaluator returns an evaluator for one goroutine.
@@ -208,6 +212,7 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 	}
 	if x.cov == nil || x.cols != c.Columns {
 		x.cols, x.cov = c.Columns, e.coverageOf(c.Columns)
+		clear(x.words)
 	}
 	cov := x.cov
 	r.Coverage = cov
@@ -225,7 +230,7 @@ func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 				Indicator: rule.Indicator,
 				Severity:  o.Severity,
 				Message:   x.ev.Message(rule, c),
-				Evidence:  e.evidence(rule, c),
+				Evidence:  x.evidence(rule, c),
 			})
 			r.Risk = max(r.Risk, o.Severity)
 		case rules.Insufficient:
@@ -322,6 +327,73 @@ func (e *Engine) fieldNames(idx []int) []string {
 	names, _ := e.missing.LoadOrStore(string(key), out)
 	return names.([]string)
 }
+
+// evidence is Engine.evidence with each derived value's account of itself
+// in the roster's words.
+func (x *Evaluator) evidence(rule *rules.Compiled, c *contract.Contract) []Evidence {
+	out := x.e.evidence(rule, c)
+	for i := range out {
+		if !out[i].Derived || !strings.Contains(out[i].Raw, "_") {
+			continue
+		}
+		raw := out[i].Raw
+		w, ok := x.words[raw]
+		if !ok {
+			w = x.e.inOfficerWords(raw, c.Columns)
+			if x.words == nil || len(x.words) >= 4096 {
+				x.words = map[string]string{}
+			}
+			x.words[raw] = w
+		}
+		out[i].Raw = w
+	}
+	return out
+}
+
+// inOfficerWords rewrites the field names in a derived value's account of
+// itself ("derived: recruitment_costs_total / base_wage_monthly") as the
+// roster says them: the sheet's own header for a field it has a column for,
+// else the field's label ("Recruitment Fee (USD) / Basic salary"). Text in
+// double quotes, which is the roster's own, is left as it is.
+func (e *Engine) inOfficerWords(raw string, cols *contract.Columns) string {
+	var b strings.Builder
+	quoted := false
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		switch {
+		case quoted && c == '\\' && i+1 < len(raw):
+			b.WriteString(raw[i : i+2])
+			i += 2
+			continue
+		case c == '"':
+			quoted = !quoted
+		case !quoted && isIdentStart(c) && (i == 0 || !isIdentByte(raw[i-1])):
+			j := i + 1
+			for j < len(raw) && isIdentByte(raw[j]) {
+				j++
+			}
+			word := raw[i:j]
+			if f := e.schema.Field(word); f != nil && strings.Contains(word, "_") {
+				if cols != nil && f.Index < len(cols.Has) && cols.Has[f.Index] && cols.Header[f.Index] != "" {
+					b.WriteString(cols.Header[f.Index])
+				} else {
+					b.WriteString(f.Label())
+				}
+			} else {
+				b.WriteString(word)
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
+}
+
+func isIdentStart(c byte) bool { return 'a' <= c && c <= 'z' }
+
+func isIdentByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' }
 
 func (e *Engine) evidence(rule *rules.Compiled, c *contract.Contract) []Evidence {
 	fields := e.schema.Fields()

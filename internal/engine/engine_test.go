@@ -197,3 +197,25 @@ func BenchmarkEvaluate(b *testing.B) {
 		x.Evaluate(c)
 	}
 }
+
+// TestInOfficerWords: a derived value's account of itself names fields as
+// the roster does, its headers where it has the columns, and leaves the
+// roster's quoted text alone.
+func TestInOfficerWords(t *testing.T) {
+	schema := contract.DefaultSchema()
+	e := &Engine{schema: schema}
+	cols := contract.NewColumns(len(schema.Fields()))
+	wage := schema.Field("base_wage_monthly")
+	cols.Has[wage.Index], cols.Header[wage.Index] = true, "Basic salary"
+	costs := schema.Field("recruitment_costs_total")
+	for _, tc := range []struct{ in, want string }{
+		{"derived: recruitment_costs_total / base_wage_monthly", "derived: " + costs.Label() + " / Basic salary"},
+		{`derived: "base_wage_monthly is here" names no place`, `derived: "base_wage_monthly is here" names no place`},
+		{`derived: "a \"quoted\" base_wage_monthly" then base_wage_monthly`, `derived: "a \"quoted\" base_wage_monthly" then Basic salary`},
+		{"derived: age 22 against not_a_field", "derived: age 22 against not_a_field"},
+	} {
+		assert.Equal(t, tc.want, e.inOfficerWords(tc.in, cols), tc.in)
+	}
+	// Without columns, every field goes by its label.
+	assert.Equal(t, "derived: "+wage.Label(), e.inOfficerWords("derived: base_wage_monthly", nil))
+}
