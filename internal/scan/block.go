@@ -13,6 +13,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/crossrow"
@@ -46,6 +47,12 @@ type fileBlock struct {
 	sum []byte
 	// scratch is reused by add, which runs on one goroutine at a time.
 	scratch convertScratch
+
+	// mu guards live and the records. Once live is set (by follow), the
+	// file's contracts go to it as they are evaluated rather than into
+	// the records.
+	mu   sync.Mutex
+	live func(*decoded) error
 }
 
 func newBlock(file int, spillDir string, spill bool, key []byte) *fileBlock {
@@ -129,6 +136,34 @@ var riskNames = func() (names [8]string) {
 	}
 	return names
 }()
+
+// follow replays, with live, the contracts the block holds so far, and has
+// the rest go to live as they come (see addLive).
+func (blk *fileBlock) follow(live func(*decoded) error) error {
+	blk.mu.Lock()
+	defer blk.mu.Unlock()
+	if blk.contracts > 0 {
+		rd, err := blk.recs.reader()
+		if err != nil {
+			return err
+		}
+		if err := blk.each(rd, live); err != nil {
+			return err
+		}
+		blk.recs.close()
+		blk.recs = recordBuf{dir: blk.recs.dir, spill: blk.recs.spill}
+	}
+	blk.live = live
+	return nil
+}
+
+// addLive hands one evaluated contract to live as each would decode it.
+func (blk *fileBlock) addLive(r *engine.Result, rr readRow, waivers *rules.Matcher) error {
+	c, fs, errs := convertResult(r, waivers, nil)
+	d := decoded{contract: c, findings: fs, errs: errs, issues: rr.issues, cover: r.Coverage, status: r.Status, risk: r.Risk, record: rr.record}
+	blk.contracts++
+	return blk.live(&d)
+}
 
 // add encodes one evaluated contract.
 func (blk *fileBlock) add(r *engine.Result, rr readRow, waivers *rules.Matcher) error {

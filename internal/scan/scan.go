@@ -92,8 +92,14 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	if err := r.start(); err != nil {
 		return nil, err
 	}
+	s.live = r.one
 	err = s.readFiles(ctx, files, all, copies, nil, func(blk *fileBlock) error {
 		defer blk.recs.close()
+		if blk.live != nil {
+			// Replayed as it was read.
+			r.rep.Inputs = append(r.rep.Inputs, blk.input)
+			return nil
+		}
 		rd, err := blk.recs.reader()
 		if err != nil {
 			return err
@@ -181,6 +187,9 @@ type setup struct {
 	// progress
 	progress  *progress
 	contracts atomic.Int64
+	// live, when set, replays each contract of the file at the head of
+	// the input order as it is evaluated (see fileBlock.follow).
+	live func(*decoded) error
 }
 
 func newSetup(opts Options) (*setup, error) {
@@ -314,6 +323,18 @@ func (s *setup) readFiles(ctx context.Context, files []string, which []int, copi
 	for j := range results {
 		results[j] = make(chan *fileBlock, 1)
 	}
+	// The block of each file is made by whichever comes first: its reader,
+	// or the loop below when the file comes to the head of the order and
+	// its records are to be replayed as they are read (s.live).
+	type slot struct {
+		once sync.Once
+		blk  *fileBlock
+	}
+	slots := make([]slot, len(which))
+	block := func(j int) *fileBlock {
+		slots[j].once.Do(func() { slots[j].blk = newBlock(which[j], s.opts.SpillDir, s.opts.Spill, key) })
+		return slots[j].blk
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -325,7 +346,7 @@ func (s *setup) readFiles(ctx context.Context, files []string, which []int, copi
 				return
 			}
 			g.Go(func() error {
-				blk, err := s.readFile(gctx, k, files, copies, key)
+				blk, err := s.readFile(gctx, block(j), k, files, copies, key)
 				if err != nil {
 					if blk != nil {
 						blk.recs.close()
@@ -339,6 +360,14 @@ func (s *setup) readFiles(ctx context.Context, files []string, which []int, copi
 	}()
 	var err error
 	for j := range which {
+		if s.live != nil {
+			// The file at the head: what it has read so far is replayed
+			// now, and the rest as it is read.
+			if err = block(j).follow(s.live); err != nil {
+				cancel()
+				break
+			}
+		}
 		var blk *fileBlock
 		select {
 		case blk = <-results[j]:
@@ -370,10 +399,9 @@ func (s *setup) readFiles(ctx context.Context, files []string, which []int, copi
 }
 
 // readFile reads and evaluates one file into a block.
-func (s *setup) readFile(ctx context.Context, k int, files []string, copies map[string]copyOf, key []byte) (*fileBlock, error) {
+func (s *setup) readFile(ctx context.Context, blk *fileBlock, k int, files []string, copies map[string]copyOf, key []byte) (*fileBlock, error) {
 	opts := &s.opts
 	path := files[k]
-	blk := newBlock(k, opts.SpillDir, opts.Spill, key)
 	if c, ok := copies[path]; ok {
 		blk.input = convertInput(&source.Input{Path: path, SHA256: c.sha256,
 			Notes: []string{"a byte-identical copy of " + c.original + ": reviewed once, as that file"}})
@@ -404,6 +432,11 @@ func (s *setup) readFile(ctx context.Context, k int, files []string, copies map[
 		return c, readRow{issues, s.extract.Record(c)}
 	}
 	consume := func(r engine.Result, rr readRow) error {
+		blk.mu.Lock()
+		defer blk.mu.Unlock()
+		if blk.live != nil {
+			return blk.addLive(&r, rr, opts.Waivers)
+		}
 		return blk.add(&r, rr, opts.Waivers)
 	}
 	if err := engine.RunEach(ctx, s.eng, produce, prepare, consume); err != nil {
@@ -458,16 +491,18 @@ func (r *replay) start() error {
 
 // block replays one file's block.
 func (r *replay) block(blk *fileBlock, records io.Reader) error {
-	err := blk.each(records, func(d *decoded) error {
-		r.rep.DataIssues = append(r.rep.DataIssues, d.issues...)
-		r.cross.Add(d.record)
-		return r.b.account(d)
-	})
-	if err != nil {
+	if err := blk.each(records, r.one); err != nil {
 		return err
 	}
 	r.rep.Inputs = append(r.rep.Inputs, blk.input)
 	return nil
+}
+
+// one replays one contract.
+func (r *replay) one(d *decoded) error {
+	r.rep.DataIssues = append(r.rep.DataIssues, d.issues...)
+	r.cross.Add(d.record)
+	return r.b.account(d)
 }
 
 func (r *replay) abort() {
