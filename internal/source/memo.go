@@ -1,0 +1,112 @@
+package source
+
+import (
+	"hash/maphash"
+	"sync/atomic"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// parseMemo remembers how one column's cells were read. Many columns repeat
+// a few texts (countries, yes/no, enums, hours, wages), and
+// contract.Field.ParseInto is a pure function of the field, the text and
+// the hints: a text read once need not be read again.
+//
+// The table is direct-mapped by a hash of the text: each slot holds the
+// last entry stored there. Entries are immutable once published, so rows
+// filled on several goroutines share the table without locks. A column
+// whose texts are mostly distinct (ids, names, free text) stops using the
+// table after memoProbe lookups, where it would only cost.
+type parseMemo struct {
+	slots   [memoSlots]atomic.Pointer[memoEntry]
+	seed    maphash.Seed
+	state   atomic.Uint32 // memoProbing, memoOn or memoOff
+	lookups atomic.Int32  // while probing
+	hits    atomic.Int32
+}
+
+// memoEntry is one text's reading: the value without its Raw, or the
+// problem a data issue reports.
+type memoEntry struct {
+	in      string
+	h       contract.Hints
+	v       contract.Value
+	problem string
+	bad     bool
+}
+
+const (
+	memoSlots   = 1024
+	memoMaxText = 64   // longer texts are read every time
+	memoProbe   = 4096 // lookups of a column before judging its hit rate
+)
+
+const (
+	memoProbing = iota
+	memoOn
+	memoOff
+)
+
+// noParseMemo turns the memo off, for tests that compare with and without.
+var noParseMemo bool
+
+func newParseMemo() *parseMemo {
+	if noParseMemo {
+		return nil
+	}
+	return &parseMemo{seed: maphash.MakeSeed()}
+}
+
+// parse reads in with hints h as f's value into *v, as f.ParseInto does,
+// and returns the problem with the cell, or "" and false. v.Raw is left for
+// the caller to set.
+func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h contract.Hints) (problem string, bad bool) {
+	if m == nil || len(in) == 0 || len(in) > memoMaxText {
+		return parseCell(f, v, in, h)
+	}
+	state := m.state.Load()
+	if state == memoOff {
+		return parseCell(f, v, in, h)
+	}
+	slot := &m.slots[maphash.String(m.seed, in)&(memoSlots-1)]
+	if e := slot.Load(); e != nil && e.in == in && e.h == h {
+		if state == memoProbing {
+			m.hits.Add(1)
+			m.count()
+		}
+		*v = e.v
+		return e.problem, e.bad
+	}
+	problem, bad = parseCell(f, v, in, h)
+	e := &memoEntry{in: in, h: h, v: *v, problem: problem, bad: bad}
+	e.v.Raw = ""
+	slot.Store(e)
+	if state == memoProbing {
+		m.count()
+	}
+	return problem, bad
+}
+
+// count ends the probe after memoProbe lookups: the memo stays on where at
+// least a quarter of them found their text.
+func (m *parseMemo) count() {
+	n := m.lookups.Add(1)
+	if n != memoProbe {
+		return
+	}
+	if m.hits.Load()*4 >= memoProbe {
+		m.state.Store(memoOn)
+		return
+	}
+	m.state.Store(memoOff)
+	for i := range m.slots {
+		m.slots[i].Store(nil) // nothing reads them again: let them go
+	}
+}
+
+func parseCell(f *contract.Field, v *contract.Value, in string, h contract.Hints) (string, bool) {
+	if err := f.ParseInto(v, in, h); err != nil {
+		return err.Error(), true
+	}
+	return "", false
+}
