@@ -14,8 +14,8 @@ import (
 // Raw, with the lookups behind it, is most of what deriving such a field
 // costs.
 //
-// The table is direct-mapped by a hash of the key, each slot holding the
-// last entry stored there. Entries are immutable once published, so one
+// The table is two-way set-associative by a hash of the key: a key's two
+// slots hold the last two entries stored there. Entries are immutable once published, so one
 // Deriver serves several goroutines without locks. Every answer depends on
 // the Deriver's reference tables and vocabulary only besides its key, so
 // a Deriver with other tables gets a table of its own.
@@ -25,7 +25,7 @@ type derivedCache struct {
 }
 
 const (
-	derivedSlots   = 1024
+	derivedSlots   = 2048
 	derivedMaxText = 128 // keys with longer texts are not remembered
 )
 
@@ -77,11 +77,27 @@ func (m *derivedCache) get(k derivedKey, fn func() derived) derived {
 	}
 	h ^= uint64(k.kind)<<56 ^ uint64(k.flags)<<48
 	h ^= h >> 29
-	slot := &m.slots[h&(derivedSlots-1)]
-	if e := slot.Load(); e != nil && e.key == k {
-		return e.derived
+	// Two slots per key, so that two keys whose hashes meet both stay.
+	i := h & (derivedSlots - 2)
+	s0, s1 := &m.slots[i], &m.slots[i+1]
+	e0 := s0.Load()
+	if e0 != nil && e0.key == k {
+		return e0.derived
+	}
+	e1 := s1.Load()
+	if e1 != nil && e1.key == k {
+		return e1.derived
 	}
 	r := fn()
-	slot.Store(&derivedEntry{key: k, derived: r})
+	e := &derivedEntry{key: k, derived: r}
+	switch {
+	case e0 == nil:
+		s0.Store(e)
+	case e1 == nil:
+		s1.Store(e)
+	default:
+		s1.Store(e0) // the older of the two goes
+		s0.Store(e)
+	}
 	return r
 }

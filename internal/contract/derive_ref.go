@@ -175,7 +175,7 @@ func (d *Deriver) deriveReference(c *Contract) {
 			k, which = host, "employer_country"
 		}
 		if k != nil && k.Alpha2 != "CN" {
-			c.Values[r.xinjiang] = d.cache.get(derivedKey{kind: kindNotChina, country: k, a: which}, func() derived {
+			c.Values[r.xinjiang] = d.cache.get(derivedKey{kind: kindNotChina, country: k, a: which, b: k.Name}, func() derived {
 				return derived{v: Value{Present: true, Derived: true, Raw: "derived: no region recorded; " + which + " " + k.Name + " is not China"}}
 			}).v
 		}
