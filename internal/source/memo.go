@@ -12,8 +12,8 @@ import (
 // contract.Field.ParseInto is a pure function of the field, the text and
 // the hints: a text read once need not be read again.
 //
-// The table is direct-mapped by a hash of the text: each slot holds the
-// last entry stored there. Entries are immutable once published, so rows
+// The table is two-way set-associative by a hash of the text: a text's two
+// slots hold the last two entries stored there. Entries are immutable once published, so rows
 // filled on several goroutines share the table without locks. A column
 // whose texts are mostly distinct (ids, names, free text) stops using the
 // table after memoProbe lookups, where it would only cost.
@@ -36,7 +36,7 @@ type memoEntry struct {
 }
 
 const (
-	memoSlots   = 1024
+	memoSlots   = 4096
 	memoMaxText = 64   // longer texts are read every time
 	memoProbe   = 4096 // lookups of a column before judging its hit rate
 )
@@ -68,8 +68,17 @@ func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h con
 	if state == memoOff {
 		return parseCell(f, v, in, h)
 	}
-	slot := &m.slots[maphash.String(m.seed, in)&(memoSlots-1)]
-	if e := slot.Load(); e != nil && e.in == in && e.h == h {
+	// Two slots per text, so that two texts whose hashes meet both stay.
+	i := maphash.String(m.seed, in) & (memoSlots - 2)
+	s0, s1 := &m.slots[i], &m.slots[i+1]
+	e0 := s0.Load()
+	e := e0
+	if e == nil || e.in != in || e.h != h {
+		if e = s1.Load(); e != nil && (e.in != in || e.h != h) {
+			e = nil
+		}
+	}
+	if e != nil {
 		if state == memoProbing {
 			m.hits.Add(1)
 			m.count()
@@ -78,9 +87,12 @@ func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h con
 		return e.problem, e.bad
 	}
 	problem, bad = parseCell(f, v, in, h)
-	e := &memoEntry{in: in, h: h, v: *v, problem: problem, bad: bad}
+	e = &memoEntry{in: in, h: h, v: *v, problem: problem, bad: bad}
 	e.v.Raw = ""
-	slot.Store(e)
+	if e0 != nil {
+		s1.Store(e0) // the older of the two goes
+	}
+	s0.Store(e)
 	if state == memoProbing {
 		m.count()
 	}
