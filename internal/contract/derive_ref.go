@@ -70,8 +70,9 @@ func (d *Deriver) deriveReference(c *Contract) {
 		dob := c.Values[d.dob].Time
 		if d.blank(c, r.ageHire) && d.has(c, d.start) {
 			if a, ok := yearsBetween(dob, c.Values[d.start].Time); ok {
-				c.Values[r.ageHire] = Value{Present: true, Int: int64(a), Derived: true,
-					Raw: "derived from date_of_birth at start_date " + c.Values[d.start].Time.Format(time.DateOnly)}
+				var buf [64]byte
+				raw := c.Values[d.start].Time.AppendFormat(append(buf[:0], "derived from date_of_birth at start_date "...), time.DateOnly)
+				c.Values[r.ageHire] = Value{Present: true, Int: int64(a), Derived: true, Raw: string(raw)}
 			}
 		}
 		if d.blank(c, r.dobGap) && d.blank(c, d.age) {
@@ -79,14 +80,19 @@ func (d *Deriver) deriveReference(c *Contract) {
 		} else if d.blank(c, r.dobGap) && d.has(c, d.age) && !c.Values[d.age].Derived {
 			age := c.Values[d.age].Int
 			if a, ok := yearsBetween(dob, d.asOf); ok {
-				gap, at := abs64(age-int64(a)), "the review date "+d.asOf.Format(time.DateOnly)
+				gap, atName, at := abs64(age-int64(a)), "the review date ", d.asOf
 				if d.has(c, d.start) {
 					if h, ok := yearsBetween(dob, c.Values[d.start].Time); ok && abs64(age-int64(h)) < gap {
-						gap, at = abs64(age-int64(h)), "start_date "+c.Values[d.start].Time.Format(time.DateOnly)
+						gap, atName, at = abs64(age-int64(h)), "start_date ", c.Values[d.start].Time
 					}
 				}
-				c.Values[r.dobGap] = Value{Present: true, Int: gap, Derived: true,
-					Raw: fmt.Sprintf("derived: age %d against date_of_birth %s at %s", age, dob.Format(time.DateOnly), at)}
+				// "derived: age %d against date_of_birth %s at %s%s", built
+				// without fmt: this runs on every row that has both.
+				var buf [128]byte
+				raw := strconv.AppendInt(append(buf[:0], "derived: age "...), age, 10)
+				raw = dob.AppendFormat(append(raw, " against date_of_birth "...), time.DateOnly)
+				raw = at.AppendFormat(append(append(raw, " at "...), atName...), time.DateOnly)
+				c.Values[r.dobGap] = Value{Present: true, Int: gap, Derived: true, Raw: string(raw)}
 			}
 		}
 	}
