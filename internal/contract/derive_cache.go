@@ -37,6 +37,7 @@ const (
 	kindUnknownHost
 	kindNotChina
 	kindWRO
+	kindGood
 )
 
 // derivedKey is what a cached derivation depends on.

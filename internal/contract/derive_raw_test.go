@@ -34,3 +34,48 @@ func TestDeriveAgeRaws(t *testing.T) {
 		}
 	}
 }
+
+// TestDeriveCache checks that remembered derivations are the ones computed
+// afresh, row after row, for rows that share some texts and not others.
+func TestDeriveCache(t *testing.T) {
+	s := DefaultSchema()
+	asOf := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
+	cached := NewDeriver(s, asOf)
+	fresh := *cached
+	fresh.cache = nil
+	countries := []string{"Nepal", "Malaysia", "China", "Atlantis", "Thailand", "NP"}
+	products := []string{"", "gloves", "cotton", "tomatoes", "fish", "polysilicon"}
+	names := []string{"", "Hoshine Silicon Industry", "Top Glove", "Acme Ltd", "Dalian Ocean Fishing"}
+	langs := []string{"English", "Nepali", "English/Nepali", "Bahasa", "Klingon"}
+	for i := range 600 {
+		cells := map[string]string{
+			"nationality":            countries[i%len(countries)],
+			"employer_country":       countries[(i/3)%len(countries)],
+			"contract_language":      langs[i%len(langs)],
+			"worker_native_language": langs[(i/5)%len(langs)],
+		}
+		if i%4 != 0 {
+			cells["country_of_origin"] = countries[(i/2)%len(countries)]
+		}
+		if p := products[i%len(products)]; p != "" {
+			cells["product"] = p
+		}
+		if n := names[i%len(names)]; n != "" {
+			cells["supplier_name"] = n
+		}
+		if n := names[(i/7)%len(names)]; n != "" {
+			cells["employer_name"] = n
+		}
+		if i%3 == 0 {
+			cells["worksite_region"] = []string{"Selangor", "Xinjiang", "Kashgar"}[(i/3)%3]
+		}
+		a, b := deriveRow(t, s, cells), deriveRow(t, s, cells)
+		cached.Derive(a)
+		fresh.Derive(b)
+		for j := range a.Values {
+			if a.Values[j] != b.Values[j] {
+				t.Fatalf("row %d %v: %s = %+v with the cache, %+v without", i, cells, s.Fields()[j].Name, a.Values[j], b.Values[j])
+			}
+		}
+	}
+}

@@ -195,13 +195,15 @@ func (d *Deriver) deriveReference(c *Contract) {
 		}
 		if k != nil {
 			product := c.Values[r.product].Str
-			v := Value{Present: true, Derived: true,
-				Raw: fmt.Sprintf("derived: %q from %s (%s) is not on %s (as of %s)", product, k.Name, which, d.ref.Goods.Path, d.ref.Goods.AsOf)}
-			if g := d.ref.Goods.Match(product, k.Alpha2); g != nil {
-				v.Str = g.Describe()
-				v.Raw = fmt.Sprintf("derived: %q from %s (%s) is listed as %s (%s:%d, as of %s)", product, k.Name, which, g.Describe(), d.ref.Goods.Path, g.Line, d.ref.Goods.AsOf)
-			}
-			c.Values[r.dolGood] = v
+			c.Values[r.dolGood] = d.cache.get(derivedKey{kind: kindGood, country: k, a: product, b: which, c: k.Name}, func() derived {
+				v := Value{Present: true, Derived: true,
+					Raw: fmt.Sprintf("derived: %q from %s (%s) is not on %s (as of %s)", product, k.Name, which, d.ref.Goods.Path, d.ref.Goods.AsOf)}
+				if g := d.ref.Goods.Match(product, k.Alpha2); g != nil {
+					v.Str = g.Describe()
+					v.Raw = fmt.Sprintf("derived: %q from %s (%s) is listed as %s (%s:%d, as of %s)", product, k.Name, which, g.Describe(), d.ref.Goods.Path, g.Line, d.ref.Goods.AsOf)
+				}
+				return derived{v: v}
+			}).v
 		}
 	}
 	if d.blank(c, r.wro) && (d.has(c, r.supplier) || d.has(c, r.employer)) {
