@@ -13,17 +13,21 @@ import (
 // the hints: a text read once need not be read again.
 //
 // The table is two-way set-associative by a hash of the text: a text's two
-// slots hold the last two entries stored there. Entries are immutable once published, so rows
-// filled on several goroutines share the table without locks. A column
-// whose texts are mostly distinct (ids, names, free text) stops using the
-// table after memoProbe lookups, where it would only cost.
+// slots hold the last two entries stored there. Entries are immutable once
+// published, so rows filled on several goroutines share the table without
+// locks. A column whose texts are mostly distinct (ids, names, free text)
+// stops using the table after memoProbe lookups, where it would only cost,
+// and lets it go. The table is made at the column's first lookup, so a
+// small roster does not pay for it.
 type parseMemo struct {
-	slots   [memoSlots]atomic.Pointer[memoEntry]
+	table   atomic.Pointer[memoTable] // nil before the first lookup and once off
 	seed    maphash.Seed
 	state   atomic.Uint32 // memoProbing, memoOn or memoOff
 	lookups atomic.Int32  // while probing
 	hits    atomic.Int32
 }
+
+type memoTable [memoSlots]atomic.Pointer[memoEntry]
 
 // memoEntry is one text's reading: the value without its Raw, or the
 // problem a data issue reports.
@@ -68,9 +72,15 @@ func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h con
 	if state == memoOff {
 		return parseCell(f, v, in, h)
 	}
+	t := m.table.Load()
+	if t == nil {
+		if t = m.newTable(); t == nil {
+			return parseCell(f, v, in, h)
+		}
+	}
 	// Two slots per text, so that two texts whose hashes meet both stay.
 	i := maphash.String(m.seed, in) & (memoSlots - 2)
-	s0, s1 := &m.slots[i], &m.slots[i+1]
+	s0, s1 := &t[i], &t[i+1]
 	e0 := s0.Load()
 	e := e0
 	if e == nil || e.in != in || e.h != h {
@@ -111,9 +121,22 @@ func (m *parseMemo) count() {
 		return
 	}
 	m.state.Store(memoOff)
-	for i := range m.slots {
-		m.slots[i].Store(nil) // nothing reads them again: let them go
+	m.table.Store(nil) // nothing reads it again: let it go
+}
+
+// newTable makes the column's table at its first lookup, or returns the one
+// another goroutine made first; nil when the memo is off.
+func (m *parseMemo) newTable() *memoTable {
+	t := new(memoTable)
+	if !m.table.CompareAndSwap(nil, t) {
+		return m.table.Load()
 	}
+	if m.state.Load() == memoOff {
+		// Turned off since this goroutine looked: do not keep the table.
+		m.table.CompareAndSwap(t, nil)
+		return nil
+	}
+	return t
 }
 
 func parseCell(f *contract.Field, v *contract.Value, in string, h contract.Hints) (string, bool) {
