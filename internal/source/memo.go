@@ -41,9 +41,12 @@ type memoEntry struct {
 
 const (
 	memoSlots   = 4096
-	memoMaxText = 64   // longer texts are read every time
-	memoProbe   = 4096 // lookups of a column before judging its hit rate
+	memoMaxText = 64 // longer texts are read every time
 )
+
+// memoProbe is how many lookups of a column come before judging its hit
+// rate (a variable for tests, which shorten it).
+var memoProbe int32 = 4096
 
 const (
 	memoProbing = iota
