@@ -50,6 +50,8 @@ type Deriver struct {
 	costs                               [5]int // recruitment fee, visa, travel, medical, other
 	costsTotal, feeMonths, costsMonths  int
 	deductionShare, toPromised, toMin   int
+
+	cache *derivedCache // derivations by the texts they depend on; shared by copies with the same tables
 }
 
 // NewDeriver prepares derivations for schema. asOf is the review date used
@@ -71,6 +73,7 @@ func NewDeriver(s *Schema, asOf time.Time) *Deriver {
 	}
 	return &Deriver{
 		asOf: asOf, ageRaw: ageRaw(asOf), vv: s.values(), types: types, ref: refdata.Default(), rf: newRefFields(idx),
+		cache:    newDerivedCache(),
 		restDays: idx("rest_days_per_week"), end: idx("contract_end_date"),
 		age: idx("age"), dob: idx("date_of_birth"), start: idx("start_date"),
 		total: idx("weekly_hours_total"), regular: idx("regular_hours_per_week"), overtime: idx("overtime_hours_per_week"),
@@ -131,17 +134,29 @@ func (d *Deriver) Derive(c *Contract) {
 			Raw: "derived: regular_hours_per_week + overtime_hours_per_week"}
 	}
 	if d.blank(c, d.migrant) && d.has(c, d.nationality) && d.has(c, d.employerCountry) {
-		n, e := countryKeyIn(d.ref.Countries, c.Values[d.nationality].Str), countryKeyIn(d.ref.Countries, c.Values[d.employerCountry].Str)
-		if n != "" && e != "" {
-			c.Values[d.migrant] = Value{Present: true, Bool: n != e, Derived: true,
-				Raw: "derived: nationality " + c.Values[d.nationality].Str + " vs employer_country " + c.Values[d.employerCountry].Str}
+		nat, emp := c.Values[d.nationality].Str, c.Values[d.employerCountry].Str
+		if r := d.cache.get(derivedKey{kind: kindMigrant, a: nat, b: emp}, func() derived {
+			n, e := countryKeyIn(d.ref.Countries, nat), countryKeyIn(d.ref.Countries, emp)
+			if n == "" || e == "" {
+				return derived{}
+			}
+			return derived{ok: true, v: Value{Present: true, Bool: n != e, Derived: true,
+				Raw: "derived: nationality " + nat + " vs employer_country " + emp}}
+		}); r.ok {
+			c.Values[d.migrant] = r.v
 		}
 	}
 	if d.blank(c, d.inLanguage) && d.has(c, d.contractLang) && d.has(c, d.nativeLang) {
 		cl, nl := c.Values[d.contractLang].Str, c.Values[d.nativeLang].Str
-		if in, ok := d.vv.languageCovered(cl, nl); ok {
-			c.Values[d.inLanguage] = Value{Present: true, Bool: in, Derived: true,
-				Raw: "derived: contract_language " + cl + " vs worker_native_language " + nl}
+		if r := d.cache.get(derivedKey{kind: kindLanguage, a: cl, b: nl}, func() derived {
+			in, ok := d.vv.languageCovered(cl, nl)
+			if !ok {
+				return derived{}
+			}
+			return derived{ok: true, v: Value{Present: true, Bool: in, Derived: true,
+				Raw: "derived: contract_language " + cl + " vs worker_native_language " + nl}}
+		}); r.ok {
+			c.Values[d.inLanguage] = r.v
 		}
 	}
 	d.deriveMinimumWage(c)

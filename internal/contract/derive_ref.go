@@ -45,6 +45,7 @@ func (d *Deriver) WithReference(s *refdata.Set) *Deriver {
 	n := *d
 	if s != nil {
 		n.ref = s
+		n.cache = newDerivedCache() // its answers came from the old tables
 	}
 	return &n
 }
@@ -69,8 +70,9 @@ func (d *Deriver) deriveReference(c *Contract) {
 		dob := c.Values[d.dob].Time
 		if d.blank(c, r.ageHire) && d.has(c, d.start) {
 			if a, ok := yearsBetween(dob, c.Values[d.start].Time); ok {
-				c.Values[r.ageHire] = Value{Present: true, Int: int64(a), Derived: true,
-					Raw: "derived from date_of_birth at start_date " + c.Values[d.start].Time.Format(time.DateOnly)}
+				var buf [64]byte
+				raw := c.Values[d.start].Time.AppendFormat(append(buf[:0], "derived from date_of_birth at start_date "...), time.DateOnly)
+				c.Values[r.ageHire] = Value{Present: true, Int: int64(a), Derived: true, Raw: string(raw)}
 			}
 		}
 		if d.blank(c, r.dobGap) && d.blank(c, d.age) {
@@ -78,14 +80,19 @@ func (d *Deriver) deriveReference(c *Contract) {
 		} else if d.blank(c, r.dobGap) && d.has(c, d.age) && !c.Values[d.age].Derived {
 			age := c.Values[d.age].Int
 			if a, ok := yearsBetween(dob, d.asOf); ok {
-				gap, at := abs64(age-int64(a)), "the review date "+d.asOf.Format(time.DateOnly)
+				gap, atName, at := abs64(age-int64(a)), "the review date ", d.asOf
 				if d.has(c, d.start) {
 					if h, ok := yearsBetween(dob, c.Values[d.start].Time); ok && abs64(age-int64(h)) < gap {
-						gap, at = abs64(age-int64(h)), "start_date "+c.Values[d.start].Time.Format(time.DateOnly)
+						gap, atName, at = abs64(age-int64(h)), "start_date ", c.Values[d.start].Time
 					}
 				}
-				c.Values[r.dobGap] = Value{Present: true, Int: gap, Derived: true,
-					Raw: fmt.Sprintf("derived: age %d against date_of_birth %s at %s", age, dob.Format(time.DateOnly), at)}
+				// "derived: age %d against date_of_birth %s at %s%s", built
+				// without fmt: this runs on every row that has both.
+				var buf [128]byte
+				raw := strconv.AppendInt(append(buf[:0], "derived: age "...), age, 10)
+				raw = dob.AppendFormat(append(raw, " against date_of_birth "...), time.DateOnly)
+				raw = at.AppendFormat(append(append(raw, " at "...), atName...), time.DateOnly)
+				c.Values[r.dobGap] = Value{Present: true, Int: gap, Derived: true, Raw: string(raw)}
 			}
 		}
 	}
@@ -93,15 +100,20 @@ func (d *Deriver) deriveReference(c *Contract) {
 	if r.minGeneral >= 0 && d.blank(c, r.minGeneral) {
 		ages, raw := refdata.International, "derived: ILO C138 international minimum ages (employer_country not recorded)"
 		if host != nil {
-			if a, ok := d.ref.MinimumAges.Lookup(host); ok {
-				ages, raw = a, fmt.Sprintf("derived: minimum ages of %s (%s, as of %s): %s", host.Name, d.ref.MinimumAges.Path, d.ref.MinimumAges.AsOf, a.Citation)
-			} else {
-				raw = fmt.Sprintf("derived: ILO C138 international minimum ages (%s not in %s)", host.Name, d.ref.MinimumAges.Path)
-			}
+			m := d.cache.get(derivedKey{kind: kindMinimumAges, country: host, a: host.Name}, func() derived {
+				if a, ok := d.ref.MinimumAges.Lookup(host); ok {
+					return derived{ages: a, v: Value{Raw: "derived: minimum ages of " + host.Name + " (" + d.ref.MinimumAges.Path + ", as of " + d.ref.MinimumAges.AsOf + "): " + a.Citation}}
+				}
+				return derived{ages: refdata.International, v: Value{Raw: "derived: ILO C138 international minimum ages (" + host.Name + " not in " + d.ref.MinimumAges.Path + ")"}}
+			})
+			ages, raw = m.ages, m.v.Raw
 		} else if d.has(c, d.employerCountry) {
-			raw = fmt.Sprintf("derived: ILO C138 international minimum ages (country %q not in %s)", c.Values[d.employerCountry].Str, d.ref.Countries.Path)
+			country := c.Values[d.employerCountry].Str
+			raw = d.cache.get(derivedKey{kind: kindUnknownHost, a: country}, func() derived {
+				return derived{v: Value{Raw: "derived: ILO C138 international minimum ages (country " + strconv.Quote(country) + " not in " + d.ref.Countries.Path + ")"}}
+			}).v.Raw
 		}
-		for _, f := range []struct{ i, v int }{{r.minGeneral, ages.General}, {r.minLight, ages.Light}, {r.minHazardous, ages.Hazardous}} {
+		for _, f := range [...]struct{ i, v int }{{r.minGeneral, ages.General}, {r.minLight, ages.Light}, {r.minHazardous, ages.Hazardous}} {
 			if d.blank(c, f.i) {
 				c.Values[f.i] = Value{Present: true, Int: int64(f.v), Derived: true, Raw: raw}
 			}
@@ -169,8 +181,9 @@ func (d *Deriver) deriveReference(c *Contract) {
 			k, which = host, "employer_country"
 		}
 		if k != nil && k.Alpha2 != "CN" {
-			c.Values[r.xinjiang] = Value{Present: true, Derived: true,
-				Raw: fmt.Sprintf("derived: no region recorded; %s %s is not China", which, k.Name)}
+			c.Values[r.xinjiang] = d.cache.get(derivedKey{kind: kindNotChina, country: k, a: which, b: k.Name}, func() derived {
+				return derived{v: Value{Present: true, Derived: true, Raw: "derived: no region recorded; " + which + " " + k.Name + " is not China"}}
+			}).v
 		}
 	} else if r.xinjiang >= 0 && d.has(c, r.xinjiang) {
 		xinjiang = c.Values[r.xinjiang].Str != ""
@@ -182,34 +195,57 @@ func (d *Deriver) deriveReference(c *Contract) {
 		}
 		if k != nil {
 			product := c.Values[r.product].Str
-			v := Value{Present: true, Derived: true,
-				Raw: fmt.Sprintf("derived: %q from %s (%s) is not on %s (as of %s)", product, k.Name, which, d.ref.Goods.Path, d.ref.Goods.AsOf)}
-			if g := d.ref.Goods.Match(product, k.Alpha2); g != nil {
-				v.Str = g.Describe()
-				v.Raw = fmt.Sprintf("derived: %q from %s (%s) is listed as %s (%s:%d, as of %s)", product, k.Name, which, g.Describe(), d.ref.Goods.Path, g.Line, d.ref.Goods.AsOf)
-			}
-			c.Values[r.dolGood] = v
+			c.Values[r.dolGood] = d.cache.get(derivedKey{kind: kindGood, country: k, a: product, b: which, c: k.Name}, func() derived {
+				v := Value{Present: true, Derived: true,
+					Raw: fmt.Sprintf("derived: %q from %s (%s) is not on %s (as of %s)", product, k.Name, which, d.ref.Goods.Path, d.ref.Goods.AsOf)}
+				if g := d.ref.Goods.Match(product, k.Alpha2); g != nil {
+					v.Str = g.Describe()
+					v.Raw = fmt.Sprintf("derived: %q from %s (%s) is listed as %s (%s:%d, as of %s)", product, k.Name, which, g.Describe(), d.ref.Goods.Path, g.Line, d.ref.Goods.AsOf)
+				}
+				return derived{v: v}
+			}).v
 		}
 	}
 	if d.blank(c, r.wro) && (d.has(c, r.supplier) || d.has(c, r.employer)) {
-		var names []string
-		for _, i := range []int{r.supplier, r.employer} {
-			if d.has(c, i) {
-				names = append(names, c.Values[i].Str)
-			}
+		k := derivedKey{kind: kindWRO}
+		if d.has(c, r.supplier) {
+			k.flags |= 1
+			k.a = c.Values[r.supplier].Str
 		}
-		product := ""
+		if d.has(c, r.employer) {
+			k.flags |= 2
+			k.b = c.Values[r.employer].Str
+		}
 		if d.has(c, r.product) {
-			product = c.Values[r.product].Str
+			k.c = c.Values[r.product].Str
 		}
-		v := Value{Present: true, Derived: true,
-			Raw: fmt.Sprintf("derived: %s not covered by an active order in %s (as of %s)", strings.Join(names, ", "), d.ref.WROs.Path, d.ref.WROs.AsOf)}
-		if o := d.ref.WROs.Match(names, product, xinjiang); o != nil {
-			v.Str = o.Describe()
-			v.Raw = fmt.Sprintf("derived: %s matches %s (%s:%d, as of %s)", strings.Join(append(names, product), ", "), o.Describe(), d.ref.WROs.Path, o.Line, d.ref.WROs.AsOf)
+		if xinjiang {
+			k.flags |= 4
 		}
-		c.Values[r.wro] = v
+		c.Values[r.wro] = d.cache.get(k, func() derived { return derived{v: d.deriveWRO(k)} }).v
 	}
+}
+
+// deriveWRO decides cbp_wro from the supplier and employer names (k.a and
+// k.b where flags 1 and 2 say they are recorded), the product (k.c) and
+// whether the goods are from Xinjiang (flag 4).
+func (d *Deriver) deriveWRO(k derivedKey) Value {
+	var buf [2]string
+	names := buf[:0]
+	if k.flags&1 != 0 {
+		names = append(names, k.a)
+	}
+	if k.flags&2 != 0 {
+		names = append(names, k.b)
+	}
+	product, xinjiang := k.c, k.flags&4 != 0
+	v := Value{Present: true, Derived: true,
+		Raw: "derived: " + strings.Join(names, ", ") + " not covered by an active order in " + d.ref.WROs.Path + " (as of " + d.ref.WROs.AsOf + ")"}
+	if o := d.ref.WROs.Match(names, product, xinjiang); o != nil {
+		v.Str = o.Describe()
+		v.Raw = fmt.Sprintf("derived: %s matches %s (%s:%d, as of %s)", strings.Join(append(names, product), ", "), o.Describe(), d.ref.WROs.Path, o.Line, d.ref.WROs.AsOf)
+	}
+	return v
 }
 
 func (d *Deriver) fieldName(i int) string {
@@ -336,7 +372,7 @@ func (d *Deriver) nonStatutory(c *Contract, ded money) (money, string, bool) {
 		taken = append(taken, f.name)
 	}
 	if len(taken) == 0 {
-		return ded, raw + " / base_wage_monthly", true
+		return ded, "derived: deductions_total_monthly / base_wage_monthly", true
 	}
 	if ded.amount < 0 {
 		ded.amount = 0

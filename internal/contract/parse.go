@@ -361,8 +361,32 @@ func trim(s string) string {
 // collapseSpace turns every run of white space in s into one space. It
 // allocates only when there is something to change.
 func collapseSpace(s string) string {
-	clean := true
+	// Plain ASCII text, with single spaces between words, is the common
+	// case: check it byte by byte before decoding runes.
 	prevSpace := false
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		if c == ' ' {
+			if prevSpace {
+				break
+			}
+			prevSpace = true
+			continue
+		}
+		if '\t' <= c && c <= '\r' {
+			break
+		}
+		prevSpace = false
+	}
+	if i == len(s) {
+		return s
+	}
+	clean := true
+	prevSpace = false
 	for _, r := range s {
 		sp := isSpace(r)
 		if sp && (r != ' ' || prevSpace) {

@@ -568,7 +568,7 @@ func (t *table) row(row rawRow) error {
 		for _, i := range t.mapped {
 			col := &t.sh.Columns[i]
 			t.plan.cols = append(t.plan.cols, planColumn{i: i, field: col.Field, hints: col.Hints, column: t.issueColumn(i, col),
-				values: foldValues(t.r.opts.ValueMap[col.Field.Name])})
+				values: foldValues(t.r.opts.ValueMap[col.Field.Name]), memo: newParseMemo()})
 			fi := col.Field.Index
 			t.plan.columns.Has[fi] = true
 			t.plan.columns.Header[fi] = col.Header
@@ -609,6 +609,7 @@ type planColumn struct {
 	hints  contract.Hints
 	column string            // as data issues name it
 	values map[string]string // the user's cell wordings (Options.ValueMap), keys folded; nil when none
+	memo   *parseMemo        // the column's texts already read; nil reads every cell
 }
 
 // foldValues keys the user's cell wordings for one field by their
@@ -633,7 +634,8 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 	p := row.plan
 	c.File, c.Sheet, c.Row, c.Issues, c.Columns = p.path, p.sheet, row.num, 0, p.columns
 	var issues []contract.DataIssue
-	for _, pc := range p.cols {
+	for k := range p.cols {
+		pc := &p.cols[k]
 		i := pc.i
 		raw := cell(row.cells, i)
 		var meta cellMeta
@@ -688,9 +690,9 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 			}
 		}
 		v := &c.Values[pc.field.Index]
-		err := pc.field.ParseInto(v, in, h)
+		problem, bad := pc.memo.parse(pc.field, v, in, h)
 		v.Raw = raw
-		if err != nil {
+		if bad {
 			*v = contract.Value{Raw: raw}
 			issues = append(issues, contract.DataIssue{
 				File:    p.path,
@@ -699,7 +701,7 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 				Column:  pc.column,
 				Field:   pc.field.Name,
 				Value:   raw,
-				Problem: err.Error(),
+				Problem: problem,
 			})
 		}
 	}

@@ -1,0 +1,150 @@
+package source
+
+import (
+	"hash/maphash"
+	"sync/atomic"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
+)
+
+// parseMemo remembers how one column's cells were read. Many columns repeat
+// a few texts (countries, yes/no, enums, hours, wages), and
+// contract.Field.ParseInto is a pure function of the field, the text and
+// the hints: a text read once need not be read again.
+//
+// The table is two-way set-associative by a hash of the text: a text's two
+// slots hold the last two entries stored there. Entries are immutable once
+// published, so rows filled on several goroutines share the table without
+// locks. A column whose texts are mostly distinct (ids, names, free text)
+// stops using the table after memoProbe lookups, where it would only cost,
+// and lets it go. The table is made at the column's first lookup, so a
+// small roster does not pay for it.
+type parseMemo struct {
+	table   atomic.Pointer[memoTable] // nil before the first lookup and once off
+	seed    maphash.Seed
+	state   atomic.Uint32 // memoProbing, memoOn or memoOff
+	lookups atomic.Int32  // while probing
+	hits    atomic.Int32
+}
+
+type memoTable [memoSlots]atomic.Pointer[memoEntry]
+
+// memoEntry is one text's reading: the value without its Raw, or the
+// problem a data issue reports.
+type memoEntry struct {
+	in      string
+	h       contract.Hints
+	v       contract.Value
+	problem string
+	bad     bool
+}
+
+const (
+	memoSlots   = 4096
+	memoMaxText = 64 // longer texts are read every time
+)
+
+// memoProbe is how many lookups of a column come before judging its hit
+// rate (a variable for tests, which shorten it).
+var memoProbe int32 = 4096
+
+const (
+	memoProbing = iota
+	memoOn
+	memoOff
+)
+
+// noParseMemo turns the memo off, for tests that compare with and without.
+var noParseMemo bool
+
+func newParseMemo() *parseMemo {
+	if noParseMemo {
+		return nil
+	}
+	return &parseMemo{seed: maphash.MakeSeed()}
+}
+
+// parse reads in with hints h as f's value into *v, as f.ParseInto does,
+// and returns the problem with the cell, or "" and false. v.Raw is left for
+// the caller to set.
+func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h contract.Hints) (problem string, bad bool) {
+	if m == nil || len(in) == 0 || len(in) > memoMaxText {
+		return parseCell(f, v, in, h)
+	}
+	state := m.state.Load()
+	if state == memoOff {
+		return parseCell(f, v, in, h)
+	}
+	t := m.table.Load()
+	if t == nil {
+		if t = m.newTable(); t == nil {
+			return parseCell(f, v, in, h)
+		}
+	}
+	// Two slots per text, so that two texts whose hashes meet both stay.
+	i := maphash.String(m.seed, in) & (memoSlots - 2)
+	s0, s1 := &t[i], &t[i+1]
+	e0 := s0.Load()
+	e := e0
+	if e == nil || e.in != in || e.h != h {
+		if e = s1.Load(); e != nil && (e.in != in || e.h != h) {
+			e = nil
+		}
+	}
+	if e != nil {
+		if state == memoProbing {
+			m.hits.Add(1)
+			m.count()
+		}
+		*v = e.v
+		return e.problem, e.bad
+	}
+	problem, bad = parseCell(f, v, in, h)
+	e = &memoEntry{in: in, h: h, v: *v, problem: problem, bad: bad}
+	e.v.Raw = ""
+	if e0 != nil {
+		s1.Store(e0) // the older of the two goes
+	}
+	s0.Store(e)
+	if state == memoProbing {
+		m.count()
+	}
+	return problem, bad
+}
+
+// count ends the probe after memoProbe lookups: the memo stays on where at
+// least a quarter of them found their text.
+func (m *parseMemo) count() {
+	n := m.lookups.Add(1)
+	if n != memoProbe {
+		return
+	}
+	if m.hits.Load()*4 >= memoProbe {
+		m.state.Store(memoOn)
+		return
+	}
+	m.state.Store(memoOff)
+	m.table.Store(nil) // nothing reads it again: let it go
+}
+
+// newTable makes the column's table at its first lookup, or returns the one
+// another goroutine made first; nil when the memo is off.
+func (m *parseMemo) newTable() *memoTable {
+	t := new(memoTable)
+	if !m.table.CompareAndSwap(nil, t) {
+		return m.table.Load()
+	}
+	if m.state.Load() == memoOff {
+		// Turned off since this goroutine looked: do not keep the table.
+		m.table.CompareAndSwap(t, nil)
+		return nil
+	}
+	return t
+}
+
+func parseCell(f *contract.Field, v *contract.Value, in string, h contract.Hints) (string, bool) {
+	if err := f.ParseInto(v, in, h); err != nil {
+		return err.Error(), true
+	}
+	return "", false
+}
