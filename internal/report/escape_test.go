@@ -74,3 +74,25 @@ func TestAppendEscapedMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkAppendEscaped(b *testing.B) {
+	texts := map[string]string{
+		"message":  "The worker paid a recruitment fee of USD 1,200 to the agency before departure.",
+		"evidence": "Fee paid (E7)=$1,200 (USD 1,200); passport_held_by (F7)=HR",
+		"quoted":   `Supplier "Acme & Sons" <acme@example.com>`,
+		"name":     "王秀英",
+	}
+	for _, fn := range []struct {
+		name string
+		f    func([]byte, string) []byte
+	}{{"fn=new", appendEscaped}, {"fn=ref", appendEscapedReference}} {
+		for name, s := range texts {
+			b.Run(fn.name+"/"+name, func(b *testing.B) {
+				buf := make([]byte, 0, 256)
+				for b.Loop() {
+					buf = fn.f(buf[:0], s)
+				}
+			})
+		}
+	}
+}

@@ -482,8 +482,15 @@ func truncateUTF16(s string, length int) string {
 // appendEscaped escapes text as xml.EscapeText does, leaving line feeds
 // as they are.
 func appendEscaped(b []byte, s string) []byte {
+	i := 0
+	for i < len(s) && xmlPlain[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return append(b, s...)
+	}
 	last := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -507,6 +514,14 @@ func appendEscaped(b []byte, s string) []byte {
 	}
 	return append(b, s[last:]...)
 }
+
+// xmlPlain marks the ASCII bytes appendEscaped keeps as they are.
+var xmlPlain = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = c == '\n' || c >= 0x20 && xmlEscapes[c] == ""
+	}
+	return t
+}()
 
 // xmlEscapes holds what appendEscaped writes for each ASCII byte it does
 // not keep as it is: an entity, or U+FFFD for a control character XML does
