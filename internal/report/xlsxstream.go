@@ -310,11 +310,17 @@ func newRowWriter(x *xlsxWriter, w *bufio.Writer, cols []column) *rowWriter {
 
 // wrapMemo remembers the wrapped lengths of the long texts of one column:
 // the texts of some columns (remedies, references, waivers) repeat, one
-// for each rule.
+// for each rule. It keeps copies of the texts: a text read back from Rows
+// is a view of a buffer that the next row overwrites.
 type wrapMemo struct {
-	last  string
-	lines int // of last; 0 before the first text
-	seen  map[string]int
+	last      string // a text of seen, the last one looked up ("": none)
+	lastLines int
+	seen      map[string]wrapSeen
+}
+
+type wrapSeen struct {
+	text  string // the key's own copy
+	lines int
 }
 
 // wrapMemoSize bounds the texts a column's wrapMemo holds.
@@ -329,20 +335,22 @@ func (rw *rowWriter) wrappedLines(i int, s string) int {
 		return wrappedLines(safeText(s), width)
 	}
 	m := &rw.wraps[i]
-	if m.lines != 0 && s == m.last {
-		return m.lines
+	if s == m.last {
+		return m.lastLines
 	}
-	n, ok := m.seen[s]
-	if !ok {
-		n = wrappedLines(safeText(s), width)
-		if m.seen == nil {
-			m.seen = map[string]int{}
-		}
-		if len(m.seen) < wrapMemoSize {
-			m.seen[s] = n
-		}
+	if w, ok := m.seen[s]; ok {
+		m.last, m.lastLines = w.text, w.lines
+		return w.lines
 	}
-	m.last, m.lines = s, n
+	n := wrappedLines(safeText(s), width)
+	if m.seen == nil {
+		m.seen = map[string]wrapSeen{}
+	}
+	if len(m.seen) < wrapMemoSize {
+		t := strings.Clone(s)
+		m.seen[t] = wrapSeen{t, n}
+		m.last, m.lastLines = t, n
+	}
 	return n
 }
 
