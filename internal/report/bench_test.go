@@ -156,6 +156,61 @@ func BenchmarkWriteXLSXRemedies(b *testing.B) {
 	reportCPU(b, cpu)
 }
 
+// spillReport returns r with its contracts and findings kept in Rows, as
+// laborcheck scan writes its reports.
+func spillReport(b *testing.B, r *Report) *Report {
+	rows, err := NewRows(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { rows.Close() })
+	for i := range r.Contracts {
+		if err := rows.AddContract(&r.Contracts[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range r.Findings {
+		if err := rows.AddFinding(&r.Findings[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	n := *r
+	if err := n.UseRows(rows); err != nil {
+		b.Fatal(err)
+	}
+	// Order the rows before the timer starts, as the first writer would.
+	if err := n.eachContract(func(*Contract) error { return nil }, true); err != nil {
+		b.Fatal(err)
+	}
+	return &n
+}
+
+func BenchmarkWriteXLSXSpilled(b *testing.B) {
+	r := spillReport(b, withRemedies(bigReport(benchContracts)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime()
+	for b.Loop() {
+		if err := WriteXLSX(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu)
+}
+
+func BenchmarkWriteJSONSpilled(b *testing.B) {
+	r := spillReport(b, withRemedies(bigReport(benchContracts)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime()
+	for b.Loop() {
+		if err := WriteJSON(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu)
+}
+
 func BenchmarkWriteJSON(b *testing.B) {
 	r := bigReport(benchContracts)
 	b.ReportAllocs()
