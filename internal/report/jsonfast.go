@@ -1,9 +1,7 @@
 package report
 
 import (
-	"maps"
 	"math"
-	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -25,48 +23,48 @@ const (
 
 func appendContractJSON(b []byte, c *Contract) []byte {
 	b = append(b, '{')
-	b = jsonMember(b, true, jsonIn1, "file")
+	b = append(b, jsonIn1+`"file": `...)
 	b = appendJSONString(b, c.File)
-	b = jsonMember(b, false, jsonIn1, "sheet")
+	b = append(b, ","+jsonIn1+`"sheet": `...)
 	b = appendJSONString(b, c.Sheet)
-	b = jsonMember(b, false, jsonIn1, "row")
+	b = append(b, ","+jsonIn1+`"row": `...)
 	b = strconv.AppendInt(b, int64(c.Row), 10)
-	b = jsonMember(b, false, jsonIn1, "contract_id")
+	b = append(b, ","+jsonIn1+`"contract_id": `...)
 	b = appendJSONString(b, c.ContractID)
 	if c.WorkerID != "" {
-		b = jsonMember(b, false, jsonIn1, "worker_id")
+		b = append(b, ","+jsonIn1+`"worker_id": `...)
 		b = appendJSONString(b, c.WorkerID)
 	}
 	if c.WorkerName != "" {
-		b = jsonMember(b, false, jsonIn1, "worker_name")
+		b = append(b, ","+jsonIn1+`"worker_name": `...)
 		b = appendJSONString(b, c.WorkerName)
 	}
 	if c.Supplier != "" {
-		b = jsonMember(b, false, jsonIn1, "supplier")
+		b = append(b, ","+jsonIn1+`"supplier": `...)
 		b = appendJSONString(b, c.Supplier)
 	}
-	b = jsonMember(b, false, jsonIn1, "status")
+	b = append(b, ","+jsonIn1+`"status": `...)
 	b = appendJSONString(b, c.Status)
-	b = jsonMember(b, false, jsonIn1, "risk")
+	b = append(b, ","+jsonIn1+`"risk": `...)
 	if c.Risk == nil {
 		b = append(b, "null"...)
 	} else {
 		b = appendJSONString(b, *c.Risk)
 	}
-	b = jsonMember(b, false, jsonIn1, "findings")
+	b = append(b, ","+jsonIn1+`"findings": `...)
 	b = strconv.AppendInt(b, int64(c.Findings), 10)
-	b = jsonMember(b, false, jsonIn1, "rules_checked")
+	b = append(b, ","+jsonIn1+`"rules_checked": `...)
 	b = strconv.AppendInt(b, int64(c.RulesChecked), 10)
 	if len(c.Missing) > 0 {
-		b = jsonMember(b, false, jsonIn1, "missing")
+		b = append(b, ","+jsonIn1+`"missing": `...)
 		b = appendJSONStrings(b, c.Missing)
 	}
 	if len(c.MissingLookups) > 0 {
-		b = jsonMember(b, false, jsonIn1, "missing_lookups")
+		b = append(b, ","+jsonIn1+`"missing_lookups": `...)
 		b = appendJSONStrings(b, c.MissingLookups)
 	}
 	if c.RuleErrors != 0 {
-		b = jsonMember(b, false, jsonIn1, "rule_errors")
+		b = append(b, ","+jsonIn1+`"rule_errors": `...)
 		b = strconv.AppendInt(b, int64(c.RuleErrors), 10)
 	}
 	return append(b, jsonEnd...)
@@ -77,44 +75,53 @@ func appendContractJSON(b []byte, c *Contract) []byte {
 func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 	b = append(b, '{')
 	for _, kv := range [...]struct{ k, v string }{
-		{"rule_id", f.RuleID}, {"title", f.Title}, {"indicator", f.Indicator}, {"severity", f.Severity},
-		{"message", f.Message}, {"file", f.File}, {"sheet", f.Sheet},
+		{jsonIn1 + `"rule_id": `, f.RuleID}, {`,` + jsonIn1 + `"title": `, f.Title},
+		{`,` + jsonIn1 + `"indicator": `, f.Indicator}, {`,` + jsonIn1 + `"severity": `, f.Severity},
+		{`,` + jsonIn1 + `"message": `, f.Message}, {`,` + jsonIn1 + `"file": `, f.File}, {`,` + jsonIn1 + `"sheet": `, f.Sheet},
 	} {
-		b = jsonMember(b, kv.k == "rule_id", jsonIn1, kv.k)
+		b = append(b, kv.k...)
 		b = appendJSONString(b, kv.v)
 	}
-	b = jsonMember(b, false, jsonIn1, "row")
+	b = append(b, ","+jsonIn1+`"row": `...)
 	b = strconv.AppendInt(b, int64(f.Row), 10)
-	b = jsonMember(b, false, jsonIn1, "contract_id")
+	b = append(b, ","+jsonIn1+`"contract_id": `...)
 	b = appendJSONString(b, f.ContractID)
-	for _, kv := range [...]struct{ k, v string }{{"worker_id", f.WorkerID}, {"worker_name", f.WorkerName}, {"supplier", f.Supplier}} {
+	for _, kv := range [...]struct{ k, v string }{
+		{`,` + jsonIn1 + `"worker_id": `, f.WorkerID}, {`,` + jsonIn1 + `"worker_name": `, f.WorkerName},
+		{`,` + jsonIn1 + `"supplier": `, f.Supplier},
+	} {
 		if kv.v != "" {
-			b = jsonMember(b, false, jsonIn1, kv.k)
+			b = append(b, kv.k...)
 			b = appendJSONString(b, kv.v)
 		}
 	}
-	b = jsonMember(b, false, jsonIn1, "evidence")
+	b = append(b, ","+jsonIn1+`"evidence": `...)
 	if len(f.Evidence) == 0 {
 		b = append(b, "{}"...)
 	} else {
 		b = append(b, '{')
-		for i, k := range slices.Sorted(maps.Keys(f.Evidence)) {
+		var kb [8]string
+		for i, k := range sortedEvidenceKeys(kb[:0], f.Evidence) {
 			e := f.Evidence[k]
 			b = jsonMember(b, i == 0, jsonIn2, k)
 			b = append(b, '{')
-			b = jsonMember(b, true, jsonIn3, "value")
+			b = append(b, jsonIn3+`"value": `...)
 			if b, ok = appendJSONValue(b, e.Value); !ok {
 				return b, false
 			}
-			b = jsonMember(b, false, jsonIn3, "raw")
+			b = append(b, ","+jsonIn3+`"raw": `...)
 			b = appendJSONString(b, e.Raw)
 			if e.Derived {
-				b = jsonMember(b, false, jsonIn3, "derived")
+				b = append(b, ","+jsonIn3+`"derived": `...)
 				b = append(b, "true"...)
 			}
-			for _, kv := range [...][2]string{{"column", e.Column}, {"header", e.Header}, {"conversion", e.Conversion}, {"cell", e.Cell}, {"currency", e.Currency}} {
+			for _, kv := range [...][2]string{
+				{`,` + jsonIn3 + `"column": `, e.Column}, {`,` + jsonIn3 + `"header": `, e.Header},
+				{`,` + jsonIn3 + `"conversion": `, e.Conversion}, {`,` + jsonIn3 + `"cell": `, e.Cell},
+				{`,` + jsonIn3 + `"currency": `, e.Currency},
+			} {
 				if kv[1] != "" {
-					b = jsonMember(b, false, jsonIn3, kv[0])
+					b = append(b, kv[0]...)
 					b = appendJSONString(b, kv[1])
 				}
 			}
@@ -124,18 +131,18 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 		b = append(b, jsonIn1...)
 		b = append(b, '}')
 	}
-	b = jsonMember(b, false, jsonIn1, "references")
+	b = append(b, ","+jsonIn1+`"references": `...)
 	b = appendJSONStrings(b, f.References)
 	if f.Remedy != "" {
-		b = jsonMember(b, false, jsonIn1, "remedy")
+		b = append(b, ","+jsonIn1+`"remedy": `...)
 		b = appendJSONString(b, f.Remedy)
 	}
 	if f.Scope != "" {
-		b = jsonMember(b, false, jsonIn1, "scope")
+		b = append(b, ","+jsonIn1+`"scope": `...)
 		b = appendJSONString(b, f.Scope)
 	}
 	if len(f.Contracts) > 0 {
-		b = jsonMember(b, false, jsonIn1, "contracts")
+		b = append(b, ","+jsonIn1+`"contracts": `...)
 		b = append(b, '[')
 		for i, r := range f.Contracts {
 			if i > 0 {
@@ -143,13 +150,13 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 			}
 			b = append(b, jsonIn2...)
 			b = append(b, '{')
-			b = jsonMember(b, true, jsonIn3, "file")
+			b = append(b, jsonIn3+`"file": `...)
 			b = appendJSONString(b, r.File)
-			b = jsonMember(b, false, jsonIn3, "sheet")
+			b = append(b, ","+jsonIn3+`"sheet": `...)
 			b = appendJSONString(b, r.Sheet)
-			b = jsonMember(b, false, jsonIn3, "row")
+			b = append(b, ","+jsonIn3+`"row": `...)
 			b = strconv.AppendInt(b, int64(r.Row), 10)
-			b = jsonMember(b, false, jsonIn3, "contract_id")
+			b = append(b, ","+jsonIn3+`"contract_id": `...)
 			b = appendJSONString(b, r.ContractID)
 			b = append(b, jsonIn2...)
 			b = append(b, '}')
@@ -158,19 +165,19 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 		b = append(b, ']')
 	}
 	if f.ContractsTotal != 0 {
-		b = jsonMember(b, false, jsonIn1, "contracts_total")
+		b = append(b, ","+jsonIn1+`"contracts_total": `...)
 		b = strconv.AppendInt(b, int64(f.ContractsTotal), 10)
 	}
 	if f.Waived {
-		b = jsonMember(b, false, jsonIn1, "waived")
+		b = append(b, ","+jsonIn1+`"waived": `...)
 		b = append(b, "true"...)
 	}
 	for _, kv := range [...]struct{ k, v string }{
-		{"waiver_reason", f.WaiverReason}, {"waiver_approved_by", f.WaiverApprovedBy},
-		{"waiver_expires", f.WaiverExpires}, {"waiver_source", f.WaiverSource},
+		{`,` + jsonIn1 + `"waiver_reason": `, f.WaiverReason}, {`,` + jsonIn1 + `"waiver_approved_by": `, f.WaiverApprovedBy},
+		{`,` + jsonIn1 + `"waiver_expires": `, f.WaiverExpires}, {`,` + jsonIn1 + `"waiver_source": `, f.WaiverSource},
 	} {
 		if kv.v != "" {
-			b = jsonMember(b, false, jsonIn1, kv.k)
+			b = append(b, kv.k...)
 			b = appendJSONString(b, kv.v)
 		}
 	}
@@ -241,12 +248,29 @@ func appendJSONValue(b []byte, v any) ([]byte, bool) {
 
 const jsonHex = "0123456789abcdef"
 
+// jsonPlain marks the bytes appendJSONString copies as they are without
+// looking further: ASCII but for control characters, '"' and '\\'.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONString appends s quoted as encoding/json quotes strings when
 // HTML escaping is off.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
+	i := 0
+	for i < len(s) && jsonPlain[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
 				i++

@@ -341,9 +341,11 @@ type rowReader struct {
 	rec []byte
 	off int
 	err error
-	// scratch: strings written inline are views of the record, valid
-	// until the next one is read (for writers that keep nothing).
-	scratch bool
+	// scratch: strings written inline are views of the record, and a
+	// finding's evidence map is reused, valid until the next one is read
+	// (for writers that keep nothing).
+	scratch  bool
+	evidence map[string]Evidence // the map reused with scratch
 }
 
 func (w *Rows) reader(sf *spillFile) (*rowReader, error) {
@@ -527,7 +529,15 @@ func (rr *rowReader) finding(f *Finding) {
 		Supplier:   rr.str(),
 	}
 	if n := rr.uvarint(); n > 0 {
-		f.Evidence = make(map[string]Evidence, n-1)
+		if rr.scratch && rr.evidence != nil {
+			clear(rr.evidence)
+			f.Evidence = rr.evidence
+		} else {
+			f.Evidence = make(map[string]Evidence, n-1)
+			if rr.scratch {
+				rr.evidence = f.Evidence
+			}
+		}
 		for range n - 1 {
 			k := rr.str()
 			v := rr.value()

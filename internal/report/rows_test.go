@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,6 +35,30 @@ func spilled(t *testing.T, r *Report, amend map[int]Amendment) *Report {
 	return &n
 }
 
+// variedReport is bigReport(n) with remedies and waivers, and with long
+// messages and row heights that vary from finding to finding: read back
+// from Rows, a message is a view of a record buffer that the next record
+// overwrites, so a writer must not keep it past its row. (Messages of the
+// same length but different wrapped lengths follow one another.)
+func variedReport(n int) *Report {
+	r := withRemedies(bigReport(n))
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		switch i % 4 {
+		case 0: // one word of 95 characters: two lines of 60
+			f.Message = strings.Repeat("x", 95)
+		case 1: // three words of 31, as long: three lines
+			f.Message = strings.Repeat("y", 31) + " " + strings.Repeat("z", 31) + " " + strings.Repeat("y", 31)
+		default:
+			f.Message = strings.Repeat(fmt.Sprintf("finding %d of the worker's contract ", i), 1+i%7)
+		}
+		if i%5 == 0 {
+			f.Remedy = strings.Repeat("see the agreed plan ", 1+i%11)
+		}
+	}
+	return r
+}
+
 // Every writer gives the same bytes whether the contracts and findings are
 // in memory or in Rows.
 func TestRows_WritersMatchMemory(t *testing.T) {
@@ -41,6 +67,7 @@ func TestRows_WritersMatchMemory(t *testing.T) {
 		"plain":  sampleReport(t, false),
 		"empty":  {},
 		"big":    bigReport(3000),
+		"varied": variedReport(3000),
 	}
 	for name, r := range cases {
 		t.Run(name, func(t *testing.T) {

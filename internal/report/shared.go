@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
 )
@@ -144,6 +145,20 @@ func cellRef(column string, row int) string {
 	return column + strconv.Itoa(row)
 }
 
+// appendCellRef appends cellRef(column, row) for a column that is not "".
+func appendCellRef(b []byte, column string, row int) []byte {
+	if row <= 0 {
+		return append(b, column...)
+	}
+	for i := 0; i < len(column); i++ {
+		if c := column[i]; c < '0' || c > '9' {
+			b = append(b, column...)
+			return strconv.AppendInt(b, int64(row), 10)
+		}
+	}
+	return append(b, cellRef(column, row)...)
+}
+
 // columnLetter is the spreadsheet letter of 1-based column n: 1 A, 27 AA.
 func columnLetter(n int) string {
 	var b []byte
@@ -166,43 +181,110 @@ func evidenceText(ev map[string]Evidence, row int) string {
 	if len(ev) == 0 {
 		return ""
 	}
-	var b strings.Builder
-	for i, e := range evidenceFields(ev) {
+	var kb [8]string
+	keys := sortedEvidenceKeys(kb[:0], ev)
+	b := make([]byte, 0, 48*len(keys))
+	for i, k := range keys {
+		e := ev[k]
 		if i > 0 {
-			b.WriteString("; ")
+			b = append(b, "; "...)
 		}
-		b.WriteString(e.Name())
-		if c := e.Cell(row); c != "" {
-			b.WriteString(" (" + c + ")")
+		if e.Header != "" {
+			b = append(b, e.Header...)
+		} else {
+			b = append(b, k...)
 		}
-		b.WriteByte('=')
+		if e.Column != "" {
+			b = append(b, " ("...)
+			b = appendCellRef(b, e.Column, row)
+			b = append(b, ')')
+		}
+		b = append(b, '=')
 		switch {
-		case e.Derived && e.Shown != "":
-			b.WriteString(e.Shown)
-			if how, ok := strings.CutPrefix(e.Raw, "derived: "); ok {
-				b.WriteString(" (derived: " + how + ")")
-			} else {
-				b.WriteString(" (derived)")
+		case e.Derived && e.Raw == "":
+			b = append(b, displayValue(k, e)...)
+			b = append(b, " (derived)"...)
+		case e.Derived:
+			if shown := displayValue(k, e); shown != "" {
+				b = append(b, shown...)
+				if how, ok := strings.CutPrefix(e.Raw, "derived: "); ok {
+					b = append(b, " (derived: "...)
+					b = append(b, how...)
+					b = append(b, ')')
+				} else {
+					b = append(b, " (derived)"...)
+				}
+				break
 			}
+			b = append(b, e.Raw...)
+			b = append(b, " (derived)"...)
+			b = appendCurrencyNote(b, k, e)
 		case e.Raw == "":
-			b.WriteString(e.Shown)
-			if e.Derived {
-				b.WriteString(" (derived)")
-			}
+			b = append(b, displayValue(k, e)...)
 		default:
-			b.WriteString(e.Raw)
-			if e.Derived {
-				b.WriteString(" (derived)")
-			}
-			if e.Currency != "" && !strings.Contains(strings.ToUpper(e.Raw), e.Currency) {
-				b.WriteString(" (" + e.Shown + ")")
-			}
+			b = append(b, e.Raw...)
+			b = appendCurrencyNote(b, k, e)
 		}
 		if e.Conversion != "" {
-			b.WriteString(" (" + e.Conversion + ")")
+			b = append(b, " ("...)
+			b = append(b, e.Conversion...)
+			b = append(b, ')')
 		}
 	}
-	return b.String()
+	return string(b)
+}
+
+// appendCurrencyNote appends " (USD 1,200)", the amount with its
+// currency, when the cell text e.Raw does not name the currency.
+func appendCurrencyNote(b []byte, field string, e Evidence) []byte {
+	if e.Currency == "" || containsUpper(e.Raw, e.Currency) {
+		return b
+	}
+	b = append(b, " ("...)
+	b = append(b, displayValue(field, e)...)
+	return append(b, ')')
+}
+
+// containsUpper reports whether strings.ToUpper(s) contains sub, without
+// building the upper-case copy when s is ASCII.
+func containsUpper(s, sub string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Contains(strings.ToUpper(s), sub)
+		}
+	}
+	n := len(sub)
+outer:
+	for i := 0; i+n <= len(s); i++ {
+		for j := range n {
+			c := s[i+j]
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			if c != sub[j] {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// sortedEvidenceKeys appends the keys of ev to keys, sorted.
+func sortedEvidenceKeys(keys []string, ev map[string]Evidence) []string {
+	for k := range ev {
+		keys = append(keys, k)
+	}
+	if len(keys) > 8 {
+		slices.Sort(keys)
+		return keys
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
 }
 
 // formatValue renders an evidence value: numbers without exponent or

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -332,28 +334,74 @@ const rowHeight = 15
 // measured in, so the estimate errs towards too many lines, never too few.
 func wrappedLines(s string, width float64) int {
 	per := max(1, int(width))
-	lines := 0
-	for para := range strings.SplitSeq(s, "\n") {
-		lines++
-		col := 0
-		for word := range strings.FieldsSeq(para) {
-			n := displayWidth(word)
-			switch {
-			case col == 0:
-				col = n
-			case col+1+n <= per:
-				col += 1 + n
-			default:
+	// No character is wider than its bytes, so text of at most per bytes
+	// without a line feed fits on one line.
+	if len(s) <= per && strings.IndexByte(s, '\n') < 0 {
+		return 1
+	}
+	lines := 1
+	col := 0  // width of the line so far, up to the last word placed
+	word := 0 // width of the word being read
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch asciiClass[c] {
+			case asciiWord:
+				word++
+				continue
+			case asciiBreak:
+				lines, col = placeWord(lines, col, word, per)
 				lines++
-				col = n
+				col, word = 0, 0
+				continue
 			}
-			for col > per { // a word longer than the column breaks anywhere
-				lines++
-				col -= per
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			if !unicode.IsSpace(r) {
+				word += runeWidth(r)
+				continue
 			}
 		}
+		lines, col = placeWord(lines, col, word, per)
+		word = 0
 	}
-	return max(lines, 1)
+	lines, _ = placeWord(lines, col, word, per)
+	return lines
+}
+
+// asciiClass sorts ASCII bytes for wrappedLines: a line feed breaks the
+// line, the white space of unicode.IsSpace separates words, and anything
+// else is part of a word.
+var asciiClass = [utf8.RuneSelf]uint8{'\n': asciiBreak, ' ': asciiSpace, '\t': asciiSpace, '\v': asciiSpace, '\f': asciiSpace, '\r': asciiSpace}
+
+const (
+	asciiWord = iota
+	asciiSpace
+	asciiBreak
+)
+
+// placeWord places a word of the given width on a line of width per that
+// holds col so far, wrapping greedily, and returns the lines and the line's
+// new width. A word of width 0 (none) changes nothing.
+func placeWord(lines, col, word, per int) (int, int) {
+	switch {
+	case word == 0:
+		return lines, col
+	case col == 0:
+		col = word
+	case col+1+word <= per:
+		col += 1 + word
+	default:
+		lines++
+		col = word
+	}
+	if col > per { // a word longer than the column breaks anywhere
+		lines += (col - 1) / per
+		col = (col-1)%per + 1
+	}
+	return lines, col
 }
 
 func (x *xlsxWriter) findings() error {

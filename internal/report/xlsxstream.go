@@ -167,10 +167,7 @@ func (x *xlsxWriter) renderSheet(cp *compressedPart, zf *zip.File, t *table) (er
 	sum := crc32.NewIEEE()
 	bw := bufio.NewWriterSize(io.MultiWriter(sum, fw), 256<<10)
 	bw.Write(head[:end])
-	rw := &rowWriter{x: x, w: bw, cols: t.cols, next: 1}
-	for i := range t.cols {
-		rw.letters = append(rw.letters, columnName(i+1))
-	}
+	rw := newRowWriter(x, bw, t.cols)
 	if err := t.emit(rw.put); err != nil {
 		return err
 	}
@@ -292,14 +289,69 @@ func columnName(n int) string {
 
 // rowWriter renders table rows as excelize's StreamWriter.SetRow does.
 type rowWriter struct {
-	x       *xlsxWriter
-	w       *bufio.Writer
-	cols    []column
-	letters []string
-	next    int // the last row written
-	bytes   int64
-	buf     []byte
-	row     []byte
+	x      *xlsxWriter
+	w      *bufio.Writer
+	cols   []column
+	open   []string // `<c r="A` and so on, by column
+	next   int      // the last row written
+	bytes  int64
+	row    []byte
+	styles []string // ` s="N"` by style ID, as far as used
+	wraps  []wrapMemo
+}
+
+func newRowWriter(x *xlsxWriter, w *bufio.Writer, cols []column) *rowWriter {
+	rw := &rowWriter{x: x, w: w, cols: cols, next: 1, wraps: make([]wrapMemo, len(cols))}
+	for i := range cols {
+		rw.open = append(rw.open, `<c r="`+columnName(i+1))
+	}
+	return rw
+}
+
+// wrapMemo remembers the wrapped lengths of the long texts of one column:
+// the texts of some columns (remedies, references, waivers) repeat, one
+// for each rule. It keeps copies of the texts: a text read back from Rows
+// is a view of a buffer that the next row overwrites.
+type wrapMemo struct {
+	last      string // a text of seen, the last one looked up ("": none)
+	lastLines int
+	seen      map[string]wrapSeen
+}
+
+type wrapSeen struct {
+	text  string // the key's own copy
+	lines int
+}
+
+// wrapMemoSize bounds the texts a column's wrapMemo holds.
+const wrapMemoSize = 512
+
+// wrappedLines is wrappedLines(safeText(s), width) for the text s of
+// column i.
+func (rw *rowWriter) wrappedLines(i int, s string) int {
+	width := rw.cols[i].width
+	if len(s) < int(width) {
+		// One line (safeText adds a byte at most): see wrappedLines.
+		return wrappedLines(safeText(s), width)
+	}
+	m := &rw.wraps[i]
+	if s == m.last {
+		return m.lastLines
+	}
+	if w, ok := m.seen[s]; ok {
+		m.last, m.lastLines = w.text, w.lines
+		return w.lines
+	}
+	n := wrappedLines(safeText(s), width)
+	if m.seen == nil {
+		m.seen = map[string]wrapSeen{}
+	}
+	if len(m.seen) < wrapMemoSize {
+		t := strings.Clone(s)
+		m.seen[t] = wrapSeen{t, n}
+		m.last, m.lastLines = t, n
+	}
+	return n
 }
 
 func (rw *rowWriter) put(cells []xcell) error {
@@ -307,22 +359,36 @@ func (rw *rowWriter) put(cells []xcell) error {
 		return fmt.Errorf("row %d has %d values for %d columns", rw.next+1, len(cells), len(rw.cols))
 	}
 	rw.next++
-	rs := strconv.Itoa(rw.next)
+	var rsBuf [20]byte
+	rs := strconv.AppendInt(rsBuf[:0], int64(rw.next), 10)
 	x := rw.x
 	lines := 1
-	b := rw.buf[:0]
+	for i := range cells {
+		if c := &cells[i]; c.kind != xNum && c.s != "" && rw.cols[i].wrap {
+			lines = max(lines, rw.wrappedLines(i, c.s))
+		}
+	}
+	b := append(rw.row[:0], `<row r="`...)
+	b = append(b, rs...)
+	b = append(b, '"')
+	if lines > 1 {
+		// Spreadsheet programs do not grow a row for wrapped text when they
+		// open a file, so the height is set from the wrapped length.
+		b = append(b, ` ht="`...)
+		b = strconv.AppendFloat(b, min(rowHeight*float64(lines), excelize.MaxRowHeight), 'f', -1, 64)
+		b = append(b, `" customHeight="1"`...)
+	}
+	b = append(b, '>')
 	for i := range cells {
 		c := &cells[i]
-		col := &rw.cols[i]
 		style := x.st.cell
-		if col.wrap {
+		if rw.cols[i].wrap {
 			style = x.st.wrap
 		}
 		if c.style != 0 {
 			style = c.style
 		}
-		b = append(b, `<c r="`...)
-		b = append(b, rw.letters[i]...)
+		b = append(b, rw.open[i]...)
 		b = append(b, rs...)
 		b = append(b, '"')
 		switch c.kind {
@@ -330,44 +396,40 @@ func (rw *rowWriter) put(cells []xcell) error {
 			if style == x.st.cell {
 				style = x.st.num
 			}
-			b = appendStyle(b, style)
+			b = append(b, rw.styleAttr(style)...)
 			b = append(b, `><v>`...)
 			b = strconv.AppendInt(b, int64(c.n), 10)
 			b = append(b, `</v></c>`...)
 		default:
+			b = append(b, rw.styleAttr(style)...)
 			if c.s == "" {
-				b = appendStyle(b, style)
 				b = append(b, `></c>`...)
 				continue
 			}
-			s := safeText(c.s)
-			if col.wrap {
-				lines = max(lines, wrappedLines(s, col.width))
-			}
-			b = appendStyle(b, style)
 			b = append(b, ` t="inlineStr"><is>`...)
-			b = appendInlineText(b, s)
+			b = appendInlineText(b, safeText(c.s))
 			b = append(b, `</is></c>`...)
 		}
 	}
-	rw.buf = b
-	r := append(rw.row[:0], `<row r="`...)
-	r = append(r, rs...)
-	r = append(r, '"')
-	if lines > 1 {
-		// Spreadsheet programs do not grow a row for wrapped text when they
-		// open a file, so the height is set from the wrapped length.
-		r = append(r, ` ht="`...)
-		r = strconv.AppendFloat(r, min(rowHeight*float64(lines), excelize.MaxRowHeight), 'f', -1, 64)
-		r = append(r, `" customHeight="1"`...)
-	}
-	r = append(r, '>')
-	r = append(r, b...)
-	r = append(r, `</row>`...)
-	rw.row = r
-	rw.bytes += int64(len(r))
-	_, err := rw.w.Write(r)
+	b = append(b, `</row>`...)
+	rw.row = b
+	rw.bytes += int64(len(b))
+	_, err := rw.w.Write(b)
 	return err
+}
+
+// styleAttr is appendStyle's attribute for style, made once.
+func (rw *rowWriter) styleAttr(style int) string {
+	if style <= 0 || style > 1<<16 {
+		return string(appendStyle(nil, style))
+	}
+	if style >= len(rw.styles) {
+		rw.styles = append(rw.styles, make([]string, style+1-len(rw.styles))...)
+	}
+	if rw.styles[style] == "" {
+		rw.styles[style] = string(appendStyle(nil, style))
+	}
+	return rw.styles[style]
 }
 
 func appendStyle(b []byte, style int) []byte {
@@ -398,7 +460,9 @@ func appendInlineText(b []byte, s string) []byte {
 	b = append(b, '>')
 	start := len(b)
 	b = appendEscaped(b, s)
-	if bytes.Contains(b[start:], []byte("_x")) {
+	// Escaping neither makes nor breaks "_x" (no escape holds '_' or
+	// starts with 'x'), so the text has it when its escape does.
+	if strings.Contains(s, "_x") {
 		v := bstrMarshal(string(b[start:]))
 		b = append(b[:start], v...)
 	}
@@ -426,34 +490,21 @@ func truncateUTF16(s string, length int) string {
 // appendEscaped escapes text as xml.EscapeText does, leaving line feeds
 // as they are.
 func appendEscaped(b []byte, s string) []byte {
+	i := 0
+	for i < len(s) && xmlPlain[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return append(b, s...)
+	}
 	last := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
-			var esc string
-			switch c {
-			case '"':
-				esc = "&#34;"
-			case '\'':
-				esc = "&#39;"
-			case '&':
-				esc = "&amp;"
-			case '<':
-				esc = "&lt;"
-			case '>':
-				esc = "&gt;"
-			case '\t':
-				esc = "&#x9;"
-			case '\r':
-				esc = "&#xD;"
-			case '\n':
+			esc := xmlEscapes[c]
+			if esc == "" {
 				continue
-			default:
-				if c >= 0x20 {
-					continue
-				}
-				esc = "\uFFFD"
 			}
 			b = append(b, s[last:i-1]...)
 			b = append(b, esc...)
@@ -471,6 +522,27 @@ func appendEscaped(b []byte, s string) []byte {
 	}
 	return append(b, s[last:]...)
 }
+
+// xmlPlain marks the ASCII bytes appendEscaped keeps as they are.
+var xmlPlain = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = c == '\n' || c >= 0x20 && xmlEscapes[c] == ""
+	}
+	return t
+}()
+
+// xmlEscapes holds what appendEscaped writes for each ASCII byte it does
+// not keep as it is: an entity, or U+FFFD for a control character XML does
+// not allow.
+var xmlEscapes = func() (t [utf8.RuneSelf]string) {
+	for c := range byte(0x20) {
+		t[c] = "\uFFFD"
+	}
+	t['\n'] = ""
+	t['\t'], t['\r'] = "&#x9;", "&#xD;"
+	t['"'], t['\''], t['&'], t['<'], t['>'] = "&#34;", "&#39;", "&amp;", "&lt;", "&gt;"
+	return t
+}()
 
 func isXMLChar(r rune) bool {
 	return r == 0x09 || r == 0x0A || r == 0x0D ||
