@@ -586,6 +586,66 @@ func (rr *rowReader) contractKey(c *Contract) (file, sheet uint64) {
 	return file, sheet
 }
 
+// contractHead reads a contract's location, supplier, status, risk and
+// number of findings into c, skipping the rest of the record.
+func (rr *rowReader) contractHead(c *Contract) {
+	file := rr.uvarint()
+	sheet := rr.uvarint()
+	if file >= uint64(len(rr.w.strTab)) || sheet >= uint64(len(rr.w.strTab)) {
+		rr.fail()
+		return
+	}
+	c.File, c.Sheet = rr.w.strTab[file], rr.w.strTab[sheet]
+	c.Row = int(rr.varint())
+	rr.skipInline() // contract
+	rr.skipInline() // worker ID
+	rr.skipInline() // worker name
+	c.Supplier = rr.str()
+	c.Status = rr.str()
+	c.Risk = nil
+	if rr.uvarint() != 0 {
+		id := rr.uvarint()
+		if id < uint64(len(rr.w.strTab)) {
+			c.Risk = &rr.w.strTab[id]
+		} else {
+			rr.fail()
+		}
+	}
+	c.Findings = int(rr.varint())
+}
+
+// EachContractHead calls fn with the head of each contract, in the order
+// they were added: its File, Sheet, Row, Supplier, Status, Risk and
+// Findings (amendments applied), the rest left empty. It reads no more of
+// each record than that. c is valid only during the call.
+func (w *Rows) EachContractHead(fn func(i int, c *Contract) error) error {
+	rr, err := w.reader(&w.contracts)
+	if err != nil {
+		return err
+	}
+	rr.scratch = true
+	var c Contract
+	for i := range w.nc {
+		if !rr.next() {
+			break
+		}
+		rr.contractHead(&c)
+		if rr.err != nil {
+			break
+		}
+		if a, ok := w.amends[i]; ok {
+			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
+		}
+		if err := fn(i, &c); err != nil {
+			return err
+		}
+	}
+	if rr.err != nil {
+		return fmt.Errorf("report rows: read contracts: %w", rr.err)
+	}
+	return nil
+}
+
 // findingKey reads what orders a finding (severity, indicator, waiver,
 // supplier, row) into f and returns the numbers of its file and sheet,
 // skipping the rest of the record without building it.
@@ -818,33 +878,41 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ra
 	return removeTemp(old.Name())
 }
 
-// readWindow reads records of a file through a window of a few pages.
+// readWindow reads records of a file through a window that grows while
+// records are read in file order (runs of clear contracts keep theirs) and
+// shrinks to the record when they are not, so that scattered records do
+// not each cost a full window.
 type readWindow struct {
 	f    *os.File
 	size int64 // the file's length
 	buf  []byte
 	at   int64 // the file offset of buf[0]
+	next int64 // where the last record read ended
+	span int   // the bytes the next window read takes
 	rec  []byte
 }
 
-const readWindowSize = 16 << 10
+const (
+	readWindowSize = 16 << 10
+	readWindowMin  = 512
+)
 
 func (rw *readWindow) read(off int64, n int) ([]byte, error) {
+	sequential := off == rw.next
+	rw.next = off + int64(n)
 	if off >= rw.at && off+int64(n) <= rw.at+int64(len(rw.buf)) {
 		return rw.buf[off-rw.at : off-rw.at+int64(n)], nil
 	}
-	if n > readWindowSize {
-		if cap(rw.rec) < n {
-			rw.rec = make([]byte, n)
-		}
-		rec := rw.rec[:n]
-		_, err := rw.f.ReadAt(rec, off)
-		return rec, err
+	if sequential {
+		rw.span = min(max(2*rw.span, readWindowMin), readWindowSize)
+	} else {
+		rw.span = readWindowMin
 	}
-	if rw.buf == nil {
-		rw.buf = make([]byte, readWindowSize)
+	span := max(rw.span, n)
+	if cap(rw.buf) < span {
+		rw.buf = make([]byte, max(span, readWindowSize))
 	}
-	rw.buf = rw.buf[:min(int64(readWindowSize), rw.size-off)]
+	rw.buf = rw.buf[:min(int64(span), rw.size-off)]
 	rw.at = off
 	if _, err := rw.f.ReadAt(rw.buf, off); err != nil {
 		return nil, err

@@ -809,8 +809,7 @@ func (b *builder) raiseContracts(findings []crossrow.Finding) error {
 	}
 	// The contracts concerned, as they are now.
 	cur := map[int]*report.Contract{}
-	i := 0
-	err := b.eachContract(func(ct *report.Contract) error {
+	note := func(i int, ct *report.Contract) error {
 		k := loc{ct.File, ct.Sheet, ct.Row}
 		if _, ok := want[k]; ok {
 			want[k] = i
@@ -819,9 +818,17 @@ func (b *builder) raiseContracts(findings []crossrow.Finding) error {
 				cur[i] = &c
 			}
 		}
-		i++
 		return nil
-	})
+	}
+	var err error
+	if b.rows != nil {
+		// Only the head of each contract, not the whole record.
+		err = b.rows.EachContractHead(note)
+	} else {
+		for i := range b.rep.Contracts {
+			note(i, &b.rep.Contracts[i])
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -843,19 +850,6 @@ func (b *builder) raiseContracts(findings []crossrow.Finding) error {
 		}
 	}
 	return nil
-}
-
-// eachContract passes over the contracts added so far.
-func (b *builder) eachContract(fn func(*report.Contract) error) error {
-	if b.rows == nil {
-		for i := range b.rep.Contracts {
-			if err := fn(&b.rep.Contracts[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return b.rows.EachContract(fn)
 }
 
 // raise counts a cross-row finding against one contract.
