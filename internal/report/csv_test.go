@@ -65,8 +65,8 @@ func TestWriteCSV_FormulaSafety(t *testing.T) {
 	assert.Equal(t, "2", byRule["hours-60"][2])
 	assert.Equal(t, "'"+hostileFormula, byRule["hours-60"][5])
 	assert.Equal(t, "'\t=1", byRule["deposit"][4])
-	assert.Equal(t, "base_wage_monthly=@SUM(A1:A9) (USD 450); recruitment_fee_paid_by_worker=$1,200 (USD 1,200)", byRule["fee-vs-wage"][11])
-	assert.Equal(t, "weekly_hours_total=74 (derived)", byRule["hours-60"][11][len(byRule["hours-60"][11])-len("weekly_hours_total=74 (derived)"):])
+	assert.Equal(t, "base wage monthly=@SUM(A1:A9) (USD 450); recruitment fee paid by worker=$1,200 (USD 1,200)", byRule["fee-vs-wage"][11])
+	assert.Equal(t, "weekly hours total=74 (derived)", byRule["hours-60"][11][len(byRule["hours-60"][11])-len("weekly hours total=74 (derived)"):])
 }
 
 func TestWriteCSV_Empty(t *testing.T) {

@@ -93,8 +93,12 @@ func (e evidenceField) Name() string {
 	if e.Header != "" {
 		return e.Header
 	}
-	return e.Field
+	return fieldWords(e.Field)
 }
+
+// fieldWords writes a field with no column in the roster (a derived one,
+// mostly) as words: "recruitment costs months of wage".
+func fieldWords(field string) string { return strings.ReplaceAll(field, "_", " ") }
 
 // evidenceFields returns the evidence sorted by field name.
 func evidenceFields(ev map[string]Evidence) []evidenceField {
@@ -192,7 +196,13 @@ func evidenceText(ev map[string]Evidence, row int) string {
 		if e.Header != "" {
 			b = append(b, e.Header...)
 		} else {
-			b = append(b, k...)
+			for i := range len(k) {
+				if k[i] == '_' {
+					b = append(b, ' ')
+				} else {
+					b = append(b, k[i])
+				}
+			}
 		}
 		if e.Column != "" {
 			b = append(b, " ("...)
