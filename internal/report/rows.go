@@ -780,32 +780,44 @@ func (w *Rows) order(k *ranker) error {
 		return w.err
 	}
 	w.ordered = true
-	var c Contract
-	err := w.sortFile(&w.contracts, w.nc, func(rr *rowReader, i int) (uint64, uint64, uint64, int) {
-		file, sheet := rr.contractKey(&c)
-		if a, ok := w.amends[i]; ok {
-			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
-		}
-		return contractRank(&c), file, sheet, c.Row
-	}, func(rec []byte, i int) []byte {
-		a, ok := w.amends[i]
-		if !ok {
-			return rec
-		}
-		rr := &rowReader{w: w, rec: rec}
-		rr.contract(&c)
-		c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
-		return w.appendContract(nil, &c)
-	})
-	if err == nil {
-		clear(w.amends)
-		var f Finding
-		err = w.sortFile(&w.findings, w.nf, func(rr *rowReader, _ int) (uint64, uint64, uint64, int) {
-			file, sheet := rr.findingKey(&f)
-			return k.findingRank(&f), file, sheet, f.Row
-		}, nil)
+	// The two files are sorted side by side. Both read the string table;
+	// the amendments' strings go into it first, so that rewriting an
+	// amended contract adds nothing to it while the findings are sorted.
+	for _, a := range w.amends {
+		w.str(nil, a.Status)
+		w.optStr(nil, a.Risk)
 	}
-	if err != nil {
+	var cerr, ferr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var c Contract
+		cerr = w.sortFile(&w.contracts, w.nc, func(rr *rowReader, i int) (uint64, uint64, uint64, int) {
+			file, sheet := rr.contractKey(&c)
+			if a, ok := w.amends[i]; ok {
+				c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
+			}
+			return contractRank(&c), file, sheet, c.Row
+		}, func(rec []byte, i int) []byte {
+			a, ok := w.amends[i]
+			if !ok {
+				return rec
+			}
+			rr := &rowReader{w: w, rec: rec}
+			rr.contract(&c)
+			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
+			return w.appendContract(nil, &c)
+		})
+	}()
+	var f Finding
+	ferr = w.sortFile(&w.findings, w.nf, func(rr *rowReader, _ int) (uint64, uint64, uint64, int) {
+		file, sheet := rr.findingKey(&f)
+		return k.findingRank(&f), file, sheet, f.Row
+	}, nil)
+	wg.Wait()
+	clear(w.amends)
+	if err := errors.Join(cerr, ferr); err != nil {
 		w.err = fmt.Errorf("report rows: order: %w", err)
 	}
 	return w.err
