@@ -441,6 +441,17 @@ func (p *sheetParser) cellBody(prev, row, col, style, typ int) (int, error) {
 	formula, cut := false, false
 	if v, n := sc.fastValue(); n > 0 {
 		// Fast path for the common "<v>…</v></c>".
+		if typ == typeShared && p.sst != nil {
+			// A shared string's index, in plain digits: the string
+			// itself, without copying the digits first.
+			if idx := parseUint(v, 1<<40); idx >= 0 && idx < p.sst.len() {
+				sc.pos += n
+				s, long := p.sst.get(idx)
+				p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: s, Text: p.sst.str(idx), Truncated: long})
+				p.spans = append(p.spans, span{-1, -1})
+				return col, nil
+			}
+		}
 		va = len(p.vals)
 		if p.vals, err = appendText(p.vals, v); err != nil {
 			return col, err
