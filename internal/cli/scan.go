@@ -783,13 +783,7 @@ func megabytes(n int64) string {
 }
 
 // thousands writes n with thousands separators: 12,345.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func thousands(n int) string { return contract.GroupDigits(strconv.Itoa(n)) }
 
 func (p *progress) done() {
 	if p.shown {

@@ -295,21 +295,10 @@ func groupDigits(x float64) string {
 		s = strconv.FormatFloat(x, 'f', 2, 64)
 		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 	}
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString("." + frac)
-	}
 	if neg {
-		return "-" + b.String()
+		return "-" + GroupDigits(s)
 	}
-	return b.String()
+	return GroupDigits(s)
 }
 
 // FullTimeHours is the working week a part-time wage is pro-rated

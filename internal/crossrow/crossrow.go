@@ -1096,22 +1096,7 @@ func plural(n int, word string) string {
 }
 
 // count writes n with thousands separators, as reports write numbers.
-func count(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+func count(n int) string { return contract.GroupDigits(strconv.Itoa(n)) }
 
 func groupNames(keys []string) string {
 	names := make([]string, len(keys))

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/laborcheck/laborcheck/internal/contract"
 )
 
 // Numbers as people read them. The machine-readable fields of the JSON
@@ -17,34 +19,8 @@ func thousands(n int) string {
 }
 
 // groupDigits puts commas into the whole part of a plain decimal number
-// ("-1234567.5" becomes "-1,234,567.5").
-func groupDigits(s string) string {
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	if len(whole) <= 3 {
-		return sign + s
-	}
-	var b strings.Builder
-	b.WriteString(sign)
-	lead := len(whole) % 3
-	if lead > 0 {
-		b.WriteString(whole[:lead])
-	}
-	for i := lead; i < len(whole); i += 3 {
-		if b.Len() > len(sign) {
-			b.WriteByte(',')
-		}
-		b.WriteString(whole[i : i+3])
-	}
-	if hasFrac {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+// (see contract.GroupDigits).
+func groupDigits(s string) string { return contract.GroupDigits(s) }
 
 // decimal writes v with thousands separators and at most two decimals,
 // trailing zeros dropped: 25250 is "25,250", 2.184 is "2.18".

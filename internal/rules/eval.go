@@ -356,51 +356,14 @@ func (ev *Evaluator) messageValue(f *contract.Field, v contract.Value, c *contra
 // the amount with thousands separators and at most two decimals
 // ("NPR 150,000", "USD 1,200.50").
 func moneyText(n float64, currency string) string {
-	s := strconv.FormatFloat(math.Abs(n), 'f', 2, 64)
-	s = strings.TrimSuffix(s, ".00")
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
+	s := contract.GroupDigits(strings.TrimSuffix(strconv.FormatFloat(math.Abs(n), 'f', 2, 64), ".00"))
 	if n < 0 {
-		b.WriteByte('-')
-	}
-	for i, d := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(d)
-	}
-	if frac != "" {
-		b.WriteString("." + frac)
+		s = "-" + s
 	}
 	if currency == "" {
-		return b.String()
+		return s
 	}
-	return currency + " " + b.String()
-}
-
-// groupThousands puts separators in the whole part of a formatted number
-// ("30000.5" → "30,000.5").
-func groupThousands(s string) string {
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, dot := strings.Cut(s, ".")
-	if len(whole) <= 3 {
-		return sign + s
-	}
-	var b strings.Builder
-	b.WriteString(sign)
-	for i := range len(whole) {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(whole[i])
-	}
-	if dot {
-		b.WriteString("." + frac)
-	}
-	return b.String()
+	return currency + " " + s
 }
 
 func yesNo(b bool) string {
@@ -415,7 +378,7 @@ func formatVal(v ref.Val) string {
 	case types.Double:
 		// Thousands separators, as reports write amounts: a computed
 		// double is an amount, a share or a rate, never a year.
-		return groupThousands(strconv.FormatFloat(float64(x), 'f', -1, 64))
+		return contract.GroupDigits(strconv.FormatFloat(float64(x), 'f', -1, 64))
 	case types.Timestamp:
 		return x.Time.Format(time.DateOnly)
 	case types.String:
