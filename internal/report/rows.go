@@ -561,9 +561,9 @@ func (rr *rowReader) finding(f *Finding) {
 	f.WaiverSource = rr.str()
 }
 
-// contractKey reads what orders a contract (status, risk, findings, row)
-// into c and returns the numbers of its file and sheet, without building
-// the rest of the record.
+// contractKey reads what orders a contract (status, risk, findings, row) and
+// its supplier into c and returns the numbers of its file and sheet, without
+// building the rest of the record.
 func (rr *rowReader) contractKey(c *Contract) (file, sheet uint64) {
 	file = rr.uvarint()
 	sheet = rr.uvarint()
@@ -571,7 +571,7 @@ func (rr *rowReader) contractKey(c *Contract) (file, sheet uint64) {
 	rr.skipInline() // contract
 	rr.skipInline() // worker ID
 	rr.skipInline() // worker name
-	rr.uvarint()    // supplier
+	c.Supplier = rr.str()
 	c.Status = rr.str()
 	c.Risk = nil
 	if rr.uvarint() != 0 {
@@ -589,29 +589,12 @@ func (rr *rowReader) contractKey(c *Contract) (file, sheet uint64) {
 // contractHead reads a contract's location, supplier, status, risk and
 // number of findings into c, skipping the rest of the record.
 func (rr *rowReader) contractHead(c *Contract) {
-	file := rr.uvarint()
-	sheet := rr.uvarint()
+	file, sheet := rr.contractKey(c)
 	if file >= uint64(len(rr.w.strTab)) || sheet >= uint64(len(rr.w.strTab)) {
 		rr.fail()
 		return
 	}
 	c.File, c.Sheet = rr.w.strTab[file], rr.w.strTab[sheet]
-	c.Row = int(rr.varint())
-	rr.skipInline() // contract
-	rr.skipInline() // worker ID
-	rr.skipInline() // worker name
-	c.Supplier = rr.str()
-	c.Status = rr.str()
-	c.Risk = nil
-	if rr.uvarint() != 0 {
-		id := rr.uvarint()
-		if id < uint64(len(rr.w.strTab)) {
-			c.Risk = &rr.w.strTab[id]
-		} else {
-			rr.fail()
-		}
-	}
-	c.Findings = int(rr.varint())
 }
 
 // EachContractHead calls fn with the head of each contract, in the order
@@ -619,31 +602,7 @@ func (rr *rowReader) contractHead(c *Contract) {
 // Findings (amendments applied), the rest left empty. It reads no more of
 // each record than that. c is valid only during the call.
 func (w *Rows) EachContractHead(fn func(i int, c *Contract) error) error {
-	rr, err := w.reader(&w.contracts)
-	if err != nil {
-		return err
-	}
-	rr.scratch = true
-	var c Contract
-	for i := range w.nc {
-		if !rr.next() {
-			break
-		}
-		rr.contractHead(&c)
-		if rr.err != nil {
-			break
-		}
-		if a, ok := w.amends[i]; ok {
-			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
-		}
-		if err := fn(i, &c); err != nil {
-			return err
-		}
-	}
-	if rr.err != nil {
-		return fmt.Errorf("report rows: read contracts: %w", rr.err)
-	}
-	return nil
+	return w.readContracts(true, (*rowReader).contractHead, fn)
 }
 
 // findingKey reads what orders a finding (severity, indicator, waiver,
@@ -718,6 +677,12 @@ func (w *Rows) EachContract(fn func(*Contract) error) error {
 // eachContract is EachContract; with scratch, the contract's own strings
 // are valid only during the call too.
 func (w *Rows) eachContract(fn func(*Contract) error, scratch bool) error {
+	return w.readContracts(scratch, (*rowReader).contract, func(_ int, c *Contract) error { return fn(c) })
+}
+
+// readContracts reads each contract with read, applies its amendment and
+// calls fn with its index and the contract.
+func (w *Rows) readContracts(scratch bool, read func(*rowReader, *Contract), fn func(int, *Contract) error) error {
 	rr, err := w.reader(&w.contracts)
 	if err != nil {
 		return err
@@ -728,14 +693,14 @@ func (w *Rows) eachContract(fn func(*Contract) error, scratch bool) error {
 		if !rr.next() {
 			break
 		}
-		rr.contract(&c)
+		read(rr, &c)
 		if rr.err != nil {
 			break
 		}
 		if a, ok := w.amends[i]; ok {
 			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
 		}
-		if err := fn(&c); err != nil {
+		if err := fn(i, &c); err != nil {
 			return err
 		}
 	}
