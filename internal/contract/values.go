@@ -412,6 +412,9 @@ func (r vocabReader) intervals(n *yaml.Node, vv *valueVocab) error {
 			}
 			for _, a := range amb {
 				w := NormalizeWord(a[0].Value)
+				if err := r.notNumber(a[0], w, "intervals.ambiguous"); err != nil {
+					return err
+				}
 				vv.ambiguous[w] = strings.TrimSpace(a[1].Value)
 				vv.intervals[w] = -1 // one lookup finds both
 			}
@@ -424,13 +427,26 @@ func (r vocabReader) intervals(n *yaml.Node, vv *valueVocab) error {
 		if x < 0 || x != math.Trunc(x) {
 			return r.errf(kv[0], "intervals: want a whole number of days, not %v", x)
 		}
-		ps, err := r.phrases(kv[1], "intervals")
+		ps, nodes, err := r.phraseNodes(kv[1], "intervals")
 		if err != nil {
 			return err
 		}
-		for _, p := range ps {
+		for i, p := range ps {
+			if err := r.notNumber(nodes[i], p, "intervals"); err != nil {
+				return err
+			}
 			vv.intervals[p] = int(x)
 		}
+	}
+	return nil
+}
+
+// notNumber refuses a duration phrase that is a plain number: a duration
+// cell holding a number is read as that many days, which a wording cannot
+// change or make ambiguous.
+func (r vocabReader) notNumber(n *yaml.Node, phrase, what string) error {
+	if _, err := strconv.ParseFloat(phrase, 64); err == nil {
+		return r.errf(n, "%s: %q is a number, which a duration cell reads as that many days; give words, such as \"fortnight\"", what, n.Value)
 	}
 	return nil
 }

@@ -205,3 +205,18 @@ func TestSchemaWordsWinOverVocab(t *testing.T) {
 		t.Errorf("Sunday = %+v, %v", v, err)
 	}
 }
+
+// TestValueVocabNumberPhrases: a duration phrase that is a plain number is
+// refused where it is written, since a number in a duration cell is read
+// as that many days.
+func TestValueVocabNumberPhrases(t *testing.T) {
+	for _, file := range []string{
+		"intervals: {ambiguous: {'0': ask}}\n",
+		"intervals: {14: ['7']}\n",
+	} {
+		_, err := DefaultSchema().WithValueVocab(namedReader{strings.NewReader(file), "v.yaml"})
+		if err == nil || !strings.Contains(err.Error(), "v.yaml:1:") || !strings.Contains(err.Error(), "is a number") {
+			t.Errorf("%q: got %v, want a v.yaml:1: error saying the phrase is a number", file, err)
+		}
+	}
+}
