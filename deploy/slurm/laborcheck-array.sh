@@ -20,7 +20,8 @@ set -euo pipefail
 
 SHARDS=8
 # The key for the hashes of passport and bank numbers: one secret for all
-# shards, kept out of the job script (and of `ps`).
-export LABORCHECK_SHARD_KEY="$(cat "$HOME/.config/laborcheck/shard-key")"
+# shards, in a file only you can read (make it once with
+# `head -c 32 /dev/urandom | base64 > ~/.config/laborcheck/shard-key`).
+KEY="$HOME/.config/laborcheck/shard-key"
 
-laborcheck scan -as-of 2026-11-30 -shard "${SLURM_ARRAY_TASK_ID}/${SHARDS}" -partial "partials/shard-${SLURM_ARRAY_TASK_ID}.partial" rosters/
+laborcheck scan -as-of 2026-11-30 -shard "${SLURM_ARRAY_TASK_ID}/${SHARDS}" -shard-key "$KEY" -partial "partials/shard-${SLURM_ARRAY_TASK_ID}.partial" rosters/

@@ -45,6 +45,9 @@ type job struct {
 					PVC  *struct {
 						ClaimName string `yaml:"claimName"`
 					} `yaml:"persistentVolumeClaim"`
+					Secret *struct {
+						SecretName string `yaml:"secretName"`
+					} `yaml:"secret"`
 				} `yaml:"volumes"`
 			} `yaml:"spec"`
 		} `yaml:"template"`
@@ -105,6 +108,9 @@ func shardCommand(t *testing.T, where string, args []string, i, n int) string {
 	if !strings.HasSuffix(cfg.partial, partialExt) {
 		t.Errorf("%s: -partial %s: merge DIR reads *%s files", where, cfg.partial, partialExt)
 	}
+	if cfg.shardKey == "" {
+		t.Errorf("%s: no -shard-key: the partials' hashes of passport numbers would be keyed by what every shard knows", where)
+	}
 	return cfg.partial
 }
 
@@ -148,7 +154,7 @@ func TestDeployKubernetes(t *testing.T) {
 	if !indexFromAnnotation {
 		t.Error("shard job: JOB_COMPLETION_INDEX is not declared for $(JOB_COMPLETION_INDEX) in the command")
 	}
-	var partialDir string
+	var partialDir, keyFile string
 	for i := range n {
 		var args []string
 		for _, a := range append(c.Command, c.Args...) {
@@ -159,9 +165,25 @@ func TestDeployKubernetes(t *testing.T) {
 			t.Errorf("shard job: shard %d writes %s", i, p)
 		}
 		partialDir = path.Dir(p)
+		cfg, _ := parseScanFlags(&ui{out: &bytes.Buffer{}, err: &bytes.Buffer{}}, args[2:])
+		keyFile = cfg.shardKey
 	}
 	if !mounted(c, partialDir) {
 		t.Errorf("shard job: %s is on no volume", partialDir)
+	}
+	// The key file is on a volume made from a Secret.
+	keyVolume := ""
+	for _, m := range c.VolumeMounts {
+		if strings.HasPrefix(keyFile, m.MountPath+"/") {
+			keyVolume = m.Name
+		}
+	}
+	fromSecret := false
+	for _, v := range s.Template.Spec.Volumes {
+		fromSecret = fromSecret || v.Name == keyVolume && v.Secret != nil && v.Secret.SecretName != ""
+	}
+	if !fromSecret {
+		t.Errorf("shard job: the shard key %s is not on a volume made from a Secret", keyFile)
 	}
 
 	merge := readJob(t, "k8s/merge-job.yaml")
@@ -248,7 +270,7 @@ func TestDeploySlurm(t *testing.T) {
 	}
 	var dir string
 	for i := range n {
-		args := scriptCommand(t, "slurm/laborcheck-array.sh", "laborcheck scan", map[string]string{"${SLURM_ARRAY_TASK_ID}": strconv.Itoa(i), "${SHARDS}": s[1]})
+		args := scriptCommand(t, "slurm/laborcheck-array.sh", "laborcheck scan", map[string]string{"${SLURM_ARRAY_TASK_ID}": strconv.Itoa(i), "${SHARDS}": s[1], "$KEY": "/home/u/.config/laborcheck/shard-key"})
 		dir = path.Dir(shardCommand(t, "slurm", args, i, n))
 	}
 	cfg := mergeCommand(t, "slurm merge", scriptCommand(t, "slurm/laborcheck-merge.sh", "laborcheck merge", nil))
@@ -262,7 +284,7 @@ func TestDeployXargs(t *testing.T) {
 	var dir string
 	for i := range n {
 		args := scriptCommand(t, "local/xargs-shards.sh", "laborcheck scan", map[string]string{
-			"{}/": strconv.Itoa(i) + "/", "shard-{}": "shard-" + strconv.Itoa(i), `"$SHARDS"`: strconv.Itoa(n), `"$ROSTERS"`: "rosters/"})
+			"{}/": strconv.Itoa(i) + "/", "shard-{}": "shard-" + strconv.Itoa(i), `"$SHARDS"`: strconv.Itoa(n), `"$ROSTERS"`: "rosters/", `"$KEY"`: "shard-key"})
 		dir = path.Dir(shardCommand(t, "xargs", args, i, n))
 	}
 	cfg := mergeCommand(t, "xargs merge", scriptCommand(t, "local/xargs-shards.sh", "laborcheck merge", nil))

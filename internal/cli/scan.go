@@ -100,6 +100,9 @@ Flags:
                     partial result to -partial FILE instead of reports; see
                     'laborcheck merge -h'
   -partial FILE     where a shard writes its partial result
+  -shard-key FILE   the secret that keys the hashes of passport and bank
+                    numbers in partial results (at least 16 characters, the
+                    same for every shard; default: $LABORCHECK_SHARD_KEY)
   -q                print nothing on success but the reports' paths
   -v                list every supplier, flagged contract and finding in
                     the summary (default: the ten of each at highest risk)
@@ -139,6 +142,8 @@ type scanConfig struct {
 	// shard is set by -shard i/N, with partial the -partial file.
 	shard   *shardSpec
 	partial string
+	// shardKey is the -shard-key file, or "" for $LABORCHECK_SHARD_KEY.
+	shardKey string
 }
 
 // parseInterleaved parses flags that may come before or after positional
@@ -188,6 +193,7 @@ func parseScanFlags(ui *ui, args []string) (*scanConfig, error) {
 	format := fs.String("format", "", "")
 	shard := fs.String("shard", "", "")
 	fs.StringVar(&cfg.partial, "partial", "", "")
+	fs.StringVar(&cfg.shardKey, "shard-key", "", "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return nil, exitError{flagError(ui, fs, err, scanUsage, "scan")}

@@ -35,6 +35,10 @@ func (cfg *scanConfig) parseShard(ui *ui, s string) error {
 			ui.errorf("-partial names where a shard writes its partial result: use it with -shard i/N")
 			return errUsage
 		}
+		if cfg.shardKey != "" {
+			ui.errorf("-shard-key keys the hashes in a shard's partial result: use it with -shard i/N")
+			return errUsage
+		}
 		return nil
 	}
 	is, ns, ok := strings.Cut(s, "/")
@@ -59,6 +63,43 @@ func (cfg *scanConfig) parseShard(ui *ui, s string) error {
 	}
 	cfg.shard = &shardSpec{i, n}
 	return nil
+}
+
+// minShardKey is the shortest shard key taken: a key short enough to guess
+// would let anyone holding the partials test passport numbers against it.
+const minShardKey = 16
+
+// maxShardKey bounds the key file read.
+const maxShardKey = 4096
+
+// shardKey reads the key of the passport and bank hashes: the -shard-key
+// file when given (a mounted secret, say), else $LABORCHECK_SHARD_KEY.
+// Surrounding white space, a file's final newline among it, is not part of
+// the key. With neither, the key is nil (the partial derives one from the
+// rules and inputs) and the shard says so. It prints any problem.
+func shardKey(ui *ui, file string) ([]byte, error) {
+	from, key := "$"+shardKeyEnv, os.Getenv(shardKeyEnv)
+	if file != "" {
+		data, err := readLimited(file, maxShardKey)
+		if err != nil {
+			ui.errorf("-shard-key: %v", err)
+			ui.hint("name a file that holds the key, e.g. a Kubernetes Secret mounted as a file")
+			return nil, err
+		}
+		from, key = "-shard-key "+safe(file), string(data)
+	}
+	key = strings.TrimSpace(key)
+	switch {
+	case key == "" && file == "":
+		ui.warnf("no shard key: passport and bank numbers are hashed under a key derived from the rules and the input list, so anyone with the partials and that list can test guesses; give every shard the same secret with -shard-key FILE or $%s", shardKeyEnv)
+		return nil, nil
+	case len(key) < minShardKey:
+		err := fmt.Errorf("shard key from %s: %d characters, want at least %d", from, len(key), minShardKey)
+		ui.errorf("%v", err)
+		ui.hint("make one with: head -c 32 /dev/urandom | base64")
+		return nil, err
+	}
+	return []byte(key), nil
 }
 
 // reportClock is the time reports are stamped with: $SOURCE_DATE_EPOCH
@@ -106,9 +147,11 @@ func runShard(ctx context.Context, ui *ui, cfg *scanConfig, files []string, opts
 	}
 	sh := scan.Shard{Index: cfg.shard.index, Count: cfg.shard.count, Partial: cfg.partial, Settings: settings,
 		EntityListName: tables.entityName, EntityList: tables.entityData, Waivers: waivers.active}
-	if key := os.Getenv(shardKeyEnv); key != "" {
-		sh.Secret = []byte(key)
+	key, err := shardKey(ui, cfg.shardKey)
+	if err != nil {
+		return ExitCannotRun
 	}
+	sh.Secret = key
 	res, err := scan.RunShard(ctx, files, opts, sh)
 	if code, stop := interrupted(ctx, ui, "no partial result was written"); stop {
 		return code
