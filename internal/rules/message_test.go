@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -119,5 +120,77 @@ func TestPackMessages(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no example flagged")
+	}
+}
+
+// TestLightWorkAge checks that under-minimum-age tells a child too young
+// for any work from one old enough only for light work, by the country's
+// light-work age (the minimum-age table's light column).
+func TestLightWorkAge(t *testing.T) {
+	set, errs := Load([]string{BuiltinPath}, LoadOptions{Builtin: defaultrules.FS})
+	if len(errs) > 0 {
+		t.Fatal(errs.Detail())
+	}
+	schema := contract.DefaultSchema()
+	env, err := NewEnv(schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, errs := env.Compile(set, CompileOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs.Detail())
+	}
+	var rule *Compiled
+	for _, r := range p.Rules {
+		if r.ID == "under-minimum-age" {
+			rule = r
+		}
+	}
+	if rule == nil {
+		t.Fatal("no rule under-minimum-age")
+	}
+	derive := contract.NewDeriver(schema, TestReviewDate).Derive
+	ev := p.NewEvaluator(TestReviewDate)
+	const (
+		tooYoung  = "below which not even light work is allowed"
+		lightOnly = "only light work may be allowed"
+	)
+	for _, tc := range []struct {
+		age, country string
+		want         string // "" when neither is said
+		min          string
+	}{
+		{"12", "Malaysia", "and under 13, " + tooYoung, "minimum working age of 15"}, // light work from 13
+		{"14", "Malaysia", lightOnly, "minimum working age of 15"},
+		{"11", "Bangladesh", "and under 12, " + tooYoung, "minimum working age of 14"}, // light work from 12
+		{"12", "Bangladesh", lightOnly, "minimum working age of 14"},
+		{"15", "China", "", "minimum working age of 16"},                     // no light work below 16
+		{"12", "", "and under 13, " + tooYoung, "minimum working age of 15"}, // C138: 15, light work 13
+		{"13", "", lightOnly, "minimum working age of 15"},
+	} {
+		in, keys := map[string]string{"age": tc.age}, []string{"age"}
+		if tc.country != "" {
+			in["employer_country"], keys = tc.country, append(keys, "employer_country")
+		}
+		c, err := p.exampleContract(rule, Test{Name: tc.age + " " + tc.country, Contract: in, Expect: ExpectFlag, keys: keys})
+		if err != nil {
+			t.Fatal(err)
+		}
+		derive(c)
+		if o := ev.Eval(rule, c); o.Status != Flag {
+			t.Errorf("aged %s in %q: %v, want a flag", tc.age, tc.country, o.Status)
+			continue
+		}
+		msg := ev.Message(rule, c)
+		if !strings.Contains(msg, tc.min) {
+			t.Errorf("aged %s in %q: %q does not say %q", tc.age, tc.country, msg, tc.min)
+		}
+		if tc.want == "" {
+			if strings.Contains(msg, tooYoung) || strings.Contains(msg, lightOnly) {
+				t.Errorf("aged %s in %q: %q speaks of light work, which the law does not allow below the minimum", tc.age, tc.country, msg)
+			}
+		} else if !strings.Contains(msg, tc.want) {
+			t.Errorf("aged %s in %q: %q does not say %q", tc.age, tc.country, msg, tc.want)
+		}
 	}
 }
