@@ -415,8 +415,9 @@ type numbers struct {
 }
 
 // maxHashes is how many hashes of numbers a Checker keeps in memory, per
-// kind of number, before it spills them (with Options.Spill): 32 MB.
-var maxHashes = 1 << 22
+// kind of number, before it spills them (with Options.Spill): 8 MB, a
+// million contracts' passports or accounts.
+var maxHashes = 1 << 20
 
 const bucketBits = 4
 

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 
@@ -109,6 +110,55 @@ func percent(f float64) string {
 		return s + "%"
 	}
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", p), ".0") + "%"
+}
+
+// coverCanon gives the sheets whose rules can check the same things one
+// Coverage. Each sheet read (each file of a merge's blocks) has its own, and
+// a supplier's tally keeps an entry per Coverage it meets: without this, a
+// batch of thousands of files of one layout from thousands of suppliers
+// would hold an entry per file and supplier.
+type coverCanon struct {
+	last, lastCanon *engine.Coverage
+	by              map[*engine.Coverage]*engine.Coverage // any → its canonical Coverage
+	byContent       map[string]*engine.Coverage
+	key             []byte
+}
+
+func (cc *coverCanon) canon(cv *engine.Coverage) *engine.Coverage {
+	if cv == nil || cv == cc.last {
+		if cv == nil {
+			return nil
+		}
+		return cc.lastCanon
+	}
+	c, ok := cc.by[cv]
+	if !ok {
+		if cc.by == nil {
+			cc.by, cc.byContent = map[*engine.Coverage]*engine.Coverage{}, map[string]*engine.Coverage{}
+		}
+		k := cc.key[:0]
+		k = binary.AppendUvarint(k, uint64(cv.Checked))
+		k = binary.AppendUvarint(k, uint64(cv.Total))
+		k = binary.AppendUvarint(k, uint64(len(cv.Checkable)))
+		for i, ch := range cv.Checkable {
+			var b byte
+			if ch {
+				b |= 1
+			}
+			if i < len(cv.Partly) && cv.Partly[i] {
+				b |= 2
+			}
+			k = append(k, b)
+		}
+		cc.key = k
+		if c = cc.byContent[string(k)]; c == nil {
+			c = cv
+			cc.byContent[string(k)] = c
+		}
+		cc.by[cv] = c
+	}
+	cc.last, cc.lastCanon = cv, c
+	return c
 }
 
 // supplierCoverage tallies the coverage of a supplier's contracts: how many

@@ -585,6 +585,7 @@ type builder struct {
 	rows        *report.Rows // contracts and findings go here when set, else into rep
 	// ruleIndicators are the indicators of the program's rules, by index.
 	ruleIndicators []string
+	covers         coverCanon
 }
 
 func (b *builder) addContract(c *report.Contract) error {
@@ -678,7 +679,7 @@ func (b *builder) account(d *decoded) error {
 		b.suppliers[name] = acc
 	}
 	acc.s.Contracts++
-	acc.cov.add(d.cover)
+	acc.cov.add(b.covers.canon(d.cover))
 	switch d.status {
 	case engine.Flagged:
 		acc.s.ContractsFlagged++
