@@ -994,34 +994,68 @@ func (c *Checker) shared(m *numbers) map[string]*shared {
 // their first contract).
 func (c *Checker) Findings() []Finding {
 	var out []Finding
+	c.EachFinding(func(f Finding) error {
+		out = append(out, f)
+		return nil
+	})
+	return out
+}
+
+// EachFinding calls fn with each finding, in the order Findings lists
+// them, and stops at fn's first error. A finding is let go once fn
+// returns: a batch with many shared numbers does not hold all its findings
+// at once (each kind of check still holds its own while it sorts them).
+func (c *Checker) EachFinding(fn func(Finding) error) error {
+	each := func(fs []Finding) error {
+		for i := range fs {
+			if err := fn(fs[i]); err != nil {
+				return err
+			}
+			fs[i] = Finding{}
+		}
+		return nil
+	}
 	for _, key := range c.order {
 		if f, ok := c.feeShare(key, c.groups[key]); ok {
-			out = append(out, f)
+			if err := fn(f); err != nil {
+				return err
+			}
 		}
 	}
-	out = append(out, c.sharedFindings(&c.passports, SharedPassport)...)
-	out = append(out, c.sharedFindings(&c.accounts, SharedBankAccount)...)
-	out = append(out, c.birthClusters()...)
+	if err := each(c.sharedFindings(&c.passports, SharedPassport)); err != nil {
+		return err
+	}
+	if err := each(c.sharedFindings(&c.accounts, SharedBankAccount)); err != nil {
+		return err
+	}
+	if err := each(c.birthClusters()); err != nil {
+		return err
+	}
 	for _, key := range c.order {
-		out = append(out, c.agencyClusters(key, c.groups[key])...)
+		if err := each(c.agencyClusters(key, c.groups[key])); err != nil {
+			return err
+		}
 	}
 	if c.opts.EntityList != nil {
 		for _, key := range c.order {
 			g := c.groups[key]
 			for _, n := range g.nameOrder {
 				if e, ok := c.opts.EntityList.Match(n); ok {
-					out = append(out, Finding{
+					err := fn(Finding{
 						Check: EntityListMatch, Severity: contract.Critical, Groups: []string{key},
 						Message: fmt.Sprintf("%s matches %q on the entity list %s: a sourcing risk indicator; goods from listed entities are presumed made with forced labour unless the importer rebuts it",
 							entityWho(n, key, g.workers), e.Name, c.opts.EntityList.Name),
 						Contracts: []Ref{g.names[n]}, Total: g.workers,
 						Evidence: map[string]any{"name": n, "entity": e.Name, "entity_list": c.opts.EntityList.Name, "entity_list_row": e.Line},
 					})
+					if err != nil {
+						return err
+					}
 				}
 			}
 		}
 	}
-	return out
+	return nil
 }
 
 func entityWho(name, group string, contracts int) string {
@@ -1128,6 +1162,17 @@ func Mask(n string) string {
 
 // Summaries returns what the checks found per supplier group.
 func (c *Checker) Summaries(findings []Finding) map[string]Summary {
+	out := c.BaseSummaries()
+	for i := range findings {
+		CountSummary(out, &findings[i])
+	}
+	return out
+}
+
+// BaseSummaries are the Summaries before any finding is counted in: the
+// workers and fee figures of each group. CountSummary counts findings in,
+// one at a time.
+func (c *Checker) BaseSummaries() map[string]Summary {
 	out := make(map[string]Summary, len(c.groups))
 	for key, g := range c.groups {
 		s := Summary{Workers: g.workers, FeesPaid: g.paid, FeesNotPaid: g.notPaid, FeesUnknown: g.unknown}
@@ -1136,20 +1181,22 @@ func (c *Checker) Summaries(findings []Finding) map[string]Summary {
 		}
 		out[key] = s
 	}
-	for _, f := range findings {
-		for _, g := range f.Groups {
-			s, ok := out[g]
-			if !ok {
-				continue
-			}
-			s.Findings++
-			if f.Check.ID == EntityListMatch.ID && s.EntityMatch == "" {
-				s.EntityMatch, _ = f.Evidence["entity"].(string)
-			}
-			out[g] = s
-		}
-	}
 	return out
+}
+
+// CountSummary counts finding f in the summaries of its groups.
+func CountSummary(out map[string]Summary, f *Finding) {
+	for _, g := range f.Groups {
+		s, ok := out[g]
+		if !ok {
+			continue
+		}
+		s.Findings++
+		if f.Check.ID == EntityListMatch.ID && s.EntityMatch == "" {
+			s.EntityMatch, _ = f.Evidence["entity"].(string)
+		}
+		out[g] = s
+	}
 }
 
 // feeShareSeverity scales fee-share with the count and the share of the

@@ -31,6 +31,22 @@ func (p *Policy) Check(c Check) Check {
 	return c
 }
 
+// ApplyOne is Apply for one finding: the finding as the rule files have
+// it, and false when they disable its check.
+func (p *Policy) ApplyOne(f Finding) (Finding, bool) {
+	if p == nil || len(p.Disabled)+len(p.Severity) == 0 {
+		return f, true
+	}
+	if p.Disabled[f.Check.ID] {
+		return f, false
+	}
+	if s, ok := p.Severity[f.Check.ID]; ok {
+		f.Severity = s
+		f.Check = p.Check(f.Check)
+	}
+	return f, true
+}
+
 // Apply returns the findings of the checks that are enabled, each with the
 // severity an override gave its check: an override sets the severity of
 // every finding of the check, in place of the check's own scale.
@@ -40,14 +56,9 @@ func (p *Policy) Apply(findings []Finding) []Finding {
 	}
 	out := make([]Finding, 0, len(findings))
 	for _, f := range findings {
-		if p.Disabled[f.Check.ID] {
-			continue
+		if f, ok := p.ApplyOne(f); ok {
+			out = append(out, f)
 		}
-		if s, ok := p.Severity[f.Check.ID]; ok {
-			f.Severity = s
-			f.Check = p.Check(f.Check)
-		}
-		out = append(out, f)
 	}
 	return out
 }

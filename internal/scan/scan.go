@@ -726,14 +726,25 @@ func (b *builder) account(d *decoded) error {
 // contract that its own rules left clear.
 func (b *builder) crossRow(c *crossrow.Checker) error {
 	sum := &b.rep.Summary
-	findings := b.crossPolicy.Apply(c.Findings())
-	if err := c.Err(); err != nil {
-		return err
-	}
-	if err := b.raiseContracts(findings); err != nil {
-		return err
-	}
-	for _, f := range findings {
+	sums := c.BaseSummaries()
+	// The contracts particular findings concern, by where they were read:
+	// counted against them once every finding is in.
+	raises := map[loc]raising{}
+	err := c.EachFinding(func(f crossrow.Finding) error {
+		f, ok := b.crossPolicy.ApplyOne(f)
+		if !ok {
+			return nil
+		}
+		crossrow.CountSummary(sums, &f)
+		if f.Check.PerContract {
+			for _, r := range f.Contracts {
+				k := loc{r.File, r.Sheet, r.Row}
+				rs := raises[k]
+				rs.findings++
+				rs.sev = max(rs.sev, f.Severity)
+				raises[k] = rs
+			}
+		}
 		first := f.Contracts[0]
 		rf := report.Finding{
 			RuleID: f.Check.ID, Title: f.Check.Title, Indicator: f.Check.Indicator, Severity: f.Severity.String(),
@@ -771,8 +782,18 @@ func (b *builder) crossRow(c *crossrow.Checker) error {
 				}
 			}
 		}
+		return nil
+	})
+	if err == nil {
+		err = c.Err()
 	}
-	for g, s := range c.Summaries(findings) {
+	if err != nil {
+		return err
+	}
+	if err := b.raiseContracts(raises); err != nil {
+		return err
+	}
+	for g, s := range sums {
 		acc := b.suppliers[supplierKey(g)]
 		if acc == nil {
 			continue
@@ -793,32 +814,38 @@ type loc struct {
 	row         int
 }
 
+// raising is what the cross-row findings about one contract add to it:
+// how many there are, and the most severe.
+type raising struct {
+	findings int
+	sev      contract.Severity
+}
+
 // raiseContracts counts the cross-row findings about particular contracts
 // (a shared passport or account) against each of them. A location read
 // twice (the same file given twice) stands for its last contract.
-func (b *builder) raiseContracts(findings []crossrow.Finding) error {
-	want := map[loc]int{} // location → index of its contract, -1 until found
-	for _, f := range findings {
-		if f.Check.PerContract {
-			for _, r := range f.Contracts {
-				want[loc{r.File, r.Sheet, r.Row}] = -1
-			}
-		}
-	}
-	if len(want) == 0 {
+func (b *builder) raiseContracts(raises map[loc]raising) error {
+	if len(raises) == 0 {
 		return nil
 	}
-	// The contracts concerned, as they are now.
-	cur := map[int]*report.Contract{}
+	// The contracts concerned, as they are now: the last read at each
+	// location.
+	type head struct {
+		at loc
+		ct report.Contract // the fields raise changes, and the supplier
+	}
+	at := make(map[loc]int, len(raises))
+	cur := map[int]*head{}
 	note := func(i int, ct *report.Contract) error {
 		k := loc{ct.File, ct.Sheet, ct.Row}
-		if _, ok := want[k]; ok {
-			want[k] = i
-			if _, ok := cur[i]; !ok {
-				c := *ct
-				cur[i] = &c
-			}
+		if _, ok := raises[k]; !ok {
+			return nil
 		}
+		if j, ok := at[k]; ok {
+			delete(cur, j)
+		}
+		at[k] = i
+		cur[i] = &head{k, report.Contract{Supplier: ct.Supplier, Status: ct.Status, Risk: ct.Risk, Findings: ct.Findings}}
 		return nil
 	}
 	var err error
@@ -833,30 +860,30 @@ func (b *builder) raiseContracts(findings []crossrow.Finding) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range findings {
-		if !f.Check.PerContract {
-			continue
-		}
-		for _, r := range f.Contracts {
-			if i := want[loc{r.File, r.Sheet, r.Row}]; i >= 0 {
-				b.raise(cur[i], f.Severity)
-			}
-		}
+	order := make([]int, 0, len(cur))
+	for i := range cur {
+		order = append(order, i)
 	}
-	for i, c := range cur {
+	slices.Sort(order)
+	for _, i := range order {
+		h := cur[i]
+		rs := raises[h.at]
+		b.raise(&h.ct, rs.sev, rs.findings)
 		if b.rows != nil {
-			b.rows.Amend(i, report.Amendment{Status: c.Status, Risk: c.Risk, Findings: c.Findings})
+			b.rows.Amend(i, report.Amendment{Status: h.ct.Status, Risk: h.ct.Risk, Findings: h.ct.Findings})
 		} else {
-			b.rep.Contracts[i] = *c
+			c := &b.rep.Contracts[i]
+			c.Status, c.Risk, c.Findings = h.ct.Status, h.ct.Risk, h.ct.Findings
 		}
 	}
 	return nil
 }
 
-// raise counts a cross-row finding against one contract.
-func (b *builder) raise(ct *report.Contract, sev contract.Severity) {
+// raise counts n cross-row findings, the most severe sev, against one
+// contract.
+func (b *builder) raise(ct *report.Contract, sev contract.Severity, n int) {
 	sum, acc := &b.rep.Summary, b.suppliers[supplierKey(ct.Supplier)]
-	ct.Findings++
+	ct.Findings += n
 	if ct.Risk == nil || mustSeverity(*ct.Risk) < sev {
 		s := sev.String()
 		ct.Risk = &s
