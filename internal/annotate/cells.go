@@ -50,16 +50,18 @@ var errTooManyCells = errors.New("too many cells")
 // with the value the review read: numbers as numbers (in the currency
 // their format named), dates, times and durations as numbers with such a
 // format, text as text, never a formula. Hidden rows and sheets stay
-// hidden. It returns the workbook and the copy's sheet name of each of the
-// input's sheets.
-func readCellBook(ctx context.Context, path string, maxCells int) (*excelize.File, map[string]string, error) {
+// hidden. An encrypted .xls is opened with password, as the review opened
+// it. It returns the workbook, the copy's sheet name of each of the
+// input's sheets, and whether the password opened the input, so that the
+// copy is encrypted too.
+func readCellBook(ctx context.Context, path string, maxCells int, password string) (*excelize.File, map[string]string, bool, error) {
 	b := &cellBook{f: excelize.NewFile(), names: map[string]string{}, taken: map[string]bool{}, first: true,
 		styles: map[string]int{}, maxCells: maxCells}
-	fail := func(err error) (*excelize.File, map[string]string, error) {
+	fail := func(err error) (*excelize.File, map[string]string, bool, error) {
 		b.f.Close()
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	in, err := source.ReadCells(ctx, path, source.Options{}, source.CellHandler{Sheet: b.startSheet, Row: b.row})
+	in, err := source.ReadCells(ctx, path, source.Options{Password: password}, source.CellHandler{Sheet: b.startSheet, Row: b.row})
 	if errors.Is(err, errTooManyCells) {
 		return fail(fmt.Errorf("%w: more than %d cells, the most an annotated copy of an .xls or .ods file is made for (copies are built in memory); review a part of it, with -sheet or a smaller export, to annotate it", ErrNotCopied, maxCells))
 	}
@@ -76,7 +78,13 @@ func readCellBook(ctx context.Context, path string, maxCells int) (*excelize.Fil
 	if err := b.hide(); err != nil {
 		return fail(err)
 	}
-	return b.f, b.names, nil
+	encrypted := false
+	for _, n := range in.Notes {
+		// The note the reader gives a workbook the password opened (not
+		// one Excel opens without a password).
+		encrypted = encrypted || (password != "" && strings.HasPrefix(n, "encrypted workbook") && strings.HasSuffix(n, "opened with the given password"))
+	}
+	return b.f, b.names, encrypted, nil
 }
 
 // hide hides the sheets the input hides, the first visible one made the

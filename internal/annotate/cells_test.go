@@ -45,7 +45,7 @@ func cellLines(t *testing.T, path string) string {
 func TestCellBookRoundTrip(t *testing.T) {
 	for _, name := range []string{"mix.xls", "mix.ods", "d1904.xls", "d1904.ods"} {
 		path := filepath.Join("../source/testdata/formats", name)
-		f, sheets, err := readCellBook(context.Background(), path, DefaultMaxCells)
+		f, sheets, _, err := readCellBook(context.Background(), path, DefaultMaxCells, "")
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -72,7 +72,7 @@ func TestCellBookRoundTrip(t *testing.T) {
 		}
 	}
 	// Too many cells: no copy.
-	if _, _, err := readCellBook(context.Background(), "../source/testdata/formats/mix.xls", 100); err == nil || !strings.Contains(err.Error(), "more than 100 cells") {
+	if _, _, _, err := readCellBook(context.Background(), "../source/testdata/formats/mix.xls", 100, ""); err == nil || !strings.Contains(err.Error(), "more than 100 cells") {
 		t.Errorf("over the cell limit: %v", err)
 	}
 }
@@ -131,7 +131,7 @@ func TestCellBookHiddenFirstSheet(t *testing.T) {
 	if got := cellLines(t, ods); !strings.Contains(got, `sheet "Sheet1" hidden=true`) {
 		t.Fatalf("LibreOffice's .ods does not hide the first sheet:\n%s", got)
 	}
-	c, _, err := readCellBook(context.Background(), ods, DefaultMaxCells)
+	c, _, _, err := readCellBook(context.Background(), ods, DefaultMaxCells, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,8 @@ func (w *copyWriter) write(out string) error {
 		w.f = f
 		w.sheets = map[string]string{"": sheet}
 	case "xls", "ods":
-		f, sheets, err := readCellBook(w.ctx, in.Path, cmp.Or(w.opts.MaxCells, DefaultMaxCells))
+		f, sheets, enc, err := readCellBook(w.ctx, in.Path, cmp.Or(w.opts.MaxCells, DefaultMaxCells), w.opts.Password)
+		encrypted = enc
 		if err != nil {
 			if errors.Is(err, ErrNotCopied) {
 				return err

@@ -628,3 +628,33 @@ func TestAnnotateEncrypted(t *testing.T) {
 		t.Errorf("row 2: %q", s)
 	}
 }
+
+// TestAnnotateEncryptedXLS checks that the .xlsx copy of an encrypted .xls
+// is encrypted with the password that opened it.
+func TestAnnotateEncryptedXLS(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("..", "source", "testdata", "encrypted", "mix.rc4.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "locked.xls")
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "marked")
+	if _, code, stderr := scanJSON(t, dir, "-password", "laborcheck", "-annotate", out, in); code != ExitIncomplete {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	copyPath := filepath.Join(out, "locked.xls.annotated.xlsx")
+	if _, err := excelize.OpenFile(copyPath); err == nil {
+		t.Error("the copy opens without the password")
+	}
+	c, err := excelize.OpenFile(copyPath, excelize.Options{Password: "laborcheck"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if v, _ := c.GetCellValue("Data", "B2"); v != "Worker 0 名前" {
+		t.Errorf("B2 = %q", v)
+	}
+}

@@ -28,7 +28,8 @@
 // serial in the workbook's date system, and a currency the cell's format
 // names is a hint for money fields. Sizes and compression ratios declared in
 // the zip directory are checked against [Limits] before any part is inflated.
-// Encrypted workbooks are decrypted with excelize when a password is given.
+// Encrypted workbooks are decrypted with excelize when a password is given;
+// encrypted .xls workbooks by the BIFF8 reader (xls_crypt.go).
 //
 // Excel 97-2003 workbooks (BIFF8 records in an OLE compound file) and
 // OpenDocument spreadsheets (content.xml, streamed) give the same rows as
@@ -36,8 +37,8 @@
 // in the workbook's 1900 or 1904 date system) or value type (.ods), hidden
 // rows, columns and sheets marked, merged cells blank but for their first.
 // A row or cell an .ods repeats costs nothing while it is blank. Encrypted
-// .xls and .ods files, and .xls files older than Excel 97, are refused with
-// the reason.
+// .ods files, and .xls files older than Excel 97, are refused with the
+// reason.
 //
 // # Text
 //

@@ -15,7 +15,8 @@ var (
 	ErrLegacyXLS = errors.New("legacy .xls workbook")
 	// ErrEncrypted is returned for a password-protected workbook when no
 	// password was given, or when the given one does not open it, and for
-	// encrypted .xls and .ods files, which laborcheck does not decrypt.
+	// encrypted .ods files and .xls files encrypted in a way laborcheck does
+	// not know, which it does not decrypt.
 	ErrEncrypted = errors.New("encrypted workbook")
 	// ErrXLSB is returned for an Excel binary (.xlsb) workbook.
 	ErrXLSB = errors.New("binary .xlsb workbook")

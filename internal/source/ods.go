@@ -42,13 +42,15 @@ var errODSContent = errors.New("spreadsheet content")
 // against the limits.
 func (r *reader) readODS(zr *zip.Reader) error {
 	zr.RegisterDecompressor(zip.Deflate, newODSFlateReader)
-	var content, manifest *zip.File
+	var content, manifest, meta *zip.File
 	for _, p := range zipParts(zr) {
 		switch p.name {
 		case "content.xml":
 			content = p.f
 		case "meta-inf/manifest.xml":
 			manifest = p.f
+		case "meta.xml":
+			meta = p.f
 		}
 	}
 	if manifest != nil && odsEncrypted(manifest) {
@@ -62,7 +64,7 @@ func (r *reader) readODS(zr *zip.Reader) error {
 	}
 	want := -1
 	if name := r.opts.Sheet; name != "" {
-		names, err := odsSheetNames(content)
+		names, err := odsSheetNames(content, name)
 		if err != nil {
 			r.in.Err = r.odsError(zr, err)
 			return nil
@@ -73,6 +75,15 @@ func (r *reader) readODS(zr *zip.Reader) error {
 			return nil
 		}
 		want = i
+	}
+	// A read of the first rows of each sheet (inspect's) ends with the
+	// sheet wanted, or with the last sheet the file's statistics count:
+	// content.xml is not inflated past it, so that a million-row sheet
+	// costs what its first rows do. A read of every row goes on to the end
+	// of the content, whatever the statistics say.
+	count := 0
+	if r.opts.MaxRows > 0 && r.cells == nil && want < 0 && meta != nil {
+		count = odsTableCount(meta)
 	}
 	rc, err := content.Open()
 	if err != nil {
@@ -130,12 +141,17 @@ func (r *reader) readODS(zr *zip.Reader) error {
 			if cache == nil {
 				cache = newODSCache()
 			}
-			src := &odsSheetReader{r: r, sc: sc, name: sh.Name, cache: cache}
-			if err := r.readODSSheet(sh, src, want >= 0); err != nil {
+			// A read of the first rows passes over the rest of a sheet
+			// by its brackets; one of every row reads on token by token, so
+			// that it tells what a damaged sheet's XML holds as it always did.
+			head := r.opts.MaxRows > 0 && r.cells == nil
+			src := &odsSheetReader{r: r, sc: sc, name: sh.Name, cache: cache, fast: head}
+			last := head && (want >= 0 || (count > 0 && tables >= count))
+			if err := r.readODSSheet(sh, src, want >= 0, !last); err != nil {
 				return err
 			}
-			if src.broken {
-				return nil // the XML cannot be read past this sheet
+			if src.broken || last {
+				return nil // the XML cannot be read past this sheet, or need not be
 			}
 		}
 	}
@@ -146,9 +162,9 @@ func (r *reader) readODS(zr *zip.Reader) error {
 	return nil
 }
 
-// readODSSheet reads one table, then passes over what readTable left of
-// it. A panic becomes the sheet's error.
-func (r *reader) readODSSheet(sh *Sheet, src *odsSheetReader, forced bool) (err error) {
+// readODSSheet reads one table, then, when drain is set, passes over what
+// readTable left of it. A panic becomes the sheet's error.
+func (r *reader) readODSSheet(sh *Sheet, src *odsSheetReader, forced, drain bool) (err error) {
 	r.in.Sheets = append(r.in.Sheets, sh)
 	defer func() {
 		if p := recover(); p != nil {
@@ -167,8 +183,34 @@ func (r *reader) readODSSheet(sh *Sheet, src *odsSheetReader, forced bool) (err 
 		src.broken = true
 		return nil
 	}
-	src.drain()
+	if drain {
+		src.drain()
+	}
 	return nil
+}
+
+// odsTableCount returns the number of sheets meta.xml's document
+// statistics give (LibreOffice writes them), or 0 when it gives none.
+func odsTableCount(meta *zip.File) int {
+	rc, err := meta.Open()
+	if err != nil {
+		return 0
+	}
+	defer rc.Close()
+	sc := newODSScanner(io.LimitReader(rc, 1<<20))
+	for {
+		tok, err := sc.next()
+		if err != nil || tok == odsEOF {
+			return 0
+		}
+		if tok == odsStart && string(sc.local) == "document-statistic" {
+			n, err := strconv.Atoi(string(sc.attr("table-count")))
+			if err != nil || n < 1 {
+				return 0
+			}
+			return n
+		}
+	}
 }
 
 // odsError explains a content.xml that cannot be read.
@@ -222,8 +264,9 @@ func odsEncrypted(f *zip.File) bool {
 	return strings.Contains(string(b), "encryption-data")
 }
 
-// odsSheetNames lists the names of a spreadsheet's tables.
-func odsSheetNames(content *zip.File) ([]string, error) {
+// odsSheetNames lists the names of a spreadsheet's tables, up to the
+// first one named want.
+func odsSheetNames(content *zip.File, want string) ([]string, error) {
 	rc, err := content.Open()
 	if err != nil {
 		return nil, err
@@ -242,6 +285,11 @@ func odsSheetNames(content *zip.File) ([]string, error) {
 			return names, nil
 		case tok == odsStart && string(sc.local) == "table":
 			names = append(names, uniqueSheetName(seen, string(sc.attr("name")), len(names)))
+			if names[len(names)-1] == want {
+				// findSheet takes the first sheet of the very name: the
+				// sheets after it do not change which.
+				return names, nil
+			}
 			if err := sc.skip(); err != nil {
 				return nil, err
 			}
@@ -259,6 +307,7 @@ type odsSheetReader struct {
 	depth  int  // open elements inside the table
 	done   bool // the table's end tag has been read
 	broken bool // the XML could not be read
+	fast   bool // drain passes over the rest of the table by its brackets
 	row    int  // the number of the last row read or passed over
 	col    int  // columns declared so far, for hidden ranges
 	hidden [][2]int
@@ -365,6 +414,18 @@ func (s *odsSheetReader) addCells(n int) error {
 func (s *odsSheetReader) drain() {
 	s.repN = 0
 	for !s.done && !s.broken {
+		if s.fast {
+			depth, end, err := s.sc.passOver(s.depth)
+			s.depth = depth
+			switch {
+			case err != nil:
+				s.broken = true
+				return
+			case end:
+				s.done = true
+				return
+			}
+		}
 		tok, err := s.sc.next()
 		if err != nil || tok == odsEOF {
 			s.broken = true

@@ -574,6 +574,52 @@ func (s *odsScanner) tagEnd() int {
 	}
 }
 
+// passOver passes over content up to the end tag of the element whose
+// content it is in, depth elements deep (depth open elements inside it):
+// by the tags' angle brackets alone, without reading names or attributes,
+// which in well-formed XML finds the same end tag as reading token by token
+// does, several times faster. It reports end when it read that end tag;
+// otherwise it stops before a comment, CDATA section or processing
+// instruction (where a '<' need not open a tag), or a self-closing tag's
+// pending end, for next to read, with depth the elements still open.
+func (s *odsScanner) passOver(depth int) (int, bool, error) {
+	if s.pendingEnd || s.err != nil {
+		return depth, false, s.err
+	}
+	for {
+		i := bytes.IndexByte(s.buf[s.pos:s.end], '<')
+		if i < 0 {
+			s.pos = s.end
+			if !s.fill() {
+				return depth, false, s.eofError()
+			}
+			continue
+		}
+		s.pos += i
+		if !s.ensure(2) {
+			return depth, false, s.eofError()
+		}
+		switch s.buf[s.pos+1] {
+		case '!', '?':
+			return depth, false, nil
+		}
+		e := s.tagEnd()
+		if e < 0 {
+			return depth, false, s.eofError()
+		}
+		switch {
+		case s.buf[s.pos+1] == '/':
+			depth--
+		case s.buf[s.pos+e-1] != '/':
+			depth++
+		}
+		s.pos += e + 1
+		if depth < 0 {
+			return 0, true, nil
+		}
+	}
+}
+
 // skip passes over the rest of the element whose start tag was just read.
 func (s *odsScanner) skip() error {
 	depth := 0

@@ -137,9 +137,10 @@ func biffVersion(typ uint16, body []byte) string {
 	return ""
 }
 
-// parseXLSGlobals reads the workbook globals substream: it refuses an
-// encrypted or pre-BIFF8 stream (as an *xlsRefusal) and returns the sheets,
-// styles, date system and shared strings.
+// parseXLSGlobals reads the workbook globals substream: it refuses a
+// pre-BIFF8 stream, or an encrypted one decryptXLS has not decrypted (as an
+// *xlsRefusal), and returns the sheets, styles, date system and shared
+// strings.
 func parseXLSGlobals(data []byte) (*xlsBook, error) {
 	typ, body, pos, ok := biffRecord(data, 0)
 	if !ok || typ&0x00FF != 0x09 {
@@ -173,9 +174,9 @@ func parseXLSGlobals(data []byte) (*xlsBook, error) {
 			}
 			return wb, nil
 		case biffFilePass:
+			// decryptXLS clears the record of a stream it decrypts.
 			return nil, &xlsRefusal{kind: ErrEncrypted,
-				reason: "the .xls workbook is encrypted with a password (legacy Excel encryption, which laborcheck does not open)",
-				hint:   "open it in Excel or LibreOffice with the password and save it as .xlsx; scan that, with -password if it keeps one"}
+				reason: "the .xls workbook is encrypted with a password", hint: "give it with -password"}
 		case biffDateMode:
 			wb.date1904 = len(body) >= 2 && binary.LittleEndian.Uint16(body) == 1
 		case biffBoundSheet:
@@ -405,7 +406,11 @@ func (r *reader) readXLS(f file, size int64) error {
 		r.in.Err = ferr
 		return nil
 	}
-	wb, err := parseXLSGlobals(stream)
+	stream, how, err := decryptXLS(stream, r.opts.Password)
+	var wb *xlsBook
+	if err == nil {
+		wb, err = parseXLSGlobals(stream)
+	}
 	if err != nil {
 		var ref *xlsRefusal
 		if errors.As(err, &ref) {
@@ -416,6 +421,9 @@ func (r *reader) readXLS(f file, size int64) error {
 		return nil
 	}
 	r.in.Format = FormatXLS
+	if how != "" {
+		r.in.Notes = append(r.in.Notes, how)
+	}
 	if wb.date1904 {
 		r.in.Notes = append(r.in.Notes, "the workbook uses the 1904 date system")
 	}
