@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"testing"
 	"time"
 
@@ -116,9 +117,9 @@ func BenchmarkWriteXLSX(b *testing.B) {
 	reportCPU(b, cpu)
 }
 
-// withRemedies adds what a review with real rules carries to the findings
-// of r: a remedy and longer references for each rule, and a waiver on
-// every ninth finding.
+// withRemedies adds what a review with real rules carries to r: its rules,
+// and with each finding a remedy and longer references for its rule, and
+// a waiver on every ninth one.
 func withRemedies(r *Report) *Report {
 	remedies := map[string]string{
 		"passport-held": "Return every identity document to the worker the same day, record the return in the register " +
@@ -131,6 +132,13 @@ func withRemedies(r *Report) *Report {
 		"passport-held": {"ILO indicator 8: retention of identity documents", "RBA Code of Conduct A1", "ETI Base Code 1.1"},
 		"fee-paid":      {"ILO indicator 7: debt bondage", "ILO C181 Article 7", "Dhaka Principles 2"},
 		"hours-60":      {"ILO indicator 11: excessive overtime", "RBA Code of Conduct A3"},
+	}
+	r.Rules = nil
+	for _, f := range r.Findings[:10] {
+		if !slices.ContainsFunc(r.Rules, func(ru Rule) bool { return ru.ID == f.RuleID }) {
+			r.Rules = append(r.Rules, Rule{ID: f.RuleID, Title: f.Title, Indicator: f.Indicator, Severity: f.Severity,
+				References: refs[f.RuleID], Remedy: remedies[f.RuleID], Source: "rules/" + f.RuleID + ".yaml:1"})
+		}
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]

@@ -110,6 +110,7 @@ type xlsxWriter struct {
 	r      *Report
 	st     xlsxStyles
 	tables map[string]*table // streamed tables by sheet name
+	sst    *sharedStrings    // nil: every text is inline
 }
 
 type xlsxStyles struct {
@@ -200,11 +201,14 @@ func (x *xlsxWriter) statusText(status string) xcell {
 	return xcell{kind: xText, s: status, style: x.st.status[status]}
 }
 
-// column is one column of a streamed table.
+// column is one column of a streamed table. The texts of a shared column
+// repeat from row to row: those the workbook's shared-string table holds
+// are written as references to it (see sharedStrings).
 type column struct {
 	header string
 	width  float64
 	wrap   bool
+	shared bool
 }
 
 // streamTable writes a sheet holding one table: a frozen, filtered header
@@ -406,12 +410,12 @@ func placeWord(lines, col, word, per int) (int, int) {
 
 func (x *xlsxWriter) findings() error {
 	cols := []column{
-		{"File", 28, false}, {"Sheet", 14, false}, {"Row", 7, false},
-		{"Contract", 14, false}, {"Worker ID", 12, false}, {"Worker name", 22, false},
-		{"Supplier", 22, false}, {"Rule", 22, false}, {"Indicator", 28, false},
-		{"Severity", 10, false}, {"Message", 60, true}, {"Evidence", 48, true},
-		{"References", 40, true}, {"Scope", 10, false}, {"Contracts", 10, false},
-		{"Waiver", 40, true}, {"Remedy", 50, true},
+		{"File", 28, false, true}, {"Sheet", 14, false, true}, {"Row", 7, false, false},
+		{"Contract", 14, false, false}, {"Worker ID", 12, false, false}, {"Worker name", 22, false, false},
+		{"Supplier", 22, false, true}, {"Rule", 22, false, true}, {"Indicator", 28, false, true},
+		{"Severity", 10, false, true}, {"Message", 60, true, false}, {"Evidence", 48, true, false},
+		{"References", 40, true, true}, {"Scope", 10, false, true}, {"Contracts", 10, false, false},
+		{"Waiver", 40, true, false}, {"Remedy", 50, true, true},
 	}
 	return x.streamTable(sheetFindings, cols, x.r.NumFindings(), func(put func([]xcell) error) error {
 		row := make([]xcell, len(cols))
@@ -428,11 +432,11 @@ func (x *xlsxWriter) findings() error {
 
 func (x *xlsxWriter) contracts() error {
 	cols := []column{
-		{"File", 28, false}, {"Sheet", 14, false}, {"Row", 7, false},
-		{"Contract", 14, false}, {"Worker ID", 12, false}, {"Worker name", 22, false},
-		{"Supplier", 22, false}, {"Status", 17, false}, {"Risk", 10, false},
-		{"Findings", 9, false}, {"Blank columns", 40, true}, {"Missing lookups", 40, true},
-		{"Rule errors", 11, false}, {"Rules checked", 13, false},
+		{"File", 28, false, true}, {"Sheet", 14, false, true}, {"Row", 7, false, false},
+		{"Contract", 14, false, false}, {"Worker ID", 12, false, false}, {"Worker name", 22, false, false},
+		{"Supplier", 22, false, true}, {"Status", 17, false, true}, {"Risk", 10, false, true},
+		{"Findings", 9, false, false}, {"Blank columns", 40, true, true}, {"Missing lookups", 40, true, false},
+		{"Rule errors", 11, false, false}, {"Rules checked", 13, false, false},
 	}
 	return x.streamTable(sheetContracts, cols, x.r.NumContracts(), func(put func([]xcell) error) error {
 		row := make([]xcell, len(cols))
@@ -452,9 +456,9 @@ func (x *xlsxWriter) contracts() error {
 
 func (x *xlsxWriter) dataIssues() error {
 	cols := []column{
-		{"File", 28, false}, {"Sheet", 14, false}, {"Row", 7, false},
-		{"Column", 10, false}, {"Field", 28, false}, {"Value", 28, true},
-		{"Problem", 50, true},
+		{"File", 28, false, true}, {"Sheet", 14, false, true}, {"Row", 7, false, false},
+		{"Column", 10, false, false}, {"Field", 28, false, false}, {"Value", 28, true, false},
+		{"Problem", 50, true, false},
 	}
 	ds := x.r.DataIssues
 	return x.streamTable(sheetDataIssues, cols, len(ds), func(put func([]xcell) error) error {
@@ -472,8 +476,8 @@ func (x *xlsxWriter) dataIssues() error {
 
 func (x *xlsxWriter) ruleErrors() error {
 	cols := []column{
-		{"Rule", 22, false}, {"File", 28, false}, {"Sheet", 14, false},
-		{"Row", 7, false}, {"Contract", 14, false}, {"Error", 70, true},
+		{"Rule", 22, false, true}, {"File", 28, false, true}, {"Sheet", 14, false, true},
+		{"Row", 7, false, false}, {"Contract", 14, false, false}, {"Error", 70, true, false},
 	}
 	es := x.r.RuleErrors
 	return x.streamTable(sheetRuleErrors, cols, len(es), func(put func([]xcell) error) error {
@@ -491,9 +495,9 @@ func (x *xlsxWriter) ruleErrors() error {
 
 func (x *xlsxWriter) rules() error {
 	cols := []column{
-		{"ID", 24, false}, {"Title", 44, true}, {"Indicator", 30, false},
-		{"Severity", 10, false}, {"References", 50, true}, {"Source", 30, false},
-		{"Changed by", 50, true}, {"Remedy", 50, true},
+		{"ID", 24, false, true}, {"Title", 44, true, false}, {"Indicator", 30, false, true},
+		{"Severity", 10, false, true}, {"References", 50, true, true}, {"Source", 30, false, false},
+		{"Changed by", 50, true, false}, {"Remedy", 50, true, true},
 	}
 	rs := x.r.Rules
 	return x.streamTable(sheetRules, cols, len(rs), func(put func([]xcell) error) error {

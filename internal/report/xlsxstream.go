@@ -32,7 +32,9 @@ import (
 // sheet part. The rows are rendered exactly as excelize's StreamWriter
 // renders them (inline strings with its escaping, numbers, row heights), so
 // a spreadsheet program, or excelize reading the file back, sees the same
-// workbook.
+// workbook; but texts that repeat from row to row (a rule's references, a
+// contract's file and supplier) refer to the workbook's shared-string
+// table instead (see xlsxshared.go).
 
 // xcell is one cell of a table row.
 type xcell struct {
@@ -79,6 +81,9 @@ func (x *xlsxWriter) assemble(w io.Writer, pkg []byte) error {
 		}
 		byPart[p] = t
 	}
+	if x.sst, err = x.sharedStrings(zr); err != nil {
+		return err
+	}
 	pending := map[string]*compressedPart{}
 	defer func() {
 		for _, cp := range pending {
@@ -98,6 +103,17 @@ func (x *xlsxWriter) assemble(w io.Writer, pkg []byte) error {
 			}
 			continue
 		}
+		if zf.Name == sharedStringsPart && x.sst.grown() {
+			h := zf.FileHeader
+			pw, err := zw.CreateHeader(&h)
+			if err != nil {
+				return err
+			}
+			if err := x.sst.write(pw); err != nil {
+				return err
+			}
+			continue
+		}
 		cp, ok := pending[zf.Name]
 		if !ok {
 			if err := zw.Copy(zf); err != nil {
@@ -110,6 +126,28 @@ func (x *xlsxWriter) assemble(w io.Writer, pkg []byte) error {
 		}
 	}
 	return zw.Close()
+}
+
+// sharedStrings makes the workbook's shared-string table: excelize's
+// entries and the texts of the report that repeat in its tables. Without
+// a table of excelize's (it writes one whenever a sheet of its own holds
+// text), there is none, and every text is inline.
+func (x *xlsxWriter) sharedStrings(zr *zip.Reader) (*sharedStrings, error) {
+	f, err := zr.Open(sharedStringsPart)
+	if err != nil || !shareTexts {
+		return nil, nil
+	}
+	part, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	t, err := newSharedStrings(part)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sharedStringsPart, err)
+	}
+	t.addReport(x.r)
+	return t, nil
 }
 
 // compressedPart is a sheet part compressed into a temporary file.
@@ -298,10 +336,11 @@ type rowWriter struct {
 	row    []byte
 	styles []string // ` s="N"` by style ID, as far as used
 	wraps  []wrapMemo
+	shared []sharedRef // by column, the shared string last written
 }
 
 func newRowWriter(x *xlsxWriter, w *bufio.Writer, cols []column) *rowWriter {
-	rw := &rowWriter{x: x, w: w, cols: cols, next: 1, wraps: make([]wrapMemo, len(cols))}
+	rw := &rowWriter{x: x, w: w, cols: cols, next: 1, wraps: make([]wrapMemo, len(cols)), shared: make([]sharedRef, len(cols))}
 	for i := range cols {
 		rw.open = append(rw.open, `<c r="`+columnName(i+1))
 	}
@@ -352,6 +391,21 @@ func (rw *rowWriter) wrappedLines(i int, s string) int {
 		m.last, m.lastLines = t, n
 	}
 	return n
+}
+
+// sharedEntry returns the shared string of s, a text of column i, if the
+// table has one. A column's text often repeats that of the row before (the
+// file, sheet and supplier do, for rows of one roster): it is compared
+// with the table's own copy of the last one before the table is looked up.
+func (rw *rowWriter) sharedEntry(i int, s string) (int, bool) {
+	if last := &rw.shared[i]; s == last.s && s != "" {
+		return last.i, true
+	}
+	r, ok := rw.x.sst.lookup(s)
+	if ok {
+		rw.shared[i] = r
+	}
+	return r.i, ok
 }
 
 func (rw *rowWriter) put(cells []xcell) error {
@@ -405,6 +459,14 @@ func (rw *rowWriter) put(cells []xcell) error {
 			if c.s == "" {
 				b = append(b, `></c>`...)
 				continue
+			}
+			if rw.cols[i].shared {
+				if k, ok := rw.sharedEntry(i, c.s); ok {
+					b = append(b, ` t="s"><v>`...)
+					b = strconv.AppendInt(b, int64(k), 10)
+					b = append(b, `</v></c>`...)
+					continue
+				}
 			}
 			b = append(b, ` t="inlineStr"><is>`...)
 			b = appendInlineText(b, safeText(c.s))

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,7 +16,9 @@ import (
 
 // The table rows WriteXLSX streams must be byte for byte what excelize's
 // StreamWriter writes for the same cells: excelize renders a reference
-// sheet from each table's rows, and the sheetData elements are compared.
+// sheet from each table's rows, and the sheetData elements are compared,
+// each cell that refers to a shared string written back inline with the
+// text of its entry.
 func TestWriteXLSX_StreamedRowsMatchExcelize(t *testing.T) {
 	tricky := sampleReport(t, true)
 	f0 := &tricky.Findings[0]
@@ -24,16 +28,63 @@ func TestWriteXLSX_StreamedRowsMatchExcelize(t *testing.T) {
 	tricky.Findings[1].Message = strings.Repeat("a long message that wraps ", 40)
 	tricky.Findings[2].Message = strings.Repeat("é", 33000) // over the cell limit
 	tricky.Contracts[0].WorkerName = "=1+1"
+	// Texts of shared columns that the shared-string table holds.
+	trickyRemedy := "=cmd| tab\t, LF\n, <&'\">, \x01, bad \xff, _x000D_, _x005F_x0041_ " + strings.Repeat("ü", 33000)
+	tricky.Rules[0].Remedy, f0.Remedy = trickyRemedy, trickyRemedy
+	tricky.Rules[0].References = []string{"@SUM(A1)", " ref with spaces "}
+	f0.References = tricky.Rules[0].References
 	for name, r := range map[string]*Report{"sample": sampleReport(t, true), "tricky": tricky, "empty": {}} {
 		t.Run(name, func(t *testing.T) {
-			got := sheetDataByName(t, writeXLSX(t, r))
+			data := writeXLSX(t, r)
+			got := sheetDataByName(t, data)
 			want := referenceSheetData(t, r)
 			require.NotEmpty(t, want)
+			if name != "empty" {
+				require.Contains(t, got[sheetFindings], `t="s"`, "no shared strings")
+			}
+			entries := sharedEntries(t, data)
 			for sheet, w := range want {
-				assert.Equal(t, w, got[sheet], "sheet %s", sheet)
+				assert.Equal(t, w, inlineShared(t, got[sheet], entries), "sheet %s", sheet)
 			}
 		})
 	}
+}
+
+// sharedEntries returns the inner XML of each entry of a workbook's
+// shared-string table.
+func sharedEntries(t *testing.T, data []byte) []string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	f, err := zr.Open(sharedStringsPart)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	require.NoError(t, err)
+	var out []string
+	for _, m := range siExp.FindAllStringSubmatch(string(b), -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+var (
+	siExp     = regexp.MustCompile(`(?s)<si>(.*?)</si>`)
+	sharedExp = regexp.MustCompile(` t="s"><v>(\d+)</v></c>`)
+)
+
+// inlineShared writes the cells of sheetData that refer to shared strings
+// as inline strings holding their entries' text.
+func inlineShared(t *testing.T, sheetData string, entries []string) string {
+	t.Helper()
+	return sharedExp.ReplaceAllStringFunc(sheetData, func(m string) string {
+		i, err := strconv.Atoi(sharedExp.FindStringSubmatch(m)[1])
+		require.NoError(t, err)
+		require.Less(t, i, len(entries), "shared string %d", i)
+		return ` t="inlineStr"><is>` + entries[i] + `</is></c>`
+	})
 }
 
 // referenceSheetData renders each table of r through excelize's
