@@ -30,7 +30,17 @@ func parseSheetBytes(data []byte, wrap func([]byte) ioReader, bufSize int) (stri
 			if c.Col < 0 || c.Col >= MaxColumns || c.Kind > BadShared || utf8.RuneCount(c.Value) > MaxCellText {
 				return fmt.Errorf("bad cell %+v", c)
 			}
-			fmt.Fprintf(&out, " %d=%d:%q:%v", c.Col, c.Kind, c.Value, c.Truncated)
+			// A cell that names its shared string is that string, and
+			// only a shared string's cell names one: readers look its
+			// reading up by the number alone.
+			if c.Shared != 0 {
+				if c.Kind != String || c.Shared < 1 || int(c.Shared) > w.sst.len() || c.Text != w.sst.str(int(c.Shared)-1) || string(c.Value) != c.Text {
+					return fmt.Errorf("cell %+v is not shared string %d", c, c.Shared-1)
+				}
+			} else if c.Text != "" {
+				return fmt.Errorf("cell %+v has a shared string's text and no index", c)
+			}
+			fmt.Fprintf(&out, " %d=%d:%q:%v:%d", c.Col, c.Kind, c.Value, c.Truncated, c.Shared)
 		}
 		out.WriteByte('\n')
 		return nil

@@ -447,7 +447,7 @@ func (p *sheetParser) cellBody(prev, row, col, style, typ int) (int, error) {
 			if idx := parseUint(v, 1<<40); idx >= 0 && idx < p.sst.len() {
 				sc.pos += n
 				s, long := p.sst.get(idx)
-				p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: s, Text: p.sst.str(idx), Truncated: long})
+				p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: s, Text: p.sst.str(idx), Truncated: long, Shared: int32(idx + 1)})
 				p.spans = append(p.spans, span{-1, -1})
 				return col, nil
 			}
@@ -552,7 +552,7 @@ kind:
 		}
 		v, long := p.sst.get(idx)
 		p.vals = p.vals[:va]
-		p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: v, Text: p.sst.str(idx), Truncated: long})
+		p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: v, Text: p.sst.str(idx), Truncated: long, Shared: int32(idx + 1)})
 		p.spans = append(p.spans, span{-1, -1})
 		return col, nil
 	case typeInline:
