@@ -362,9 +362,9 @@ func (p *fastProducer) row(r *xlsx.Row) error {
 		}
 		meta.cut = c.Truncated
 		texts[c.Col] = text
-		if meta.kind != cellText || meta.stored != "" || meta.currency != "" || meta.cut {
+		if meta.kind != cellText || meta.sst != 0 || meta.stored != "" || meta.currency != "" || meta.cut {
 			metas[c.Col] = meta
-		} else if metas[c.Col].kind != cellText {
+		} else if m := &metas[c.Col]; m.kind != cellText || m.sst != 0 {
 			metas[c.Col] = cellMeta{} // a later cell of the same column
 		}
 		width = max(width, c.Col+1)
@@ -435,7 +435,7 @@ func (p *fastProducer) cellText(c *xlsx.Cell) (string, cellMeta) {
 	switch c.Kind {
 	case xlsx.String:
 		if c.Text != "" {
-			return c.Text, cellMeta{} // a shared string: no copy to make
+			return c.Text, cellMeta{sst: c.Shared} // a shared string: no copy to make
 		}
 		return p.str(c.Col, c.Value), cellMeta{}
 	case xlsx.Bool:

@@ -1,10 +1,13 @@
 package source
 
 import (
+	"context"
 	"hash/maphash"
+	"sync"
 	"sync/atomic"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/xlsx"
 )
 
 // parseMemo remembers how one column's cells were read. Many columns repeat
@@ -68,17 +71,27 @@ func newParseMemo() *parseMemo {
 // and returns the problem with the cell, or "" and false. v.Raw is left for
 // the caller to set.
 func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h contract.Hints) (problem string, bad bool) {
+	if e := m.read(f, v, in, h); e != nil {
+		return e.problem, e.bad
+	}
+	return parseCell(f, v, in, h)
+}
+
+// read is parse through the table: it returns in's entry, *v set to its
+// value (Raw left), or nil, with *v untouched, where the memo does not
+// take in.
+func (m *parseMemo) read(f *contract.Field, v *contract.Value, in string, h contract.Hints) *memoEntry {
 	if m == nil || len(in) == 0 || len(in) > memoMaxText {
-		return parseCell(f, v, in, h)
+		return nil
 	}
 	state := m.state.Load()
 	if state == memoOff {
-		return parseCell(f, v, in, h)
+		return nil
 	}
 	t := m.table.Load()
 	if t == nil {
 		if t = m.newTable(); t == nil {
-			return parseCell(f, v, in, h)
+			return nil
 		}
 	}
 	// Two slots per text, so that two texts whose hashes meet both stay.
@@ -97,9 +110,9 @@ func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h con
 			m.count()
 		}
 		*v = e.v
-		return e.problem, e.bad
+		return e
 	}
-	problem, bad = parseCell(f, v, in, h)
+	problem, bad := parseCell(f, v, in, h)
 	e = &memoEntry{in: in, h: h, v: *v, problem: problem, bad: bad}
 	e.v.Raw = ""
 	if e0 != nil {
@@ -109,7 +122,84 @@ func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h con
 	if state == memoProbing {
 		m.count()
 	}
-	return problem, bad
+	return e
+}
+
+// parseShared is parse for a workbook's shared string: in is string sst-1
+// of the table s serves (sst is cellMeta.sst, 0 for any other text). Once
+// the column's probe has kept its memo on, the reading is looked up by that
+// index: a load or two, where the table by text hashes the text and
+// compares it.
+func (m *parseMemo) parseShared(f *contract.Field, v *contract.Value, in string, h contract.Hints, s *sharedMemo, sst int32) (problem string, bad bool) {
+	if sst <= 0 || s == nil || m == nil || m.state.Load() != memoOn {
+		return m.parse(f, v, in, h)
+	}
+	slots := s.slots()
+	if int(sst) > len(slots) {
+		return m.parse(f, v, in, h)
+	}
+	slot := &slots[sst-1]
+	first := slot.Load()
+	n := 0
+	for x := first; x != nil; x = x.next {
+		// The text is compared all the same, so that the index is only
+		// ever a way to the entry, never a reading of its own: a cell
+		// whose text is the string's compares its own bytes, at once.
+		if e := x.e; x.m == m && e.h == h && e.in == in {
+			*v = e.v
+			return e.problem, e.bad
+		}
+		n++
+	}
+	e := m.read(f, v, in, h)
+	if e == nil {
+		return parseCell(f, v, in, h)
+	}
+	if n >= sharedChain {
+		first = nil // columns that share the text take turns
+	}
+	slot.Store(&sharedNode{m: m, e: e, next: first})
+	return e.problem, e.bad
+}
+
+// sharedMemo holds the readings of a workbook's shared strings by their
+// index in its shared strings table, for the parse memos of the columns
+// that keep theirs (a text read in several columns, "Yes" or a country, has
+// an entry for each). Its table has a slot per shared string, made when a
+// column first looks a string up by index, that is once a column has shown
+// that it repeats its texts: no bigger than twice the workbook's own index
+// of its strings. Nodes are immutable once published, as the memo's
+// entries are, so rows filled on several goroutines share it without
+// locks.
+type sharedMemo struct {
+	x    *xlsx.Workbook
+	once sync.Once
+	tab  []atomic.Pointer[sharedNode]
+}
+
+// sharedNode is a column's reading of a shared string, and the readings of
+// other columns stored before it.
+type sharedNode struct {
+	m    *parseMemo
+	e    *memoEntry
+	next *sharedNode
+}
+
+// sharedChain is the most readings a shared string keeps: when more columns
+// read it, the chain starts again.
+const sharedChain = 4
+
+// slots returns the table, made at the first call; empty when the
+// workbook has no shared strings.
+func (s *sharedMemo) slots() []atomic.Pointer[sharedNode] {
+	s.once.Do(func() {
+		// A cell that names a shared string has had the table read: this
+		// only asks how many strings it has.
+		if n, err := s.x.SharedStrings(context.Background()); err == nil && n > 0 {
+			s.tab = make([]atomic.Pointer[sharedNode], n)
+		}
+	})
+	return s.tab
 }
 
 // count ends the probe after memoProbe lookups: the memo stays on where at

@@ -29,10 +29,14 @@ const (
 
 // cellMeta is what a workbook cell says beyond its text.
 type cellMeta struct {
-	kind     cellKind
+	kind cellKind
+	cut  bool // the text was longer than a cell holds and is cut to MaxCellChars characters
+	// sst is one more than the index of a shared string's text in its
+	// workbook's table (xlsx.Cell.Shared), 0 for other cells: the parse
+	// memo looks the text's reading up by it (see sharedMemo).
+	sst      int32
 	stored   string // cellDate: the serial as stored; cellElapsed: the hours; what Parse reads
 	currency string // cellNumber: the currency the cell's number format names
-	cut      bool   // the text was longer than a cell holds and is cut to MaxCellChars characters
 }
 
 // normalizeNumber renders a stored number as spreadsheets show it in the
