@@ -35,6 +35,8 @@ type memoTable [memoSlots]atomic.Pointer[memoEntry]
 // memoEntry is one text's reading: the value without its Raw, or the
 // problem a data issue reports.
 type memoEntry struct {
+	m       *parseMemo // the memo that read it
+	next    *memoEntry // in sharedMemo: the reading of another column stored before it
 	in      string
 	h       contract.Hints
 	v       contract.Value
@@ -113,7 +115,7 @@ func (m *parseMemo) read(f *contract.Field, v *contract.Value, in string, h cont
 		return e
 	}
 	problem, bad := parseCell(f, v, in, h)
-	e = &memoEntry{in: in, h: h, v: *v, problem: problem, bad: bad}
+	e = &memoEntry{m: m, in: in, h: h, v: *v, problem: problem, bad: bad}
 	e.v.Raw = ""
 	if e0 != nil {
 		s1.Store(e0) // the older of the two goes
@@ -125,27 +127,25 @@ func (m *parseMemo) read(f *contract.Field, v *contract.Value, in string, h cont
 	return e
 }
 
-// parseShared is parse for a workbook's shared string: in is string sst-1
-// of the table s serves (sst is cellMeta.sst, 0 for any other text). Once
-// the column's probe has kept its memo on, the reading is looked up by that
-// index: a load or two, where the table by text hashes the text and
-// compares it.
-func (m *parseMemo) parseShared(f *contract.Field, v *contract.Value, in string, h contract.Hints, s *sharedMemo, sst int32) (problem string, bad bool) {
-	if sst <= 0 || s == nil || m == nil || m.state.Load() != memoOn {
+// parseShared is parse for a workbook's cell whose text has a key (see
+// cellMeta.key; 0 for none): once the column's probe has kept its memo on,
+// the reading is looked up by the key in s, a load or two where the table
+// by text hashes the text and compares it.
+func (m *parseMemo) parseShared(f *contract.Field, v *contract.Value, in string, h contract.Hints, s *sharedMemo, key int32) (problem string, bad bool) {
+	if key == 0 || s == nil || m == nil || m.state.Load() != memoOn {
 		return m.parse(f, v, in, h)
 	}
-	slots := s.slots()
-	if int(sst) > len(slots) {
+	slot := s.slot(key)
+	if slot == nil {
 		return m.parse(f, v, in, h)
 	}
-	slot := &slots[sst-1]
 	first := slot.Load()
 	n := 0
-	for x := first; x != nil; x = x.next {
-		// The text is compared all the same, so that the index is only
+	for e := first; e != nil; e = e.next {
+		// The text is compared all the same, so that the key is only
 		// ever a way to the entry, never a reading of its own: a cell
-		// whose text is the string's compares its own bytes, at once.
-		if e := x.e; x.m == m && e.h == h && e.in == in {
+		// whose text is the entry's (the same string) compares at once.
+		if e.m == m && e.h == h && e.in == in {
 			*v = e.v
 			return e.problem, e.bad
 		}
@@ -155,51 +155,73 @@ func (m *parseMemo) parseShared(f *contract.Field, v *contract.Value, in string,
 	if e == nil {
 		return parseCell(f, v, in, h)
 	}
-	if n >= sharedChain {
-		first = nil // columns that share the text take turns
-	}
-	slot.Store(&sharedNode{m: m, e: e, next: first})
+	if first != nil && n < sharedChain {
+		// The entry is the memo's, without a next: a copy is linked in
+		// front of the readings of the other columns.
+		c := *e
+		c.next = first
+		e = &c
+	} // else a first reading, or columns that share the text take turns
+	slot.Store(e)
 	return e.problem, e.bad
 }
 
-// sharedMemo holds the readings of a workbook's shared strings by their
-// index in its shared strings table, for the parse memos of the columns
-// that keep theirs (a text read in several columns, "Yes" or a country, has
-// an entry for each). Its table has a slot per shared string, made when a
-// column first looks a string up by index, that is once a column has shown
-// that it repeats its texts: no bigger than twice the workbook's own index
-// of its strings. Nodes are immutable once published, as the memo's
-// entries are, so rows filled on several goroutines share it without
+// sharedMemo holds the readings of a workbook's texts by their keys, for
+// the parse memos of the columns that keep theirs (a text read in several
+// columns, "Yes" or a country, has an entry for each): a shared string's
+// by its index in the workbook's shared strings table, another text by
+// the slot of the sheet producer's strTable that holds it. Its tables are
+// made when a column first looks a text up by key, that is once a column
+// has shown that it repeats its texts: the shared strings' has a slot per
+// string, no bigger than twice the workbook's own index of its strings.
+// Its entries are the memo's (linked through next), immutable once
+// published, so rows filled on several goroutines share them without
 // locks.
 type sharedMemo struct {
 	x    *xlsx.Workbook
 	once sync.Once
-	tab  []atomic.Pointer[sharedNode]
+	tab  []atomic.Pointer[memoEntry] // by shared string
+	strs []atomic.Pointer[memoEntry] // by strTable slot
 }
 
-// sharedNode is a column's reading of a shared string, and the readings of
-// other columns stored before it.
-type sharedNode struct {
-	m    *parseMemo
-	e    *memoEntry
-	next *sharedNode
-}
-
-// sharedChain is the most readings a shared string keeps: when more columns
-// read it, the chain starts again.
+// sharedChain is the most readings a text keeps: when more columns read
+// it, the chain starts again.
 const sharedChain = 4
 
-// slots returns the table, made at the first call; empty when the
-// workbook has no shared strings.
-func (s *sharedMemo) slots() []atomic.Pointer[sharedNode] {
+// slot returns the slot of a key, or nil when there is none.
+func (s *sharedMemo) slot(key int32) *atomic.Pointer[memoEntry] {
+	s.init()
+	if key > 0 {
+		if int(key) > len(s.tab) {
+			return nil
+		}
+		return &s.tab[key-1]
+	}
+	if i := -int(key) - 1; i < len(s.strs) {
+		return &s.strs[i]
+	}
+	return nil
+}
+
+// slots returns the table by shared string (for tests).
+func (s *sharedMemo) slots() []atomic.Pointer[memoEntry] {
+	s.init()
+	return s.tab
+}
+
+// init makes the tables at the first call.
+func (s *sharedMemo) init() {
 	s.once.Do(func() {
+		s.strs = make([]atomic.Pointer[memoEntry], strSlots)
+		if s.x == nil {
+			return
+		}
 		// A cell that names a shared string has had the table read: this
 		// only asks how many strings it has.
 		if n, err := s.x.SharedStrings(context.Background()); err == nil && n > 0 {
-			s.tab = make([]atomic.Pointer[sharedNode], n)
+			s.tab = make([]atomic.Pointer[memoEntry], n)
 		}
 	})
-	return s.tab
 }
 
 // count ends the probe after memoProbe lookups: the memo stays on where at

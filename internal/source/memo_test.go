@@ -204,34 +204,37 @@ func TestParseMemoProbe(t *testing.T) {
 }
 
 // BenchmarkFill is Row.Fill over the rows of a generated roster, read
-// once before the timer starts.
+// once before the timer starts: as delimited text, and as a workbook whose
+// texts are shared strings.
 func BenchmarkFill(b *testing.B) {
-	for _, memo := range []bool{false, true} {
-		b.Run(fmt.Sprintf("memo=%v", memo), func(b *testing.B) {
-			defer func(old bool) { noParseMemo = old }(noParseMemo)
-			noParseMemo = !memo
-			p := filepath.Join(b.TempDir(), "roster.csv")
-			if err := rostergen.WriteFile(p, rostergen.Options{Rows: 20_000}); err != nil {
-				b.Fatal(err)
-			}
-			opts := defaultOptions()
-			var rows []*Row
-			if _, err := ReadRows(context.Background(), p, opts, func(r *Row) error {
-				rows = append(rows, r)
-				return nil
-			}); err != nil {
-				b.Fatal(err)
-			}
-			c := &contract.Contract{Values: make([]contract.Value, opts.Schema.Len())}
-			b.ReportAllocs()
-			b.ResetTimer()
-			n := 0
-			for b.Loop() {
-				clear(c.Values)
-				rows[n%len(rows)].Fill(c)
-				n++
-			}
-		})
+	for _, format := range []string{"csv", "xlsx"} {
+		for _, memo := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/memo=%v", format, memo), func(b *testing.B) {
+				defer func(old bool) { noParseMemo = old }(noParseMemo)
+				noParseMemo = !memo
+				p := filepath.Join(b.TempDir(), "roster."+format)
+				if err := rostergen.WriteFile(p, rostergen.Options{Rows: 20_000}); err != nil {
+					b.Fatal(err)
+				}
+				opts := defaultOptions()
+				var rows []*Row
+				if _, err := ReadRows(context.Background(), p, opts, func(r *Row) error {
+					rows = append(rows, r)
+					return nil
+				}); err != nil {
+					b.Fatal(err)
+				}
+				c := &contract.Contract{Values: make([]contract.Value, opts.Schema.Len())}
+				b.ReportAllocs()
+				b.ResetTimer()
+				n := 0
+				for b.Loop() {
+					clear(c.Values)
+					rows[n%len(rows)].Fill(c)
+					n++
+				}
+			})
+		}
 	}
 }
 
@@ -286,7 +289,7 @@ func TestParseShared(t *testing.T) {
 	fields := []*contract.Field{schema.Field("overtime_voluntary"), schema.Field("passport_held_by"), schema.Field("nationality"),
 		schema.Field("recruitment_fee_paid_by_worker"), schema.Field("regular_hours_per_week"), schema.Field("worker_name")}
 	s := &sharedMemo{}
-	s.once.Do(func() { s.tab = make([]atomic.Pointer[sharedNode], 2) })
+	s.once.Do(func() { s.tab = make([]atomic.Pointer[memoEntry], 2) })
 	memos := make([]*parseMemo, len(fields))
 	for i := range memos {
 		memos[i] = newParseMemo()

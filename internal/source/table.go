@@ -604,7 +604,7 @@ type rowPlan struct {
 	fields      int // the schema's length
 	cols        []planColumn
 	columns     *contract.Columns // the fields the sheet has columns for, shared by its contracts
-	shared      *sharedMemo       // workbooks: readings by shared string; nil otherwise
+	shared      *sharedMemo       // workbooks: readings by cellMeta.key; nil otherwise
 }
 
 type planColumn struct {
@@ -671,16 +671,18 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 				Field: pc.field.Name, Problem: problem})
 			continue
 		}
-		in, h, sst := raw, pc.hints, int32(0)
+		in, h, key := raw, pc.hints, int32(0)
 		switch meta.kind {
 		case cellText:
-			sst = meta.sst
+			key = meta.key
 		case cellNumber:
-			h.Numeric = true
+			h.Numeric, key = true, meta.key
 			if h.Currency == "" {
 				h.Currency = meta.currency
 			}
-		case cellDate, cellElapsed:
+		case cellDate:
+			in, h.Numeric, key = meta.stored, true, meta.key
+		case cellElapsed:
 			in, h.Numeric = meta.stored, true
 		}
 		if pc.values != nil {
@@ -689,12 +691,12 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 			// column's conversions (inverted questions, units, yes/no
 			// stand-ins) do not apply to it.
 			if rep, ok := pc.values[contract.NormalizeWord(raw)]; ok {
-				in, sst = rep, 0
+				in, key = rep, 0
 				h = contract.Hints{Currency: h.Currency, DateOrder: h.DateOrder, Date1904: h.Date1904}
 			}
 		}
 		v := &c.Values[pc.field.Index]
-		problem, bad := pc.memo.parseShared(pc.field, v, in, h, p.shared, sst)
+		problem, bad := pc.memo.parseShared(pc.field, v, in, h, p.shared, key)
 		v.Raw = raw
 		if bad {
 			*v = contract.Value{Raw: raw}
