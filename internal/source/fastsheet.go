@@ -362,9 +362,9 @@ func (p *fastProducer) row(r *xlsx.Row) error {
 		}
 		meta.cut = c.Truncated
 		texts[c.Col] = text
-		if meta.kind != cellText || meta.stored != "" || meta.currency != "" || meta.cut {
+		if meta.kind != cellText || meta.key != 0 || meta.stored != "" || meta.currency != "" || meta.cut {
 			metas[c.Col] = meta
-		} else if metas[c.Col].kind != cellText {
+		} else if m := &metas[c.Col]; m.kind != cellText || m.key != 0 {
 			metas[c.Col] = cellMeta{} // a later cell of the same column
 		}
 		width = max(width, c.Col+1)
@@ -435,9 +435,10 @@ func (p *fastProducer) cellText(c *xlsx.Cell) (string, cellMeta) {
 	switch c.Kind {
 	case xlsx.String:
 		if c.Text != "" {
-			return c.Text, cellMeta{} // a shared string: no copy to make
+			return c.Text, cellMeta{key: c.Shared} // a shared string: no copy to make
 		}
-		return p.str(c.Col, c.Value), cellMeta{}
+		s, key := p.strs.getKey(c.Col, c.Value)
+		return s, cellMeta{key: key}
 	case xlsx.Bool:
 		switch string(c.Value) {
 		case "1":
@@ -466,11 +467,13 @@ func (p *fastProducer) number(col int, v []byte, style int, iso bool) (string, c
 	}
 	var (
 		text string
+		key  int32
 		f    float64
 	)
 	if n, ok := plainInt(v); ok {
 		// A whole number of up to 15 digits reads as it is written.
-		text, f = p.str(col, v), float64(n)
+		text, key = p.strs.getKey(col, v)
+		f = float64(n)
 	} else {
 		// The bytes are only looked at here; strconv copies what its
 		// errors keep.
@@ -489,9 +492,9 @@ func (p *fastProducer) number(col int, v []byte, style int, iso bool) (string, c
 		case len(plain)-countByte(plain, '.') > 15 && !wholeWithin15(vs):
 			text = strconv.FormatFloat(f, 'G', 15, 64)
 		case string(plain) == vs:
-			text = p.str(col, v)
+			text, key = p.strs.getKey(col, v)
 		default:
-			text = p.str(col, plain)
+			text, key = p.strs.getKey(col, plain)
 		}
 	}
 	var xf xfInfo
@@ -508,14 +511,14 @@ func (p *fastProducer) number(col int, v []byte, style int, iso bool) (string, c
 	}
 	switch xf.kind {
 	case fmtDate:
-		return p.dates.iso(f, text, p.wb.date1904), cellMeta{kind: cellDate, stored: text}
+		return p.dates.iso(f, text, p.wb.date1904), cellMeta{kind: cellDate, stored: text, key: key}
 	case fmtTime:
 		return clockTime(f), cellMeta{kind: cellTime}
 	case fmtElapsed:
 		hours := strconv.FormatFloat(math.Round(f*24*1e6)/1e6, 'f', -1, 64)
 		return elapsedTime(f), cellMeta{kind: cellElapsed, stored: hours}
 	}
-	return text, cellMeta{kind: cellNumber, currency: xf.currency}
+	return text, cellMeta{kind: cellNumber, currency: xf.currency, key: key}
 }
 
 // dateCache remembers the ISO dates of recent date serials (a column of
@@ -604,11 +607,18 @@ const (
 )
 
 func (t *strTable) get(col int, b []byte) string {
+	s, _ := t.getKey(col, b)
+	return s
+}
+
+// getKey is get, and the text's key for cellMeta: minus one less than its
+// slot, or 0 where the text is not kept in one.
+func (t *strTable) getKey(col int, b []byte) (string, int32) {
 	if len(b) == 0 {
-		return ""
+		return "", 0
 	}
 	if len(b) > 48 || col >= 1<<12 {
-		return string(b)
+		return string(b), 0
 	}
 	if col >= len(t.cols) {
 		if t.slots == nil {
@@ -619,18 +629,19 @@ func (t *strTable) get(col int, b []byte) string {
 	}
 	c := &t.cols[col]
 	if c.off {
-		return string(b)
+		return string(b), 0
 	}
 	c.lookups++
-	e := &t.slots[(maphash.Bytes(t.seed, b)+uint64(col)*0x9E3779B97F4A7C15)&(strSlots-1)]
+	i := (maphash.Bytes(t.seed, b) + uint64(col)*0x9E3779B97F4A7C15) & (strSlots - 1)
+	e := &t.slots[i]
 	if *e == string(b) {
 		c.hits++
-		return *e
+		return *e, -int32(i) - 1
 	}
 	if c.lookups >= strProbe && c.hits < c.lookups/4 {
 		c.off = true
 	}
 	s := string(b)
 	*e = s
-	return s
+	return s, -int32(i) - 1
 }

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,6 +153,13 @@ func FuzzSheetXMLFile(f *testing.F) {
 	f.Add(`<x:worksheet xmlns:x="s"><x:sheetData><x:row><x:c t="b"><x:v>1</x:v></x:c><x:c t="e"><x:v>#N/A</x:v></x:c><x:c t="d"><x:v>2024-01-02</x:v></x:c><x:c><x:f>1+1</x:f></x:c></x:row></x:sheetData></x:worksheet>`, `<sst/>`)
 	f.Add(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2" hidden="false"><c r="A2" t="s"><v>1</v></c><c r="B2" s="1"><v>32874</v></c><c r="C2"><f>A1</f></c></row><row r="3"><c r="A3" t="s"><v>7</v></c><c r="B3" t="inlineStr"><is><t>x &amp; &#233;</t></is></c></row></sheetData></worksheet>`,
 		`<sst><si><t>Employee ID</t></si><si><t>DOB</t></si></sst>`)
+	f.Add(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>`+
+		`<row r="2"><c r="A2" t="s"><v>4</v></c><c r="B2" t="s"><v>5</v></c><c r="C2"><v>48</v></c><c r="D2" s="2"><v>45000</v></c></row>`+
+		`<row r="3"><c r="A3" t="s"><v>4</v></c><c r="B3" t="s"><v>6</v></c><c r="C3"><v>48</v></c><c r="D3" s="2"><v>45000</v></c></row>`+
+		`<row r="4"><c r="A4" t="s"><v>4</v></c><c r="B4" t="s"><v>5</v></c><c r="C4"><v>60</v></c><c r="D4" s="2"><v>45001</v></c></row>`+
+		`<row r="5"><c r="A5" t="s"><v>4</v></c><c r="B5" t="s"><v>5</v></c><c r="C5"><v>48</v></c><c r="D5" s="2"><v>45000</v></c></row>`+
+		`<row r="6"><c r="A6" t="s"><v>4</v></c><c r="B6" t="s"><v>6</v></c><c r="C6"><v>48</v></c><c r="D6" s="2"><v>45000</v></c></row></sheetData></worksheet>`,
+		`<sst><si><t>Nationality</t></si><si><t>Overtime voluntary?</t></si><si><t>Weekly hours</t></si><si><t>Start date</t></si><si><t>Nepal</t></si><si><t>Yes</t></si><si><t>no</t></si></sst>`)
 	schema := contract.DefaultSchema()
 	styles := `<styleSheet><numFmts><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/><numFmt numFmtId="165" formatCode="[h]:mm"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="20"/></cellXfs></styleSheet>`
 	dir := f.TempDir()
@@ -166,5 +174,35 @@ func FuzzSheetXMLFile(f *testing.F) {
 			t.Fatal(err)
 		}
 		checkReadFile(t, path, schema)
+		sameMemoFills(t, path, schema)
 	})
+}
+
+// sameMemoFills checks that the parse memo, its probe cut to two lookups so
+// that a few rows turn it on and reach its lookups by key, fills every row
+// as reading without it does.
+func sameMemoFills(t *testing.T, path string, schema *contract.Schema) {
+	defer func(n int32, off bool) { memoProbe, noParseMemo = n, off }(memoProbe, noParseMemo)
+	memoProbe = 2
+	fills := func(memo bool) ([]filled, string) {
+		noParseMemo = !memo
+		var out []filled
+		in, err := ReadRows(context.Background(), path, Options{Schema: schema, Limits: Limits{MaxCells: 1 << 20}}, func(r *Row) error {
+			c := &contract.Contract{Values: make([]contract.Value, schema.Len())}
+			issues := r.Fill(c)
+			out = append(out, filled{row: r.num, values: c.Values, issues: issues})
+			r.Release()
+			return nil
+		})
+		if err == nil && in != nil {
+			err = in.Err
+		}
+		return out, fmt.Sprint(err)
+	}
+	want, wantErr := fills(false)
+	got, gotErr := fills(true)
+	if gotErr != wantErr {
+		t.Fatalf("with the memo: %s; without: %s", gotErr, wantErr)
+	}
+	sameFills(t, path, want, got)
 }

@@ -1,10 +1,13 @@
 package source
 
 import (
+	"context"
 	"hash/maphash"
+	"sync"
 	"sync/atomic"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
+	"github.com/laborcheck/laborcheck/internal/xlsx"
 )
 
 // parseMemo remembers how one column's cells were read. Many columns repeat
@@ -32,6 +35,8 @@ type memoTable [memoSlots]atomic.Pointer[memoEntry]
 // memoEntry is one text's reading: the value without its Raw, or the
 // problem a data issue reports.
 type memoEntry struct {
+	m       *parseMemo // the memo that read it
+	next    *memoEntry // in sharedMemo: the reading of another column stored before it
 	in      string
 	h       contract.Hints
 	v       contract.Value
@@ -68,17 +73,27 @@ func newParseMemo() *parseMemo {
 // and returns the problem with the cell, or "" and false. v.Raw is left for
 // the caller to set.
 func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h contract.Hints) (problem string, bad bool) {
+	if e := m.read(f, v, in, h); e != nil {
+		return e.problem, e.bad
+	}
+	return parseCell(f, v, in, h)
+}
+
+// read is parse through the table: it returns in's entry, *v set to its
+// value (Raw left), or nil, with *v untouched, where the memo does not
+// take in.
+func (m *parseMemo) read(f *contract.Field, v *contract.Value, in string, h contract.Hints) *memoEntry {
 	if m == nil || len(in) == 0 || len(in) > memoMaxText {
-		return parseCell(f, v, in, h)
+		return nil
 	}
 	state := m.state.Load()
 	if state == memoOff {
-		return parseCell(f, v, in, h)
+		return nil
 	}
 	t := m.table.Load()
 	if t == nil {
 		if t = m.newTable(); t == nil {
-			return parseCell(f, v, in, h)
+			return nil
 		}
 	}
 	// Two slots per text, so that two texts whose hashes meet both stay.
@@ -97,10 +112,10 @@ func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h con
 			m.count()
 		}
 		*v = e.v
-		return e.problem, e.bad
+		return e
 	}
-	problem, bad = parseCell(f, v, in, h)
-	e = &memoEntry{in: in, h: h, v: *v, problem: problem, bad: bad}
+	problem, bad := parseCell(f, v, in, h)
+	e = &memoEntry{m: m, in: in, h: h, v: *v, problem: problem, bad: bad}
 	e.v.Raw = ""
 	if e0 != nil {
 		s1.Store(e0) // the older of the two goes
@@ -109,7 +124,104 @@ func (m *parseMemo) parse(f *contract.Field, v *contract.Value, in string, h con
 	if state == memoProbing {
 		m.count()
 	}
-	return problem, bad
+	return e
+}
+
+// parseShared is parse for a workbook's cell whose text has a key (see
+// cellMeta.key; 0 for none): once the column's probe has kept its memo on,
+// the reading is looked up by the key in s, a load or two where the table
+// by text hashes the text and compares it.
+func (m *parseMemo) parseShared(f *contract.Field, v *contract.Value, in string, h contract.Hints, s *sharedMemo, key int32) (problem string, bad bool) {
+	if key == 0 || s == nil || m == nil || m.state.Load() != memoOn {
+		return m.parse(f, v, in, h)
+	}
+	slot := s.slot(key)
+	if slot == nil {
+		return m.parse(f, v, in, h)
+	}
+	first := slot.Load()
+	n := 0
+	for e := first; e != nil; e = e.next {
+		// The text is compared all the same, so that the key is only
+		// ever a way to the entry, never a reading of its own: a cell
+		// whose text is the entry's (the same string) compares at once.
+		if e.m == m && e.h == h && e.in == in {
+			*v = e.v
+			return e.problem, e.bad
+		}
+		n++
+	}
+	e := m.read(f, v, in, h)
+	if e == nil {
+		return parseCell(f, v, in, h)
+	}
+	if first != nil && n < sharedChain {
+		// The entry is the memo's, without a next: a copy is linked in
+		// front of the readings of the other columns.
+		c := *e
+		c.next = first
+		e = &c
+	} // else a first reading, or columns that share the text take turns
+	slot.Store(e)
+	return e.problem, e.bad
+}
+
+// sharedMemo holds the readings of a workbook's texts by their keys, for
+// the parse memos of the columns that keep theirs (a text read in several
+// columns, "Yes" or a country, has an entry for each): a shared string's
+// by its index in the workbook's shared strings table, another text by
+// the slot of the sheet producer's strTable that holds it. Its tables are
+// made when a column first looks a text up by key, that is once a column
+// has shown that it repeats its texts: the shared strings' has a slot per
+// string, no bigger than twice the workbook's own index of its strings.
+// Its entries are the memo's (linked through next), immutable once
+// published, so rows filled on several goroutines share them without
+// locks.
+type sharedMemo struct {
+	x    *xlsx.Workbook
+	once sync.Once
+	tab  []atomic.Pointer[memoEntry] // by shared string
+	strs []atomic.Pointer[memoEntry] // by strTable slot
+}
+
+// sharedChain is the most readings a text keeps: when more columns read
+// it, the chain starts again.
+const sharedChain = 4
+
+// slot returns the slot of a key, or nil when there is none.
+func (s *sharedMemo) slot(key int32) *atomic.Pointer[memoEntry] {
+	s.init()
+	if key > 0 {
+		if int(key) > len(s.tab) {
+			return nil
+		}
+		return &s.tab[key-1]
+	}
+	if i := -int(key) - 1; i < len(s.strs) {
+		return &s.strs[i]
+	}
+	return nil
+}
+
+// slots returns the table by shared string (for tests).
+func (s *sharedMemo) slots() []atomic.Pointer[memoEntry] {
+	s.init()
+	return s.tab
+}
+
+// init makes the tables at the first call.
+func (s *sharedMemo) init() {
+	s.once.Do(func() {
+		s.strs = make([]atomic.Pointer[memoEntry], strSlots)
+		if s.x == nil {
+			return
+		}
+		// A cell that names a shared string has had the table read: this
+		// only asks how many strings it has.
+		if n, err := s.x.SharedStrings(context.Background()); err == nil && n > 0 {
+			s.tab = make([]atomic.Pointer[memoEntry], n)
+		}
+	})
 }
 
 // count ends the probe after memoProbe lookups: the memo stays on where at

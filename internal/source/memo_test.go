@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -203,33 +204,121 @@ func TestParseMemoProbe(t *testing.T) {
 }
 
 // BenchmarkFill is Row.Fill over the rows of a generated roster, read
-// once before the timer starts.
+// once before the timer starts: as delimited text, and as a workbook whose
+// texts are shared strings.
 func BenchmarkFill(b *testing.B) {
-	for _, memo := range []bool{false, true} {
-		b.Run(fmt.Sprintf("memo=%v", memo), func(b *testing.B) {
-			defer func(old bool) { noParseMemo = old }(noParseMemo)
-			noParseMemo = !memo
-			p := filepath.Join(b.TempDir(), "roster.csv")
-			if err := rostergen.WriteFile(p, rostergen.Options{Rows: 20_000}); err != nil {
-				b.Fatal(err)
+	for _, format := range []string{"csv", "xlsx"} {
+		for _, memo := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/memo=%v", format, memo), func(b *testing.B) {
+				defer func(old bool) { noParseMemo = old }(noParseMemo)
+				noParseMemo = !memo
+				p := filepath.Join(b.TempDir(), "roster."+format)
+				if err := rostergen.WriteFile(p, rostergen.Options{Rows: 20_000}); err != nil {
+					b.Fatal(err)
+				}
+				opts := defaultOptions()
+				var rows []*Row
+				if _, err := ReadRows(context.Background(), p, opts, func(r *Row) error {
+					rows = append(rows, r)
+					return nil
+				}); err != nil {
+					b.Fatal(err)
+				}
+				c := &contract.Contract{Values: make([]contract.Value, opts.Schema.Len())}
+				b.ReportAllocs()
+				b.ResetTimer()
+				n := 0
+				for b.Loop() {
+					clear(c.Values)
+					rows[n%len(rows)].Fill(c)
+					n++
+				}
+			})
+		}
+	}
+}
+
+// TestFillMemoShared checks the memo's lookups by shared string index: a
+// generated workbook (all of its text shared strings) fills the same with
+// and without the memo, on one goroutine and four, with a value map that
+// rewrites some shared strings; and its columns did look their texts up by
+// index.
+func TestFillMemoShared(t *testing.T) {
+	defer func(n int32) { memoProbe = n }(memoProbe)
+	memoProbe = 256
+	p := filepath.Join(t.TempDir(), "roster.xlsx")
+	if err := rostergen.WriteFile(p, rostergen.Options{Rows: 8 * int(memoProbe), RiskyShare: 0.3}); err != nil {
+		t.Fatal(err)
+	}
+	opts := defaultOptions()
+	opts.ValueMap = map[string]map[string]string{
+		"passport_held_by": {"employer": "worker", "Agent": "employer"},
+		"nationality":      {"Nepal": "India"},
+	}
+	want := fillAll(t, p, opts, false, 1)
+	sameFills(t, "rostergen xlsx", want, fillAll(t, p, opts, true, 1))
+	sameFills(t, "rostergen xlsx on 4 goroutines", want, fillAll(t, p, opts, true, 4))
+
+	var shared *sharedMemo
+	c := &contract.Contract{Values: make([]contract.Value, opts.Schema.Len())}
+	if _, err := ReadRows(context.Background(), p, opts, func(r *Row) error {
+		clear(c.Values)
+		r.Fill(c)
+		shared = r.plan.shared
+		r.Release()
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	used := 0
+	for i := range shared.slots() {
+		if shared.tab[i].Load() != nil {
+			used++
+		}
+	}
+	if used == 0 {
+		t.Error("no reading was looked up by shared string index: the test does not cover it")
+	}
+}
+
+// TestParseShared checks that a text read in more columns than a shared
+// string keeps readings for, and under other hints, reads as it does
+// without the memo.
+func TestParseShared(t *testing.T) {
+	schema := contract.DefaultSchema()
+	fields := []*contract.Field{schema.Field("overtime_voluntary"), schema.Field("passport_held_by"), schema.Field("nationality"),
+		schema.Field("recruitment_fee_paid_by_worker"), schema.Field("regular_hours_per_week"), schema.Field("worker_name")}
+	s := &sharedMemo{}
+	s.once.Do(func() { s.tab = make([]atomic.Pointer[memoEntry], 2) })
+	memos := make([]*parseMemo, len(fields))
+	for i := range memos {
+		memos[i] = newParseMemo()
+		memos[i].state.Store(memoOn)
+	}
+	texts := []string{"Yes", "48"}
+	hints := []contract.Hints{{}, {Numeric: true}, {Invert: true}, {Currency: "USD"}}
+	for round := range 3 {
+		for k, f := range fields {
+			for sst, in := range texts {
+				for _, h := range hints {
+					var want, got contract.Value
+					wp, wb := parseCell(f, &want, in, h)
+					gp, gb := memos[k].parseShared(f, &got, in, h, s, int32(sst+1))
+					if gp != wp || gb != wb || got != want {
+						t.Fatalf("round %d, %s %q %+v: got %+v %q %v, want %+v %q %v", round, f.Name, in, h, got, gp, gb, want, wp, wb)
+					}
+				}
 			}
-			opts := defaultOptions()
-			var rows []*Row
-			if _, err := ReadRows(context.Background(), p, opts, func(r *Row) error {
-				rows = append(rows, r)
-				return nil
-			}); err != nil {
-				b.Fatal(err)
-			}
-			c := &contract.Contract{Values: make([]contract.Value, opts.Schema.Len())}
-			b.ReportAllocs()
-			b.ResetTimer()
-			n := 0
-			for b.Loop() {
-				clear(c.Values)
-				rows[n%len(rows)].Fill(c)
-				n++
-			}
-		})
+		}
+	}
+	// An index whose text is not the cell's (it cannot be, but the memo
+	// does not rely on it) reads the cell's text.
+	var got, want contract.Value
+	f := fields[0]
+	memos[0].parseShared(f, &got, "Yes", contract.Hints{}, s, 1)
+	gp, gb := memos[0].parseShared(f, &got, "No", contract.Hints{}, s, 1)
+	wp, wb := parseCell(f, &want, "No", contract.Hints{})
+	if gp != wp || gb != wb || got != want {
+		t.Fatalf("index of another text: got %+v %q %v, want %+v %q %v", got, gp, gb, want, wp, wb)
 	}
 }

@@ -29,10 +29,16 @@ const (
 
 // cellMeta is what a workbook cell says beyond its text.
 type cellMeta struct {
-	kind     cellKind
+	kind cellKind
+	cut  bool // the text was longer than a cell holds and is cut to MaxCellChars characters
+	// key names the text Fill reads (the text, or stored where that is
+	// read) within its workbook, for the parse memo to look its reading up
+	// by (see sharedMemo): one more than the index of a shared string in
+	// the workbook's table (xlsx.Cell.Shared); minus one less than the
+	// slot of the producer's strTable that holds the text; 0 for neither.
+	key      int32
 	stored   string // cellDate: the serial as stored; cellElapsed: the hours; what Parse reads
 	currency string // cellNumber: the currency the cell's number format names
-	cut      bool   // the text was longer than a cell holds and is cut to MaxCellChars characters
 }
 
 // normalizeNumber renders a stored number as spreadsheets show it in the

@@ -565,6 +565,9 @@ func (t *table) row(row rawRow) error {
 	if t.plan == nil {
 		t.plan = &rowPlan{path: t.r.path, sheet: t.sh.Name, fields: t.r.opts.Schema.Len()}
 		t.plan.columns = contract.NewColumns(t.plan.fields)
+		if src, ok := t.src.(*xlsxSheet); ok {
+			t.plan.shared = &src.wb.memo
+		}
 		for _, i := range t.mapped {
 			col := &t.sh.Columns[i]
 			t.plan.cols = append(t.plan.cols, planColumn{i: i, field: col.Field, hints: col.Hints, column: t.issueColumn(i, col),
@@ -601,6 +604,7 @@ type rowPlan struct {
 	fields      int // the schema's length
 	cols        []planColumn
 	columns     *contract.Columns // the fields the sheet has columns for, shared by its contracts
+	shared      *sharedMemo       // workbooks: readings by cellMeta.key; nil otherwise
 }
 
 type planColumn struct {
@@ -667,17 +671,19 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 				Field: pc.field.Name, Problem: problem})
 			continue
 		}
-		in, h := raw, pc.hints
-		if i < len(row.meta) {
-			switch m := row.meta[i]; m.kind {
-			case cellNumber:
-				h.Numeric = true
-				if h.Currency == "" {
-					h.Currency = m.currency
-				}
-			case cellDate, cellElapsed:
-				in, h.Numeric = m.stored, true
+		in, h, key := raw, pc.hints, int32(0)
+		switch meta.kind {
+		case cellText:
+			key = meta.key
+		case cellNumber:
+			h.Numeric, key = true, meta.key
+			if h.Currency == "" {
+				h.Currency = meta.currency
 			}
+		case cellDate:
+			in, h.Numeric, key = meta.stored, true, meta.key
+		case cellElapsed:
+			in, h.Numeric = meta.stored, true
 		}
 		if pc.values != nil {
 			// The user's own reading of a wording wins over everything
@@ -685,12 +691,12 @@ func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 			// column's conversions (inverted questions, units, yes/no
 			// stand-ins) do not apply to it.
 			if rep, ok := pc.values[contract.NormalizeWord(raw)]; ok {
-				in = rep
+				in, key = rep, 0
 				h = contract.Hints{Currency: h.Currency, DateOrder: h.DateOrder, Date1904: h.Date1904}
 			}
 		}
 		v := &c.Values[pc.field.Index]
-		problem, bad := pc.memo.parse(pc.field, v, in, h)
+		problem, bad := pc.memo.parseShared(pc.field, v, in, h, p.shared, key)
 		v.Raw = raw
 		if bad {
 			*v = contract.Value{Raw: raw}

@@ -12,6 +12,7 @@ type workbook struct {
 	date1904 bool
 	sheets   []wbSheet
 	xfs      []xfInfo // by cell style index
+	memo     sharedMemo
 }
 
 // wbSheet is one sheet as the workbook lists it.
@@ -34,6 +35,7 @@ type xfInfo struct {
 // newWorkbook takes the structure of an opened workbook.
 func newWorkbook(x *xlsx.Workbook) *workbook {
 	wb := &workbook{x: x, date1904: x.Date1904}
+	wb.memo.x = x
 	for i, s := range x.Sheets() {
 		wb.sheets = append(wb.sheets, wbSheet{index: i, name: s.Name, hidden: s.Hidden, part: s.Part, missing: s.Missing, kind: s.Kind})
 	}

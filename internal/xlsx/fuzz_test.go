@@ -30,7 +30,17 @@ func parseSheetBytes(data []byte, wrap func([]byte) ioReader, bufSize int) (stri
 			if c.Col < 0 || c.Col >= MaxColumns || c.Kind > BadShared || utf8.RuneCount(c.Value) > MaxCellText {
 				return fmt.Errorf("bad cell %+v", c)
 			}
-			fmt.Fprintf(&out, " %d=%d:%q:%v", c.Col, c.Kind, c.Value, c.Truncated)
+			// A cell that names its shared string is that string, and
+			// only a shared string's cell names one: readers look its
+			// reading up by the number alone.
+			if c.Shared != 0 {
+				if c.Kind != String || c.Shared < 1 || int(c.Shared) > w.sst.len() || c.Text != w.sst.str(int(c.Shared)-1) || string(c.Value) != c.Text {
+					return fmt.Errorf("cell %+v is not shared string %d", c, c.Shared-1)
+				}
+			} else if c.Text != "" {
+				return fmt.Errorf("cell %+v has a shared string's text and no index", c)
+			}
+			fmt.Fprintf(&out, " %d=%d:%q:%v:%d", c.Col, c.Kind, c.Value, c.Truncated, c.Shared)
 		}
 		out.WriteByte('\n')
 		return nil
@@ -48,6 +58,7 @@ func FuzzSheetXML(f *testing.F) {
 		`<sheetData><row><c><f>1+1</f></c><c t="str"><v><![CDATA[x]]></v></c><c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c><c t="d"><v>2020-01-01</v></c></row><row/></sheetData>`,
 		"\xEF\xBB\xBF<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a 'b'>]><!-- c --><sheetData><row r=\"1048576\"><c r=\"XFD1048576\"><v>1</v></c></row></sheetData>",
 		"\xFF\xFE<\x00s\x00h\x00e\x00e\x00t\x00D\x00a\x00t\x00a\x00>\x00",
+		`<sheetData><row r="7"><c r="A7" s="12" t="s"><v>0</v></c><c r="B7" t="n"/><c r="AB7" s="0"><v>3</v></c><c r="C07"><v>1</v></c><c r="D8" t="str"><v>x</v></c><c r="XFE7"/></row></sheetData>`,
 		`<sheetData><row r="2"><c r='B2' t='inlineStr'><is><t xml:space="preserve"> _x000D_ &#10;&#x1F600;</t></is></c></row></sheetData>`,
 	} {
 		f.Add([]byte(s))
@@ -61,6 +72,14 @@ func FuzzSheetXML(f *testing.F) {
 		got2, err2 := parseSheetBytes(data, oneByte, 16)
 		if got != got2 || (err == nil) != (err2 == nil) {
 			t.Fatalf("split input changed the result:\n%s (err %v)\nvs\n%s (err %v)", got, err, got2, err2)
+		}
+		// Start tags read by quickTag must read as the general reader
+		// reads them.
+		quickTags = false
+		got3, err3 := parseSheetBytes(data, whole, scanChunk)
+		quickTags = true
+		if got != got3 || fmt.Sprint(err) != fmt.Sprint(err3) {
+			t.Fatalf("quickTag changed the result:\n%s (err %v)\nwithout it\n%s (err %v)", got, err, got3, err3)
 		}
 		// The shared strings parser must not panic either.
 		var sst sharedStrings

@@ -155,6 +155,9 @@ type sheetParser struct {
 	spans []span // where each cell's value lies in vals (a < 0: Value already set)
 	vals  []byte
 	rows  int
+	// rowRef is the row's number in decimal, for quickTag to match cell
+	// references against.
+	rowRef []byte
 }
 
 type span struct{ a, b int }
@@ -290,6 +293,7 @@ func (p *sheetParser) readRow(row int, hidden bool) error {
 	sc := p.sc
 	p.row.Num, p.row.Hidden = row, hidden
 	p.row.Cells, p.spans, p.vals = p.row.Cells[:0], p.spans[:0], p.vals[:0]
+	p.rowRef = strconv.AppendInt(p.rowRef[:0], int64(row), 10)
 	if !sc.empty {
 		col := -1
 	cells:
@@ -350,6 +354,12 @@ func (p *sheetParser) fastCell(prev, row int) (col int, ok bool, err error) {
 	if len(b) < 4 || b[0] != '<' || b[1] != 'c' || b[2] != ' ' {
 		return prev, false, nil
 	}
+	if n, c, style, typ, attrEnd := p.quickTag(b); n > 0 {
+		sc.name, sc.attrs, sc.empty = b[1:2], b[2:attrEnd], b[n-2] == '/'
+		sc.pos += n
+		col, err = p.cellBody(prev, row, c, style, typ)
+		return col, true, err
+	}
 	j := bytes.IndexByte(b[3:], '>')
 	if j < 0 {
 		return prev, false, nil
@@ -367,6 +377,60 @@ func (p *sheetParser) fastCell(prev, row int) (col int, ok bool, err error) {
 	sc.pos += j + 1
 	col, err = p.cellFrom(prev, row, r, sv, tv, seen)
 	return col, true, err
+}
+
+// quickTags turns quickTag off, for tests that compare with and without.
+var quickTags = true
+
+// quickTag reads the <c> start tag at the start of b when it is written
+// exactly as spreadsheet programs write most of them: ` r="B7"` whose row
+// is the row's own, in capitals and plain digits, then at most ` s="N"`
+// (plain digits) and ` t="x"` (letters), in that order, and ">" or "/>".
+// It returns the tag's length, the cell's column, style and type, and
+// where its attributes end; n is 0 for anything else, which cellAttrs and
+// the general reader then read as before. Matching the row's number as
+// text spares parsing the reference for it.
+func (p *sheetParser) quickTag(b []byte) (n, col, style, typ, attrEnd int) {
+	if !quickTags || len(b) < 10 || string(b[3:6]) != `r="` {
+		return 0, 0, 0, 0, 0
+	}
+	i, c := 6, 0
+	for ; i < len(b) && i < 9 && 'A' <= b[i] && b[i] <= 'Z'; i++ {
+		c = c*26 + int(b[i]-'A'+1)
+	}
+	ref := p.rowRef
+	if i == 6 || c > MaxColumns || len(b) < i+len(ref)+1 || string(b[i:i+len(ref)]) != string(ref) || b[i+len(ref)] != '"' {
+		return 0, 0, 0, 0, 0
+	}
+	i += len(ref) + 1
+	col, typ = c-1, typeNumber
+	if len(b) >= i+4 && string(b[i:i+4]) == ` s="` {
+		j := i + 4
+		for ; j < len(b) && j < i+13 && '0' <= b[j] && b[j] <= '9'; j++ {
+			style = style*10 + int(b[j]-'0')
+		}
+		if j == i+4 || j == len(b) || b[j] != '"' {
+			return 0, 0, 0, 0, 0
+		}
+		i = j + 1
+	}
+	if len(b) >= i+4 && string(b[i:i+4]) == ` t="` {
+		j := i + 4
+		for ; j < len(b) && j < i+16 && ('a' <= b[j] && b[j] <= 'z' || 'A' <= b[j] && b[j] <= 'Z'); j++ {
+		}
+		if j == len(b) || b[j] != '"' {
+			return 0, 0, 0, 0, 0
+		}
+		typ = cellType(b[i+4:j], typ)
+		i = j + 1
+	}
+	switch {
+	case i < len(b) && b[i] == '>':
+		return i + 1, col, style, typ, i
+	case i+1 < len(b) && b[i] == '/' && b[i+1] == '>':
+		return i + 2, col, style, typ, i
+	}
+	return 0, 0, 0, 0, 0
 }
 
 func (p *sheetParser) cell(prev, row int) (int, error) {
@@ -447,7 +511,7 @@ func (p *sheetParser) cellBody(prev, row, col, style, typ int) (int, error) {
 			if idx := parseUint(v, 1<<40); idx >= 0 && idx < p.sst.len() {
 				sc.pos += n
 				s, long := p.sst.get(idx)
-				p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: s, Text: p.sst.str(idx), Truncated: long})
+				p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: s, Text: p.sst.str(idx), Truncated: long, Shared: int32(idx + 1)})
 				p.spans = append(p.spans, span{-1, -1})
 				return col, nil
 			}
@@ -552,7 +616,7 @@ kind:
 		}
 		v, long := p.sst.get(idx)
 		p.vals = p.vals[:va]
-		p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: v, Text: p.sst.str(idx), Truncated: long})
+		p.row.Cells = append(p.row.Cells, Cell{Col: col, Kind: String, Style: style, Value: v, Text: p.sst.str(idx), Truncated: long, Shared: int32(idx + 1)})
 		p.spans = append(p.spans, span{-1, -1})
 		return col, nil
 	case typeInline:

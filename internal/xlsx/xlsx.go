@@ -155,6 +155,12 @@ type Cell struct {
 	// characters: Value holds the first MaxCellText of them. (It sits
 	// beside Kind, where it takes no room.)
 	Truncated bool
+	// Shared is one more than the index of a shared string cell's string
+	// in the workbook's shared strings table, 0 for any other cell. Two
+	// cells of a workbook with the same Shared have the same text, so a
+	// reader that remembers what it made of a text may look it up by this
+	// number rather than by the text. (It too sits beside Kind.)
+	Shared int32
 	// Style is the cell's style (its index into the workbook's cell
 	// formats); Workbook.NumberFormat tells its number format.
 	Style int
