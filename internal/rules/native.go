@@ -303,13 +303,36 @@ func (nc *nativeCompiler) call(e ast.Expr) nnode {
 			return n
 		}
 		return ncmp{args[0], args[1], fn}
-	case celops.Add:
-		if !nc.isType(raw[0], types.StringType) || !nc.isType(raw[1], types.StringType) {
+	case celops.Add, celops.Subtract, celops.Multiply, celops.Divide, celops.Modulo:
+		if len(raw) != 2 {
 			return nil
 		}
-		return nconcat{args[0], args[1]}
+		if fn == celops.Add && nc.isType(raw[0], types.StringType) && nc.isType(raw[1], types.StringType) {
+			return nconcat{args[0], args[1]}
+		}
+		// CEL's arithmetic is of two ints or two doubles, never mixed.
+		switch {
+		case fn != celops.Modulo && nc.isType(raw[0], types.DoubleType) && nc.isType(raw[1], types.DoubleType):
+			return narith{args[0], args[1], arithOp(fn), nDouble}
+		case nc.isType(raw[0], types.IntType) && nc.isType(raw[1], types.IntType):
+			return narith{args[0], args[1], arithOp(fn), nInt}
+		}
 	}
 	return nil
+}
+
+func arithOp(fn string) byte {
+	switch fn {
+	case celops.Add:
+		return '+'
+	case celops.Subtract:
+		return '-'
+	case celops.Multiply:
+		return '*'
+	case celops.Divide:
+		return '/'
+	}
+	return '%'
 }
 
 // comparable reports whether two operands are of types native evaluation
@@ -699,6 +722,68 @@ func (n nconcat) eval(c *contract.Contract, env *nenv) nval {
 		return nval{k: nUnknown, unk: unk}
 	}
 	return nval{k: nString, s: x.s + y.s}
+}
+
+// narith is +, -, *, / or % of two ints or two doubles. Doubles are Go's
+// float64 arithmetic, as CEL's (a division by zero is an infinity); an int
+// result that overflows, or an int division by zero, is CEL's error, left
+// to CEL.
+type narith struct {
+	a, b nnode
+	op   byte
+	k    nkind
+}
+
+func (n narith) eval(c *contract.Contract, env *nenv) nval {
+	x, y, unk, unknown := strict2(n.a, n.b, c, env)
+	if unknown || env.bail {
+		return nval{k: nUnknown, unk: unk}
+	}
+	if x.k != n.k || y.k != n.k {
+		env.bail = true
+		return nval{}
+	}
+	if n.k == nDouble {
+		var r float64
+		switch n.op {
+		case '+':
+			r = x.f + y.f
+		case '-':
+			r = x.f - y.f
+		case '*':
+			r = x.f * y.f
+		default:
+			r = x.f / y.f
+		}
+		return nval{k: nDouble, f: r}
+	}
+	a, b := x.i, y.i
+	var r int64
+	ok := true
+	switch n.op {
+	case '+':
+		r = a + b
+		ok = (a^r)&(b^r) >= 0
+	case '-':
+		r = a - b
+		ok = (a^b)&(a^r) >= 0
+	case '*':
+		r = a * b
+		ok = a == 0 || r/a == b && !(a == -1 && b == math.MinInt64) && !(b == -1 && a == math.MinInt64)
+	case '/':
+		if ok = b != 0 && !(a == math.MinInt64 && b == -1); ok {
+			r = a / b
+		}
+	default:
+		if ok = b != 0 && !(a == math.MinInt64 && b == -1); ok {
+			r = a % b
+		}
+	}
+	if !ok {
+		env.bail = true // CEL's overflow or division-by-zero error
+		return nval{}
+	}
+	return nval{k: nInt, i: r}
 }
 
 type nin struct {

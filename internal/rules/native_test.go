@@ -29,6 +29,8 @@ const nativeProbeRules = `rules:
   - {id: p-bool, title: t, indicator: debt_bondage, severity: high, message: m, references: [r], expr: "contract.hazardous_work == false && contract.night_work != contract.overtime_voluntary"}
   - {id: p-re, title: t, indicator: debt_bondage, severity: high, message: m, references: [r], expr: "(contract.worksite_region + ' | ' + contract.product).matches('(?i)xin\\\\W*jiang|cotton')"}
   - {id: p-not, title: t, indicator: debt_bondage, severity: high, message: m, references: [r], expr: "!contract.housing_curfew || !(contract.base_wage_monthly < contract.minimum_wage_monthly)"}
+  - {id: p-arith-d, title: t, indicator: debt_bondage, severity: high, message: m, references: [r], expr: "contract.deductions_total_monthly / contract.base_wage_monthly > 0.25 || contract.deposit_amount * 2.0 - contract.base_wage_monthly >= 1.0 + contract.weekly_hours_total"}
+  - {id: p-arith-i, title: t, indicator: debt_bondage, severity: high, message: m, references: [r], expr: "contract.age / (contract.age - 16) > 1 || contract.age % (contract.age - 17) == 0 || contract.age * 9223372036854775807 > 0 || contract.age + 9223372036854775807 > 0 || -9223372036854775807 - contract.age < 0"}
   - id: p-cel
     title: t
     indicator: debt_bondage
