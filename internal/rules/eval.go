@@ -151,25 +151,56 @@ func (ev *Evaluator) Forget() {
 func (a *activation) Parent() interpreter.Activation { return nil }
 
 // Eval evaluates rule r on contract c.
+//
+// Most rules are decided natively: those results are read as they come
+// (see nativeDecide), and only a decision native evaluation leaves to CEL
+// builds an Outcome of its own and points the activation at the contract.
 func (ev *Evaluator) Eval(r *Compiled, c *contract.Contract) Outcome {
-	ev.use(r, c)
 	if r.when != nil {
-		o := ev.decide(r.when, c)
-		if o.Status != Flag {
+		if v, ok := ev.nativeDecide(r.when, c); ok {
+			if !v.b || v.k != nBool {
+				return ev.outcome(v) // false: the rule does not apply; unknown as it is
+			}
+		} else if o := ev.slowDecide(r, r.when, c); o.Status != Flag {
 			return o // false: the rule does not apply; unknown or error as they are
 		}
 	}
-	o := ev.decide(r.expr, c)
-	if o.Status != Flag {
+	if v, ok := ev.nativeDecide(r.expr, c); ok {
+		if !v.b || v.k != nBool {
+			return ev.outcome(v)
+		}
+	} else if o := ev.slowDecide(r, r.expr, c); o.Status != Flag {
 		return o
 	}
-	o.Severity, o.Written = r.Severity, r.DeclaredSeverity
+	o := Outcome{Status: Flag, Severity: r.Severity, Written: r.DeclaredSeverity}
 	for _, esc := range r.escalate {
-		if e := ev.decide(esc.prog, c); e.Status == Flag {
+		if e := ev.decide(r, esc.prog, c); e.Status == Flag {
 			o.Severity, o.Written = max(o.Severity, esc.severity), max(o.Written, esc.severity)
 		}
 	}
 	return o
+}
+
+// nativeDecide evaluates d natively to a bool or an unknown; ok is false
+// when d must be decided by slowDecide (it is not native, or native
+// evaluation left it to CEL).
+func (ev *Evaluator) nativeDecide(d *decision, c *contract.Contract) (v nval, ok bool) {
+	if d == nil || d.native == nil || ev.celOnly {
+		return nval{}, false
+	}
+	v, ok = d.native.eval(c, &ev.native)
+	return v, ok && (v.k == nBool || v.k == nUnknown)
+}
+
+// outcome is the Outcome of a native result, a bool or an unknown.
+func (ev *Evaluator) outcome(v nval) Outcome {
+	switch {
+	case v.k == nUnknown:
+		return Outcome{Status: Insufficient, Missing: ev.missing(v.unk)}
+	case v.b:
+		return Outcome{Status: Flag}
+	}
+	return Outcome{Status: Pass}
 }
 
 // missing returns the indexes of the fields in set, shared between the
@@ -188,22 +219,21 @@ func (ev *Evaluator) missing(set fieldSet) []int {
 	return m
 }
 
-// decide runs a boolean expression: true → Flag, false → Pass; natively
-// when it can.
-func (ev *Evaluator) decide(d *decision, c *contract.Contract) Outcome {
-	if d.native != nil && !ev.celOnly {
-		if v, ok := d.native.eval(c, &ev.native); ok {
-			switch v.k {
-			case nBool:
-				if v.b {
-					return Outcome{Status: Flag}
-				}
-				return Outcome{Status: Pass}
-			case nUnknown:
-				return Outcome{Status: Insufficient, Missing: ev.missing(v.unk)}
-			}
-		}
+// decide runs a boolean expression of rule r: true → Flag, false → Pass;
+// natively when it can.
+func (ev *Evaluator) decide(r *Compiled, d *decision, c *contract.Contract) Outcome {
+	if v, ok := ev.nativeDecide(d, c); ok {
+		return ev.outcome(v)
 	}
+	return ev.slowDecide(r, d, c)
+}
+
+// slowDecide is decide for a decision that nativeDecide left: by CEL.
+func (ev *Evaluator) slowDecide(r *Compiled, d *decision, c *contract.Contract) Outcome {
+	// CEL reads the contract and the variables of r's file through the
+	// activation, pointed at them only now: native evaluation needs
+	// neither.
+	ev.use(r, c)
 	out, _, err := d.prog.Eval(&ev.act)
 	if err != nil {
 		return Outcome{Status: Failed, Err: cleanErr(err)}
