@@ -45,14 +45,22 @@ const (
 
 // nval is a native value. An unknown holds the set of absent fields it
 // depends on.
+//
+// A time is its Unix seconds in i and its nanoseconds in ns (a time.Time
+// would make the value, copied at every node, half as large again).
 type nval struct {
 	k   nkind
 	b   bool
+	ns  int32
 	i   int64
 	f   float64
 	s   string
-	t   time.Time
 	unk fieldSet
+}
+
+// timeVal is the native value of t.
+func timeVal(t time.Time) nval {
+	return nval{k: nTime, i: t.Unix(), ns: int32(t.Nanosecond())}
 }
 
 // fieldSet is a set of schema field indexes (below maxNativeFields).
@@ -302,7 +310,7 @@ func (nc *nativeCompiler) call(e ast.Expr) nnode {
 		if n := fieldConst(args, fn); n != nil {
 			return n
 		}
-		return ncmp{args[0], args[1], fn}
+		return ncmp{args[0], args[1], cmpCode(fn)}
 	case celops.Add, celops.Subtract, celops.Multiply, celops.Divide, celops.Modulo:
 		if len(raw) != 2 {
 			return nil
@@ -433,18 +441,68 @@ func fieldConst(args []nnode, op string) nnode {
 	default:
 		return nil
 	}
-	return nfieldConst{f: f.i, fk: f.k, k: k.v, op: op}
+	return &nfieldConst{f: f.i, fk: f.k, kk: k.v.k, cmp: cmpCode(op), ki: k.v.i, kf: k.v.f, kb: k.v.b}
 }
 
-// nfieldConst compares a number or bool field with a literal.
+// nfieldConst compares a number or bool field with a literal. It is a
+// pointer node: the tree calls its eval through an interface, and a value
+// this size would be copied at every call.
 type nfieldConst struct {
-	f  int
-	fk nkind
-	k  nval
-	op string
+	f   int
+	fk  nkind // the field's kind
+	kk  nkind // the literal's: nInt, nDouble or nBool
+	cmp cmpOp
+	ki  int64
+	kf  float64
+	kb  bool
 }
 
-func (n nfieldConst) eval(c *contract.Contract, env *nenv) nval {
+// cmpOp is a comparison operator, decoded once from CEL's function name.
+type cmpOp uint8
+
+const (
+	cmpEq cmpOp = iota
+	cmpNe
+	cmpLt
+	cmpLe
+	cmpGt
+	cmpGe
+)
+
+func cmpCode(op string) cmpOp {
+	switch op {
+	case celops.Equals:
+		return cmpEq
+	case celops.NotEquals:
+		return cmpNe
+	case celops.Less:
+		return cmpLt
+	case celops.LessEquals:
+		return cmpLe
+	case celops.Greater:
+		return cmpGt
+	}
+	return cmpGe
+}
+
+// holds reports whether r, a three-way comparison, satisfies op.
+func (op cmpOp) holds(r int) bool {
+	switch op {
+	case cmpEq:
+		return r == 0
+	case cmpNe:
+		return r != 0
+	case cmpLt:
+		return r < 0
+	case cmpLe:
+		return r <= 0
+	case cmpGt:
+		return r > 0
+	}
+	return r >= 0
+}
+
+func (n *nfieldConst) eval(c *contract.Contract, env *nenv) nval {
 	if n.f >= len(c.Values) || !c.Values[n.f].Present {
 		v := nval{k: nUnknown}
 		v.unk.add(n.f)
@@ -452,38 +510,25 @@ func (n nfieldConst) eval(c *contract.Contract, env *nenv) nval {
 	}
 	v := &c.Values[n.f]
 	var r int
-	switch n.fk {
-	case nBool:
-		eq := v.Bool == n.k.b
-		return nval{k: nBool, b: eq == (n.op == celops.Equals)}
-	case nInt:
-		r = compareNum(nval{k: nInt, i: v.Int}, n.k)
-	default:
-		if math.IsNaN(v.Num) {
-			if n.op == celops.Equals || n.op == celops.NotEquals {
-				return nval{k: nBool, b: n.op == celops.NotEquals}
-			}
-			env.bail = true // CEL: NaN values cannot be ordered
-			return nval{}
+	switch {
+	case n.fk == nBool:
+		return nval{k: nBool, b: (v.Bool == n.kb) == (n.cmp == cmpEq)}
+	case n.fk == nInt && n.kk == nInt:
+		r = cmp3(v.Int < n.ki, v.Int > n.ki)
+	case n.fk == nInt:
+		r = -compareDoubleInt(n.kf, v.Int)
+	case math.IsNaN(v.Num):
+		if n.cmp == cmpEq || n.cmp == cmpNe {
+			return nval{k: nBool, b: n.cmp == cmpNe}
 		}
-		r = compareNum(nval{k: nDouble, f: v.Num}, n.k)
-	}
-	var b bool
-	switch n.op {
-	case celops.Equals:
-		b = r == 0
-	case celops.NotEquals:
-		b = r != 0
-	case celops.Less:
-		b = r < 0
-	case celops.LessEquals:
-		b = r <= 0
-	case celops.Greater:
-		b = r > 0
+		env.bail = true // CEL: NaN values cannot be ordered
+		return nval{}
+	case n.kk == nInt:
+		r = compareDoubleInt(v.Num, n.ki)
 	default:
-		b = r >= 0
+		r = cmp3(v.Num < n.kf, v.Num > n.kf)
 	}
-	return nval{k: nBool, b: b}
+	return nval{k: nBool, b: n.cmp.holds(r)}
 }
 
 // Nodes.
@@ -494,7 +539,7 @@ func (n nconst) eval(*contract.Contract, *nenv) nval { return n.v }
 
 type nreview struct{}
 
-func (nreview) eval(_ *contract.Contract, env *nenv) nval { return nval{k: nTime, t: env.review} }
+func (nreview) eval(_ *contract.Contract, env *nenv) nval { return timeVal(env.review) }
 
 // nfield reads a field: its value, or an unknown naming it when absent.
 type nfield struct {
@@ -517,7 +562,7 @@ func (n nfield) eval(c *contract.Contract, _ *nenv) nval {
 	case nBool:
 		return nval{k: nBool, b: v.Bool}
 	case nTime:
-		return nval{k: nTime, t: v.Time.UTC()}
+		return timeVal(v.Time)
 	}
 	return nval{k: nString, s: v.Str}
 }
@@ -622,7 +667,7 @@ func (n neq) eval(c *contract.Contract, env *nenv) nval {
 	case x.k == nBool && y.k == nBool:
 		eq = x.b == y.b
 	case x.k == nTime && y.k == nTime:
-		eq = x.t.Equal(y.t)
+		eq = x.i == y.i && x.ns == y.ns
 	case isNum(x) && isNum(y):
 		if x.k == nDouble && math.IsNaN(x.f) || y.k == nDouble && math.IsNaN(y.f) {
 			eq = false
@@ -676,7 +721,7 @@ func cmp3(less, more bool) int {
 // ncmp is <, <=, > or >=.
 type ncmp struct {
 	a, b nnode
-	op   string
+	op   cmpOp
 }
 
 func (n ncmp) eval(c *contract.Contract, env *nenv) nval {
@@ -689,7 +734,7 @@ func (n ncmp) eval(c *contract.Contract, env *nenv) nval {
 	case x.k == nString && y.k == nString:
 		r = strings.Compare(x.s, y.s)
 	case x.k == nTime && y.k == nTime:
-		r = x.t.Compare(y.t)
+		r = cmp3(x.i < y.i || x.i == y.i && x.ns < y.ns, x.i > y.i || x.i == y.i && x.ns > y.ns)
 	case isNum(x) && isNum(y):
 		if x.k == nDouble && math.IsNaN(x.f) || y.k == nDouble && math.IsNaN(y.f) {
 			env.bail = true // CEL: NaN values cannot be ordered
@@ -700,18 +745,7 @@ func (n ncmp) eval(c *contract.Contract, env *nenv) nval {
 		env.bail = true
 		return nval{}
 	}
-	var b bool
-	switch n.op {
-	case celops.Less:
-		b = r < 0
-	case celops.LessEquals:
-		b = r <= 0
-	case celops.Greater:
-		b = r > 0
-	default:
-		b = r >= 0
-	}
-	return nval{k: nBool, b: b}
+	return nval{k: nBool, b: n.op.holds(r)}
 }
 
 type nconcat struct{ a, b nnode }
