@@ -313,6 +313,13 @@ func display(v ref.Val) string {
 func (ev *Evaluator) Message(r *Compiled, c *contract.Contract) string {
 	ev.use(r, c)
 	var b strings.Builder
+	// One allocation for most messages: the text, and a short value for
+	// each expression.
+	n := 0
+	for _, part := range r.message {
+		n += len(part.text) + 16
+	}
+	b.Grow(n)
 	schema := ev.p.env.schema
 	for _, part := range r.message {
 		if part.prog == nil {
