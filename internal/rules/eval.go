@@ -153,24 +153,30 @@ func (a *activation) Parent() interpreter.Activation { return nil }
 // Eval evaluates rule r on contract c.
 //
 // Most rules are decided natively: those results are read as they come
-// (see nativeDecide), and only a decision native evaluation leaves to CEL
-// builds an Outcome of its own and points the activation at the contract.
+// (see quick), and only a decision native evaluation leaves to CEL builds
+// an Outcome of its own and points the activation at the contract.
 func (ev *Evaluator) Eval(r *Compiled, c *contract.Contract) Outcome {
 	if r.when != nil {
-		if v, ok := ev.nativeDecide(r.when, c); ok {
-			if !v.b || v.k != nBool {
-				return ev.outcome(v) // false: the rule does not apply; unknown as it is
+		switch st, unk := ev.quick(r.when, c); st {
+		case qFalse:
+			return Outcome{Status: Pass} // the rule does not apply
+		case qUnknown:
+			return Outcome{Status: Insufficient, Missing: ev.missing(unk)}
+		case qSlow:
+			if o := ev.slowDecide(r, r.when, c); o.Status != Flag {
+				return o // false, unknown or error as they are
 			}
-		} else if o := ev.slowDecide(r, r.when, c); o.Status != Flag {
-			return o // false: the rule does not apply; unknown or error as they are
 		}
 	}
-	if v, ok := ev.nativeDecide(r.expr, c); ok {
-		if !v.b || v.k != nBool {
-			return ev.outcome(v)
+	switch st, unk := ev.quick(r.expr, c); st {
+	case qFalse:
+		return Outcome{Status: Pass}
+	case qUnknown:
+		return Outcome{Status: Insufficient, Missing: ev.missing(unk)}
+	case qSlow:
+		if o := ev.slowDecide(r, r.expr, c); o.Status != Flag {
+			return o
 		}
-	} else if o := ev.slowDecide(r, r.expr, c); o.Status != Flag {
-		return o
 	}
 	o := Outcome{Status: Flag, Severity: r.Severity, Written: r.DeclaredSeverity}
 	for _, esc := range r.escalate {
@@ -181,26 +187,34 @@ func (ev *Evaluator) Eval(r *Compiled, c *contract.Contract) Outcome {
 	return o
 }
 
-// nativeDecide evaluates d natively to a bool or an unknown; ok is false
-// when d must be decided by slowDecide (it is not native, or native
-// evaluation left it to CEL).
-func (ev *Evaluator) nativeDecide(d *decision, c *contract.Contract) (v nval, ok bool) {
-	if d == nil || d.native == nil || ev.celOnly {
-		return nval{}, false
-	}
-	v, ok = d.native.eval(c, &ev.native)
-	return v, ok && (v.k == nBool || v.k == nUnknown)
-}
+// qstate is a native decision's result.
+type qstate uint8
 
-// outcome is the Outcome of a native result, a bool or an unknown.
-func (ev *Evaluator) outcome(v nval) Outcome {
-	switch {
-	case v.k == nUnknown:
-		return Outcome{Status: Insufficient, Missing: ev.missing(v.unk)}
-	case v.b:
-		return Outcome{Status: Flag}
+const (
+	qSlow    qstate = iota // not decided natively: slowDecide decides
+	qFalse                 // false
+	qTrue                  // true
+	qUnknown               // unknown, naming the fields of its fieldSet
+)
+
+// quick decides d natively when it can. It hands back a state and a set
+// of fields rather than an nval or an Outcome: it runs for every rule on
+// every contract, and those are several times larger.
+func (ev *Evaluator) quick(d *decision, c *contract.Contract) (qstate, fieldSet) {
+	if d == nil || d.native == nil || ev.celOnly {
+		return qSlow, fieldSet{}
 	}
-	return Outcome{Status: Pass}
+	v, ok := d.native.eval(c, &ev.native)
+	switch {
+	case !ok:
+	case v.k == nBool && v.b:
+		return qTrue, fieldSet{}
+	case v.k == nBool:
+		return qFalse, fieldSet{}
+	case v.k == nUnknown:
+		return qUnknown, v.unk
+	}
+	return qSlow, fieldSet{}
 }
 
 // missing returns the indexes of the fields in set, shared between the
@@ -222,13 +236,18 @@ func (ev *Evaluator) missing(set fieldSet) []int {
 // decide runs a boolean expression of rule r: true → Flag, false → Pass;
 // natively when it can.
 func (ev *Evaluator) decide(r *Compiled, d *decision, c *contract.Contract) Outcome {
-	if v, ok := ev.nativeDecide(d, c); ok {
-		return ev.outcome(v)
+	switch st, unk := ev.quick(d, c); st {
+	case qTrue:
+		return Outcome{Status: Flag}
+	case qFalse:
+		return Outcome{Status: Pass}
+	case qUnknown:
+		return Outcome{Status: Insufficient, Missing: ev.missing(unk)}
 	}
 	return ev.slowDecide(r, d, c)
 }
 
-// slowDecide is decide for a decision that nativeDecide left: by CEL.
+// slowDecide is decide for a decision that quick left: by CEL.
 func (ev *Evaluator) slowDecide(r *Compiled, d *decision, c *contract.Contract) Outcome {
 	// CEL reads the contract and the variables of r's file through the
 	// activation, pointed at them only now: native evaluation needs
