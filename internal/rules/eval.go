@@ -204,17 +204,7 @@ func (ev *Evaluator) quick(d *decision, c *contract.Contract) (qstate, fieldSet)
 	if d == nil || d.native == nil || ev.celOnly {
 		return qSlow, fieldSet{}
 	}
-	v, ok := d.native.eval(c, &ev.native)
-	switch {
-	case !ok:
-	case v.k == nBool && v.b:
-		return qTrue, fieldSet{}
-	case v.k == nBool:
-		return qFalse, fieldSet{}
-	case v.k == nUnknown:
-		return qUnknown, v.unk
-	}
-	return qSlow, fieldSet{}
+	return d.native.decide(c, &ev.native)
 }
 
 // missing returns the indexes of the fields in set, shared between the

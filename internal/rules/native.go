@@ -97,6 +97,7 @@ type nnode interface {
 // nativeExpr is a compiled expression.
 type nativeExpr struct {
 	root nnode
+	test ntester // root, as a tester (what Evaluator runs)
 	// For an expression whose cost grows with text: the fields whose text
 	// it reads (once per occurrence), the length of its literals, and the
 	// estimated worst-case cost for text of up to 2^k characters; nil for
@@ -119,6 +120,20 @@ func (x *nativeExpr) eval(c *contract.Contract, env *nenv) (v nval, ok bool) {
 	env.bail = false
 	v = x.root.eval(c, env)
 	return v, !env.bail
+}
+
+// decide is eval read as a boolean by the root's tester; qSlow when CEL
+// must decide.
+func (x *nativeExpr) decide(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	if x.costByLog != nil && !x.withinLimit(c) {
+		return qSlow, fieldSet{}
+	}
+	env.bail = false
+	st, unk := x.test.test(c, env)
+	if env.bail {
+		return qSlow, fieldSet{}
+	}
+	return st, unk
 }
 
 // withinLimit reports whether no text the expression can build on c is long
@@ -154,7 +169,7 @@ func (cf *compiledFile) compileNative(env *cel.Env, checked *cel.Ast, limit uint
 	if root == nil {
 		return nil
 	}
-	x := &nativeExpr{root: root, limit: limit}
+	x := &nativeExpr{root: root, test: tester(root), limit: limit}
 	if !cf.boundedCost(env, checked, limit) {
 		x.limit = cf.runtimeLimit(env, checked, limit)
 		x.cellLimit = x.limit > limit
@@ -288,9 +303,9 @@ func (nc *nativeCompiler) call(e ast.Expr) nnode {
 	}
 	switch fn {
 	case celops.LogicalAnd:
-		return nlogic{args, false}
+		return newLogic(args, false)
 	case celops.LogicalOr:
-		return nlogic{args, true}
+		return newLogic(args, true)
 	case celops.LogicalNot:
 		return nnot{args[0]}
 	case celops.Conditional:
@@ -503,32 +518,43 @@ func (op cmpOp) holds(r int) bool {
 }
 
 func (n *nfieldConst) eval(c *contract.Contract, env *nenv) nval {
+	return valueOf(n.test(c, env))
+}
+
+func boolState(b bool) qstate {
+	if b {
+		return qTrue
+	}
+	return qFalse
+}
+
+func (n *nfieldConst) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
 	if n.f >= len(c.Values) || !c.Values[n.f].Present {
-		v := nval{k: nUnknown}
-		v.unk.add(n.f)
-		return v
+		var unk fieldSet
+		unk.add(n.f)
+		return qUnknown, unk
 	}
 	v := &c.Values[n.f]
 	var r int
 	switch {
 	case n.fk == nBool:
-		return nval{k: nBool, b: (v.Bool == n.kb) == (n.cmp == cmpEq)}
+		return boolState((v.Bool == n.kb) == (n.cmp == cmpEq)), fieldSet{}
 	case n.fk == nInt && n.kk == nInt:
 		r = cmp3(v.Int < n.ki, v.Int > n.ki)
 	case n.fk == nInt:
 		r = -compareDoubleInt(n.kf, v.Int)
 	case math.IsNaN(v.Num):
 		if n.cmp == cmpEq || n.cmp == cmpNe {
-			return nval{k: nBool, b: n.cmp == cmpNe}
+			return boolState(n.cmp == cmpNe), fieldSet{}
 		}
 		env.bail = true // CEL: NaN values cannot be ordered
-		return nval{}
+		return qSlow, fieldSet{}
 	case n.kk == nInt:
 		r = compareDoubleInt(v.Num, n.ki)
 	default:
 		r = cmp3(v.Num < n.kf, v.Num > n.kf)
 	}
-	return nval{k: nBool, b: n.cmp.holds(r)}
+	return boolState(n.cmp.holds(r)), fieldSet{}
 }
 
 // Nodes.
@@ -570,6 +596,10 @@ func (n nfield) eval(c *contract.Contract, _ *nenv) nval {
 // nhas is has(contract.field).
 type nhas struct{ i int }
 
+func (n nhas) test(c *contract.Contract, _ *nenv) (qstate, fieldSet) {
+	return boolState(n.i < len(c.Values) && c.Values[n.i].Present), fieldSet{}
+}
+
 func (n nhas) eval(c *contract.Contract, _ *nenv) nval {
 	return nval{k: nBool, b: n.i < len(c.Values) && c.Values[n.i].Present}
 }
@@ -578,35 +608,110 @@ func (n nhas) eval(c *contract.Contract, _ *nenv) nval {
 // term, else unknown when any term is (naming all of their fields).
 type nlogic struct {
 	terms []nnode
+	tests []ntester // terms, as testers
 	or    bool
 }
 
-func (n nlogic) eval(c *contract.Contract, env *nenv) nval {
+func newLogic(terms []nnode, or bool) *nlogic {
+	n := &nlogic{terms: terms, or: or}
+	for _, t := range terms {
+		n.tests = append(n.tests, tester(t))
+	}
+	return n
+}
+
+// ntester is a node that can give its result as a boolean's state and the
+// fields of an unknown: the && and || that most rules are made of pass
+// those on, not an nval several times their size. A result that is
+// neither a bool nor an unknown sets env.bail, as it would in the tree's
+// parent or leave the expression to CEL at its root.
+type ntester interface {
+	test(c *contract.Contract, env *nenv) (qstate, fieldSet)
+}
+
+// tester returns n as an ntester: itself when it is one.
+func tester(n nnode) ntester {
+	if t, ok := n.(ntester); ok {
+		return t
+	}
+	return evalTester{n}
+}
+
+// evalTester tests a node by its value.
+type evalTester struct{ n nnode }
+
+func (t evalTester) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	return stateOf(t.n.eval(c, env), env)
+}
+
+// stateOf is v as a state.
+func stateOf(v nval, env *nenv) (qstate, fieldSet) {
+	switch {
+	case env.bail:
+	case v.k == nBool && v.b:
+		return qTrue, fieldSet{}
+	case v.k == nBool:
+		return qFalse, fieldSet{}
+	case v.k == nUnknown:
+		return qUnknown, v.unk
+	default:
+		env.bail = true
+	}
+	return qSlow, fieldSet{}
+}
+
+// valueOf is a state as a value.
+func valueOf(st qstate, unk fieldSet) nval {
+	switch st {
+	case qTrue:
+		return nval{k: nBool, b: true}
+	case qFalse:
+		return nval{k: nBool}
+	case qUnknown:
+		return nval{k: nUnknown, unk: unk}
+	}
+	return nval{}
+}
+
+func (n *nlogic) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
 	var unk fieldSet
 	unknown := false
-	for _, t := range n.terms {
-		v := t.eval(c, env)
+	for _, t := range n.tests {
+		st, u := t.test(c, env)
 		switch {
 		case env.bail:
-			return nval{}
-		case v.k == nBool:
-			if v.b == n.or {
-				return v
-			}
-		case v.k == nUnknown:
-			unk, unknown = unk.union(v.unk), true
-		default:
-			env.bail = true // not a bool: CEL's error
-			return nval{}
+			return qSlow, fieldSet{}
+		case st == qUnknown:
+			unk, unknown = unk.union(u), true
+		case (st == qTrue) == n.or:
+			return st, fieldSet{}
 		}
 	}
 	if unknown {
-		return nval{k: nUnknown, unk: unk}
+		return qUnknown, unk
 	}
-	return nval{k: nBool, b: !n.or}
+	if n.or {
+		return qFalse, fieldSet{}
+	}
+	return qTrue, fieldSet{}
+}
+
+func (n *nlogic) eval(c *contract.Contract, env *nenv) nval {
+	return valueOf(n.test(c, env))
 }
 
 type nnot struct{ x nnode }
+
+func (n nnot) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	st, unk := stateOf(n.x.eval(c, env), env)
+	switch st {
+	case qTrue:
+		return qFalse, unk
+	case qFalse:
+		return qTrue, unk
+	}
+	return st, unk
+}
 
 func (n nnot) eval(c *contract.Contract, env *nenv) nval {
 	v := n.x.eval(c, env)
@@ -823,6 +928,19 @@ func (n narith) eval(c *contract.Contract, env *nenv) nval {
 type nin struct {
 	x   nnode
 	set map[string]bool
+}
+
+func (n nin) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	if f, ok := n.x.(nfield); ok && f.k == nString {
+		// The commonest form, a string field in a list: read in place.
+		if f.i >= len(c.Values) || !c.Values[f.i].Present {
+			var unk fieldSet
+			unk.add(f.i)
+			return qUnknown, unk
+		}
+		return boolState(n.set[c.Values[f.i].Str]), fieldSet{}
+	}
+	return stateOf(n.eval(c, env), env)
 }
 
 func (n nin) eval(c *contract.Contract, env *nenv) nval {
