@@ -561,6 +561,10 @@ func (n *nfieldConst) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
 
 type nconst struct{ v nval }
 
+func (n nconst) test(_ *contract.Contract, env *nenv) (qstate, fieldSet) {
+	return stateOf(n.v, env)
+}
+
 func (n nconst) eval(*contract.Contract, *nenv) nval { return n.v }
 
 type nreview struct{}
@@ -571,6 +575,18 @@ func (nreview) eval(_ *contract.Contract, env *nenv) nval { return timeVal(env.r
 type nfield struct {
 	i int
 	k nkind
+}
+
+func (n nfield) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	if n.k != nBool {
+		return stateOf(n.eval(c, env), env)
+	}
+	if n.i >= len(c.Values) || !c.Values[n.i].Present {
+		var unk fieldSet
+		unk.add(n.i)
+		return qUnknown, unk
+	}
+	return boolState(c.Values[n.i].Bool), fieldSet{}
 }
 
 func (n nfield) eval(c *contract.Contract, _ *nenv) nval {
@@ -726,6 +742,10 @@ func (n nnot) eval(c *contract.Contract, env *nenv) nval {
 // ncond is c ? a : b; an unknown condition is the result.
 type ncond struct{ c, a, b nnode }
 
+func (n ncond) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	return stateOf(n.eval(c, env), env)
+}
+
 func (n ncond) eval(c *contract.Contract, env *nenv) nval {
 	v := n.c.eval(c, env)
 	switch {
@@ -758,6 +778,25 @@ func strict2(a, b nnode, c *contract.Contract, env *nenv) (x, y nval, unk fieldS
 type neq struct {
 	a, b nnode
 	ne   bool
+}
+
+func (n neq) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	// The commonest form, a string field against a literal: read in place.
+	f, fok := n.a.(nfield)
+	k, kok := n.b.(nconst)
+	if !fok || !kok {
+		f, fok = n.b.(nfield)
+		k, kok = n.a.(nconst)
+	}
+	if fok && kok && f.k == nString && k.v.k == nString {
+		if f.i >= len(c.Values) || !c.Values[f.i].Present {
+			var unk fieldSet
+			unk.add(f.i)
+			return qUnknown, unk
+		}
+		return boolState((c.Values[f.i].Str == k.v.s) != n.ne), fieldSet{}
+	}
+	return stateOf(n.eval(c, env), env)
 }
 
 func (n neq) eval(c *contract.Contract, env *nenv) nval {
@@ -827,6 +866,10 @@ func cmp3(less, more bool) int {
 type ncmp struct {
 	a, b nnode
 	op   cmpOp
+}
+
+func (n ncmp) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	return stateOf(n.eval(c, env), env)
 }
 
 func (n ncmp) eval(c *contract.Contract, env *nenv) nval {
@@ -957,6 +1000,10 @@ func (n nin) eval(c *contract.Contract, env *nenv) nval {
 type nmatches struct {
 	s  nnode
 	re *regexp.Regexp
+}
+
+func (n nmatches) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	return stateOf(n.eval(c, env), env)
 }
 
 func (n nmatches) eval(c *contract.Contract, env *nenv) nval {
