@@ -718,8 +718,16 @@ func (n *nlogic) eval(c *contract.Contract, env *nenv) nval {
 
 type nnot struct{ x nnode }
 
+// testNode tests n: by its own test when it is a tester, else by its value.
+func testNode(n nnode, c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	if t, ok := n.(ntester); ok {
+		return t.test(c, env)
+	}
+	return stateOf(n.eval(c, env), env)
+}
+
 func (n nnot) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
-	st, unk := stateOf(n.x.eval(c, env), env)
+	st, unk := testNode(n.x, c, env)
 	switch st {
 	case qTrue:
 		return qFalse, unk
@@ -743,7 +751,14 @@ func (n nnot) eval(c *contract.Contract, env *nenv) nval {
 type ncond struct{ c, a, b nnode }
 
 func (n ncond) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
-	return stateOf(n.eval(c, env), env)
+	st, unk := testNode(n.c, c, env)
+	switch st {
+	case qTrue:
+		return testNode(n.a, c, env)
+	case qFalse:
+		return testNode(n.b, c, env)
+	}
+	return st, unk // unknown (the condition's fields), or bail
 }
 
 func (n ncond) eval(c *contract.Contract, env *nenv) nval {
