@@ -23,13 +23,19 @@ import (
 // expression boxing values and walking its plan; a rule pack runs dozens of
 // them on every contract. An expression made only of what this file knows
 // (fields, literals, review_date, comparisons, equality, && || ! ?:, has(),
-// string concatenation, `in` a list of string literals, matches() with a
-// literal pattern) is compiled to a tree of Go nodes that give exactly
-// what CEL gives: true, false, or an unknown naming the absent fields, with
-// CEL's rules for combining unknowns. Anything else stays with CEL, and so
-// does any evaluation a node cannot decide as CEL would (a NaN ordered,
-// text long enough that the cost limit could be reached): the node says so
-// and the rule is evaluated by CEL.
+// arithmetic of numbers, string concatenation, `in` a list of string
+// literals, matches() with a literal pattern) is compiled to a tree of Go
+// nodes that give exactly what CEL gives: true, false, or an unknown naming
+// the absent fields, with CEL's rules for combining unknowns. Anything else
+// stays with CEL, and so does any evaluation a node cannot decide as CEL
+// would (a NaN ordered, an int that overflows, text long enough that the
+// cost limit could be reached): the node says so and the rule is evaluated
+// by CEL.
+//
+// The boolean part of a tree, which is most of it, is read by testers (see
+// ntester): a node in a boolean place hands back a state and a set of
+// fields, not a value of any kind, and the commonest leaves (a field
+// against a literal, has(), `in`) read the contract in place.
 
 // nkind is the kind of a native value.
 type nkind uint8
