@@ -119,13 +119,16 @@ func (d *Deriver) deriveReference(c *Contract) {
 			}
 		}
 	}
-	var countries []string
-	for _, k := range []*refdata.Country{d.country(c, d.nationality), host, d.country(c, r.origin)} {
-		if k != nil {
-			countries = append(countries, k.Alpha2)
-		}
-	}
+	// The country of origin, read once: the agency, Xinjiang and goods
+	// derivations below all look at it.
+	origin := d.country(c, r.origin)
 	if d.blank(c, r.agencyStatus) && (d.has(c, r.agencyName) || d.has(c, r.licence)) {
+		var countries []string
+		for _, k := range []*refdata.Country{d.country(c, d.nationality), host, origin} {
+			if k != nil {
+				countries = append(countries, k.Alpha2)
+			}
+		}
 		name, lic := "", ""
 		if d.has(c, r.agencyName) {
 			name = c.Values[r.agencyName].Str
@@ -157,7 +160,7 @@ func (d *Deriver) deriveReference(c *Contract) {
 	xinjiang := false
 	if d.blank(c, r.xinjiang) && len(region) > 0 {
 		var ctx []string
-		for _, k := range []*refdata.Country{d.country(c, r.origin), host} {
+		for _, k := range []*refdata.Country{origin, host} {
 			if k != nil {
 				ctx = append(ctx, k.Alpha2)
 			}
@@ -176,7 +179,7 @@ func (d *Deriver) deriveReference(c *Contract) {
 	} else if d.blank(c, r.xinjiang) {
 		// No region recorded: goods from outside China are not from
 		// Xinjiang; from China (or no country either) it is unknown.
-		k, which := d.country(c, r.origin), "country_of_origin"
+		k, which := origin, "country_of_origin"
 		if k == nil && !d.has(c, r.origin) {
 			k, which = host, "employer_country"
 		}
@@ -189,7 +192,7 @@ func (d *Deriver) deriveReference(c *Contract) {
 		xinjiang = c.Values[r.xinjiang].Str != ""
 	}
 	if d.blank(c, r.dolGood) && d.has(c, r.product) {
-		k, which := d.country(c, r.origin), "country_of_origin"
+		k, which := origin, "country_of_origin"
 		if k == nil && !d.has(c, r.origin) {
 			k, which = host, "employer_country"
 		}

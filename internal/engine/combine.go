@@ -300,13 +300,42 @@ func (c *compiledCombination) finding(parts []*Finding) Finding {
 	var names, inds []string
 	ev := make([]Evidence, 0, len(parts))
 	for _, p := range parts {
-		names = append(names, fmt.Sprintf("%s (%s)", p.Rule.ID, p.Severity))
+		names = append(names, p.Rule.ID+" ("+p.Severity.String()+")")
 		// Indicators in words, as a reader says them: "debt bondage".
 		if w := strings.ReplaceAll(p.indicator(), "_", " "); !slices.Contains(inds, w) {
 			inds = append(inds, w)
 		}
 		ev = append(ev, Evidence{Field: p.Rule.ID, Value: p.Severity.String(), Raw: p.Message})
 	}
-	msg := strings.NewReplacer("{{parts}}", strings.Join(names, " + "), "{{indicators}}", strings.Join(inds, ", ")).Replace(c.Message)
+	msg := fillCombination(c.Message, strings.Join(names, " + "), strings.Join(inds, ", "))
 	return Finding{Rule: c.rule, Indicator: ind, Severity: c.Severity, Message: msg, Evidence: ev}
+}
+
+// fillCombination replaces {{parts}} and {{indicators}} in a combination's
+// message, as strings.NewReplacer would, without building a replacer for
+// every flagged contract.
+func fillCombination(msg, parts, indicators string) string {
+	var b strings.Builder
+	b.Grow(len(msg) + len(parts) + len(indicators))
+	for {
+		i := strings.Index(msg, "{{")
+		if i < 0 {
+			break
+		}
+		b.WriteString(msg[:i])
+		rest := msg[i:]
+		switch {
+		case strings.HasPrefix(rest, "{{parts}}"):
+			b.WriteString(parts)
+			msg = rest[len("{{parts}}"):]
+		case strings.HasPrefix(rest, "{{indicators}}"):
+			b.WriteString(indicators)
+			msg = rest[len("{{indicators}}"):]
+		default:
+			b.WriteByte('{')
+			msg = rest[1:]
+		}
+	}
+	b.WriteString(msg)
+	return b.String()
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -263,5 +264,27 @@ func TestCombinationsWithPolicy(t *testing.T) {
 	}
 	if combos[0].Severity != contract.Critical {
 		t.Error("WithPolicy changed its input")
+	}
+}
+
+// fillCombination gives what strings.NewReplacer gives, on messages built
+// from pieces of the two placeholders and text around them.
+func TestFillCombination(t *testing.T) {
+	pieces := []string{"{{parts}}", "{{indicators}}", "{", "}", "{{", "}}", "parts", "{{part", "indicators}}", " and ", "é", ""}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		msg := b.String()
+		parts, inds := "a (high) + b (critical)", "debt bondage, {{parts}}"
+		if i%3 == 0 {
+			parts, inds = "", ""
+		}
+		want := strings.NewReplacer("{{parts}}", parts, "{{indicators}}", inds).Replace(msg)
+		if got := fillCombination(msg, parts, inds); got != want {
+			t.Fatalf("%q: got %q, want %q", msg, got, want)
+		}
 	}
 }

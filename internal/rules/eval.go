@@ -151,25 +151,60 @@ func (ev *Evaluator) Forget() {
 func (a *activation) Parent() interpreter.Activation { return nil }
 
 // Eval evaluates rule r on contract c.
+//
+// Most rules are decided natively: those results are read as they come
+// (see quick), and only a decision native evaluation leaves to CEL builds
+// an Outcome of its own and points the activation at the contract.
 func (ev *Evaluator) Eval(r *Compiled, c *contract.Contract) Outcome {
-	ev.use(r, c)
 	if r.when != nil {
-		o := ev.decide(r.when, c)
-		if o.Status != Flag {
-			return o // false: the rule does not apply; unknown or error as they are
+		switch st, unk := ev.quick(r.when, c); st {
+		case qFalse:
+			return Outcome{Status: Pass} // the rule does not apply
+		case qUnknown:
+			return Outcome{Status: Insufficient, Missing: ev.missing(unk)}
+		case qSlow:
+			if o := ev.slowDecide(r, r.when, c); o.Status != Flag {
+				return o // false, unknown or error as they are
+			}
 		}
 	}
-	o := ev.decide(r.expr, c)
-	if o.Status != Flag {
-		return o
+	switch st, unk := ev.quick(r.expr, c); st {
+	case qFalse:
+		return Outcome{Status: Pass}
+	case qUnknown:
+		return Outcome{Status: Insufficient, Missing: ev.missing(unk)}
+	case qSlow:
+		if o := ev.slowDecide(r, r.expr, c); o.Status != Flag {
+			return o
+		}
 	}
-	o.Severity, o.Written = r.Severity, r.DeclaredSeverity
+	o := Outcome{Status: Flag, Severity: r.Severity, Written: r.DeclaredSeverity}
 	for _, esc := range r.escalate {
-		if e := ev.decide(esc.prog, c); e.Status == Flag {
+		if e := ev.decide(r, esc.prog, c); e.Status == Flag {
 			o.Severity, o.Written = max(o.Severity, esc.severity), max(o.Written, esc.severity)
 		}
 	}
 	return o
+}
+
+// qstate is a native decision's result.
+type qstate uint8
+
+const (
+	qSlow    qstate = iota // not decided natively: slowDecide decides
+	qFalse                 // false
+	qTrue                  // true
+	qUnknown               // unknown, naming the fields of its fieldSet
+)
+
+// quick decides d natively when it can. It hands back a state and a set
+// of fields rather than an nval or an Outcome: it runs for every rule on
+// every contract, and those are several times larger.
+func (ev *Evaluator) quick(d *decision, c *contract.Contract) (qstate, fieldSet) {
+	if d == nil || d.native == nil || ev.celOnly {
+		return qSlow, fieldSet{}
+	}
+	return d.native.decide(c, &ev.native)
 }
 
 // missing returns the indexes of the fields in set, shared between the
@@ -188,22 +223,26 @@ func (ev *Evaluator) missing(set fieldSet) []int {
 	return m
 }
 
-// decide runs a boolean expression: true → Flag, false → Pass; natively
-// when it can.
-func (ev *Evaluator) decide(d *decision, c *contract.Contract) Outcome {
-	if d.native != nil && !ev.celOnly {
-		if v, ok := d.native.eval(c, &ev.native); ok {
-			switch v.k {
-			case nBool:
-				if v.b {
-					return Outcome{Status: Flag}
-				}
-				return Outcome{Status: Pass}
-			case nUnknown:
-				return Outcome{Status: Insufficient, Missing: ev.missing(v.unk)}
-			}
-		}
+// decide runs a boolean expression of rule r: true → Flag, false → Pass;
+// natively when it can.
+func (ev *Evaluator) decide(r *Compiled, d *decision, c *contract.Contract) Outcome {
+	switch st, unk := ev.quick(d, c); st {
+	case qTrue:
+		return Outcome{Status: Flag}
+	case qFalse:
+		return Outcome{Status: Pass}
+	case qUnknown:
+		return Outcome{Status: Insufficient, Missing: ev.missing(unk)}
 	}
+	return ev.slowDecide(r, d, c)
+}
+
+// slowDecide is decide for a decision that quick left: by CEL.
+func (ev *Evaluator) slowDecide(r *Compiled, d *decision, c *contract.Contract) Outcome {
+	// CEL reads the contract and the variables of r's file through the
+	// activation, pointed at them only now: native evaluation needs
+	// neither.
+	ev.use(r, c)
 	out, _, err := d.prog.Eval(&ev.act)
 	if err != nil {
 		return Outcome{Status: Failed, Err: cleanErr(err)}
@@ -283,6 +322,13 @@ func display(v ref.Val) string {
 func (ev *Evaluator) Message(r *Compiled, c *contract.Contract) string {
 	ev.use(r, c)
 	var b strings.Builder
+	// One allocation for most messages: the text, and a short value for
+	// each expression.
+	n := 0
+	for _, part := range r.message {
+		n += len(part.text) + 16
+	}
+	b.Grow(n)
 	schema := ev.p.env.schema
 	for _, part := range r.message {
 		if part.prog == nil {

@@ -23,13 +23,19 @@ import (
 // expression boxing values and walking its plan; a rule pack runs dozens of
 // them on every contract. An expression made only of what this file knows
 // (fields, literals, review_date, comparisons, equality, && || ! ?:, has(),
-// string concatenation, `in` a list of string literals, matches() with a
-// literal pattern) is compiled to a tree of Go nodes that give exactly
-// what CEL gives: true, false, or an unknown naming the absent fields, with
-// CEL's rules for combining unknowns. Anything else stays with CEL, and so
-// does any evaluation a node cannot decide as CEL would (a NaN ordered,
-// text long enough that the cost limit could be reached): the node says so
-// and the rule is evaluated by CEL.
+// arithmetic of numbers, string concatenation, `in` a list of string
+// literals, matches() with a literal pattern) is compiled to a tree of Go
+// nodes that give exactly what CEL gives: true, false, or an unknown naming
+// the absent fields, with CEL's rules for combining unknowns. Anything else
+// stays with CEL, and so does any evaluation a node cannot decide as CEL
+// would (a NaN ordered, an int that overflows, text long enough that the
+// cost limit could be reached): the node says so and the rule is evaluated
+// by CEL.
+//
+// The boolean part of a tree, which is most of it, is read by testers (see
+// ntester): a node in a boolean place hands back a state and a set of
+// fields, not a value of any kind, and the commonest leaves (a field
+// against a literal, has(), `in`) read the contract in place.
 
 // nkind is the kind of a native value.
 type nkind uint8
@@ -45,14 +51,22 @@ const (
 
 // nval is a native value. An unknown holds the set of absent fields it
 // depends on.
+//
+// A time is its Unix seconds in i and its nanoseconds in ns (a time.Time
+// would make the value, copied at every node, half as large again).
 type nval struct {
 	k   nkind
 	b   bool
+	ns  int32
 	i   int64
 	f   float64
 	s   string
-	t   time.Time
 	unk fieldSet
+}
+
+// timeVal is the native value of t.
+func timeVal(t time.Time) nval {
+	return nval{k: nTime, i: t.Unix(), ns: int32(t.Nanosecond())}
 }
 
 // fieldSet is a set of schema field indexes (below maxNativeFields).
@@ -89,6 +103,7 @@ type nnode interface {
 // nativeExpr is a compiled expression.
 type nativeExpr struct {
 	root nnode
+	test ntester // root, as a tester (what Evaluator runs)
 	// For an expression whose cost grows with text: the fields whose text
 	// it reads (once per occurrence), the length of its literals, and the
 	// estimated worst-case cost for text of up to 2^k characters; nil for
@@ -111,6 +126,20 @@ func (x *nativeExpr) eval(c *contract.Contract, env *nenv) (v nval, ok bool) {
 	env.bail = false
 	v = x.root.eval(c, env)
 	return v, !env.bail
+}
+
+// decide is eval read as a boolean by the root's tester; qSlow when CEL
+// must decide.
+func (x *nativeExpr) decide(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	if x.costByLog != nil && !x.withinLimit(c) {
+		return qSlow, fieldSet{}
+	}
+	env.bail = false
+	st, unk := x.test.test(c, env)
+	if env.bail {
+		return qSlow, fieldSet{}
+	}
+	return st, unk
 }
 
 // withinLimit reports whether no text the expression can build on c is long
@@ -146,7 +175,7 @@ func (cf *compiledFile) compileNative(env *cel.Env, checked *cel.Ast, limit uint
 	if root == nil {
 		return nil
 	}
-	x := &nativeExpr{root: root, limit: limit}
+	x := &nativeExpr{root: root, test: tester(root), limit: limit}
 	if !cf.boundedCost(env, checked, limit) {
 		x.limit = cf.runtimeLimit(env, checked, limit)
 		x.cellLimit = x.limit > limit
@@ -280,9 +309,9 @@ func (nc *nativeCompiler) call(e ast.Expr) nnode {
 	}
 	switch fn {
 	case celops.LogicalAnd:
-		return nlogic{args, false}
+		return newLogic(args, false)
 	case celops.LogicalOr:
-		return nlogic{args, true}
+		return newLogic(args, true)
 	case celops.LogicalNot:
 		return nnot{args[0]}
 	case celops.Conditional:
@@ -302,14 +331,37 @@ func (nc *nativeCompiler) call(e ast.Expr) nnode {
 		if n := fieldConst(args, fn); n != nil {
 			return n
 		}
-		return ncmp{args[0], args[1], fn}
-	case celops.Add:
-		if !nc.isType(raw[0], types.StringType) || !nc.isType(raw[1], types.StringType) {
+		return ncmp{args[0], args[1], cmpCode(fn)}
+	case celops.Add, celops.Subtract, celops.Multiply, celops.Divide, celops.Modulo:
+		if len(raw) != 2 {
 			return nil
 		}
-		return nconcat{args[0], args[1]}
+		if fn == celops.Add && nc.isType(raw[0], types.StringType) && nc.isType(raw[1], types.StringType) {
+			return nconcat{args[0], args[1]}
+		}
+		// CEL's arithmetic is of two ints or two doubles, never mixed.
+		switch {
+		case fn != celops.Modulo && nc.isType(raw[0], types.DoubleType) && nc.isType(raw[1], types.DoubleType):
+			return narith{args[0], args[1], arithOp(fn), nDouble}
+		case nc.isType(raw[0], types.IntType) && nc.isType(raw[1], types.IntType):
+			return narith{args[0], args[1], arithOp(fn), nInt}
+		}
 	}
 	return nil
+}
+
+func arithOp(fn string) byte {
+	switch fn {
+	case celops.Add:
+		return '+'
+	case celops.Subtract:
+		return '-'
+	case celops.Multiply:
+		return '*'
+	case celops.Divide:
+		return '/'
+	}
+	return '%'
 }
 
 // comparable reports whether two operands are of types native evaluation
@@ -410,73 +462,137 @@ func fieldConst(args []nnode, op string) nnode {
 	default:
 		return nil
 	}
-	return nfieldConst{f: f.i, fk: f.k, k: k.v, op: op}
+	return &nfieldConst{f: f.i, fk: f.k, kk: k.v.k, cmp: cmpCode(op), ki: k.v.i, kf: k.v.f, kb: k.v.b}
 }
 
-// nfieldConst compares a number or bool field with a literal.
+// nfieldConst compares a number or bool field with a literal. It is a
+// pointer node: the tree calls its eval through an interface, and a value
+// this size would be copied at every call.
 type nfieldConst struct {
-	f  int
-	fk nkind
-	k  nval
-	op string
+	f   int
+	fk  nkind // the field's kind
+	kk  nkind // the literal's: nInt, nDouble or nBool
+	cmp cmpOp
+	ki  int64
+	kf  float64
+	kb  bool
 }
 
-func (n nfieldConst) eval(c *contract.Contract, env *nenv) nval {
+// cmpOp is a comparison operator, decoded once from CEL's function name.
+type cmpOp uint8
+
+const (
+	cmpEq cmpOp = iota
+	cmpNe
+	cmpLt
+	cmpLe
+	cmpGt
+	cmpGe
+)
+
+func cmpCode(op string) cmpOp {
+	switch op {
+	case celops.Equals:
+		return cmpEq
+	case celops.NotEquals:
+		return cmpNe
+	case celops.Less:
+		return cmpLt
+	case celops.LessEquals:
+		return cmpLe
+	case celops.Greater:
+		return cmpGt
+	}
+	return cmpGe
+}
+
+// holds reports whether r, a three-way comparison, satisfies op.
+func (op cmpOp) holds(r int) bool {
+	switch op {
+	case cmpEq:
+		return r == 0
+	case cmpNe:
+		return r != 0
+	case cmpLt:
+		return r < 0
+	case cmpLe:
+		return r <= 0
+	case cmpGt:
+		return r > 0
+	}
+	return r >= 0
+}
+
+func (n *nfieldConst) eval(c *contract.Contract, env *nenv) nval {
+	return valueOf(n.test(c, env))
+}
+
+func boolState(b bool) qstate {
+	if b {
+		return qTrue
+	}
+	return qFalse
+}
+
+func (n *nfieldConst) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
 	if n.f >= len(c.Values) || !c.Values[n.f].Present {
-		v := nval{k: nUnknown}
-		v.unk.add(n.f)
-		return v
+		var unk fieldSet
+		unk.add(n.f)
+		return qUnknown, unk
 	}
 	v := &c.Values[n.f]
 	var r int
-	switch n.fk {
-	case nBool:
-		eq := v.Bool == n.k.b
-		return nval{k: nBool, b: eq == (n.op == celops.Equals)}
-	case nInt:
-		r = compareNum(nval{k: nInt, i: v.Int}, n.k)
-	default:
-		if math.IsNaN(v.Num) {
-			if n.op == celops.Equals || n.op == celops.NotEquals {
-				return nval{k: nBool, b: n.op == celops.NotEquals}
-			}
-			env.bail = true // CEL: NaN values cannot be ordered
-			return nval{}
+	switch {
+	case n.fk == nBool:
+		return boolState((v.Bool == n.kb) == (n.cmp == cmpEq)), fieldSet{}
+	case n.fk == nInt && n.kk == nInt:
+		r = cmp3(v.Int < n.ki, v.Int > n.ki)
+	case n.fk == nInt:
+		r = -compareDoubleInt(n.kf, v.Int)
+	case math.IsNaN(v.Num):
+		if n.cmp == cmpEq || n.cmp == cmpNe {
+			return boolState(n.cmp == cmpNe), fieldSet{}
 		}
-		r = compareNum(nval{k: nDouble, f: v.Num}, n.k)
-	}
-	var b bool
-	switch n.op {
-	case celops.Equals:
-		b = r == 0
-	case celops.NotEquals:
-		b = r != 0
-	case celops.Less:
-		b = r < 0
-	case celops.LessEquals:
-		b = r <= 0
-	case celops.Greater:
-		b = r > 0
+		env.bail = true // CEL: NaN values cannot be ordered
+		return qSlow, fieldSet{}
+	case n.kk == nInt:
+		r = compareDoubleInt(v.Num, n.ki)
 	default:
-		b = r >= 0
+		r = cmp3(v.Num < n.kf, v.Num > n.kf)
 	}
-	return nval{k: nBool, b: b}
+	return boolState(n.cmp.holds(r)), fieldSet{}
 }
 
 // Nodes.
 
 type nconst struct{ v nval }
 
+func (n nconst) test(_ *contract.Contract, env *nenv) (qstate, fieldSet) {
+	return stateOf(n.v, env)
+}
+
 func (n nconst) eval(*contract.Contract, *nenv) nval { return n.v }
 
 type nreview struct{}
 
-func (nreview) eval(_ *contract.Contract, env *nenv) nval { return nval{k: nTime, t: env.review} }
+func (nreview) eval(_ *contract.Contract, env *nenv) nval { return timeVal(env.review) }
 
 // nfield reads a field: its value, or an unknown naming it when absent.
 type nfield struct {
 	i int
 	k nkind
+}
+
+func (n nfield) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	if n.k != nBool {
+		return stateOf(n.eval(c, env), env)
+	}
+	if n.i >= len(c.Values) || !c.Values[n.i].Present {
+		var unk fieldSet
+		unk.add(n.i)
+		return qUnknown, unk
+	}
+	return boolState(c.Values[n.i].Bool), fieldSet{}
 }
 
 func (n nfield) eval(c *contract.Contract, _ *nenv) nval {
@@ -494,13 +610,17 @@ func (n nfield) eval(c *contract.Contract, _ *nenv) nval {
 	case nBool:
 		return nval{k: nBool, b: v.Bool}
 	case nTime:
-		return nval{k: nTime, t: v.Time.UTC()}
+		return timeVal(v.Time)
 	}
 	return nval{k: nString, s: v.Str}
 }
 
 // nhas is has(contract.field).
 type nhas struct{ i int }
+
+func (n nhas) test(c *contract.Contract, _ *nenv) (qstate, fieldSet) {
+	return boolState(n.i < len(c.Values) && c.Values[n.i].Present), fieldSet{}
+}
 
 func (n nhas) eval(c *contract.Contract, _ *nenv) nval {
 	return nval{k: nBool, b: n.i < len(c.Values) && c.Values[n.i].Present}
@@ -510,35 +630,118 @@ func (n nhas) eval(c *contract.Contract, _ *nenv) nval {
 // term, else unknown when any term is (naming all of their fields).
 type nlogic struct {
 	terms []nnode
+	tests []ntester // terms, as testers
 	or    bool
 }
 
-func (n nlogic) eval(c *contract.Contract, env *nenv) nval {
+func newLogic(terms []nnode, or bool) *nlogic {
+	n := &nlogic{terms: terms, or: or}
+	for _, t := range terms {
+		n.tests = append(n.tests, tester(t))
+	}
+	return n
+}
+
+// ntester is a node that can give its result as a boolean's state and the
+// fields of an unknown: the && and || that most rules are made of pass
+// those on, not an nval several times their size. A result that is
+// neither a bool nor an unknown sets env.bail, as it would in the tree's
+// parent or leave the expression to CEL at its root.
+type ntester interface {
+	test(c *contract.Contract, env *nenv) (qstate, fieldSet)
+}
+
+// tester returns n as an ntester: itself when it is one.
+func tester(n nnode) ntester {
+	if t, ok := n.(ntester); ok {
+		return t
+	}
+	return evalTester{n}
+}
+
+// evalTester tests a node by its value.
+type evalTester struct{ n nnode }
+
+func (t evalTester) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	return stateOf(t.n.eval(c, env), env)
+}
+
+// stateOf is v as a state.
+func stateOf(v nval, env *nenv) (qstate, fieldSet) {
+	switch {
+	case env.bail:
+	case v.k == nBool && v.b:
+		return qTrue, fieldSet{}
+	case v.k == nBool:
+		return qFalse, fieldSet{}
+	case v.k == nUnknown:
+		return qUnknown, v.unk
+	default:
+		env.bail = true
+	}
+	return qSlow, fieldSet{}
+}
+
+// valueOf is a state as a value.
+func valueOf(st qstate, unk fieldSet) nval {
+	switch st {
+	case qTrue:
+		return nval{k: nBool, b: true}
+	case qFalse:
+		return nval{k: nBool}
+	case qUnknown:
+		return nval{k: nUnknown, unk: unk}
+	}
+	return nval{}
+}
+
+func (n *nlogic) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
 	var unk fieldSet
 	unknown := false
-	for _, t := range n.terms {
-		v := t.eval(c, env)
+	for _, t := range n.tests {
+		st, u := t.test(c, env)
 		switch {
 		case env.bail:
-			return nval{}
-		case v.k == nBool:
-			if v.b == n.or {
-				return v
-			}
-		case v.k == nUnknown:
-			unk, unknown = unk.union(v.unk), true
-		default:
-			env.bail = true // not a bool: CEL's error
-			return nval{}
+			return qSlow, fieldSet{}
+		case st == qUnknown:
+			unk, unknown = unk.union(u), true
+		case (st == qTrue) == n.or:
+			return st, fieldSet{}
 		}
 	}
 	if unknown {
-		return nval{k: nUnknown, unk: unk}
+		return qUnknown, unk
 	}
-	return nval{k: nBool, b: !n.or}
+	if n.or {
+		return qFalse, fieldSet{}
+	}
+	return qTrue, fieldSet{}
+}
+
+func (n *nlogic) eval(c *contract.Contract, env *nenv) nval {
+	return valueOf(n.test(c, env))
 }
 
 type nnot struct{ x nnode }
+
+// testNode tests n: by its own test when it is a tester, else by its value.
+func testNode(n nnode, c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	if t, ok := n.(ntester); ok {
+		return t.test(c, env)
+	}
+	return stateOf(n.eval(c, env), env)
+}
+
+func (n nnot) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	st, unk := testNode(n.x, c, env)
+	switch st {
+	case qTrue:
+		return qFalse, unk
+	case qFalse:
+		return qTrue, unk
+	}
+	return st, unk
+}
 
 func (n nnot) eval(c *contract.Contract, env *nenv) nval {
 	v := n.x.eval(c, env)
@@ -552,6 +755,17 @@ func (n nnot) eval(c *contract.Contract, env *nenv) nval {
 
 // ncond is c ? a : b; an unknown condition is the result.
 type ncond struct{ c, a, b nnode }
+
+func (n ncond) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	st, unk := testNode(n.c, c, env)
+	switch st {
+	case qTrue:
+		return testNode(n.a, c, env)
+	case qFalse:
+		return testNode(n.b, c, env)
+	}
+	return st, unk // unknown (the condition's fields), or bail
+}
 
 func (n ncond) eval(c *contract.Contract, env *nenv) nval {
 	v := n.c.eval(c, env)
@@ -587,6 +801,25 @@ type neq struct {
 	ne   bool
 }
 
+func (n neq) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	// The commonest form, a string field against a literal: read in place.
+	f, fok := n.a.(nfield)
+	k, kok := n.b.(nconst)
+	if !fok || !kok {
+		f, fok = n.b.(nfield)
+		k, kok = n.a.(nconst)
+	}
+	if fok && kok && f.k == nString && k.v.k == nString {
+		if f.i >= len(c.Values) || !c.Values[f.i].Present {
+			var unk fieldSet
+			unk.add(f.i)
+			return qUnknown, unk
+		}
+		return boolState((c.Values[f.i].Str == k.v.s) != n.ne), fieldSet{}
+	}
+	return stateOf(n.eval(c, env), env)
+}
+
 func (n neq) eval(c *contract.Contract, env *nenv) nval {
 	x, y, unk, unknown := strict2(n.a, n.b, c, env)
 	if unknown || env.bail {
@@ -599,7 +832,7 @@ func (n neq) eval(c *contract.Contract, env *nenv) nval {
 	case x.k == nBool && y.k == nBool:
 		eq = x.b == y.b
 	case x.k == nTime && y.k == nTime:
-		eq = x.t.Equal(y.t)
+		eq = x.i == y.i && x.ns == y.ns
 	case isNum(x) && isNum(y):
 		if x.k == nDouble && math.IsNaN(x.f) || y.k == nDouble && math.IsNaN(y.f) {
 			eq = false
@@ -653,7 +886,11 @@ func cmp3(less, more bool) int {
 // ncmp is <, <=, > or >=.
 type ncmp struct {
 	a, b nnode
-	op   string
+	op   cmpOp
+}
+
+func (n ncmp) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	return stateOf(n.eval(c, env), env)
 }
 
 func (n ncmp) eval(c *contract.Contract, env *nenv) nval {
@@ -666,7 +903,7 @@ func (n ncmp) eval(c *contract.Contract, env *nenv) nval {
 	case x.k == nString && y.k == nString:
 		r = strings.Compare(x.s, y.s)
 	case x.k == nTime && y.k == nTime:
-		r = x.t.Compare(y.t)
+		r = cmp3(x.i < y.i || x.i == y.i && x.ns < y.ns, x.i > y.i || x.i == y.i && x.ns > y.ns)
 	case isNum(x) && isNum(y):
 		if x.k == nDouble && math.IsNaN(x.f) || y.k == nDouble && math.IsNaN(y.f) {
 			env.bail = true // CEL: NaN values cannot be ordered
@@ -677,18 +914,7 @@ func (n ncmp) eval(c *contract.Contract, env *nenv) nval {
 		env.bail = true
 		return nval{}
 	}
-	var b bool
-	switch n.op {
-	case celops.Less:
-		b = r < 0
-	case celops.LessEquals:
-		b = r <= 0
-	case celops.Greater:
-		b = r > 0
-	default:
-		b = r >= 0
-	}
-	return nval{k: nBool, b: b}
+	return nval{k: nBool, b: n.op.holds(r)}
 }
 
 type nconcat struct{ a, b nnode }
@@ -701,9 +927,84 @@ func (n nconcat) eval(c *contract.Contract, env *nenv) nval {
 	return nval{k: nString, s: x.s + y.s}
 }
 
+// narith is +, -, *, / or % of two ints or two doubles. Doubles are Go's
+// float64 arithmetic, as CEL's (a division by zero is an infinity); an int
+// result that overflows, or an int division by zero, is CEL's error, left
+// to CEL.
+type narith struct {
+	a, b nnode
+	op   byte
+	k    nkind
+}
+
+func (n narith) eval(c *contract.Contract, env *nenv) nval {
+	x, y, unk, unknown := strict2(n.a, n.b, c, env)
+	if unknown || env.bail {
+		return nval{k: nUnknown, unk: unk}
+	}
+	if x.k != n.k || y.k != n.k {
+		env.bail = true
+		return nval{}
+	}
+	if n.k == nDouble {
+		var r float64
+		switch n.op {
+		case '+':
+			r = x.f + y.f
+		case '-':
+			r = x.f - y.f
+		case '*':
+			r = x.f * y.f
+		default:
+			r = x.f / y.f
+		}
+		return nval{k: nDouble, f: r}
+	}
+	a, b := x.i, y.i
+	var r int64
+	ok := true
+	switch n.op {
+	case '+':
+		r = a + b
+		ok = (a^r)&(b^r) >= 0
+	case '-':
+		r = a - b
+		ok = (a^b)&(a^r) >= 0
+	case '*':
+		r = a * b
+		ok = a == 0 || r/a == b && !(a == -1 && b == math.MinInt64) && !(b == -1 && a == math.MinInt64)
+	case '/':
+		if ok = b != 0 && !(a == math.MinInt64 && b == -1); ok {
+			r = a / b
+		}
+	default:
+		if ok = b != 0 && !(a == math.MinInt64 && b == -1); ok {
+			r = a % b
+		}
+	}
+	if !ok {
+		env.bail = true // CEL's overflow or division-by-zero error
+		return nval{}
+	}
+	return nval{k: nInt, i: r}
+}
+
 type nin struct {
 	x   nnode
 	set map[string]bool
+}
+
+func (n nin) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	if f, ok := n.x.(nfield); ok && f.k == nString {
+		// The commonest form, a string field in a list: read in place.
+		if f.i >= len(c.Values) || !c.Values[f.i].Present {
+			var unk fieldSet
+			unk.add(f.i)
+			return qUnknown, unk
+		}
+		return boolState(n.set[c.Values[f.i].Str]), fieldSet{}
+	}
+	return stateOf(n.eval(c, env), env)
 }
 
 func (n nin) eval(c *contract.Contract, env *nenv) nval {
@@ -720,6 +1021,10 @@ func (n nin) eval(c *contract.Contract, env *nenv) nval {
 type nmatches struct {
 	s  nnode
 	re *regexp.Regexp
+}
+
+func (n nmatches) test(c *contract.Contract, env *nenv) (qstate, fieldSet) {
+	return stateOf(n.eval(c, env), env)
 }
 
 func (n nmatches) eval(c *contract.Contract, env *nenv) nval {

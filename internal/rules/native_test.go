@@ -29,6 +29,8 @@ const nativeProbeRules = `rules:
   - {id: p-bool, title: t, indicator: debt_bondage, severity: high, message: m, references: [r], expr: "contract.hazardous_work == false && contract.night_work != contract.overtime_voluntary"}
   - {id: p-re, title: t, indicator: debt_bondage, severity: high, message: m, references: [r], expr: "(contract.worksite_region + ' | ' + contract.product).matches('(?i)xin\\\\W*jiang|cotton')"}
   - {id: p-not, title: t, indicator: debt_bondage, severity: high, message: m, references: [r], expr: "!contract.housing_curfew || !(contract.base_wage_monthly < contract.minimum_wage_monthly)"}
+  - {id: p-arith-d, title: t, indicator: debt_bondage, severity: high, message: m, references: [r], expr: "contract.deductions_total_monthly / contract.base_wage_monthly > 0.25 || contract.deposit_amount * 2.0 - contract.base_wage_monthly >= 1.0 + contract.weekly_hours_total"}
+  - {id: p-arith-i, title: t, indicator: debt_bondage, severity: high, message: m, references: [r], expr: "contract.age / (contract.age - 16) > 1 || contract.age % (contract.age - 17) == 0 || contract.age * 9223372036854775807 > 0 || contract.age + 9223372036854775807 > 0 || -9223372036854775807 - contract.age < 0"}
   - id: p-cel
     title: t
     indicator: debt_bondage
@@ -206,5 +208,66 @@ func BenchmarkEvalBuiltin(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// A decision read by its testers (nativeExpr.decide, what Eval runs) gives
+// what its tree's value gives, bail included, for every decision of the
+// built-in pack and the probe rules, on random contracts (some with NaN
+// amounts, which are left to CEL when ordered).
+func TestTestersMatchTree(t *testing.T) {
+	schema := contract.DefaultSchema()
+	env, err := NewEnv(schema)
+	require.NoError(t, err)
+	var decisions []*decision
+	set, errs := LoadFS(defaultrules.FS, "builtin:")
+	require.Empty(t, errs, errs.Detail())
+	dir := writeFiles(t, map[string]string{"probe.yaml": nativeProbeRules})
+	probe, errs := Load([]string{filepath.Join(dir, "probe.yaml")}, LoadOptions{})
+	require.Empty(t, errs, errs.Detail())
+	for _, s := range []*Set{set, probe} {
+		p, errs := env.Compile(s, CompileOptions{})
+		require.Empty(t, errs, errs.Detail())
+		for _, r := range p.Rules {
+			for _, d := range []*decision{r.when, r.expr} {
+				if d != nil && d.native != nil {
+					decisions = append(decisions, d)
+				}
+			}
+			for _, esc := range r.escalate {
+				if esc.prog.native != nil {
+					decisions = append(decisions, esc.prog)
+				}
+			}
+		}
+	}
+	require.Greater(t, len(decisions), 30)
+	rng := rand.New(rand.NewPCG(3, 4))
+	nenv := &nenv{review: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}
+	for i := range 5000 {
+		c := randomContract(rng, schema, i)
+		if i%7 == 0 {
+			for _, f := range schema.Fields() {
+				if (f.Type == contract.Number || f.Type == contract.Money) && c.Values[f.Index].Present && rng.IntN(3) == 0 {
+					c.Values[f.Index].Num = math.NaN()
+				}
+			}
+		}
+		for j, d := range decisions {
+			v, ok := d.native.eval(c, nenv)
+			want, wantUnk := qSlow, fieldSet{}
+			switch {
+			case !ok:
+			case v.k == nBool && v.b:
+				want = qTrue
+			case v.k == nBool:
+				want = qFalse
+			case v.k == nUnknown:
+				want, wantUnk = qUnknown, v.unk
+			}
+			if got, unk := d.native.decide(c, nenv); got != want || unk != wantUnk {
+				t.Fatalf("decision %d on contract %d: testers %v %v, tree %v %v\n%s", j, i, got, unk, want, wantUnk, describe(schema, c))
+			}
+		}
 	}
 }
