@@ -119,6 +119,10 @@ type Contract struct {
 	// roster names them. Nil means every field has a column (contracts built
 	// in code, rule examples).
 	Columns *Columns
+	// Converted is set by derivation when it converted one of the
+	// contract's amounts into another currency with the exchange-rate
+	// table, whose age then matters to the review.
+	Converted bool
 }
 
 // Columns describes the columns of the sheet a contract was read from. It

@@ -225,7 +225,7 @@ func (d *Deriver) ratio(c *Contract, i int, num, den money, okNum, okDen bool, r
 		return
 	}
 	if !num.comparable(den) {
-		conv, how, ok := d.convert(num, den.currency)
+		conv, how, ok := d.convert(c, num, den.currency)
 		if !ok {
 			return
 		}
@@ -283,7 +283,7 @@ func (d *Deriver) recruitmentCosts(c *Contract) (total money, raw string, ok boo
 			continue
 		}
 		if total.amount != 0 && total.currency != m.currency {
-			conv, how, ok := d.convert(m, total.currency)
+			conv, how, ok := d.convert(c, m, total.currency)
 			if !ok {
 				return money{}, "", false
 			}

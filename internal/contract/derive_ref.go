@@ -272,14 +272,18 @@ func abs64(x int64) int64 {
 
 // convert sets m against to: the amount in to's currency, and how it was
 // converted ("NPR 150,000 ≈ MYR 5,303 at 0.03536 (rates of 2024-06-30)").
-// ok is false when either currency is unknown or the table lacks one.
-func (d *Deriver) convert(m money, to string) (money, string, bool) {
+// ok is false when either currency is unknown or the table lacks one. A
+// conversion marks c as Converted.
+func (d *Deriver) convert(c *Contract, m money, to string) (money, string, bool) {
 	if m.currency == "" || to == "" {
 		return money{}, "", false
 	}
 	rate, ok := d.ref.Rates.Rate(m.currency, to)
 	if !ok {
 		return money{}, "", false
+	}
+	if m.currency != to {
+		c.Converted = true
 	}
 	out := money{amount: m.amount * rate, currency: to}
 	return out, fmt.Sprintf("%s %s ≈ %s %s at %s (rates of %s)", m.currency, groupDigits(m.amount), to, groupDigits(out.amount),
@@ -354,7 +358,7 @@ func (d *Deriver) nonStatutory(c *Contract, ded money) (money, string, bool) {
 			continue
 		}
 		if !m.comparable(ded) {
-			conv, _, ok := d.convert(m, ded.currency)
+			conv, _, ok := d.convert(c, m, ded.currency)
 			if !ok {
 				return money{}, "", false
 			}

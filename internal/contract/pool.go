@@ -23,6 +23,7 @@ func (p *Pool) Get() *Contract {
 			// Blanked here rather than in Put: the reader that fills the
 			// contract then has its memory in cache.
 			clear(c.Values)
+			c.Converted = false
 			return c
 		}
 		return &Contract{Values: make([]Value, p.n)}

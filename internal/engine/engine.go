@@ -96,6 +96,9 @@ type Result struct {
 	RulesChecked int
 	// Coverage is what the rules can check on the contract's sheet.
 	Coverage *Coverage
+	// Converted says an amount of the contract was converted into another
+	// currency with the exchange-rate table.
+	Converted bool
 }
 
 // Options tune a run.
@@ -199,7 +202,7 @@ func (x *Evaluator) forget() { x.ev.Forget() }
 func (x *Evaluator) Evaluate(c *contract.Contract) Result {
 	e := x.e
 	e.deriver.Derive(c)
-	r := Result{File: c.File, Sheet: c.Sheet, Row: c.Row, ContractID: c.ID(e.schema)}
+	r := Result{File: c.File, Sheet: c.Sheet, Row: c.Row, ContractID: c.ID(e.schema), Converted: c.Converted}
 	str := func(i int) string {
 		if i < 0 {
 			return ""

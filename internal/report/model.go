@@ -80,6 +80,10 @@ type Input struct {
 	// InternalError is set when Error, or a sheet's error, is laborcheck's
 	// own fault (its reader failed on the file) rather than the file's.
 	InternalError bool `json:"internal_error,omitempty"`
+	// AmountsConverted counts the file's contracts with an amount set
+	// against another in a different currency at the exchange-rate table's
+	// rate (see Run.Vocabularies for the table and its date).
+	AmountsConverted int `json:"amounts_converted,omitempty"`
 }
 
 // Sheet is one sheet of a workbook (a CSV file has one, named "").

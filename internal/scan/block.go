@@ -53,6 +53,9 @@ type fileBlock struct {
 	// the records.
 	mu   sync.Mutex
 	live func(*decoded) error
+	// converted counts the contracts with an amount converted into
+	// another currency (guarded by mu).
+	converted int
 }
 
 func newBlock(file int, spillDir string, spill bool, key []byte) *fileBlock {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -208,4 +209,34 @@ func TestReferenceTablesRecorded(t *testing.T) {
 	defer rep2.Close()
 	require.Len(t, rep2.Run.Warnings, 1)
 	require.Contains(t, rep2.Run.Warnings[0], "-fx FILE")
+}
+
+// Stale exchange rates are warned about only when the review converted
+// amounts with them, with the number of contracts concerned; a roster in
+// one currency is not.
+func TestStaleRatesWarnedWhenUsed(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	mixed := write("mixed.csv", "Worker ID,Recruitment Fee,Basic Salary\n"+
+		"W-1,USD 1000,MYR 1500\nW-2,USD 500,USD 500\nW-3,NPR 20000,MYR 1800\n")
+	single := write("single.csv", "Worker ID,Recruitment Fee,Basic Salary\nW-4,1000,1500\nW-5,0,1400\n")
+	opts := options(t, 2)
+	opts.Engine.ReviewDate = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) // the built-in rates are stale by then
+
+	rep, err := Run(context.Background(), []string{single}, opts)
+	require.NoError(t, err)
+	defer rep.Close()
+	require.Empty(t, rep.Run.Warnings, "a roster in one currency converts nothing")
+
+	rep2, err := Run(context.Background(), []string{mixed, single}, opts)
+	require.NoError(t, err)
+	defer rep2.Close()
+	require.Equal(t, 2, rep2.Inputs[0].AmountsConverted, "W-1 and W-3 set amounts in two currencies against each other")
+	require.Zero(t, rep2.Inputs[1].AmountsConverted)
+	require.Len(t, rep2.Run.Warnings, 1)
+	require.Contains(t, rep2.Run.Warnings[0], "more than 400 days before the review date 2030-01-01: the amounts of 2 contracts were converted with them")
 }

@@ -88,6 +88,7 @@ func Run(ctx context.Context, files []string, opts Options) (*report.Report, err
 	}
 	copies := identicalCopies(ctx, files, nil)
 	r := s.newReplay(s.rep, s.opts.FailOn, s.opts.Waivers, s.crossOptions(), s.opts.CrossRowPolicy, s.ruleIndicators())
+	r.staleRates = staleRates(s.opts.Engine)
 	defer r.cross.Close()
 	if err := r.start(); err != nil {
 		return nil, err
@@ -434,6 +435,9 @@ func (s *setup) readFile(ctx context.Context, blk *fileBlock, k int, files []str
 	consume := func(r engine.Result, rr readRow) error {
 		blk.mu.Lock()
 		defer blk.mu.Unlock()
+		if r.Converted {
+			blk.converted++
+		}
 		if blk.live != nil {
 			return blk.addLive(&r, rr, opts.Waivers)
 		}
@@ -446,6 +450,7 @@ func (s *setup) readFile(ctx context.Context, blk *fileBlock, k int, files []str
 		return blk, err
 	}
 	blk.input = convertInput(in)
+	blk.input.AmountsConverted = blk.converted
 	for i, sh := range in.Sheets {
 		sheetCoverage(s.eng, opts.Schema, sh, &blk.input.Sheets[i])
 	}
@@ -464,6 +469,9 @@ type replay struct {
 	cross *crossrow.Checker
 	spill bool
 	dir   string
+	// staleRates, when set, says how the exchange rates are stale on the
+	// review date (see staleRates).
+	staleRates string
 }
 
 func (s *setup) newReplay(rep *report.Report, failOn contract.Severity, waivers *rules.Matcher, cross crossrow.Options, policy *crossrow.Policy, indicators []string) *replay {
@@ -524,6 +532,7 @@ func (r *replay) finish() (*report.Report, error) {
 		}
 	}
 	r.b.finish()
+	staleRatesWarning(r.rep, r.staleRates)
 	return r.rep, nil
 }
 

@@ -54,6 +54,9 @@ type payload struct {
 	FeeShare       float64          `json:"fee_share_critical,omitempty"`
 	CrossPolicy    *crossrow.Policy `json:"cross_row_policy,omitempty"`
 	MaxRefs        int              `json:"max_refs,omitempty"`
+	// StaleRates says how the shards' exchange rates are stale on the
+	// review date, for the merge to warn of if amounts were converted.
+	StaleRates string `json:"stale_rates,omitempty"`
 }
 
 // inputEntry is one input of the list every shard must share.
@@ -148,7 +151,8 @@ func shardHeader(rep *report.Report, opts Options, sh Shard, inputs []inputEntry
 	run.StartedAt = time.Time{}
 	run.Options.FailOn = "" // the merge's to set
 	p := payload{Run: run, Rules: rep.Rules, EntityListName: sh.EntityListName, EntityList: sh.EntityList,
-		Waivers: sh.Waivers, FeeShare: opts.CrossRow.FeeShareCritical, MaxRefs: opts.CrossRow.MaxRefs, CrossPolicy: opts.CrossRowPolicy}
+		Waivers: sh.Waivers, FeeShare: opts.CrossRow.FeeShareCritical, MaxRefs: opts.CrossRow.MaxRefs, CrossPolicy: opts.CrossRowPolicy,
+		StaleRates: staleRates(opts.Engine)}
 	for _, r := range opts.Program.Rules {
 		p.Indicators = append(p.Indicators, r.Indicator)
 	}
@@ -235,6 +239,7 @@ func Merge(ctx context.Context, set *partial.Set, opts MergeOptions) (*report.Re
 		waivers = rules.NewMatcher(p.Waivers)
 	}
 	r := newReplay(rep, opts.FailOn, waivers, cross, p.CrossPolicy, p.Indicators, opts.Spill, opts.SpillDir)
+	r.staleRates = p.StaleRates
 	defer r.cross.Close()
 	if err := r.start(); err != nil {
 		return nil, err
