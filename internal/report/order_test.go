@@ -90,6 +90,16 @@ func randomReport(n int) *Report {
 // Spilled rows come back in the same order as rows in memory, and writers
 // that read them at once (as WriteFiles runs them) see the same order.
 func TestRows_OrderMatchesMemory(t *testing.T) {
+	for _, run := range []int{sortRun, 1000, 7} {
+		t.Run(fmt.Sprintf("sortRun=%d", run), func(t *testing.T) {
+			defer func(old int) { sortRun = old }(sortRun)
+			sortRun = run // past it, keys are sorted in runs on disk and merged
+			testRowsOrderMatchesMemory(t)
+		})
+	}
+}
+
+func testRowsOrderMatchesMemory(t *testing.T) {
 	r := randomReport(5000)
 	s := spilled(t, r, nil)
 	want := map[string][]byte{}

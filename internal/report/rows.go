@@ -788,6 +788,13 @@ func (w *Rows) order(k *ranker) error {
 	return w.err
 }
 
+// sortRun is how many keys sortFile sorts in memory at once (a variable
+// for tests): 512Ki keys, 18 MB. A longer file's keys are sorted in runs
+// of that many, which wait in temporary files and are merged, so that
+// ordering a report of ten million contracts holds no more keys than one
+// of half a million.
+var sortRun = 1 << 19
+
 // sortFile rewrites sf's n records in the order of the keys that key
 // returns for them; fix, when set, may change a record (by its index in
 // the old order) as it is copied.
@@ -796,8 +803,12 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ra
 		return nil
 	}
 	rr := &rowReader{w: w, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10), scratch: true}
-	keys := make([]rowKey, 0, n)
+	compare := compareKeys(w.strTab)
+	keys := make([]rowKey, 0, min(n, sortRun))
+	var runs keyRuns
+	defer runs.close()
 	var off int64
+	read := 0
 	for i := range n {
 		if !rr.next() {
 			break
@@ -814,14 +825,22 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ra
 		keys = append(keys, rowKey{rank: rank, file: uint32(file), sheet: uint32(sheet),
 			row: clampRow(row), seq: int32(i), off: off, size: uint32(size)})
 		off += size
+		read++
+		if len(keys) == sortRun && read < n {
+			slices.SortFunc(keys, compare)
+			if err := runs.add(w.dir, keys); err != nil {
+				return err
+			}
+			keys = keys[:0]
+		}
 	}
 	if rr.err != nil {
 		return rr.err
 	}
-	if len(keys) != n {
+	if read != n {
 		return errors.New("rows missing")
 	}
-	slices.SortFunc(keys, compareKeys(w.strTab))
+	slices.SortFunc(keys, compare)
 	var out spillFile
 	if err := out.create(w.dir); err != nil {
 		return err
@@ -830,22 +849,30 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ra
 	// that keep their order (most of a review's clear contracts) then take
 	// one read per window rather than one per row.
 	win := readWindow{f: sf.f, size: sf.size}
-	for _, k := range keys {
+	copyRow := func(k rowKey) error {
 		rec, err := win.read(k.off, int(k.size))
 		if err != nil {
-			out.f.Close()
 			return err
 		}
-		b := rec
 		if fix != nil {
-			b = fix(rec, int(k.seq))
+			rec = fix(rec, int(k.seq))
 		}
-		if err := out.write(b); err != nil {
-			out.f.Close()
-			return err
-		}
+		return out.write(rec)
 	}
-	if err := out.w.Flush(); err != nil {
+	var err error
+	if len(runs.files) == 0 {
+		for _, k := range keys {
+			if err = copyRow(k); err != nil {
+				break
+			}
+		}
+	} else {
+		err = runs.merge(keys, compare, copyRow)
+	}
+	if err == nil {
+		err = out.w.Flush()
+	}
+	if err != nil {
 		out.f.Close()
 		return err
 	}
@@ -853,6 +880,144 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ra
 	*sf = out
 	old.Close()
 	return removeTemp(old.Name())
+}
+
+// keyRuns are sorted runs of row keys in temporary files.
+type keyRuns struct {
+	files []*os.File
+}
+
+// rowKeySize is a row key's size in a run file.
+const rowKeySize = 8 + 4 + 4 + 4 + 4 + 8 + 4
+
+func putRowKey(b []byte, k rowKey) {
+	binary.LittleEndian.PutUint64(b[0:], k.rank)
+	binary.LittleEndian.PutUint32(b[8:], k.file)
+	binary.LittleEndian.PutUint32(b[12:], k.sheet)
+	binary.LittleEndian.PutUint32(b[16:], uint32(k.row))
+	binary.LittleEndian.PutUint32(b[20:], uint32(k.seq))
+	binary.LittleEndian.PutUint64(b[24:], uint64(k.off))
+	binary.LittleEndian.PutUint32(b[32:], k.size)
+}
+
+func getRowKey(b []byte) rowKey {
+	return rowKey{
+		rank: binary.LittleEndian.Uint64(b[0:]), file: binary.LittleEndian.Uint32(b[8:]), sheet: binary.LittleEndian.Uint32(b[12:]),
+		row: int32(binary.LittleEndian.Uint32(b[16:])), seq: int32(binary.LittleEndian.Uint32(b[20:])),
+		off: int64(binary.LittleEndian.Uint64(b[24:])), size: binary.LittleEndian.Uint32(b[32:]),
+	}
+}
+
+// add writes sorted keys as a run.
+func (kr *keyRuns) add(dir string, keys []rowKey) error {
+	f, err := os.CreateTemp(dir, "laborcheck-sort-*.tmp")
+	if err != nil {
+		return err
+	}
+	unlinkOpen(f)
+	kr.files = append(kr.files, f)
+	bw := bufio.NewWriterSize(f, 64<<10)
+	var b [rowKeySize]byte
+	for _, k := range keys {
+		putRowKey(b[:], k)
+		if _, err := bw.Write(b[:]); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// merge calls fn with the keys of the runs and of last (sorted, in
+// memory) in the order compare gives them. compare is a total order (seq
+// breaks ties), so the result is the one sorting every key at once gives.
+func (kr *keyRuns) merge(last []rowKey, compare func(a, b rowKey) int, fn func(rowKey) error) error {
+	type head struct {
+		k   rowKey
+		src int // a run's index, or len(kr.files) for last
+	}
+	readers := make([]*bufio.Reader, len(kr.files))
+	for i, f := range kr.files {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		readers[i] = bufio.NewReaderSize(f, 32<<10)
+	}
+	var b [rowKeySize]byte
+	next := func(src int) (rowKey, bool, error) {
+		if src == len(readers) {
+			if len(last) == 0 {
+				return rowKey{}, false, nil
+			}
+			k := last[0]
+			last = last[1:]
+			return k, true, nil
+		}
+		if _, err := io.ReadFull(readers[src], b[:]); err != nil {
+			if err == io.EOF {
+				return rowKey{}, false, nil
+			}
+			return rowKey{}, false, err
+		}
+		return getRowKey(b[:]), true, nil
+	}
+	// A binary heap of the runs' next keys.
+	var h []head
+	less := func(i, j int) bool { return compare(h[i].k, h[j].k) < 0 }
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			m := l
+			if r := l + 1; r < len(h) && less(r, l) {
+				m = r
+			}
+			if !less(m, i) {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	for src := 0; src <= len(readers); src++ {
+		k, ok, err := next(src)
+		if err != nil {
+			return err
+		}
+		if ok {
+			h = append(h, head{k, src})
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for len(h) > 0 {
+		if err := fn(h[0].k); err != nil {
+			return err
+		}
+		k, ok, err := next(h[0].src)
+		if err != nil {
+			return err
+		}
+		if ok {
+			h[0].k = k
+		} else {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
+	}
+	return nil
+}
+
+func (kr *keyRuns) close() {
+	for _, f := range kr.files {
+		name := f.Name()
+		f.Close()
+		removeTemp(name)
+	}
+	kr.files = nil
 }
 
 // readWindow reads records of a file through a window that grows while

@@ -97,6 +97,16 @@ func TestRows_WritersMatchMemory(t *testing.T) {
 
 // Amendments change contracts as they are read back.
 func TestRows_Amend(t *testing.T) {
+	for _, run := range []int{sortRun, 2} {
+		t.Run(fmt.Sprintf("sortRun=%d", run), func(t *testing.T) {
+			defer func(old int) { sortRun = old }(sortRun)
+			sortRun = run
+			testRowsAmend(t)
+		})
+	}
+}
+
+func testRowsAmend(t *testing.T) {
 	r := sampleReport(t, false)
 	risk := "critical"
 	want := *r
