@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
@@ -21,6 +22,8 @@ import (
 )
 
 var mergeContracts = flag.String("merge.contracts", "1000000", "comma-separated sizes (contracts) of BenchmarkMerge's synthetic reviews, e.g. 1000000,10000000")
+
+var mergeReport = flag.Bool("merge.report", false, "BenchmarkMerge also writes the JSON report (ordering the spilled rows by risk), as `laborcheck merge -o report.json` does")
 
 // writeSyntheticShards writes the partial results of a synthetic review of
 // n contracts in files of 25,000, split into shards: 60% of contracts
@@ -177,6 +180,11 @@ func BenchmarkMerge(b *testing.B) {
 				}
 				if rep.NumContracts() != n {
 					b.Fatalf("merged %d contracts, want %d", rep.NumContracts(), n)
+				}
+				if *mergeReport {
+					if err := report.WriteJSON(io.Discard, rep); err != nil {
+						b.Fatal(err)
+					}
 				}
 				peak = max(peak, stop())
 				rep.Close()
