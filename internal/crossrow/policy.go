@@ -31,8 +31,9 @@ func (p *Policy) Check(c Check) Check {
 	return c
 }
 
-// ApplyOne is Apply for one finding: the finding as the rule files have
-// it, and false when they disable its check.
+// ApplyOne returns finding f as the rule files have it, and false when
+// they disable its check: an override sets the severity of every finding
+// of the check, in place of the check's own scale.
 func (p *Policy) ApplyOne(f Finding) (Finding, bool) {
 	if p == nil || len(p.Disabled)+len(p.Severity) == 0 {
 		return f, true
@@ -45,22 +46,6 @@ func (p *Policy) ApplyOne(f Finding) (Finding, bool) {
 		f.Check = p.Check(f.Check)
 	}
 	return f, true
-}
-
-// Apply returns the findings of the checks that are enabled, each with the
-// severity an override gave its check: an override sets the severity of
-// every finding of the check, in place of the check's own scale.
-func (p *Policy) Apply(findings []Finding) []Finding {
-	if p == nil || len(p.Disabled)+len(p.Severity) == 0 {
-		return findings
-	}
-	out := make([]Finding, 0, len(findings))
-	for _, f := range findings {
-		if f, ok := p.ApplyOne(f); ok {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // Layers lists what rule files changed about check id.

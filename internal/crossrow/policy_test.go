@@ -6,6 +6,17 @@ import (
 	"github.com/laborcheck/laborcheck/internal/contract"
 )
 
+// apply is ApplyOne over a list: the findings of the enabled checks.
+func apply(p *Policy, findings []Finding) []Finding {
+	var out []Finding
+	for _, f := range findings {
+		if f, ok := p.ApplyOne(f); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func TestPolicy(t *testing.T) {
 	findings := []Finding{
 		{Check: FeeShare, Severity: contract.High},
@@ -14,11 +25,11 @@ func TestPolicy(t *testing.T) {
 		{Check: SharedBankAccount, Severity: contract.Critical},
 	}
 	var none *Policy
-	if got := none.Apply(findings); len(got) != 4 || !none.Enabled("fee-share") || none.Check(FeeShare).Severity != contract.Critical {
+	if got := apply(none, findings); len(got) != 4 || !none.Enabled("fee-share") || none.Check(FeeShare).Severity != contract.Critical {
 		t.Fatalf("a nil policy changed the findings: %v", got)
 	}
 	p := &Policy{Disabled: map[string]bool{"shared-passport": true}, Severity: map[string]contract.Severity{"fee-share": contract.Medium}}
-	got := p.Apply(findings)
+	got := apply(p, findings)
 	if len(got) != 3 {
 		t.Fatalf("got %d findings, want 3 (shared-passport disabled)", len(got))
 	}
@@ -34,6 +45,6 @@ func TestPolicy(t *testing.T) {
 		t.Error("Enabled")
 	}
 	if findings[0].Severity != contract.High {
-		t.Error("Apply changed its input")
+		t.Error("ApplyOne changed its input")
 	}
 }
