@@ -78,10 +78,10 @@ func TestMoneyText(t *testing.T) {
 	}
 }
 
-// TestPackMessages renders the message of every built-in rule on each of
-// its examples that flags: no message shows a raw true or false, or
-// "(blank)".
-func TestPackMessages(t *testing.T) {
+// builtinPack compiles the built-in rule pack for the default schema, with
+// the derivation and an evaluator at TestReviewDate.
+func builtinPack(t *testing.T) (*Program, func(*contract.Contract), *Evaluator) {
+	t.Helper()
 	set, errs := Load([]string{BuiltinPath}, LoadOptions{Builtin: defaultrules.FS})
 	if len(errs) > 0 {
 		t.Fatal(errs.Detail())
@@ -95,8 +95,14 @@ func TestPackMessages(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs.Detail())
 	}
-	derive := contract.NewDeriver(schema, TestReviewDate).Derive
-	ev := p.NewEvaluator(TestReviewDate)
+	return p, contract.NewDeriver(schema, TestReviewDate).Derive, p.NewEvaluator(TestReviewDate)
+}
+
+// TestPackMessages renders the message of every built-in rule on each of
+// its examples that flags: no message shows a raw true or false, or
+// "(blank)".
+func TestPackMessages(t *testing.T) {
+	p, derive, ev := builtinPack(t)
 	raw := regexp.MustCompile(`\b(true|false)\b|\(blank\)`)
 	n := 0
 	for _, r := range p.Rules {
@@ -127,19 +133,7 @@ func TestPackMessages(t *testing.T) {
 // for any work from one old enough only for light work, by the country's
 // light-work age (the minimum-age table's light column).
 func TestLightWorkAge(t *testing.T) {
-	set, errs := Load([]string{BuiltinPath}, LoadOptions{Builtin: defaultrules.FS})
-	if len(errs) > 0 {
-		t.Fatal(errs.Detail())
-	}
-	schema := contract.DefaultSchema()
-	env, err := NewEnv(schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, errs := env.Compile(set, CompileOptions{})
-	if len(errs) > 0 {
-		t.Fatal(errs.Detail())
-	}
+	p, derive, ev := builtinPack(t)
 	var rule *Compiled
 	for _, r := range p.Rules {
 		if r.ID == "under-minimum-age" {
@@ -149,8 +143,6 @@ func TestLightWorkAge(t *testing.T) {
 	if rule == nil {
 		t.Fatal("no rule under-minimum-age")
 	}
-	derive := contract.NewDeriver(schema, TestReviewDate).Derive
-	ev := p.NewEvaluator(TestReviewDate)
 	const (
 		tooYoung  = "below which not even light work is allowed"
 		lightOnly = "only light work may be allowed"

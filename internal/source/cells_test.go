@@ -9,11 +9,11 @@ import (
 	"testing"
 )
 
-// cellDump reads a file with ReadCells into one line a cell.
-func cellDump(t *testing.T, path string) (string, *Input) {
+// cellsWith reads a file with ReadCells and opts into one line a cell.
+func cellsWith(t *testing.T, path string, opts Options) (string, *Input) {
 	t.Helper()
 	var b strings.Builder
-	in, err := ReadCells(context.Background(), path, Options{}, CellHandler{
+	in, err := ReadCells(context.Background(), path, opts, CellHandler{
 		Sheet: func(sh *Sheet) error {
 			fmt.Fprintf(&b, "sheet %q hidden=%v\n", sh.Name, sh.Hidden)
 			return nil
@@ -29,10 +29,17 @@ func cellDump(t *testing.T, path string) (string, *Input) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b.String(), in
+}
+
+// cellDump is cellsWith with the default options, for a file that must read.
+func cellDump(t *testing.T, path string) (string, *Input) {
+	t.Helper()
+	dump, in := cellsWith(t, path, Options{})
 	if in.Err != nil {
 		t.Fatalf("%s: %v", path, in.Err)
 	}
-	return b.String(), in
+	return dump, in
 }
 
 // TestReadCellsFormats reads the workbooks kept as .xlsx and as

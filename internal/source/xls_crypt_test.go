@@ -33,29 +33,6 @@ var encryptedBooks = []struct {
 	{"msoffcrypto__xor_password_123456789012345.xls", "123456789012345", "sha256:5c85dcdf8cfb5f44b34b04af3692e1928881d14856d07c517c6a5b3b48397172", "XOR obfuscation"},
 }
 
-// cellsWith dumps the cells of a workbook read with opts, as cellDump does.
-func cellsWith(t *testing.T, path string, opts Options) (string, *Input) {
-	t.Helper()
-	var b strings.Builder
-	in, err := ReadCells(context.Background(), path, opts, CellHandler{
-		Sheet: func(sh *Sheet) error {
-			fmt.Fprintf(&b, "sheet %q hidden=%v\n", sh.Name, sh.Hidden)
-			return nil
-		},
-		Row: func(sh *Sheet, row CellRow) error {
-			for _, c := range row.Cells {
-				line := fmt.Sprintf("%s!%d:%d hidden=%v %d %q %v %s", sh.Name, row.Num, c.Col, row.Hidden, c.Type, c.Text, c.Number, c.Currency)
-				b.WriteString(strings.TrimSpace(line) + "\n")
-			}
-			return nil
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String(), in
-}
-
 // TestXLSEncrypted checks that an encrypted workbook opened with its
 // password reads to the cells of its unencrypted original.
 func TestXLSEncrypted(t *testing.T) {
@@ -147,15 +124,7 @@ func TestXLSEncryptedRefused(t *testing.T) {
 // password Excel gives a workbook with only a password to modify opens
 // without one.
 func TestXLSDefaultPassword(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "formats", "d1904.xls"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := newReader(context.Background(), "d.xls", defaultOptions(), nil, &Input{})
-	plain, ferr := r.xlsStream(memFile{bytes.NewReader(data)}, int64(len(data)))
-	if ferr != nil {
-		t.Fatal(ferr)
-	}
+	plain := xlsWorkbookStream(t, filepath.Join("testdata", "formats", "d1904.xls"))
 	for _, method := range []string{"rc4", "cryptoapi", "xor"} {
 		stream := encryptXLS(t, plain, xlsDefaultPassword, method)
 		g := readData(t, "d.xls", oleFile(t, map[string][]byte{"Workbook": stream}), defaultOptions())
@@ -170,26 +139,9 @@ func TestXLSDefaultPassword(t *testing.T) {
 // record laborcheck does not know refused as such.
 func TestXLSEncryptRoundTrip(t *testing.T) {
 	for _, book := range []string{"formats/d1904.xls", "seed/frictionless__sheet2.xls", "encrypted/msoffcrypto__rc4cryptoapi_password_plain.xls"} {
-		data, err := os.ReadFile(filepath.Join("testdata", book))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := newReader(context.Background(), "a.xls", defaultOptions(), nil, &Input{})
-		plain, ferr := r.xlsStream(memFile{bytes.NewReader(data)}, int64(len(data)))
-		if ferr != nil {
-			t.Fatal(ferr)
-		}
-		roundTrip(t, book, plain)
+		roundTrip(t, book, xlsWorkbookStream(t, filepath.Join("testdata", book)))
 	}
-	data, err := os.ReadFile(filepath.Join("testdata", "formats", "d1904.xls"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := newReader(context.Background(), "a.xls", defaultOptions(), nil, &Input{})
-	plain, ferr := r.xlsStream(memFile{bytes.NewReader(data)}, int64(len(data)))
-	if ferr != nil {
-		t.Fatal(ferr)
-	}
+	plain := xlsWorkbookStream(t, filepath.Join("testdata", "formats", "d1904.xls"))
 	// An encryption laborcheck does not know.
 	stream := encryptXLS(t, plain, "x", "rc4")
 	pos, _ := xlsFilePass(stream)
@@ -350,22 +302,10 @@ func encryptXLS(t testing.TB, plain []byte, password, method string) []byte {
 // with theirs, so that mutations after the FILEPASS record reach the
 // decrypted records, and mutations of it the FILEPASS reader.
 func FuzzXLSDecrypt(f *testing.F) {
-	r := newReader(context.Background(), "seed.xls", defaultOptions(), nil, &Input{})
-	stream := func(path string) []byte {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		s, ferr := r.xlsStream(memFile{bytes.NewReader(data)}, int64(len(data)))
-		if ferr != nil {
-			f.Fatal(ferr)
-		}
-		return s
-	}
 	for _, tc := range encryptedBooks {
-		f.Add(stream(filepath.Join("testdata", "encrypted", tc.file)), tc.password)
+		f.Add(xlsWorkbookStream(f, filepath.Join("testdata", "encrypted", tc.file)), tc.password)
 	}
-	plain := stream(filepath.Join("testdata", "formats", "d1904.xls"))
+	plain := xlsWorkbookStream(f, filepath.Join("testdata", "formats", "d1904.xls"))
 	for _, method := range []string{"rc4", "cryptoapi", "xor"} {
 		f.Add(encryptXLS(f, plain, "pw", method), "pw")
 		f.Add(encryptXLS(f, plain, xlsDefaultPassword, method), "")

@@ -653,21 +653,28 @@ func FuzzXLS(f *testing.F) {
 		rec(biffString, xlStr("x")).rec(biffContinue, []byte{1, 'y', 0}).b
 	f.Add(unordered.stream())
 	// The workbook streams of the seed files.
-	r := newReader(context.Background(), "seed.xls", defaultOptions(), nil, &Input{})
 	for _, name := range []string{"frictionless__sheet2.xls"} {
-		data, err := os.ReadFile(filepath.Join("testdata", "seed", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		stream, ferr := r.xlsStream(memFile{bytes.NewReader(data)}, int64(len(data)))
-		if ferr != nil {
-			f.Fatal(ferr)
-		}
-		f.Add(stream)
+		f.Add(xlsWorkbookStream(f, filepath.Join("testdata", "seed", name)))
 	}
 	schema := contract.DefaultSchema()
 	f.Fuzz(func(t *testing.T, stream []byte) {
 		stream = stream[:min(len(stream), 60000)] // what one FAT sector of oleFile holds
 		checkRead(t, "fuzz.xls", oleFile(t, map[string][]byte{"Workbook": stream}), schema)
 	})
+}
+
+// xlsWorkbookStream reads the Workbook stream of the .xls file at path, as
+// the file holds it (still encrypted, for an encrypted workbook).
+func xlsWorkbookStream(tb testing.TB, path string) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r := newReader(context.Background(), path, defaultOptions(), nil, &Input{})
+	stream, ferr := r.xlsStream(memFile{bytes.NewReader(data)}, int64(len(data)))
+	if ferr != nil {
+		tb.Fatal(ferr)
+	}
+	return stream
 }
