@@ -270,10 +270,35 @@ type pendingFile struct {
 // output is the temporary file as the encoders see it: it stops them when
 // the run is cancelled, and keeps the first error of the file itself, which
 // an encoder may have wrapped in its own words.
+//
+// As the report grows, output has the system start writing each
+// writebackEvery bytes to disk while the encoders go on (see
+// startWriteback), so that the Sync before the rename waits for the last
+// few megabytes rather than for the whole report: a review's JSON report
+// can be hundreds of megabytes, which would otherwise all be written at
+// the end, with the run standing still.
 type output struct {
 	ctx context.Context
 	f   tempFile
 	err error
+
+	conn    syscall.RawConn // nil where the file has none
+	written int64           // bytes written
+	synced  int64           // bytes whose writeback has been started
+}
+
+// writebackEvery is how many bytes of a report are written between two
+// starts of writeback.
+const writebackEvery = 8 << 20
+
+func newOutput(ctx context.Context, f tempFile) *output {
+	o := &output{ctx: ctx, f: f}
+	if sc, ok := f.(syscall.Conn); ok {
+		if c, err := sc.SyscallConn(); err == nil {
+			o.conn = c
+		}
+	}
+	return o
 }
 
 func (o *output) Write(p []byte) (int, error) {
@@ -286,6 +311,11 @@ func (o *output) Write(p []byte) (int, error) {
 	n, err := o.f.Write(p)
 	if err != nil {
 		o.err = err
+	}
+	o.written += int64(n)
+	if o.conn != nil && o.written-o.synced >= writebackEvery {
+		startWriteback(o.conn, o.synced, o.written-o.synced)
+		o.synced = o.written
 	}
 	return n, err
 }
@@ -349,7 +379,7 @@ func prepareFile(ctx context.Context, path string, write func(io.Writer) error) 
 		}
 		return errors.New(msg)
 	}
-	out := &output{ctx: ctx, f: tmp}
+	out := newOutput(ctx, tmp)
 	bw := bufio.NewWriterSize(out, 256<<10)
 	if err := write(bw); err != nil {
 		return nil, fail(cmp.Or(out.err, err))

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -162,4 +163,28 @@ func TestWriteFile_PanicLeavesNothing(t *testing.T) {
 		})
 	})
 	assertOnlyFiles(t, dir)
+}
+
+// A report's file has its writeback started every writebackEvery bytes
+// while it is written, so that the Sync before the rename has little left
+// to write; the bytes are those written, whatever the system does.
+func TestOutputStartsWriteback(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "report-*.json")
+	require.NoError(t, err)
+	defer f.Close()
+	out := newOutput(context.Background(), f)
+	require.NotNil(t, out.conn, "a report's file can be told to write back")
+	chunk := bytes.Repeat([]byte("0123456789abcdef"), 4096)
+	var want bytes.Buffer
+	for want.Len() < 2*writebackEvery+len(chunk) {
+		_, err := out.Write(chunk)
+		require.NoError(t, err)
+		want.Write(chunk)
+	}
+	assert.Equal(t, int64(want.Len()), out.written)
+	assert.GreaterOrEqual(t, out.synced, int64(2*writebackEvery))
+	require.NoError(t, f.Sync())
+	got, err := os.ReadFile(f.Name())
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(want.Bytes(), got), "the file holds what was written")
 }
