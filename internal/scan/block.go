@@ -3,6 +3,7 @@ package scan
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -56,6 +57,12 @@ type fileBlock struct {
 	// converted counts the contracts with an amount converted into
 	// another currency (guarded by mu).
 	converted int
+	// hold, when above 0, is how many contracts the block takes before it
+	// is followed; past it, waitTurn waits for follow (see holdAfter).
+	// turn is signalled by follow and by release.
+	hold     int
+	turn     *sync.Cond
+	released bool
 }
 
 func newBlock(file int, spillDir string, spill bool, key []byte) *fileBlock {
@@ -140,6 +147,42 @@ var riskNames = func() (names [8]string) {
 	return names
 }()
 
+// holdAfter has the block take at most n contracts before it is followed.
+//
+// A scan reads the next files while the one at the head of the input
+// order is read, so that their opening, shared strings and header finding
+// overlap its reading and the cores never wait at a change of file. Taken
+// further, reading ahead gains nothing, as the head file's own reading
+// keeps the cores busy, and costs: every contract taken before its block
+// is followed is encoded, then decoded when it is replayed.
+func (blk *fileBlock) holdAfter(n int) {
+	blk.hold = n
+	blk.turn = sync.NewCond(&blk.mu)
+}
+
+// waitTurn waits, with mu held, while the block holds as many contracts as
+// holdAfter allows and is not yet followed. It returns ctx's error when
+// the run was cancelled meanwhile.
+func (blk *fileBlock) waitTurn(ctx context.Context) error {
+	for blk.hold > 0 && blk.live == nil && blk.contracts >= blk.hold && !blk.released {
+		blk.turn.Wait()
+	}
+	if blk.released {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// release ends waitTurn's waiting for good: the run was cancelled.
+func (blk *fileBlock) release() {
+	blk.mu.Lock()
+	defer blk.mu.Unlock()
+	blk.released = true
+	if blk.turn != nil {
+		blk.turn.Broadcast()
+	}
+}
+
 // follow replays, with live, the contracts the block holds so far, and has
 // the rest go to live as they come (see addLive).
 func (blk *fileBlock) follow(live func(*decoded) error) error {
@@ -157,6 +200,9 @@ func (blk *fileBlock) follow(live func(*decoded) error) error {
 		blk.recs = recordBuf{dir: blk.recs.dir, spill: blk.recs.spill}
 	}
 	blk.live = live
+	if blk.turn != nil {
+		blk.turn.Broadcast()
+	}
 	return nil
 }
 

@@ -333,7 +333,13 @@ func (s *setup) readFiles(ctx context.Context, files []string, which []int, copi
 	}
 	slots := make([]slot, len(which))
 	block := func(j int) *fileBlock {
-		slots[j].once.Do(func() { slots[j].blk = newBlock(which[j], s.opts.SpillDir, s.opts.Spill, key) })
+		slots[j].once.Do(func() {
+			blk := newBlock(which[j], s.opts.SpillDir, s.opts.Spill, key)
+			if s.live != nil {
+				blk.holdAfter(readAhead)
+			}
+			slots[j].blk = blk
+		})
 		return slots[j].blk
 	}
 	var wg sync.WaitGroup
@@ -399,6 +405,11 @@ func (s *setup) readFiles(ctx context.Context, files []string, which []int, copi
 	return gerr
 }
 
+// readAhead is how many contracts a scan evaluates of a file before the
+// files ahead of it in the input order are done (see fileBlock.holdAfter;
+// a variable for tests).
+var readAhead = 4096
+
 // readFile reads and evaluates one file into a block.
 func (s *setup) readFile(ctx context.Context, blk *fileBlock, k int, files []string, copies map[string]copyOf, key []byte) (*fileBlock, error) {
 	opts := &s.opts
@@ -432,9 +443,14 @@ func (s *setup) readFile(ctx context.Context, blk *fileBlock, k int, files []str
 		row.Release()
 		return c, readRow{issues, s.extract.Record(c)}
 	}
+	stop := context.AfterFunc(ctx, blk.release)
+	defer stop()
 	consume := func(r engine.Result, rr readRow) error {
 		blk.mu.Lock()
 		defer blk.mu.Unlock()
+		if err := blk.waitTurn(ctx); err != nil {
+			return err
+		}
 		if r.Converted {
 			blk.converted++
 		}

@@ -185,3 +185,40 @@ func firstDiff(got, want []byte) string {
 	}
 	return fmt.Sprintf("lengths %d and %d lines", len(g), len(w))
 }
+
+// Files read ahead of their turn wait once they hold readAhead contracts:
+// the report is the same whatever the number of workers, and a run
+// cancelled while files wait ends.
+func TestRunReadAheadHeld(t *testing.T) {
+	files := append(writeBatch(t, t.TempDir(), 17), samples(t)...)
+	want := jsonOf(t, must(Run(context.Background(), files, options(t, 1))))
+	defer func(n int) { readAhead = n }(readAhead)
+	for _, ahead := range []int{1, 3} {
+		readAhead = ahead
+		for _, w := range []int{2, 3, 8} {
+			got := jsonOf(t, must(Run(context.Background(), files, options(t, w))))
+			if !bytes.Equal(got, want) {
+				t.Fatalf("read ahead %d, -workers %d differs from -workers 1:\n%s", ahead, w, firstDiff(got, want))
+			}
+		}
+	}
+
+	readAhead = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := options(t, 4)
+	opts.Progress = func(p Progress) {
+		if p.Contracts > 5 {
+			cancel()
+		}
+	}
+	_, err := Run(ctx, files, opts)
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
