@@ -136,7 +136,40 @@ func parseSST(sc *scanner, t *sharedStrings, size uint64, maxCount int, maxBytes
 	// Pre-size from the part size (a rough guess, never from the declared
 	// count alone, which a damaged file may overstate).
 	t.arena = make([]byte, 0, min(size/3, 64<<20, uint64(maxBytes)))
+	// add ends the string that starts at start in the arena.
+	add := func(start int, cut bool) error {
+		t.arena = append(t.arena[:start], unescapeBSTR(t.arena[start:])...)
+		if len(t.arena)-start > MaxCellText {
+			end, c := capRunes(t.arena, start, len(t.arena))
+			t.arena, cut = t.arena[:end], cut || c
+		}
+		if cut {
+			if t.long == nil {
+				t.long = map[int]bool{}
+			}
+			t.long[len(t.ends)] = true
+		}
+		if len(t.ends) >= maxCount || int64(len(t.arena)) > maxBytes {
+			return &SharedStringsError{Count: len(t.ends) + 1, Bytes: int64(len(t.arena)), MaxCount: maxCount, MaxBytes: maxBytes}
+		}
+		t.ends = append(t.ends, uint32(len(t.arena)))
+		return nil
+	}
+	inSST := false
 	for {
+		if inSST && fastSIs {
+			start := len(t.arena)
+			var ok bool
+			var err error
+			if t.arena, ok, err = sc.fastSI(t.arena); err != nil {
+				return err
+			} else if ok {
+				if err := add(start, false); err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		k, err := sc.next()
 		if err != nil {
 			return err
@@ -150,6 +183,7 @@ func parseSST(sc *scanner, t *sharedStrings, size uint64, maxCount int, maxBytes
 		}
 		switch string(sc.name) {
 		case "sst":
+			inSST = !sc.empty
 			if n := attrInt(sc.attrs, "uniqueCount"); n > 0 {
 				t.ends = make([]uint32, 0, min(n, int(size/8)+1, maxCount))
 			}
@@ -161,23 +195,62 @@ func parseSST(sc *scanner, t *sharedStrings, size uint64, maxCount int, maxBytes
 					return err
 				}
 			}
-			t.arena = append(t.arena[:start], unescapeBSTR(t.arena[start:])...)
-			if len(t.arena)-start > MaxCellText {
-				end, c := capRunes(t.arena, start, len(t.arena))
-				t.arena, cut = t.arena[:end], cut || c
+			if err := add(start, cut); err != nil {
+				return err
 			}
-			if cut {
-				if t.long == nil {
-					t.long = map[int]bool{}
-				}
-				t.long[len(t.ends)] = true
-			}
-			if len(t.ends) >= maxCount || int64(len(t.arena)) > maxBytes {
-				return &SharedStringsError{Count: len(t.ends) + 1, Bytes: int64(len(t.arena)), MaxCount: maxCount, MaxBytes: maxBytes}
-			}
-			t.ends = append(t.ends, uint32(len(t.arena)))
 		}
 	}
+}
+
+// fastSIs turns fastSI off, for tests that compare with and without.
+var fastSIs = true
+
+// fastSIMax is the longest text fastSI reads; a longer one is read (and
+// capped) by richText.
+const fastSIMax = 4 << 10
+
+// fastSI reads the string item at the scanner's position, after any white
+// space, when it is written the way spreadsheet programs write most of
+// them: <si><t>…</t></si> or <si><t xml:space="preserve">…</t></si>,
+// whole in the buffer, its text plain (no markup, comment or CDATA) and at
+// most fastSIMax bytes. The text is appended to dst with its references
+// decoded and line ends normalised, as text does. ok is false, with
+// nothing but white space consumed, for anything else, which the tokenizer
+// then reads.
+func (s *scanner) fastSI(dst []byte) (out []byte, ok bool, err error) {
+	for {
+		if !s.ensure(1) {
+			return dst, false, nil
+		}
+		if c := s.buf[s.pos]; c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+			break
+		}
+		s.pos++
+	}
+	const plain, preserve = "<si><t>", `<si><t xml:space="preserve">`
+	if !s.ensure(len(plain)) {
+		return dst, false, nil
+	}
+	n := 0
+	switch b := s.buf[s.pos:s.end]; {
+	case string(b[:len(plain)]) == plain:
+		n = len(plain)
+	case string(b[:len(plain)-1]) == plain[:len(plain)-1] && b[len(plain)-1] == ' ' &&
+		s.ensure(len(preserve)) && string(s.buf[s.pos:s.pos+len(preserve)]) == preserve:
+		n = len(preserve)
+	default:
+		return dst, false, nil
+	}
+	const end = "</t></si>"
+	j := s.findWithin('<', n, fastSIMax)
+	if j < 0 || j-n > fastSIMax || !s.ensure(j+len(end)) || string(s.buf[s.pos+j:s.pos+j+len(end)]) != end {
+		return dst, false, nil
+	}
+	if out, err = appendText(dst, s.buf[s.pos+n:s.pos+j]); err != nil {
+		return dst, false, err
+	}
+	s.pos += j + len(end)
+	return out, true, nil
 }
 
 // richText appends the text of a string item (<si> or <is>) whose start tag
