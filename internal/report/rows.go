@@ -69,6 +69,15 @@ type spillFile struct {
 	w    *bufio.Writer
 	size int64
 	hdr  [binary.MaxVarintLen64]byte // a record's length, as written
+
+	// keys holds a key per record (see order.go), in the order added,
+	// taken from the row as it is added, while there are no more than
+	// sortRun; past that, many is set and keys dropped, and ordering reads
+	// them back from the file. A finding's rank holds its supplier's
+	// string number in place of the supplier's rank, known only once every
+	// row is in (see order).
+	keys []rowKey
+	many bool
 }
 
 // NewRows creates the temporary files in dir ("" means os.TempDir()).
@@ -121,7 +130,33 @@ func (w *Rows) AddContract(c *Contract) error {
 	}
 	w.buf = w.appendContract(w.buf[:0], c)
 	w.nc++
-	return w.contracts.write(w.buf)
+	off := w.contracts.size + int64(uvarintLen(uint64(len(w.buf))))
+	if err := w.contracts.write(w.buf); err != nil {
+		return err
+	}
+	w.contracts.keep(rowKey{rank: contractRank(c), file: w.id(c.File), sheet: w.id(c.Sheet), row: clampRow(c.Row),
+		seq: int32(w.nc - 1), off: off, size: uint32(len(w.buf))})
+	return nil
+}
+
+// keep keeps a record's key, while there are no more than sortRun.
+func (sf *spillFile) keep(k rowKey) {
+	switch {
+	case sf.many:
+	case len(sf.keys) == sortRun:
+		sf.keys, sf.many = nil, true
+	case len(sf.keys) == cap(sf.keys):
+		// Grown by hand, to hold no more than sortRun.
+		sf.keys = append(make([]rowKey, 0, min(max(2*cap(sf.keys), 1024), sortRun)), sf.keys...)
+		fallthrough
+	default:
+		sf.keys = append(sf.keys, k)
+	}
+}
+
+// id is the number of a string of the table, one str has written.
+func (w *codec) id(s string) uint32 {
+	return uint32(w.strs[s])
 }
 
 // appendContract appends c's record to b.
@@ -153,7 +188,13 @@ func (w *Rows) AddFinding(f *Finding) error {
 	}
 	w.buf = b
 	w.nf++
-	return w.findings.write(b)
+	off := w.findings.size + int64(uvarintLen(uint64(len(b))))
+	if err := w.findings.write(b); err != nil {
+		return err
+	}
+	w.findings.keep(rowKey{rank: findingRankBits(f) | uint64(w.id(f.Supplier)), file: w.id(f.File), sheet: w.id(f.Sheet),
+		row: clampRow(f.Row), seq: int32(w.nf - 1), off: off, size: uint32(len(b))})
+	return nil
 }
 
 // appendFinding appends f's record to b.
@@ -683,61 +724,63 @@ func (w *Rows) eachContract(fn func(*Contract) error, scratch bool) error {
 // readContracts reads each contract with read, applies its amendment and
 // calls fn with its index and the contract.
 func (w *Rows) readContracts(scratch bool, read func(*rowReader, *Contract), fn func(int, *Contract) error) error {
-	rr, err := w.reader(&w.contracts)
-	if err != nil {
-		return err
-	}
-	rr.scratch = scratch
 	var c Contract
-	for i := range w.nc {
-		if !rr.next() {
-			break
-		}
+	return w.records(&w.contracts, w.nc, "contracts", scratch, func(rr *rowReader, i int) error {
 		read(rr, &c)
 		if rr.err != nil {
-			break
+			return nil
 		}
 		if a, ok := w.amends[i]; ok {
 			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
 		}
-		if err := fn(i, &c); err != nil {
-			return err
-		}
-	}
-	if rr.err != nil {
-		return fmt.Errorf("report rows: read contracts: %w", rr.err)
-	}
-	return nil
+		return fn(i, &c)
+	})
 }
 
 func (w *Rows) eachFinding(fn func(*Finding) error, scratch bool) error {
-	rr, err := w.reader(&w.findings)
+	var f Finding
+	return w.records(&w.findings, w.nf, "findings", scratch, func(rr *rowReader, _ int) error {
+		rr.finding(&f)
+		if rr.err != nil {
+			return nil
+		}
+		return fn(&f)
+	})
+}
+
+// records calls fn with a reader holding each of sf's n records, in file
+// order, and the record's index. fn's error stops it and is returned; so
+// is one reading a record (rr.err, which fn leaves set if it cannot decode
+// it), as an error reading what.
+func (w *Rows) records(sf *spillFile, n int, what string, scratch bool, fn func(rr *rowReader, i int) error) error {
+	rr, err := w.reader(sf)
 	if err != nil {
 		return err
 	}
 	rr.scratch = scratch
-	var f Finding
-	for range w.nf {
+	for i := range n {
 		if !rr.next() {
 			break
 		}
-		rr.finding(&f)
+		if err := fn(rr, i); err != nil {
+			return err
+		}
 		if rr.err != nil {
 			break
 		}
-		if err := fn(&f); err != nil {
-			return err
-		}
 	}
 	if rr.err != nil {
-		return fmt.Errorf("report rows: read findings: %w", rr.err)
+		return fmt.Errorf("report rows: read %s: %w", what, rr.err)
 	}
 	return nil
 }
 
 // order sorts the rows into report order (see order.go), once: each file
 // is rewritten in that order, with the amendments applied, so that the
-// writers read it straight through. Only a key per row is held in memory.
+// writers read it straight through. Only a key per row is held in memory:
+// the keys of no more than sortRun rows, kept as they were added, are
+// sorted as they are; past that, keys are read back from the file and
+// sorted in runs (see sortFile).
 func (w *Rows) order(k *ranker) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -751,6 +794,31 @@ func (w *Rows) order(k *ranker) error {
 	for _, a := range w.amends {
 		w.str(nil, a.Status)
 		w.optStr(nil, a.Risk)
+	}
+	if w.contracts.kept(w.nc) {
+		for i, a := range w.amends {
+			if i >= 0 && i < w.nc {
+				w.contracts.keys[i].rank = contractRank(&Contract{Status: a.Status, Risk: a.Risk, Findings: a.Findings})
+			}
+		}
+	}
+	if w.findings.kept(w.nf) {
+		// The suppliers' ranks in place of their string numbers.
+		ranks := map[uint32]uint64{}
+		for i := range w.findings.keys {
+			key := &w.findings.keys[i]
+			id := uint32(key.rank & supplierBits)
+			r, ok := ranks[id]
+			if !ok {
+				if int(id) >= len(w.strTab) {
+					w.err = errors.New("report rows: order: damaged key")
+					return w.err
+				}
+				r = k.supplierRank(w.strTab[id])
+				ranks[id] = r
+			}
+			key.rank = key.rank&^supplierBits | r
+		}
 	}
 	var cerr, ferr error
 	var wg sync.WaitGroup
@@ -788,57 +856,37 @@ func (w *Rows) order(k *ranker) error {
 	return w.err
 }
 
+// kept reports whether sf holds the keys of its n records, kept as they
+// were added.
+func (sf *spillFile) kept(n int) bool {
+	return !sf.many && len(sf.keys) == n && n <= sortRun
+}
+
 // sortRun is how many keys sortFile sorts in memory at once (a variable
-// for tests): 512Ki keys, 18 MB. A longer file's keys are sorted in runs
+// for tests): 512Ki keys, 20 MB. A longer file's keys are sorted in runs
 // of that many, which wait in temporary files and are merged, so that
 // ordering a report of ten million contracts holds no more keys than one
 // of half a million.
 var sortRun = 1 << 19
 
-// sortFile rewrites sf's n records in the order of the keys that key
-// returns for them; fix, when set, may change a record (by its index in
-// the old order) as it is copied.
+// sortFile rewrites sf's n records in the order of their keys: those kept
+// as they were added, or else those key returns for each record read back;
+// fix, when set, may change a record (by its index in the old order) as it
+// is copied.
 func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (rank, file, sheet uint64, row int), fix func(rec []byte, i int) []byte) error {
+	keys, kept := sf.keys, sf.kept(n)
+	sf.keys = nil
 	if n < 2 && fix == nil {
 		return nil
 	}
-	rr := &rowReader{w: w, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10), scratch: true}
 	compare := compareKeys(w.strTab)
-	keys := make([]rowKey, 0, min(n, sortRun))
 	var runs keyRuns
 	defer runs.close()
-	var off int64
-	read := 0
-	for i := range n {
-		if !rr.next() {
-			break
+	if !kept {
+		var err error
+		if keys, err = w.readKeys(sf, n, key, compare, &runs); err != nil {
+			return err
 		}
-		size := int64(len(rr.rec))
-		off += int64(uvarintLen(uint64(size)))
-		rank, file, sheet, row := key(rr, i)
-		if rr.err != nil {
-			break
-		}
-		if file >= uint64(len(w.strTab)) || sheet >= uint64(len(w.strTab)) {
-			return errors.New("damaged record")
-		}
-		keys = append(keys, rowKey{rank: rank, file: uint32(file), sheet: uint32(sheet),
-			row: clampRow(row), seq: int32(i), off: off, size: uint32(size)})
-		off += size
-		read++
-		if len(keys) == sortRun && read < n {
-			slices.SortFunc(keys, compare)
-			if err := runs.add(w.dir, keys); err != nil {
-				return err
-			}
-			keys = keys[:0]
-		}
-	}
-	if rr.err != nil {
-		return rr.err
-	}
-	if read != n {
-		return errors.New("rows missing")
 	}
 	slices.SortFunc(keys, compare)
 	var out spillFile
@@ -880,6 +928,47 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ra
 	*sf = out
 	old.Close()
 	return removeTemp(old.Name())
+}
+
+// readKeys reads the key of each of sf's n records, sorting them in runs of
+// sortRun into runs; it returns the last run's keys, unsorted.
+func (w *Rows) readKeys(sf *spillFile, n int, key func(rr *rowReader, i int) (rank, file, sheet uint64, row int), compare func(a, b rowKey) int, runs *keyRuns) ([]rowKey, error) {
+	rr := &rowReader{w: w, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10), scratch: true}
+	keys := make([]rowKey, 0, min(n, sortRun))
+	var off int64
+	read := 0
+	for i := range n {
+		if !rr.next() {
+			break
+		}
+		size := int64(len(rr.rec))
+		off += int64(uvarintLen(uint64(size)))
+		rank, file, sheet, row := key(rr, i)
+		if rr.err != nil {
+			break
+		}
+		if file >= uint64(len(w.strTab)) || sheet >= uint64(len(w.strTab)) {
+			return nil, errors.New("damaged record")
+		}
+		keys = append(keys, rowKey{rank: rank, file: uint32(file), sheet: uint32(sheet),
+			row: clampRow(row), seq: int32(i), off: off, size: uint32(size)})
+		off += size
+		read++
+		if len(keys) == sortRun && read < n {
+			slices.SortFunc(keys, compare)
+			if err := runs.add(w.dir, keys); err != nil {
+				return nil, err
+			}
+			keys = keys[:0]
+		}
+	}
+	if rr.err != nil {
+		return nil, rr.err
+	}
+	if read != n {
+		return nil, errors.New("rows missing")
+	}
+	return keys, nil
 }
 
 // keyRuns are sorted runs of row keys in temporary files.
