@@ -461,12 +461,19 @@ func (rr *rowReader) str() string {
 	return rr.w.strTab[id]
 }
 
+// optStr reads an optional string: a pointer into the string table, not
+// to be written through (a contract's risk, one of a few words, then
+// costs no allocation).
 func (rr *rowReader) optStr() *string {
 	if rr.uvarint() == 0 {
 		return nil
 	}
-	s := rr.str()
-	return &s
+	id := rr.uvarint()
+	if id >= uint64(len(rr.w.strTab)) {
+		rr.fail()
+		return new("")
+	}
+	return &rr.w.strTab[id]
 }
 
 func (rr *rowReader) strList() []string {
@@ -614,15 +621,7 @@ func (rr *rowReader) contractKey(c *Contract) (file, sheet uint64) {
 	rr.skipInline() // worker name
 	c.Supplier = rr.str()
 	c.Status = rr.str()
-	c.Risk = nil
-	if rr.uvarint() != 0 {
-		id := rr.uvarint()
-		if id < uint64(len(rr.w.strTab)) {
-			c.Risk = &rr.w.strTab[id]
-		} else {
-			rr.fail()
-		}
-	}
+	c.Risk = rr.optStr()
 	c.Findings = int(rr.varint())
 	return file, sheet
 }
