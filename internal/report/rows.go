@@ -70,14 +70,14 @@ type spillFile struct {
 	size int64
 	hdr  [binary.MaxVarintLen64]byte // a record's length, as written
 
-	// keys holds a key per record (see order.go), in the order added,
-	// taken from the row as it is added, while there are no more than
-	// sortRun; past that, many is set and keys dropped, and ordering reads
-	// them back from the file. A finding's rank holds its supplier's
+	// keys is a file of a key per record (see order.go), in the order
+	// added, taken from the row as it is added, so that ordering reads
+	// keys rather than records. A finding's rank holds its supplier's
 	// string number in place of the supplier's rank, known only once every
 	// row is in (see order).
-	keys []rowKey
-	many bool
+	keys *os.File
+	kw   *bufio.Writer
+	kbuf [rowKeySize]byte
 }
 
 // NewRows creates the temporary files in dir ("" means os.TempDir()).
@@ -91,8 +91,33 @@ func NewRows(dir string) (*Rows, error) {
 			w.Close()
 			return nil, err
 		}
+		if err := sf.createKeys(dir); err != nil {
+			w.Close()
+			return nil, err
+		}
 	}
 	return w, nil
+}
+
+func (sf *spillFile) createKeys(dir string) error {
+	f, err := os.CreateTemp(dir, "laborcheck-keys-*.tmp")
+	if err != nil {
+		return fmt.Errorf("report rows: %w", err)
+	}
+	unlinkOpen(f)
+	sf.keys, sf.kw = f, bufio.NewWriterSize(f, 64<<10)
+	return nil
+}
+
+// dropKeys removes the file of keys, once the records are in order.
+func (sf *spillFile) dropKeys() error {
+	if sf.keys == nil {
+		return nil
+	}
+	name := sf.keys.Name()
+	err := sf.keys.Close()
+	sf.keys, sf.kw = nil, nil
+	return errors.Join(err, removeTemp(name))
 }
 
 func (sf *spillFile) create(dir string) error {
@@ -110,6 +135,7 @@ func (sf *spillFile) create(dir string) error {
 func (w *Rows) Close() error {
 	var errs []error
 	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
+		errs = append(errs, sf.dropKeys())
 		if sf.f == nil {
 			continue
 		}
@@ -134,24 +160,17 @@ func (w *Rows) AddContract(c *Contract) error {
 	if err := w.contracts.write(w.buf); err != nil {
 		return err
 	}
-	w.contracts.keep(rowKey{rank: contractRank(c), file: w.id(c.File), sheet: w.id(c.Sheet), row: clampRow(c.Row),
+	return w.contracts.keep(rowKey{rank: contractRank(c), file: w.id(c.File), sheet: w.id(c.Sheet), row: clampRow(c.Row),
 		seq: int32(w.nc - 1), off: off, size: uint32(len(w.buf))})
-	return nil
 }
 
-// keep keeps a record's key, while there are no more than sortRun.
-func (sf *spillFile) keep(k rowKey) {
-	switch {
-	case sf.many:
-	case len(sf.keys) == sortRun:
-		sf.keys, sf.many = nil, true
-	case len(sf.keys) == cap(sf.keys):
-		// Grown by hand, to hold no more than sortRun.
-		sf.keys = append(make([]rowKey, 0, min(max(2*cap(sf.keys), 1024), sortRun)), sf.keys...)
-		fallthrough
-	default:
-		sf.keys = append(sf.keys, k)
+// keep writes a record's key to the file of keys.
+func (sf *spillFile) keep(k rowKey) error {
+	putRowKey(sf.kbuf[:], k)
+	if _, err := sf.kw.Write(sf.kbuf[:]); err != nil {
+		return fmt.Errorf("report rows: %w", err)
 	}
+	return nil
 }
 
 // id is the number of a string of the table, one str has written.
@@ -192,9 +211,8 @@ func (w *Rows) AddFinding(f *Finding) error {
 	if err := w.findings.write(b); err != nil {
 		return err
 	}
-	w.findings.keep(rowKey{rank: findingRankBits(f) | uint64(w.id(f.Supplier)), file: w.id(f.File), sheet: w.id(f.Sheet),
+	return w.findings.keep(rowKey{rank: findingRankBits(f) | uint64(w.id(f.Supplier)), file: w.id(f.File), sheet: w.id(f.Sheet),
 		row: clampRow(f.Row), seq: int32(w.nf - 1), off: off, size: uint32(len(b))})
-	return nil
 }
 
 // appendFinding appends f's record to b.
@@ -264,7 +282,7 @@ func (w *Rows) Seal() error {
 	}
 	w.sealed = true
 	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
-		if err := sf.w.Flush(); err != nil {
+		if err := errors.Join(sf.w.Flush(), sf.kw.Flush()); err != nil {
 			w.err = fmt.Errorf("report rows: %w", err)
 			return w.err
 		}
@@ -645,58 +663,6 @@ func (w *Rows) EachContractHead(fn func(i int, c *Contract) error) error {
 	return w.readContracts(true, (*rowReader).contractHead, fn)
 }
 
-// findingKey reads what orders a finding (severity, indicator, waiver,
-// supplier, row) into f and returns the numbers of its file and sheet,
-// skipping the rest of the record without building it.
-func (rr *rowReader) findingKey(f *Finding) (file, sheet uint64) {
-	rr.uvarint() // rule
-	rr.uvarint() // title
-	f.Indicator = rr.str()
-	f.Severity = rr.str()
-	rr.skipInline() // message
-	file = rr.uvarint()
-	sheet = rr.uvarint()
-	f.Row = int(rr.varint())
-	rr.skipInline() // contract
-	rr.skipInline() // worker ID
-	rr.skipInline() // worker name
-	f.Supplier = rr.str()
-	if n := rr.uvarint(); n > 0 {
-		for range n - 1 {
-			rr.uvarint() // field
-			switch rr.byte() {
-			case valString:
-				rr.skipInline()
-			case valFloat64:
-				rr.off = min(rr.off+8, len(rr.rec))
-			case valInt64, valInt:
-				rr.varint()
-			}
-			rr.skipInline() // raw
-			rr.byte()       // derived
-			rr.skipInline() // column
-			rr.skipInline() // header
-			rr.skipInline() // conversion
-			rr.skipInline() // cell
-			rr.uvarint()    // currency
-		}
-	}
-	rr.uvarint() // references
-	rr.uvarint() // remedy
-	rr.uvarint() // scope
-	if n := rr.uvarint(); n > 0 {
-		for range n - 1 {
-			rr.uvarint()
-			rr.uvarint()
-			rr.varint()
-			rr.skipInline()
-		}
-	}
-	rr.varint() // contracts total
-	f.Waived = rr.byte() == 1
-	return file, sheet
-}
-
 func (rr *rowReader) skipInline() {
 	n := rr.uvarint()
 	if n > uint64(len(rr.rec)-rr.off) {
@@ -776,10 +742,9 @@ func (w *Rows) records(sf *spillFile, n int, what string, scratch bool, fn func(
 
 // order sorts the rows into report order (see order.go), once: each file
 // is rewritten in that order, with the amendments applied, so that the
-// writers read it straight through. Only a key per row is held in memory:
-// the keys of no more than sortRun rows, kept as they were added, are
-// sorted as they are; past that, keys are read back from the file and
-// sorted in runs (see sortFile).
+// writers read it straight through. The keys, written as the rows were
+// added, are read back and sorted; only a key per row is held in memory,
+// and no more than sortRun of them (see sortFile).
 func (w *Rows) order(k *ranker) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -794,43 +759,18 @@ func (w *Rows) order(k *ranker) error {
 		w.str(nil, a.Status)
 		w.optStr(nil, a.Risk)
 	}
-	if w.contracts.kept(w.nc) {
-		for i, a := range w.amends {
-			if i >= 0 && i < w.nc {
-				w.contracts.keys[i].rank = contractRank(&Contract{Status: a.Status, Risk: a.Risk, Findings: a.Findings})
-			}
-		}
-	}
-	if w.findings.kept(w.nf) {
-		// The suppliers' ranks in place of their string numbers.
-		ranks := map[uint32]uint64{}
-		for i := range w.findings.keys {
-			key := &w.findings.keys[i]
-			id := uint32(key.rank & supplierBits)
-			r, ok := ranks[id]
-			if !ok {
-				if int(id) >= len(w.strTab) {
-					w.err = errors.New("report rows: order: damaged key")
-					return w.err
-				}
-				r = k.supplierRank(w.strTab[id])
-				ranks[id] = r
-			}
-			key.rank = key.rank&^supplierBits | r
-		}
-	}
+	tab := w.strTab
 	var cerr, ferr error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		var c Contract
-		cerr = w.sortFile(&w.contracts, w.nc, func(rr *rowReader, i int) (uint64, uint64, uint64, int) {
-			file, sheet := rr.contractKey(&c)
-			if a, ok := w.amends[i]; ok {
-				c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
+		cerr = w.sortFile(&w.contracts, w.nc, func(key *rowKey) error {
+			if a, ok := w.amends[int(key.seq)]; ok {
+				key.rank = contractRank(&Contract{Status: a.Status, Risk: a.Risk, Findings: a.Findings})
 			}
-			return contractRank(&c), file, sheet, c.Row
+			return nil
 		}, func(rec []byte, i int) []byte {
 			a, ok := w.amends[i]
 			if !ok {
@@ -842,10 +782,20 @@ func (w *Rows) order(k *ranker) error {
 			return w.appendContract(nil, &c)
 		})
 	}()
-	var f Finding
-	ferr = w.sortFile(&w.findings, w.nf, func(rr *rowReader, _ int) (uint64, uint64, uint64, int) {
-		file, sheet := rr.findingKey(&f)
-		return k.findingRank(&f), file, sheet, f.Row
+	// A finding's supplier's rank in place of its string number.
+	ranks := map[uint32]uint64{}
+	ferr = w.sortFile(&w.findings, w.nf, func(key *rowKey) error {
+		id := uint32(key.rank & supplierBits)
+		r, ok := ranks[id]
+		if !ok {
+			if int(id) >= len(tab) {
+				return errors.New("damaged key")
+			}
+			r = k.supplierRank(tab[id])
+			ranks[id] = r
+		}
+		key.rank = key.rank&^supplierBits | r
+		return nil
 	}, nil)
 	wg.Wait()
 	clear(w.amends)
@@ -855,12 +805,6 @@ func (w *Rows) order(k *ranker) error {
 	return w.err
 }
 
-// kept reports whether sf holds the keys of its n records, kept as they
-// were added.
-func (sf *spillFile) kept(n int) bool {
-	return !sf.many && len(sf.keys) == n && n <= sortRun
-}
-
 // sortRun is how many keys sortFile sorts in memory at once (a variable
 // for tests): 512Ki keys, 20 MB. A longer file's keys are sorted in runs
 // of that many, which wait in temporary files and are merged, so that
@@ -868,24 +812,20 @@ func (sf *spillFile) kept(n int) bool {
 // of half a million.
 var sortRun = 1 << 19
 
-// sortFile rewrites sf's n records in the order of their keys: those kept
-// as they were added, or else those key returns for each record read back;
-// fix, when set, may change a record (by its index in the old order) as it
-// is copied.
-func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (rank, file, sheet uint64, row int), fix func(rec []byte, i int) []byte) error {
-	keys, kept := sf.keys, sf.kept(n)
-	sf.keys = nil
+// sortFile rewrites sf's n records in the order of their keys, read from
+// its file of keys and set right by adjust; fix, when set, may change a
+// record (by its index in the old order) as it is copied.
+func (w *Rows) sortFile(sf *spillFile, n int, adjust func(*rowKey) error, fix func(rec []byte, i int) []byte) (err error) {
+	defer func() { err = errors.Join(err, sf.dropKeys()) }()
 	if n < 2 && fix == nil {
 		return nil
 	}
 	compare := compareKeys(w.strTab)
 	var runs keyRuns
 	defer runs.close()
-	if !kept {
-		var err error
-		if keys, err = w.readKeys(sf, n, key, compare, &runs); err != nil {
-			return err
-		}
+	keys, err := w.readKeys(sf, n, adjust, compare, &runs)
+	if err != nil {
+		return err
 	}
 	slices.SortFunc(keys, compare)
 	var out spillFile
@@ -906,7 +846,6 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ra
 		}
 		return out.write(rec)
 	}
-	var err error
 	if len(runs.files) == 0 {
 		for _, k := range keys {
 			if err = copyRow(k); err != nil {
@@ -924,48 +863,44 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ra
 		return err
 	}
 	old := sf.f
-	*sf = out
+	sf.f, sf.w, sf.size = out.f, out.w, out.size
 	old.Close()
 	return removeTemp(old.Name())
 }
 
-// readKeys reads the key of each of sf's n records, sorting them in runs of
-// sortRun into runs; it returns the last run's keys, unsorted.
-func (w *Rows) readKeys(sf *spillFile, n int, key func(rr *rowReader, i int) (rank, file, sheet uint64, row int), compare func(a, b rowKey) int, runs *keyRuns) ([]rowKey, error) {
-	rr := &rowReader{w: w, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10), scratch: true}
+// readKeys reads the keys of sf's n records from its file of keys,
+// adjusted, sorting them in runs of sortRun into runs; it returns the last
+// run's keys, unsorted.
+func (w *Rows) readKeys(sf *spillFile, n int, adjust func(*rowKey) error, compare func(a, b rowKey) int, runs *keyRuns) ([]rowKey, error) {
+	if sf.keys == nil {
+		return nil, errors.New("keys missing")
+	}
+	if err := sf.kw.Flush(); err != nil {
+		return nil, err
+	}
+	r := bufio.NewReaderSize(io.NewSectionReader(sf.keys, 0, int64(n)*rowKeySize), 64<<10)
 	keys := make([]rowKey, 0, min(n, sortRun))
-	var off int64
-	read := 0
+	var b [rowKeySize]byte
 	for i := range n {
-		if !rr.next() {
-			break
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return nil, fmt.Errorf("keys: %w", err)
 		}
-		size := int64(len(rr.rec))
-		off += int64(uvarintLen(uint64(size)))
-		rank, file, sheet, row := key(rr, i)
-		if rr.err != nil {
-			break
+		k := getRowKey(b[:])
+		if int(k.seq) != i || int(k.file) >= len(w.strTab) || int(k.sheet) >= len(w.strTab) ||
+			k.off < 0 || k.off+int64(k.size) > sf.size {
+			return nil, errors.New("damaged key")
 		}
-		if file >= uint64(len(w.strTab)) || sheet >= uint64(len(w.strTab)) {
-			return nil, errors.New("damaged record")
+		keys = append(keys, k)
+		if err := adjust(&keys[len(keys)-1]); err != nil {
+			return nil, err
 		}
-		keys = append(keys, rowKey{rank: rank, file: uint32(file), sheet: uint32(sheet),
-			row: clampRow(row), seq: int32(i), off: off, size: uint32(size)})
-		off += size
-		read++
-		if len(keys) == sortRun && read < n {
+		if len(keys) == sortRun && i+1 < n {
 			slices.SortFunc(keys, compare)
 			if err := runs.add(w.dir, keys); err != nil {
 				return nil, err
 			}
 			keys = keys[:0]
 		}
-	}
-	if rr.err != nil {
-		return nil, rr.err
-	}
-	if read != n {
-		return nil, errors.New("rows missing")
 	}
 	return keys, nil
 }
