@@ -827,7 +827,7 @@ func (w *Rows) sortFile(sf *spillFile, n int, adjust func(*rowKey) error, fix fu
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(keys, compare)
+	sortKeys(keys, compare)
 	var out spillFile
 	if err := out.create(w.dir); err != nil {
 		return err
@@ -895,7 +895,7 @@ func (w *Rows) readKeys(sf *spillFile, n int, adjust func(*rowKey) error, compar
 			return nil, err
 		}
 		if len(keys) == sortRun && i+1 < n {
-			slices.SortFunc(keys, compare)
+			sortKeys(keys, compare)
 			if err := runs.add(w.dir, keys); err != nil {
 				return nil, err
 			}
@@ -903,6 +903,48 @@ func (w *Rows) readKeys(sf *spillFile, n int, adjust func(*rowKey) error, compar
 		}
 	}
 	return keys, nil
+}
+
+// sortKeys sorts keys as compare orders them. Rows are of few ranks, and
+// the keys of one rank are mostly in order already as they come, a roster
+// being read row after row: when it holds no more than keys of the
+// sortRun sortFile may hold, the keys are first put in order of rank
+// (counted, keeping their order within a rank), and then only the keys of
+// a rank that are not in order are sorted. compare is a total order, so
+// the result is the one sorting them at once gives.
+func sortKeys(keys []rowKey, compare func(a, b rowKey) int) {
+	if len(keys) < 64 || len(keys) > sortRun/2 {
+		slices.SortFunc(keys, compare)
+		return
+	}
+	count := map[uint64]int{}
+	for i := range keys {
+		count[keys[i].rank]++
+	}
+	if len(count) > len(keys)/16 {
+		slices.SortFunc(keys, compare)
+		return
+	}
+	at := make(map[uint64]int, len(count))
+	n := 0
+	for _, r := range slices.Sorted(maps.Keys(count)) {
+		at[r] = n
+		n += count[r]
+	}
+	out := make([]rowKey, len(keys))
+	for _, k := range keys {
+		i := at[k.rank]
+		out[i] = k
+		at[k.rank] = i + 1
+	}
+	copy(keys, out)
+	for lo := 0; lo < len(keys); {
+		hi := lo + count[keys[lo].rank]
+		if rank := keys[lo:hi]; !slices.IsSortedFunc(rank, compare) {
+			slices.SortFunc(rank, compare)
+		}
+		lo = hi
+	}
 }
 
 // keyRuns are sorted runs of row keys in temporary files.
@@ -1044,9 +1086,9 @@ func (kr *keyRuns) close() {
 }
 
 // readWindow reads records of a file through a window that grows while
-// records are read in file order (runs of clear contracts keep theirs) and
-// shrinks to the record when they are not, so that scattered records do
-// not each cost a full window.
+// records are read in file order, or nearly (runs of clear contracts keep
+// theirs), and shrinks to the record when they are not, so that scattered
+// records do not each cost a full window.
 type readWindow struct {
 	f    *os.File
 	size int64 // the file's length
@@ -1063,7 +1105,10 @@ const (
 )
 
 func (rw *readWindow) read(off int64, n int) ([]byte, error) {
-	sequential := off == rw.next
+	// A record a little further on counts as the next: the rows of one
+	// rank, flagged contracts among clear ones, come in file order with
+	// others between them, and a full window then holds several.
+	sequential := off >= rw.next && off-rw.next <= readWindowSize/4
 	rw.next = off + int64(n)
 	if off >= rw.at && off+int64(n) <= rw.at+int64(len(rw.buf)) {
 		return rw.buf[off-rw.at : off-rw.at+int64(n)], nil
