@@ -60,6 +60,12 @@ type Options struct {
 	// Vocabulary is the header vocabulary for a Matcher built here; nil
 	// means the built-in one.
 	Vocabulary *header.Vocabulary
+	// Memos, when made for Schema (NewMemos), keeps the readings of cell
+	// texts for every file read with it: callers reading many files make
+	// one and share it, so that each file's columns start with the texts
+	// the files before it read. Nil gives each file's columns memos of
+	// their own.
+	Memos *Memos
 }
 
 // NewMatcher returns the header matcher opts describe: its Matcher, or one

@@ -571,7 +571,7 @@ func (t *table) row(row rawRow) error {
 		for _, i := range t.mapped {
 			col := &t.sh.Columns[i]
 			t.plan.cols = append(t.plan.cols, planColumn{i: i, field: col.Field, hints: col.Hints, column: t.issueColumn(i, col),
-				values: foldValues(t.r.opts.ValueMap[col.Field.Name]), memo: newParseMemo()})
+				values: foldValues(t.r.opts.ValueMap[col.Field.Name]), memo: columnMemo(&t.r.opts, col.Field)})
 			fi := col.Field.Index
 			t.plan.columns.Has[fi] = true
 			t.plan.columns.Header[fi] = col.Header
@@ -613,7 +613,7 @@ type planColumn struct {
 	hints  contract.Hints
 	column string            // as data issues name it
 	values map[string]string // the user's cell wordings (Options.ValueMap), keys folded; nil when none
-	memo   *parseMemo        // the column's texts already read; nil reads every cell
+	memo   *parseMemo        // the texts of the column's field already read (see Memos); nil reads every cell
 }
 
 // foldValues keys the user's cell wordings for one field by their
