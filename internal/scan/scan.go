@@ -431,7 +431,7 @@ func (s *setup) readFile(ctx context.Context, blk *fileBlock, k int, files []str
 		return err
 	}
 	prepare := func(row *source.Row) (*contract.Contract, readRow) {
-		c := s.pool.Get()
+		c := s.pool.GetFill() // Fill sets every value
 		issues := row.Fill(c)
 		row.Release()
 		return c, readRow{issues, s.extract.Record(c)}

@@ -1,8 +1,10 @@
 package source
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -205,5 +207,40 @@ func TestMemosDecided(t *testing.T) {
 	other := contract.DefaultSchema()
 	if m := opts.Memos.field(other, other.Field("nationality")); m != nil {
 		t.Error("Memos of one schema used for another's field")
+	}
+}
+
+// TestFillDirty checks that Fill sets every value of the contract it is
+// given: rows of files with different columns, filled into contracts that
+// held other rows' values (and values no row sets), read as into blank
+// ones, as a contract recycled by contract.Pool.GetFill is.
+func TestFillDirty(t *testing.T) {
+	files := memosBatch(t, 50)
+	schema := files[0].opts.Schema
+	var rows []*Row
+	for _, f := range files {
+		if _, err := ReadRows(context.Background(), f.path, f.opts, func(r *Row) error {
+			rows = append(rows, r)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dirty := &contract.Contract{Values: make([]contract.Value, schema.Len())}
+	for k, r := range rows {
+		blank := &contract.Contract{Values: make([]contract.Value, schema.Len())}
+		want := r.Fill(blank)
+		if k%3 == 0 {
+			for i := range dirty.Values {
+				dirty.Values[i] = contract.Value{Raw: "left over", Str: "x", Int: 7, Num: 1.5, Present: true, Bool: true, Derived: true, Basis: contract.BasisMonthlyWage}
+			}
+		}
+		got := r.Fill(dirty)
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(dirty.Values, blank.Values) || dirty.Columns != blank.Columns || dirty.Row != blank.Row {
+			t.Fatalf("row %d of %s: filled into a used contract %+v\nwant %+v", r.num, r.plan.path, dirty.Values, blank.Values)
+		}
+	}
+	if len(rows) < 6*50 {
+		t.Fatalf("%d rows read", len(rows))
 	}
 }

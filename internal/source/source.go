@@ -210,7 +210,7 @@ func fillEach(opts Options, fn func(*contract.Contract, []contract.DataIssue) er
 		return nil
 	}
 	return func(row *Row) error {
-		c := opts.Pool.Get()
+		c := opts.Pool.GetFill()
 		if len(c.Values) != opts.Schema.Len() {
 			c = &contract.Contract{Values: make([]contract.Value, opts.Schema.Len())}
 		}
