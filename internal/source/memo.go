@@ -11,8 +11,9 @@ import (
 	"github.com/laborcheck/laborcheck/internal/xlsx"
 )
 
-// parseMemo remembers how one column's cells were read. Many columns repeat
-// a few texts (countries, yes/no, enums, hours, wages), and
+// parseMemo remembers how one column's cells were read (or, through Memos,
+// the cells of one field's columns in every file of a run). Many columns
+// repeat a few texts (countries, yes/no, enums, hours, wages), and
 // contract.Field.ParseInto is a pure function of the field, the text and
 // the hints: a text read once need not be read again.
 //
