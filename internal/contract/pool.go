@@ -31,6 +31,20 @@ func (p *Pool) Get() *Contract {
 	return &Contract{}
 }
 
+// GetFill returns a contract with n values for a reader that sets every
+// one of them, as source's Row.Fill does: a recycled contract's values are
+// not cleared here, where clearing them would only be written over.
+func (p *Pool) GetFill() *Contract {
+	if p != nil {
+		if c, ok := p.p.Get().(*Contract); ok {
+			c.Converted = false
+			return c
+		}
+		return &Contract{Values: make([]Value, p.n)}
+	}
+	return &Contract{}
+}
+
 // Put returns c to the pool.
 func (p *Pool) Put(c *Contract) {
 	if p == nil || c == nil || len(c.Values) != p.n {

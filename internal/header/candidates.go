@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
 )
@@ -21,12 +23,47 @@ type candidate struct {
 }
 
 // Matcher maps headers to the fields of a schema through a vocabulary.
-// It is immutable and safe for concurrent use.
+// Its readings never change once made, and it is safe for concurrent use.
 type Matcher struct {
 	schema  *contract.Schema
 	vocab   *Vocabulary
 	user    map[string]*contract.Field // folded header → field, from the user's map
 	aliases map[string]*contract.Field // folded alias → field, from the schema
+	cells   *cellFields                // HeaderFields' readings of cell texts
+}
+
+// cellFields remembers the field each cell text HeaderFields looked at
+// names clearly (nil for none): the rows above and below a header, the
+// first rows of every file of a batch, repeat their countries, employers
+// and answers from file to file, and reading a text by meaning is the
+// cost of finding a header. It keeps about maxCellFields texts at most.
+type cellFields struct {
+	m sync.Map // cell text → *contract.Field
+	n atomic.Int32
+}
+
+const maxCellFields = 1 << 14
+
+// cellField returns the field cell c names clearly from its text alone,
+// or nil.
+func (m *Matcher) cellField(c string) *contract.Field {
+	if m.cells != nil {
+		if f, ok := m.cells.m.Load(c); ok {
+			return f.(*contract.Field)
+		}
+	}
+	var f *contract.Field
+	cs := m.candidates(c)
+	cs = slices.DeleteFunc(cs, func(c candidate) bool { return c.partial })
+	if len(cs) > 0 && cs[0].score >= mapScore {
+		f = cs[0].field
+	}
+	if m.cells != nil && m.cells.n.Load() < maxCellFields {
+		if _, loaded := m.cells.m.LoadOrStore(c, f); !loaded {
+			m.cells.n.Add(1)
+		}
+	}
+	return f
 }
 
 // NewMatcher returns a matcher for schema. user maps the user's own header
@@ -36,7 +73,7 @@ func NewMatcher(schema *contract.Schema, v *Vocabulary, user map[string]string) 
 	if v == nil {
 		v = Default()
 	}
-	m := &Matcher{schema: schema, vocab: v, user: map[string]*contract.Field{}, aliases: map[string]*contract.Field{}}
+	m := &Matcher{schema: schema, vocab: v, user: map[string]*contract.Field{}, aliases: map[string]*contract.Field{}, cells: &cellFields{}}
 	for _, f := range schema.Fields() {
 		m.aliases[contract.NormalizeHeader(f.Name)] = f
 	}

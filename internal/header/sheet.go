@@ -30,13 +30,10 @@ func (m *Matcher) HeaderFields(cells []string) int {
 		if strings.TrimSpace(c) == "" {
 			continue
 		}
-		cs := m.candidates(c)
-		cs = slices.DeleteFunc(cs, func(c candidate) bool { return c.partial })
-		if len(cs) == 0 || cs[0].score < mapScore {
-			continue
-		}
 		// An ambiguous header is still a header's word: it counts once.
-		seen[cs[0].field] = true
+		if f := m.cellField(c); f != nil {
+			seen[f] = true
+		}
 	}
 	return len(seen)
 }

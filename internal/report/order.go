@@ -112,6 +112,12 @@ func (k *ranker) supplierRank(name string) uint64 {
 
 // findingRank packs a finding's severity, waiver, indicator and supplier.
 func (k *ranker) findingRank(f *Finding) uint64 {
+	return findingRankBits(f) | k.supplierRank(f.Supplier)
+}
+
+// findingRankBits is findingRank without the supplier's rank, its low 32
+// bits (see supplierBits).
+func findingRankBits(f *Finding) uint64 {
 	sev := uint64(severityRank(f.Severity))
 	var waived, other uint64
 	if f.Waived {
@@ -120,8 +126,12 @@ func (k *ranker) findingRank(f *Finding) uint64 {
 	if !coercionIndicators[f.Indicator] {
 		other = 1
 	}
-	return (7-sev)<<56 | waived<<55 | other<<54 | k.supplierRank(f.Supplier)
+	return (7-sev)<<56 | waived<<55 | other<<54
 }
+
+// supplierBits are the bits of a finding's rank that hold its supplier's
+// rank.
+const supplierBits = math.MaxUint32
 
 // memOrder returns the order of n rows held in memory, given each one's
 // rank and location.

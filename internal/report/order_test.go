@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 
@@ -124,5 +125,29 @@ func testRowsOrderMatchesMemory(t *testing.T) {
 	}
 	for format := range want {
 		assert.True(t, bytes.Equal(want[format], got[format].Bytes()), "%s differs", format)
+	}
+}
+
+// sortKeys gives the order sorting every key at once gives, whether the
+// keys of a rank come in order or not.
+func TestSortKeys(t *testing.T) {
+	tab := []string{"b.xlsx", "a.xlsx", "Sheet2", "Sheet1"}
+	compare := compareKeys(tab)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 63, 64, 1000, 5000} {
+		for _, ranks := range []int{1, 3, 40, 1000} {
+			keys := make([]rowKey, n)
+			for i := range keys {
+				keys[i] = rowKey{rank: uint64(rng.IntN(ranks)) << 50, file: uint32(rng.IntN(2)), sheet: 2 + uint32(rng.IntN(2)),
+					row: int32(i / 3), seq: int32(i)}
+				if rng.IntN(50) == 0 {
+					keys[i].row = int32(rng.IntN(n + 1))
+				}
+			}
+			want := slices.Clone(keys)
+			slices.SortFunc(want, compare)
+			sortKeys(keys, compare)
+			assert.Equal(t, want, keys, "%d keys of %d ranks", n, ranks)
+		}
 	}
 }

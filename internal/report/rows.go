@@ -69,6 +69,15 @@ type spillFile struct {
 	w    *bufio.Writer
 	size int64
 	hdr  [binary.MaxVarintLen64]byte // a record's length, as written
+
+	// keys is a file of a key per record (see order.go), in the order
+	// added, taken from the row as it is added, so that ordering reads
+	// keys rather than records. A finding's rank holds its supplier's
+	// string number in place of the supplier's rank, known only once every
+	// row is in (see order).
+	keys *os.File
+	kw   *bufio.Writer
+	kbuf [rowKeySize]byte
 }
 
 // NewRows creates the temporary files in dir ("" means os.TempDir()).
@@ -82,8 +91,33 @@ func NewRows(dir string) (*Rows, error) {
 			w.Close()
 			return nil, err
 		}
+		if err := sf.createKeys(dir); err != nil {
+			w.Close()
+			return nil, err
+		}
 	}
 	return w, nil
+}
+
+func (sf *spillFile) createKeys(dir string) error {
+	f, err := os.CreateTemp(dir, "laborcheck-keys-*.tmp")
+	if err != nil {
+		return fmt.Errorf("report rows: %w", err)
+	}
+	unlinkOpen(f)
+	sf.keys, sf.kw = f, bufio.NewWriterSize(f, 64<<10)
+	return nil
+}
+
+// dropKeys removes the file of keys, once the records are in order.
+func (sf *spillFile) dropKeys() error {
+	if sf.keys == nil {
+		return nil
+	}
+	name := sf.keys.Name()
+	err := sf.keys.Close()
+	sf.keys, sf.kw = nil, nil
+	return errors.Join(err, removeTemp(name))
 }
 
 func (sf *spillFile) create(dir string) error {
@@ -101,6 +135,7 @@ func (sf *spillFile) create(dir string) error {
 func (w *Rows) Close() error {
 	var errs []error
 	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
+		errs = append(errs, sf.dropKeys())
 		if sf.f == nil {
 			continue
 		}
@@ -121,7 +156,26 @@ func (w *Rows) AddContract(c *Contract) error {
 	}
 	w.buf = w.appendContract(w.buf[:0], c)
 	w.nc++
-	return w.contracts.write(w.buf)
+	off := w.contracts.size + int64(uvarintLen(uint64(len(w.buf))))
+	if err := w.contracts.write(w.buf); err != nil {
+		return err
+	}
+	return w.contracts.keep(rowKey{rank: contractRank(c), file: w.id(c.File), sheet: w.id(c.Sheet), row: clampRow(c.Row),
+		seq: int32(w.nc - 1), off: off, size: uint32(len(w.buf))})
+}
+
+// keep writes a record's key to the file of keys.
+func (sf *spillFile) keep(k rowKey) error {
+	putRowKey(sf.kbuf[:], k)
+	if _, err := sf.kw.Write(sf.kbuf[:]); err != nil {
+		return fmt.Errorf("report rows: %w", err)
+	}
+	return nil
+}
+
+// id is the number of a string of the table, one str has written.
+func (w *codec) id(s string) uint32 {
+	return uint32(w.strs[s])
 }
 
 // appendContract appends c's record to b.
@@ -153,7 +207,12 @@ func (w *Rows) AddFinding(f *Finding) error {
 	}
 	w.buf = b
 	w.nf++
-	return w.findings.write(b)
+	off := w.findings.size + int64(uvarintLen(uint64(len(b))))
+	if err := w.findings.write(b); err != nil {
+		return err
+	}
+	return w.findings.keep(rowKey{rank: findingRankBits(f) | uint64(w.id(f.Supplier)), file: w.id(f.File), sheet: w.id(f.Sheet),
+		row: clampRow(f.Row), seq: int32(w.nf - 1), off: off, size: uint32(len(b))})
 }
 
 // appendFinding appends f's record to b.
@@ -223,7 +282,7 @@ func (w *Rows) Seal() error {
 	}
 	w.sealed = true
 	for _, sf := range []*spillFile{&w.contracts, &w.findings} {
-		if err := sf.w.Flush(); err != nil {
+		if err := errors.Join(sf.w.Flush(), sf.kw.Flush()); err != nil {
 			w.err = fmt.Errorf("report rows: %w", err)
 			return w.err
 		}
@@ -420,12 +479,19 @@ func (rr *rowReader) str() string {
 	return rr.w.strTab[id]
 }
 
+// optStr reads an optional string: a pointer into the string table, not
+// to be written through (a contract's risk, one of a few words, then
+// costs no allocation).
 func (rr *rowReader) optStr() *string {
 	if rr.uvarint() == 0 {
 		return nil
 	}
-	s := rr.str()
-	return &s
+	id := rr.uvarint()
+	if id >= uint64(len(rr.w.strTab)) {
+		rr.fail()
+		return new("")
+	}
+	return &rr.w.strTab[id]
 }
 
 func (rr *rowReader) strList() []string {
@@ -573,15 +639,7 @@ func (rr *rowReader) contractKey(c *Contract) (file, sheet uint64) {
 	rr.skipInline() // worker name
 	c.Supplier = rr.str()
 	c.Status = rr.str()
-	c.Risk = nil
-	if rr.uvarint() != 0 {
-		id := rr.uvarint()
-		if id < uint64(len(rr.w.strTab)) {
-			c.Risk = &rr.w.strTab[id]
-		} else {
-			rr.fail()
-		}
-	}
+	c.Risk = rr.optStr()
 	c.Findings = int(rr.varint())
 	return file, sheet
 }
@@ -603,58 +661,6 @@ func (rr *rowReader) contractHead(c *Contract) {
 // each record than that. c is valid only during the call.
 func (w *Rows) EachContractHead(fn func(i int, c *Contract) error) error {
 	return w.readContracts(true, (*rowReader).contractHead, fn)
-}
-
-// findingKey reads what orders a finding (severity, indicator, waiver,
-// supplier, row) into f and returns the numbers of its file and sheet,
-// skipping the rest of the record without building it.
-func (rr *rowReader) findingKey(f *Finding) (file, sheet uint64) {
-	rr.uvarint() // rule
-	rr.uvarint() // title
-	f.Indicator = rr.str()
-	f.Severity = rr.str()
-	rr.skipInline() // message
-	file = rr.uvarint()
-	sheet = rr.uvarint()
-	f.Row = int(rr.varint())
-	rr.skipInline() // contract
-	rr.skipInline() // worker ID
-	rr.skipInline() // worker name
-	f.Supplier = rr.str()
-	if n := rr.uvarint(); n > 0 {
-		for range n - 1 {
-			rr.uvarint() // field
-			switch rr.byte() {
-			case valString:
-				rr.skipInline()
-			case valFloat64:
-				rr.off = min(rr.off+8, len(rr.rec))
-			case valInt64, valInt:
-				rr.varint()
-			}
-			rr.skipInline() // raw
-			rr.byte()       // derived
-			rr.skipInline() // column
-			rr.skipInline() // header
-			rr.skipInline() // conversion
-			rr.skipInline() // cell
-			rr.uvarint()    // currency
-		}
-	}
-	rr.uvarint() // references
-	rr.uvarint() // remedy
-	rr.uvarint() // scope
-	if n := rr.uvarint(); n > 0 {
-		for range n - 1 {
-			rr.uvarint()
-			rr.uvarint()
-			rr.varint()
-			rr.skipInline()
-		}
-	}
-	rr.varint() // contracts total
-	f.Waived = rr.byte() == 1
-	return file, sheet
 }
 
 func (rr *rowReader) skipInline() {
@@ -683,61 +689,62 @@ func (w *Rows) eachContract(fn func(*Contract) error, scratch bool) error {
 // readContracts reads each contract with read, applies its amendment and
 // calls fn with its index and the contract.
 func (w *Rows) readContracts(scratch bool, read func(*rowReader, *Contract), fn func(int, *Contract) error) error {
-	rr, err := w.reader(&w.contracts)
-	if err != nil {
-		return err
-	}
-	rr.scratch = scratch
 	var c Contract
-	for i := range w.nc {
-		if !rr.next() {
-			break
-		}
+	return w.records(&w.contracts, w.nc, "contracts", scratch, func(rr *rowReader, i int) error {
 		read(rr, &c)
 		if rr.err != nil {
-			break
+			return nil
 		}
 		if a, ok := w.amends[i]; ok {
 			c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
 		}
-		if err := fn(i, &c); err != nil {
-			return err
-		}
-	}
-	if rr.err != nil {
-		return fmt.Errorf("report rows: read contracts: %w", rr.err)
-	}
-	return nil
+		return fn(i, &c)
+	})
 }
 
 func (w *Rows) eachFinding(fn func(*Finding) error, scratch bool) error {
-	rr, err := w.reader(&w.findings)
+	var f Finding
+	return w.records(&w.findings, w.nf, "findings", scratch, func(rr *rowReader, _ int) error {
+		rr.finding(&f)
+		if rr.err != nil {
+			return nil
+		}
+		return fn(&f)
+	})
+}
+
+// records calls fn with a reader holding each of sf's n records, in file
+// order, and the record's index. fn's error stops it and is returned; so
+// is one reading a record (rr.err, which fn leaves set if it cannot decode
+// it), as an error reading what.
+func (w *Rows) records(sf *spillFile, n int, what string, scratch bool, fn func(rr *rowReader, i int) error) error {
+	rr, err := w.reader(sf)
 	if err != nil {
 		return err
 	}
 	rr.scratch = scratch
-	var f Finding
-	for range w.nf {
+	for i := range n {
 		if !rr.next() {
 			break
 		}
-		rr.finding(&f)
+		if err := fn(rr, i); err != nil {
+			return err
+		}
 		if rr.err != nil {
 			break
 		}
-		if err := fn(&f); err != nil {
-			return err
-		}
 	}
 	if rr.err != nil {
-		return fmt.Errorf("report rows: read findings: %w", rr.err)
+		return fmt.Errorf("report rows: read %s: %w", what, rr.err)
 	}
 	return nil
 }
 
 // order sorts the rows into report order (see order.go), once: each file
 // is rewritten in that order, with the amendments applied, so that the
-// writers read it straight through. Only a key per row is held in memory.
+// writers read it straight through. The keys, written as the rows were
+// added, are read back and sorted; only a key per row is held in memory,
+// and no more than sortRun of them (see sortFile).
 func (w *Rows) order(k *ranker) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -752,18 +759,18 @@ func (w *Rows) order(k *ranker) error {
 		w.str(nil, a.Status)
 		w.optStr(nil, a.Risk)
 	}
+	tab := w.strTab
 	var cerr, ferr error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		var c Contract
-		cerr = w.sortFile(&w.contracts, w.nc, func(rr *rowReader, i int) (uint64, uint64, uint64, int) {
-			file, sheet := rr.contractKey(&c)
-			if a, ok := w.amends[i]; ok {
-				c.Status, c.Risk, c.Findings = a.Status, a.Risk, a.Findings
+		cerr = w.sortFile(&w.contracts, w.nc, func(key *rowKey) error {
+			if a, ok := w.amends[int(key.seq)]; ok {
+				key.rank = contractRank(&Contract{Status: a.Status, Risk: a.Risk, Findings: a.Findings})
 			}
-			return contractRank(&c), file, sheet, c.Row
+			return nil
 		}, func(rec []byte, i int) []byte {
 			a, ok := w.amends[i]
 			if !ok {
@@ -775,10 +782,20 @@ func (w *Rows) order(k *ranker) error {
 			return w.appendContract(nil, &c)
 		})
 	}()
-	var f Finding
-	ferr = w.sortFile(&w.findings, w.nf, func(rr *rowReader, _ int) (uint64, uint64, uint64, int) {
-		file, sheet := rr.findingKey(&f)
-		return k.findingRank(&f), file, sheet, f.Row
+	// A finding's supplier's rank in place of its string number.
+	ranks := map[uint32]uint64{}
+	ferr = w.sortFile(&w.findings, w.nf, func(key *rowKey) error {
+		id := uint32(key.rank & supplierBits)
+		r, ok := ranks[id]
+		if !ok {
+			if int(id) >= len(tab) {
+				return errors.New("damaged key")
+			}
+			r = k.supplierRank(tab[id])
+			ranks[id] = r
+		}
+		key.rank = key.rank&^supplierBits | r
+		return nil
 	}, nil)
 	wg.Wait()
 	clear(w.amends)
@@ -789,58 +806,28 @@ func (w *Rows) order(k *ranker) error {
 }
 
 // sortRun is how many keys sortFile sorts in memory at once (a variable
-// for tests): 512Ki keys, 18 MB. A longer file's keys are sorted in runs
+// for tests): 512Ki keys, 20 MB. A longer file's keys are sorted in runs
 // of that many, which wait in temporary files and are merged, so that
 // ordering a report of ten million contracts holds no more keys than one
 // of half a million.
 var sortRun = 1 << 19
 
-// sortFile rewrites sf's n records in the order of the keys that key
-// returns for them; fix, when set, may change a record (by its index in
-// the old order) as it is copied.
-func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (rank, file, sheet uint64, row int), fix func(rec []byte, i int) []byte) error {
+// sortFile rewrites sf's n records in the order of their keys, read from
+// its file of keys and set right by adjust; fix, when set, may change a
+// record (by its index in the old order) as it is copied.
+func (w *Rows) sortFile(sf *spillFile, n int, adjust func(*rowKey) error, fix func(rec []byte, i int) []byte) (err error) {
+	defer func() { err = errors.Join(err, sf.dropKeys()) }()
 	if n < 2 && fix == nil {
 		return nil
 	}
-	rr := &rowReader{w: w, r: bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, sf.size), 256<<10), scratch: true}
 	compare := compareKeys(w.strTab)
-	keys := make([]rowKey, 0, min(n, sortRun))
 	var runs keyRuns
 	defer runs.close()
-	var off int64
-	read := 0
-	for i := range n {
-		if !rr.next() {
-			break
-		}
-		size := int64(len(rr.rec))
-		off += int64(uvarintLen(uint64(size)))
-		rank, file, sheet, row := key(rr, i)
-		if rr.err != nil {
-			break
-		}
-		if file >= uint64(len(w.strTab)) || sheet >= uint64(len(w.strTab)) {
-			return errors.New("damaged record")
-		}
-		keys = append(keys, rowKey{rank: rank, file: uint32(file), sheet: uint32(sheet),
-			row: clampRow(row), seq: int32(i), off: off, size: uint32(size)})
-		off += size
-		read++
-		if len(keys) == sortRun && read < n {
-			slices.SortFunc(keys, compare)
-			if err := runs.add(w.dir, keys); err != nil {
-				return err
-			}
-			keys = keys[:0]
-		}
+	keys, err := w.readKeys(sf, n, adjust, compare, &runs)
+	if err != nil {
+		return err
 	}
-	if rr.err != nil {
-		return rr.err
-	}
-	if read != n {
-		return errors.New("rows missing")
-	}
-	slices.SortFunc(keys, compare)
+	sortKeys(keys, compare)
 	var out spillFile
 	if err := out.create(w.dir); err != nil {
 		return err
@@ -859,7 +846,6 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ra
 		}
 		return out.write(rec)
 	}
-	var err error
 	if len(runs.files) == 0 {
 		for _, k := range keys {
 			if err = copyRow(k); err != nil {
@@ -877,9 +863,88 @@ func (w *Rows) sortFile(sf *spillFile, n int, key func(rr *rowReader, i int) (ra
 		return err
 	}
 	old := sf.f
-	*sf = out
+	sf.f, sf.w, sf.size = out.f, out.w, out.size
 	old.Close()
 	return removeTemp(old.Name())
+}
+
+// readKeys reads the keys of sf's n records from its file of keys,
+// adjusted, sorting them in runs of sortRun into runs; it returns the last
+// run's keys, unsorted.
+func (w *Rows) readKeys(sf *spillFile, n int, adjust func(*rowKey) error, compare func(a, b rowKey) int, runs *keyRuns) ([]rowKey, error) {
+	if sf.keys == nil {
+		return nil, errors.New("keys missing")
+	}
+	if err := sf.kw.Flush(); err != nil {
+		return nil, err
+	}
+	r := bufio.NewReaderSize(io.NewSectionReader(sf.keys, 0, int64(n)*rowKeySize), 64<<10)
+	keys := make([]rowKey, 0, min(n, sortRun))
+	var b [rowKeySize]byte
+	for i := range n {
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return nil, fmt.Errorf("keys: %w", err)
+		}
+		k := getRowKey(b[:])
+		if int(k.seq) != i || int(k.file) >= len(w.strTab) || int(k.sheet) >= len(w.strTab) ||
+			k.off < 0 || k.off+int64(k.size) > sf.size {
+			return nil, errors.New("damaged key")
+		}
+		keys = append(keys, k)
+		if err := adjust(&keys[len(keys)-1]); err != nil {
+			return nil, err
+		}
+		if len(keys) == sortRun && i+1 < n {
+			sortKeys(keys, compare)
+			if err := runs.add(w.dir, keys); err != nil {
+				return nil, err
+			}
+			keys = keys[:0]
+		}
+	}
+	return keys, nil
+}
+
+// sortKeys sorts keys as compare orders them. Rows are of few ranks, and
+// the keys of one rank are mostly in order already as they come, a roster
+// being read row after row: when it holds no more than keys of the
+// sortRun sortFile may hold, the keys are first put in order of rank
+// (counted, keeping their order within a rank), and then only the keys of
+// a rank that are not in order are sorted. compare is a total order, so
+// the result is the one sorting them at once gives.
+func sortKeys(keys []rowKey, compare func(a, b rowKey) int) {
+	if len(keys) < 64 || len(keys) > sortRun/2 {
+		slices.SortFunc(keys, compare)
+		return
+	}
+	count := map[uint64]int{}
+	for i := range keys {
+		count[keys[i].rank]++
+	}
+	if len(count) > len(keys)/16 {
+		slices.SortFunc(keys, compare)
+		return
+	}
+	at := make(map[uint64]int, len(count))
+	n := 0
+	for _, r := range slices.Sorted(maps.Keys(count)) {
+		at[r] = n
+		n += count[r]
+	}
+	out := make([]rowKey, len(keys))
+	for _, k := range keys {
+		i := at[k.rank]
+		out[i] = k
+		at[k.rank] = i + 1
+	}
+	copy(keys, out)
+	for lo := 0; lo < len(keys); {
+		hi := lo + count[keys[lo].rank]
+		if rank := keys[lo:hi]; !slices.IsSortedFunc(rank, compare) {
+			slices.SortFunc(rank, compare)
+		}
+		lo = hi
+	}
 }
 
 // keyRuns are sorted runs of row keys in temporary files.
@@ -1021,9 +1086,9 @@ func (kr *keyRuns) close() {
 }
 
 // readWindow reads records of a file through a window that grows while
-// records are read in file order (runs of clear contracts keep theirs) and
-// shrinks to the record when they are not, so that scattered records do
-// not each cost a full window.
+// records are read in file order, or nearly (runs of clear contracts keep
+// theirs), and shrinks to the record when they are not, so that scattered
+// records do not each cost a full window.
 type readWindow struct {
 	f    *os.File
 	size int64 // the file's length
@@ -1040,7 +1105,10 @@ const (
 )
 
 func (rw *readWindow) read(off int64, n int) ([]byte, error) {
-	sequential := off == rw.next
+	// A record a little further on counts as the next: the rows of one
+	// rank, flagged contracts among clear ones, come in file order with
+	// others between them, and a full window then holds several.
+	sequential := off >= rw.next && off-rw.next <= readWindowSize/4
 	rw.next = off + int64(n)
 	if off >= rw.at && off+int64(n) <= rw.at+int64(len(rw.buf)) {
 		return rw.buf[off-rw.at : off-rw.at+int64(n)], nil

@@ -255,6 +255,10 @@ func TestWriteXLSX_LibreOffice(t *testing.T) {
 	for _, s := range []string{sheetSummary, sheetContracts, sheetDataIssues, sheetRuleErrors, sheetRules, sheetRun} {
 		assert.NotEmpty(t, read(s), s)
 	}
+	// Table cells go without references: each must still be in its column,
+	// after empty ones too (this contract's sheet, worker name and risk).
+	contracts := read(sheetContracts)
+	assert.Contains(t, contracts, "\nrosters/bright-fields.csv,,4,BF-19,W-19,,<script>alert(1)</script> Agro,insufficient_data,,0,Total Hours per Week,")
 	findings := read(sheetFindings)
 	assert.Equal(t, 1+8, strings.Count(findings, "\n"), "findings rows:\n%s", findings)
 	assert.Contains(t, findings, `'=cmd|' /C calc'!A0`)

@@ -29,12 +29,18 @@ import (
 // thousands of contracts would be held whole, twice. Instead, excelize
 // writes the workbook with each table's header row only, and assemble then
 // copies its package to the output, streaming each table's rows into its
-// sheet part. The rows are rendered exactly as excelize's StreamWriter
-// renders them (inline strings with its escaping, numbers, row heights), so
-// a spreadsheet program, or excelize reading the file back, sees the same
+// sheet part. The rows are rendered as excelize's StreamWriter renders them
+// (inline strings with its escaping, numbers, styles, row heights), so a
+// spreadsheet program, or excelize reading the file back, sees the same
 // workbook; but texts that repeat from row to row (a rule's references, a
 // contract's file and supplier) refer to the workbook's shared-string
-// table instead (see xlsxshared.go).
+// table instead (see xlsxshared.go), and the cells are written more
+// briefly. A row writes a cell for every column, the empty ones included,
+// so its cells go without their references (r="D7"): SpreadsheetML puts a
+// cell without one in the column after the cell before it, the first in
+// column A. An empty cell is an empty element (<c s="3"/>). A table
+// sheet of 200,000 contracts is a quarter smaller for it, and so is the
+// work of compressing it.
 
 // xcell is one cell of a table row.
 type xcell struct {
@@ -320,18 +326,14 @@ func sheetParts(zr *zip.Reader) (map[string]string, error) {
 	return out, nil
 }
 
-func columnName(n int) string {
-	name, _ := excelize.ColumnNumberToName(n)
-	return name
-}
-
-// rowWriter renders table rows as excelize's StreamWriter.SetRow does.
+// rowWriter renders table rows as excelize's StreamWriter.SetRow does, but
+// for the cells' references, left out, and empty cells, written as empty
+// elements.
 type rowWriter struct {
 	x      *xlsxWriter
 	w      *bufio.Writer
 	cols   []column
-	open   []string // `<c r="A` and so on, by column
-	next   int      // the last row written
+	next   int // the last row written
 	bytes  int64
 	row    []byte
 	styles []string // ` s="N"` by style ID, as far as used
@@ -340,11 +342,7 @@ type rowWriter struct {
 }
 
 func newRowWriter(x *xlsxWriter, w *bufio.Writer, cols []column) *rowWriter {
-	rw := &rowWriter{x: x, w: w, cols: cols, next: 1, wraps: make([]wrapMemo, len(cols)), shared: make([]sharedRef, len(cols))}
-	for i := range cols {
-		rw.open = append(rw.open, `<c r="`+columnName(i+1))
-	}
-	return rw
+	return &rowWriter{x: x, w: w, cols: cols, next: 1, wraps: make([]wrapMemo, len(cols)), shared: make([]sharedRef, len(cols))}
 }
 
 // wrapMemo remembers the wrapped lengths of the long texts of one column:
@@ -442,9 +440,7 @@ func (rw *rowWriter) put(cells []xcell) error {
 		if c.style != 0 {
 			style = c.style
 		}
-		b = append(b, rw.open[i]...)
-		b = append(b, rs...)
-		b = append(b, '"')
+		b = append(b, `<c`...)
 		switch c.kind {
 		case xNum:
 			if style == x.st.cell {
@@ -457,7 +453,7 @@ func (rw *rowWriter) put(cells []xcell) error {
 		default:
 			b = append(b, rw.styleAttr(style)...)
 			if c.s == "" {
-				b = append(b, `></c>`...)
+				b = append(b, `/>`...)
 				continue
 			}
 			if rw.cols[i].shared {

@@ -15,10 +15,13 @@ import (
 )
 
 // The table rows WriteXLSX streams must be byte for byte what excelize's
-// StreamWriter writes for the same cells: excelize renders a reference
-// sheet from each table's rows, and the sheetData elements are compared,
-// each cell that refers to a shared string written back inline with the
-// text of its entry.
+// StreamWriter writes for the same cells, but for the cells' references and
+// the form of empty cells: excelize renders a reference sheet from each
+// table's rows, and the sheetData elements are compared, each cell that
+// refers to a shared string written back inline with the text of its
+// entry, and both sides written as WriteXLSX writes cells (see
+// briefCells): without references, which must run from column A without a
+// gap, and empty cells as empty elements.
 func TestWriteXLSX_StreamedRowsMatchExcelize(t *testing.T) {
 	tricky := sampleReport(t, true)
 	f0 := &tricky.Findings[0]
@@ -44,10 +47,39 @@ func TestWriteXLSX_StreamedRowsMatchExcelize(t *testing.T) {
 			}
 			entries := sharedEntries(t, data)
 			for sheet, w := range want {
-				assert.Equal(t, w, inlineShared(t, got[sheet], entries), "sheet %s", sheet)
+				assert.NotContains(t, got[sheet], `<row r="2"><c r=`, "sheet %s: cell references in streamed rows", sheet)
+				assert.Equal(t, briefCells(t, w), briefCells(t, inlineShared(t, got[sheet], entries)), "sheet %s", sheet)
 			}
 		})
 	}
+}
+
+var (
+	rowExp     = regexp.MustCompile(`(?s)<row r="(\d+)"[^>]*>(.*?)</row>`)
+	cellRefExp = regexp.MustCompile(`<c r="([A-Z]+)(\d+)"`)
+	emptyExp   = regexp.MustCompile(`<c( [^>]*)?></c>`)
+)
+
+// briefCells writes the cells of sheetData without their references, after
+// checking that each row's references name the row and run from column A
+// without a gap (so that a cell without one is in the same place), and
+// its empty cells as empty elements. Text never holds "<", so the
+// patterns see only markup.
+func briefCells(t *testing.T, sheetData string) string {
+	t.Helper()
+	sheetData = rowExp.ReplaceAllStringFunc(sheetData, func(row string) string {
+		m := rowExp.FindStringSubmatch(row)
+		col := 0
+		return cellRefExp.ReplaceAllStringFunc(row, func(ref string) string {
+			c := cellRefExp.FindStringSubmatch(ref)
+			col++
+			want, err := excelize.ColumnNumberToName(col)
+			require.NoError(t, err)
+			require.Equal(t, want+m[1], c[1]+c[2], "cell %d of row %s", col, m[1])
+			return `<c`
+		})
+	})
+	return emptyExp.ReplaceAllString(sheetData, `<c$1/>`)
 }
 
 // sharedEntries returns the inner XML of each entry of a workbook's
@@ -198,4 +230,70 @@ func sheetDataByName(t *testing.T, data []byte) map[string]string {
 		out[name] = s[i:j]
 	}
 	return out
+}
+
+// Excelize reads back each streamed cell, written without its reference,
+// at the address it belongs at: every cell of every table row, the cells
+// after empty ones included, has the value and style its table gave it.
+func TestWriteXLSX_CellsReadBackInPlace(t *testing.T) {
+	r := sampleReport(t, true)
+	r.Contracts[1].Sheet, r.Contracts[1].WorkerName = "", "" // blanks amid a row
+	r.Findings[0].WorkerID = ""
+	f, err := excelize.OpenReader(bytes.NewReader(writeXLSX(t, r)))
+	require.NoError(t, err)
+	defer f.Close()
+
+	ref := excelize.NewFile()
+	defer ref.Close()
+	x := &xlsxWriter{f: ref, r: r, tables: map[string]*table{}}
+	require.NoError(t, x.newStyles())
+	for _, step := range []func() error{x.summary, x.findings, x.contracts, x.dataIssues, x.ruleErrors, x.rules} {
+		require.NoError(t, step())
+	}
+	blanksBefore := 0 // cells read after an empty cell of their row
+	for sheet, tb := range x.tables {
+		row := 1
+		require.NoError(t, tb.emit(func(cells []xcell) error {
+			row++
+			blank := false
+			for i, c := range cells {
+				addr, err := excelize.CoordinatesToCellName(i+1, row)
+				require.NoError(t, err)
+				want, style := safeText(c.s), x.st.cell
+				if tb.cols[i].wrap {
+					style = x.st.wrap
+				}
+				if c.kind == xNum {
+					want = strconv.Itoa(c.n)
+					if style == x.st.cell {
+						style = x.st.num
+					}
+				}
+				if c.style != 0 {
+					style = c.style
+				}
+				got, err := f.GetCellValue(sheet, addr, excelize.Options{RawCellValue: true})
+				require.NoError(t, err)
+				assert.Equal(t, want, got, "%s!%s", sheet, addr)
+				gotStyle, err := f.GetCellStyle(sheet, addr)
+				require.NoError(t, err)
+				assert.Equal(t, style, gotStyle, "style of %s!%s", sheet, addr)
+				if blank && want != "" {
+					blanksBefore++
+				}
+				blank = blank || want == ""
+			}
+			// Nothing beyond the table's last column.
+			addr, err := excelize.CoordinatesToCellName(len(cells)+1, row)
+			require.NoError(t, err)
+			got, err := f.GetCellValue(sheet, addr)
+			require.NoError(t, err)
+			assert.Empty(t, got, "%s!%s", sheet, addr)
+			return nil
+		}))
+		rows, err := f.GetRows(sheet)
+		require.NoError(t, err)
+		assert.Len(t, rows, row, "rows of %s", sheet)
+	}
+	assert.Greater(t, blanksBefore, 10, "cells after empty ones")
 }

@@ -222,6 +222,10 @@ func newSetup(opts Options) (*setup, error) {
 	// only the contracts in flight.
 	s.pool = contract.NewPool(opts.Schema.Len())
 	s.opts.Source.Pool = s.pool
+	if s.opts.Source.Memos == nil {
+		// The files of a batch share their cells' readings.
+		s.opts.Source.Memos = source.NewMemos(opts.Schema)
+	}
 	s.opts.Engine.Recycle = s.pool.Put
 	s.eng = engine.New(opts.Program, opts.Schema, s.opts.Engine)
 	// Cross-row checks keep a few fields of each contract, taken by the
@@ -438,7 +442,7 @@ func (s *setup) readFile(ctx context.Context, blk *fileBlock, k int, files []str
 		return err
 	}
 	prepare := func(row *source.Row) (*contract.Contract, readRow) {
-		c := s.pool.Get()
+		c := s.pool.GetFill() // Fill sets every value
 		issues := row.Fill(c)
 		row.Release()
 		return c, readRow{issues, s.extract.Record(c)}

@@ -5,13 +5,15 @@ import (
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/xlsx"
 )
 
-// parseMemo remembers how one column's cells were read. Many columns repeat
-// a few texts (countries, yes/no, enums, hours, wages), and
+// parseMemo remembers how one column's cells were read (or, through Memos,
+// the cells of one field's columns in every file of a run). Many columns
+// repeat a few texts (countries, yes/no, enums, hours, wages), and
 // contract.Field.ParseInto is a pure function of the field, the text and
 // the hints: a text read once need not be read again.
 //
@@ -67,6 +69,62 @@ func newParseMemo() *parseMemo {
 		return nil
 	}
 	return &parseMemo{seed: maphash.MakeSeed()}
+}
+
+// Memos holds the parse memos of every file a run reads, one per field of
+// a schema (see [Options].Memos). A batch of rosters repeats the texts of
+// one roster (its countries, employers, yes/no answers), and a reading is
+// a pure function of the field, the text and the hints, which an entry
+// keeps with it: the second file's "Nationality" column finds the first
+// file's readings, where a memo of its own would start empty and probe
+// again.
+//
+// Whether a field keeps its memo on is decided once for the run, by the
+// first memoProbe lookups of the field's columns, whichever files they are
+// in: a field whose texts are mostly distinct in one roster (ids, names,
+// dates of birth) is so in the next, and a column that reads otherwise
+// only reads every cell, as it would without a memo. Columns of one field
+// that differ in their hints (a header's currency, a file's date order or
+// date system) share the memo: the hints are part of an entry's key. The
+// user's cell wordings (Options.ValueMap) are applied before the memo is
+// asked, so they may differ from file to file as well.
+//
+// A Memos is safe for concurrent use: files read at once, and rows filled
+// on several goroutines, share its entries without locks.
+type Memos struct {
+	schema *contract.Schema
+	fields []atomic.Pointer[parseMemo] // by field index, made at the field's first column
+}
+
+// NewMemos returns empty parse memos for the fields of schema.
+func NewMemos(schema *contract.Schema) *Memos {
+	return &Memos{schema: schema, fields: make([]atomic.Pointer[parseMemo], schema.Len())}
+}
+
+// field returns f's memo, made at the first call; nil when ms is nil or
+// was made for another schema than f's, or the memo is turned off.
+func (ms *Memos) field(schema *contract.Schema, f *contract.Field) *parseMemo {
+	if ms == nil || noParseMemo || schema != ms.schema || f.Index < 0 || f.Index >= len(ms.fields) || schema.Field(f.Name) != f {
+		return nil
+	}
+	p := &ms.fields[f.Index]
+	if m := p.Load(); m != nil {
+		return m
+	}
+	m := newParseMemo()
+	if !p.CompareAndSwap(nil, m) {
+		return p.Load()
+	}
+	return m
+}
+
+// columnMemo returns the parse memo for a column of field f: the run's,
+// when opts has one for its schema, else one of the column's own.
+func columnMemo(opts *Options, f *contract.Field) *parseMemo {
+	if m := opts.Memos.field(opts.Schema, f); m != nil {
+		return m
+	}
+	return newParseMemo()
 }
 
 // parse reads in with hints h as f's value into *v, as f.ParseInto does,
@@ -155,11 +213,17 @@ func (m *parseMemo) parseShared(f *contract.Field, v *contract.Value, in string,
 	if e == nil {
 		return parseCell(f, v, in, h)
 	}
-	if first != nil && n < sharedChain {
+	if first != nil && n < sharedChain || unsafe.StringData(e.in) != unsafe.StringData(in) {
 		// The entry is the memo's, without a next: a copy is linked in
-		// front of the readings of the other columns.
+		// front of the readings of the other columns. It holds the
+		// workbook's own text, where the memo's may be another file's:
+		// the cells that find it compare their text at once, the same
+		// string, rather than byte by byte.
 		c := *e
-		c.next = first
+		c.in, c.next = in, nil
+		if n < sharedChain {
+			c.next = first
+		}
 		e = &c
 	} // else a first reading, or columns that share the text take turns
 	slot.Store(e)

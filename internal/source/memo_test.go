@@ -29,6 +29,13 @@ func fillAll(t testing.TB, path string, opts Options, memo bool, workers int) []
 	t.Helper()
 	defer func(old bool) { noParseMemo = old }(noParseMemo)
 	noParseMemo = !memo
+	return fillRows(t, path, opts, workers)
+}
+
+// fillRows is fillAll with the memo as noParseMemo has it, for files read
+// at once.
+func fillRows(t testing.TB, path string, opts Options, workers int) []filled {
+	t.Helper()
 	rows := make(chan *Row, 64)
 	var (
 		mu  sync.Mutex

@@ -60,6 +60,12 @@ type Options struct {
 	// Vocabulary is the header vocabulary for a Matcher built here; nil
 	// means the built-in one.
 	Vocabulary *header.Vocabulary
+	// Memos, when made for Schema (NewMemos), keeps the readings of cell
+	// texts for every file read with it: callers reading many files make
+	// one and share it, so that each file's columns start with the texts
+	// the files before it read. Nil gives each file's columns memos of
+	// their own.
+	Memos *Memos
 }
 
 // NewMatcher returns the header matcher opts describe: its Matcher, or one
@@ -204,7 +210,7 @@ func fillEach(opts Options, fn func(*contract.Contract, []contract.DataIssue) er
 		return nil
 	}
 	return func(row *Row) error {
-		c := opts.Pool.Get()
+		c := opts.Pool.GetFill()
 		if len(c.Values) != opts.Schema.Len() {
 			c = &contract.Contract{Values: make([]contract.Value, opts.Schema.Len())}
 		}

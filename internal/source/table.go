@@ -571,13 +571,14 @@ func (t *table) row(row rawRow) error {
 		for _, i := range t.mapped {
 			col := &t.sh.Columns[i]
 			t.plan.cols = append(t.plan.cols, planColumn{i: i, field: col.Field, hints: col.Hints, column: t.issueColumn(i, col),
-				values: foldValues(t.r.opts.ValueMap[col.Field.Name]), memo: newParseMemo()})
+				values: foldValues(t.r.opts.ValueMap[col.Field.Name]), memo: columnMemo(&t.r.opts, col.Field)})
 			fi := col.Field.Index
 			t.plan.columns.Has[fi] = true
 			t.plan.columns.Header[fi] = col.Header
 			t.plan.columns.Letter[fi] = col.Letter
 			t.plan.columns.Note[fi] = col.Conversion()
 		}
+		t.plan.blank = blankRuns(t.plan.fields, t.plan.columns.Has)
 	}
 	t.sh.Rows++
 	r := &Row{plan: t.plan, num: row.num, cells: row.cells, meta: row.meta, slab: row.slab}
@@ -605,6 +606,25 @@ type rowPlan struct {
 	cols        []planColumn
 	columns     *contract.Columns // the fields the sheet has columns for, shared by its contracts
 	shared      *sharedMemo       // workbooks: readings by cellMeta.key; nil otherwise
+	blank       [][2]int          // the fields no column sets, as runs [from, to) of indexes
+}
+
+// blankRuns returns the indexes below n that has does not mark, as runs.
+func blankRuns(n int, has []bool) [][2]int {
+	var runs [][2]int
+	for i := 0; i < n; {
+		if i < len(has) && has[i] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && (j >= len(has) || !has[j]) {
+			j++
+		}
+		runs = append(runs, [2]int{i, j})
+		i = j
+	}
+	return runs
 }
 
 type planColumn struct {
@@ -613,7 +633,7 @@ type planColumn struct {
 	hints  contract.Hints
 	column string            // as data issues name it
 	values map[string]string // the user's cell wordings (Options.ValueMap), keys folded; nil when none
-	memo   *parseMemo        // the column's texts already read; nil reads every cell
+	memo   *parseMemo        // the texts of the column's field already read (see Memos); nil reads every cell
 }
 
 // foldValues keys the user's cell wordings for one field by their
@@ -631,12 +651,17 @@ func foldValues(m map[string]string) map[string]string {
 	return out
 }
 
-// Fill reads the row into c, a blank contract with the schema's length of
-// values, and returns the cells that could not be read. It may be called on
-// any goroutine, once, before Release.
+// Fill reads the row into c, a contract with the schema's length of
+// values, and returns the cells that could not be read. It sets every
+// value of c, so c need not be blank (see contract.Pool.GetFill): the
+// fields the sheet has columns for are each written whole, the others
+// cleared. It may be called on any goroutine, once, before Release.
 func (row *Row) Fill(c *contract.Contract) []contract.DataIssue {
 	p := row.plan
 	c.File, c.Sheet, c.Row, c.Issues, c.Columns = p.path, p.sheet, row.num, 0, p.columns
+	for _, r := range p.blank {
+		clear(c.Values[r[0]:r[1]])
+	}
 	var issues []contract.DataIssue
 	for k := range p.cols {
 		pc := &p.cols[k]
