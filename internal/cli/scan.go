@@ -22,6 +22,7 @@ import (
 	"github.com/laborcheck/laborcheck/internal/contract"
 	"github.com/laborcheck/laborcheck/internal/crossrow"
 	"github.com/laborcheck/laborcheck/internal/engine"
+	"github.com/laborcheck/laborcheck/internal/header"
 	"github.com/laborcheck/laborcheck/internal/refdata"
 	"github.com/laborcheck/laborcheck/internal/report"
 	"github.com/laborcheck/laborcheck/internal/rules"
@@ -285,6 +286,9 @@ func runScan(ctx context.Context, ui *ui, args []string) int {
 	if cfg.annotate != "" && !checkAnnotateDir(ui, cfg.annotate) {
 		return ExitCannotRun
 	}
+	// The built-in header vocabulary is read while the rules compile:
+	// the review needs both, and neither waits for the other.
+	go header.Default()
 	vocab, schema, vocabFiles, ok := loadVocabulary(ui, cfg.vocab, contract.DefaultSchema())
 	if !ok {
 		return ExitCannotRun
