@@ -106,7 +106,7 @@ func TestShardsMergeAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"fee-share", "shared-passport", "shared-bank-account"} {
-		if !bytes.Contains(js, []byte(`"rule_id": "`+id+`"`)) {
+		if !bytes.Contains(js, []byte(`"rule_id":"`+id+`"`)) {
 			t.Fatalf("the batch gives no %s finding", id)
 		}
 	}

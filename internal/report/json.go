@@ -12,18 +12,21 @@ import (
 	"github.com/laborcheck/laborcheck/internal/contract"
 )
 
-// WriteJSON writes r as indented JSON (two spaces), with its contracts and
-// findings in report order, highest risk first (see [Report.EachFinding]).
-// Keys come in struct order and map keys sorted, so the same report gives
-// the same bytes; a nil
-// list is written as [] and a nil map as {}, and summary.by_severity has every
-// severity word. Characters such as '<' and '&' are written as they are, not
-// as \u escapes.
+// WriteJSON writes r as JSON: indented (two spaces), but for the elements
+// of its lists of rows (contracts, findings, data_issues, rule_errors),
+// which are written one to a line, compact, so that a report of hundreds
+// of thousands of contracts stays as small as its content and a row can be
+// found with grep. Contracts and findings come in report order, highest
+// risk first (see [Report.EachFinding]). Keys come in struct order and map
+// keys sorted, so the same report gives the same bytes; a nil list is
+// written as [] and a nil map as {}, and summary.by_severity has every
+// severity word. Characters such as '<' and '&' are written as they are,
+// not as \u escapes.
 //
-// The output is identical to encoding the whole report at once, but each
-// element of a top-level list is encoded on its own, so a report with
-// hundreds of thousands of contracts is never held in memory as one JSON
-// document.
+// Indented again (json.Indent), the output is identical to encoding the
+// whole report at once, indented; but each element of a top-level list is
+// encoded on its own, so a report with hundreds of thousands of contracts
+// is never held in memory as one JSON document.
 func WriteJSON(w io.Writer, r *Report) error {
 	n := normalize(r)
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -35,6 +38,8 @@ func WriteJSON(w io.Writer, r *Report) error {
 	elem := json.NewEncoder(&buf) // an element of a top-level list
 	elem.SetEscapeHTML(false)
 	elem.SetIndent("    ", "  ")
+	row := json.NewEncoder(&buf) // a row: one line
+	row.SetEscapeHTML(false)
 	encode := func(enc *json.Encoder, v any) error {
 		buf.Reset()
 		if err := enc.Encode(v); err != nil {
@@ -84,7 +89,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 						return err
 					}
 				}
-				return encode(elem, x)
+				return encode(row, x)
 			})
 			if err != nil {
 				return fmt.Errorf("encode %s[%d]: %w", name, j-1, err)
@@ -106,13 +111,17 @@ func WriteJSON(w io.Writer, r *Report) error {
 			bw.WriteString("[]")
 			continue
 		}
+		enc := elem
+		if rowLists[name] {
+			enc = row
+		}
 		bw.WriteString("[")
 		for j := range fv.Len() {
 			if j > 0 {
 				bw.WriteString(",")
 			}
 			bw.WriteString("\n    ")
-			if err := encode(elem, fv.Index(j).Interface()); err != nil {
+			if err := encode(enc, fv.Index(j).Interface()); err != nil {
 				return fmt.Errorf("encode %s[%d]: %w", name, j, err)
 			}
 		}
@@ -121,6 +130,10 @@ func WriteJSON(w io.Writer, r *Report) error {
 	bw.WriteString("\n}\n")
 	return bw.Flush()
 }
+
+// rowLists are the top-level lists whose elements WriteJSON writes one to
+// a line (contracts and findings are always passed through lists).
+var rowLists = map[string]bool{"contracts": true, "findings": true, "data_issues": true, "rule_errors": true}
 
 // lists returns, for the keys of the report's two long lists, a function
 // that passes their elements, normalized, to fn in order. (Elements read

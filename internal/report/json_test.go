@@ -32,7 +32,21 @@ func TestWriteJSON_MatchesEncoder(t *testing.T) {
 			enc.SetEscapeHTML(false)
 			enc.SetIndent("", "  ")
 			require.NoError(t, enc.Encode(normalize(ordered(r))))
-			assert.Equal(t, want.String(), got.String())
+			var indented bytes.Buffer
+			require.NoError(t, json.Indent(&indented, got.Bytes(), "", "  "))
+			assert.Equal(t, want.String(), indented.String())
+			// A row is one line: a list of rows has a line per element.
+			var doc map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(got.Bytes(), &doc))
+			for key := range rowLists {
+				var rows []json.RawMessage
+				require.NoError(t, json.Unmarshal(doc[key], &rows), key)
+				if len(rows) == 0 {
+					continue
+				}
+				lines := strings.Split(strings.TrimSpace(string(doc[key])), "\n")
+				assert.Len(t, lines, len(rows)+2, "%s: [, a line per row, ]", key)
+			}
 		})
 	}
 }
@@ -66,7 +80,7 @@ func TestWriteJSON_NilInsideElements(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, WriteJSON(&buf, r))
 	out := buf.String()
-	for _, want := range []string{`"mapped": []`, `"unmapped": []`, `"sheets": []`, `"evidence": {}`, `"references": []`, `"by_indicator": {}`} {
+	for _, want := range []string{`"mapped": []`, `"unmapped": []`, `"sheets": []`, `"evidence":{}`, `"references":[]`, `"by_indicator": {}`} {
 		assert.Contains(t, out, want)
 	}
 	// The caller's report is untouched.
@@ -91,8 +105,8 @@ func TestWriteJSON_RoundTrip(t *testing.T) {
 		assert.Equal(t, want.Findings[i].RuleID, back.Findings[i].RuleID)
 		assert.Equal(t, want.Findings[i].Evidence, back.Findings[i].Evidence)
 	}
-	assert.Contains(t, buf.String(), `"worker_name": "=cmd|' /C calc'!A0"`)
-	assert.Contains(t, buf.String(), `"raw": "@SUM(A1:A9)"`)
+	assert.Contains(t, buf.String(), `"worker_name":"=cmd|' /C calc'!A0"`)
+	assert.Contains(t, buf.String(), `"raw":"@SUM(A1:A9)"`)
 	assert.True(t, back.Run.StartedAt.Equal(r.Run.StartedAt))
 	// Markup is written as is (JSON is not HTML), and stays a string.
 	assert.True(t, strings.Contains(buf.String(), hostileScript))

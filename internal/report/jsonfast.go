@@ -7,64 +7,64 @@ import (
 )
 
 // Contracts and findings are most of a JSON report. WriteJSON encodes them
-// with the functions below, which write exactly what its element encoder
-// (encoding/json, indented, without HTML escaping) writes, several times
+// with the functions below, which write exactly what its row encoder
+// (encoding/json, compact, without HTML escaping) writes, several times
 // faster; TestJSONFastMatchesEncoder holds them to it. Anything they do not
 // handle (an evidence value of another type, a number JSON cannot hold) is
 // left to encoding/json.
 
-// Indentation inside a list element (WriteJSON's prefix "    ", indent "  ").
+// Line breaks and indentation inside a row: none, as a row is one line.
 const (
-	jsonIn1 = "\n      "
-	jsonIn2 = "\n        "
-	jsonIn3 = "\n          "
-	jsonEnd = "\n    }"
+	jsonIn1 = ""
+	jsonIn2 = ""
+	jsonIn3 = ""
+	jsonEnd = "}"
 )
 
 func appendContractJSON(b []byte, c *Contract) []byte {
 	b = append(b, '{')
-	b = append(b, jsonIn1+`"file": `...)
+	b = append(b, jsonIn1+`"file":`...)
 	b = appendJSONString(b, c.File)
-	b = append(b, ","+jsonIn1+`"sheet": `...)
+	b = append(b, ","+jsonIn1+`"sheet":`...)
 	b = appendJSONString(b, c.Sheet)
-	b = append(b, ","+jsonIn1+`"row": `...)
+	b = append(b, ","+jsonIn1+`"row":`...)
 	b = strconv.AppendInt(b, int64(c.Row), 10)
-	b = append(b, ","+jsonIn1+`"contract_id": `...)
+	b = append(b, ","+jsonIn1+`"contract_id":`...)
 	b = appendJSONString(b, c.ContractID)
 	if c.WorkerID != "" {
-		b = append(b, ","+jsonIn1+`"worker_id": `...)
+		b = append(b, ","+jsonIn1+`"worker_id":`...)
 		b = appendJSONString(b, c.WorkerID)
 	}
 	if c.WorkerName != "" {
-		b = append(b, ","+jsonIn1+`"worker_name": `...)
+		b = append(b, ","+jsonIn1+`"worker_name":`...)
 		b = appendJSONString(b, c.WorkerName)
 	}
 	if c.Supplier != "" {
-		b = append(b, ","+jsonIn1+`"supplier": `...)
+		b = append(b, ","+jsonIn1+`"supplier":`...)
 		b = appendJSONString(b, c.Supplier)
 	}
-	b = append(b, ","+jsonIn1+`"status": `...)
+	b = append(b, ","+jsonIn1+`"status":`...)
 	b = appendJSONString(b, c.Status)
-	b = append(b, ","+jsonIn1+`"risk": `...)
+	b = append(b, ","+jsonIn1+`"risk":`...)
 	if c.Risk == nil {
 		b = append(b, "null"...)
 	} else {
 		b = appendJSONString(b, *c.Risk)
 	}
-	b = append(b, ","+jsonIn1+`"findings": `...)
+	b = append(b, ","+jsonIn1+`"findings":`...)
 	b = strconv.AppendInt(b, int64(c.Findings), 10)
-	b = append(b, ","+jsonIn1+`"rules_checked": `...)
+	b = append(b, ","+jsonIn1+`"rules_checked":`...)
 	b = strconv.AppendInt(b, int64(c.RulesChecked), 10)
 	if len(c.Missing) > 0 {
-		b = append(b, ","+jsonIn1+`"missing": `...)
+		b = append(b, ","+jsonIn1+`"missing":`...)
 		b = appendJSONStrings(b, c.Missing)
 	}
 	if len(c.MissingLookups) > 0 {
-		b = append(b, ","+jsonIn1+`"missing_lookups": `...)
+		b = append(b, ","+jsonIn1+`"missing_lookups":`...)
 		b = appendJSONStrings(b, c.MissingLookups)
 	}
 	if c.RuleErrors != 0 {
-		b = append(b, ","+jsonIn1+`"rule_errors": `...)
+		b = append(b, ","+jsonIn1+`"rule_errors":`...)
 		b = strconv.AppendInt(b, int64(c.RuleErrors), 10)
 	}
 	return append(b, jsonEnd...)
@@ -75,27 +75,27 @@ func appendContractJSON(b []byte, c *Contract) []byte {
 func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 	b = append(b, '{')
 	for _, kv := range [...]struct{ k, v string }{
-		{jsonIn1 + `"rule_id": `, f.RuleID}, {`,` + jsonIn1 + `"title": `, f.Title},
-		{`,` + jsonIn1 + `"indicator": `, f.Indicator}, {`,` + jsonIn1 + `"severity": `, f.Severity},
-		{`,` + jsonIn1 + `"message": `, f.Message}, {`,` + jsonIn1 + `"file": `, f.File}, {`,` + jsonIn1 + `"sheet": `, f.Sheet},
+		{jsonIn1 + `"rule_id":`, f.RuleID}, {`,` + jsonIn1 + `"title":`, f.Title},
+		{`,` + jsonIn1 + `"indicator":`, f.Indicator}, {`,` + jsonIn1 + `"severity":`, f.Severity},
+		{`,` + jsonIn1 + `"message":`, f.Message}, {`,` + jsonIn1 + `"file":`, f.File}, {`,` + jsonIn1 + `"sheet":`, f.Sheet},
 	} {
 		b = append(b, kv.k...)
 		b = appendJSONString(b, kv.v)
 	}
-	b = append(b, ","+jsonIn1+`"row": `...)
+	b = append(b, ","+jsonIn1+`"row":`...)
 	b = strconv.AppendInt(b, int64(f.Row), 10)
-	b = append(b, ","+jsonIn1+`"contract_id": `...)
+	b = append(b, ","+jsonIn1+`"contract_id":`...)
 	b = appendJSONString(b, f.ContractID)
 	for _, kv := range [...]struct{ k, v string }{
-		{`,` + jsonIn1 + `"worker_id": `, f.WorkerID}, {`,` + jsonIn1 + `"worker_name": `, f.WorkerName},
-		{`,` + jsonIn1 + `"supplier": `, f.Supplier},
+		{`,` + jsonIn1 + `"worker_id":`, f.WorkerID}, {`,` + jsonIn1 + `"worker_name":`, f.WorkerName},
+		{`,` + jsonIn1 + `"supplier":`, f.Supplier},
 	} {
 		if kv.v != "" {
 			b = append(b, kv.k...)
 			b = appendJSONString(b, kv.v)
 		}
 	}
-	b = append(b, ","+jsonIn1+`"evidence": `...)
+	b = append(b, ","+jsonIn1+`"evidence":`...)
 	if len(f.Evidence) == 0 {
 		b = append(b, "{}"...)
 	} else {
@@ -105,20 +105,20 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 			e := f.Evidence[k]
 			b = jsonMember(b, i == 0, jsonIn2, k)
 			b = append(b, '{')
-			b = append(b, jsonIn3+`"value": `...)
+			b = append(b, jsonIn3+`"value":`...)
 			if b, ok = appendJSONValue(b, e.Value); !ok {
 				return b, false
 			}
-			b = append(b, ","+jsonIn3+`"raw": `...)
+			b = append(b, ","+jsonIn3+`"raw":`...)
 			b = appendJSONString(b, e.Raw)
 			if e.Derived {
-				b = append(b, ","+jsonIn3+`"derived": `...)
+				b = append(b, ","+jsonIn3+`"derived":`...)
 				b = append(b, "true"...)
 			}
 			for _, kv := range [...][2]string{
-				{`,` + jsonIn3 + `"column": `, e.Column}, {`,` + jsonIn3 + `"header": `, e.Header},
-				{`,` + jsonIn3 + `"conversion": `, e.Conversion}, {`,` + jsonIn3 + `"cell": `, e.Cell},
-				{`,` + jsonIn3 + `"currency": `, e.Currency},
+				{`,` + jsonIn3 + `"column":`, e.Column}, {`,` + jsonIn3 + `"header":`, e.Header},
+				{`,` + jsonIn3 + `"conversion":`, e.Conversion}, {`,` + jsonIn3 + `"cell":`, e.Cell},
+				{`,` + jsonIn3 + `"currency":`, e.Currency},
 			} {
 				if kv[1] != "" {
 					b = append(b, kv[0]...)
@@ -131,18 +131,18 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 		b = append(b, jsonIn1...)
 		b = append(b, '}')
 	}
-	b = append(b, ","+jsonIn1+`"references": `...)
+	b = append(b, ","+jsonIn1+`"references":`...)
 	b = appendJSONStrings(b, f.References)
 	if f.Remedy != "" {
-		b = append(b, ","+jsonIn1+`"remedy": `...)
+		b = append(b, ","+jsonIn1+`"remedy":`...)
 		b = appendJSONString(b, f.Remedy)
 	}
 	if f.Scope != "" {
-		b = append(b, ","+jsonIn1+`"scope": `...)
+		b = append(b, ","+jsonIn1+`"scope":`...)
 		b = appendJSONString(b, f.Scope)
 	}
 	if len(f.Contracts) > 0 {
-		b = append(b, ","+jsonIn1+`"contracts": `...)
+		b = append(b, ","+jsonIn1+`"contracts":`...)
 		b = append(b, '[')
 		for i, r := range f.Contracts {
 			if i > 0 {
@@ -150,13 +150,13 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 			}
 			b = append(b, jsonIn2...)
 			b = append(b, '{')
-			b = append(b, jsonIn3+`"file": `...)
+			b = append(b, jsonIn3+`"file":`...)
 			b = appendJSONString(b, r.File)
-			b = append(b, ","+jsonIn3+`"sheet": `...)
+			b = append(b, ","+jsonIn3+`"sheet":`...)
 			b = appendJSONString(b, r.Sheet)
-			b = append(b, ","+jsonIn3+`"row": `...)
+			b = append(b, ","+jsonIn3+`"row":`...)
 			b = strconv.AppendInt(b, int64(r.Row), 10)
-			b = append(b, ","+jsonIn3+`"contract_id": `...)
+			b = append(b, ","+jsonIn3+`"contract_id":`...)
 			b = appendJSONString(b, r.ContractID)
 			b = append(b, jsonIn2...)
 			b = append(b, '}')
@@ -165,16 +165,16 @@ func appendFindingJSON(b []byte, f *Finding) (_ []byte, ok bool) {
 		b = append(b, ']')
 	}
 	if f.ContractsTotal != 0 {
-		b = append(b, ","+jsonIn1+`"contracts_total": `...)
+		b = append(b, ","+jsonIn1+`"contracts_total":`...)
 		b = strconv.AppendInt(b, int64(f.ContractsTotal), 10)
 	}
 	if f.Waived {
-		b = append(b, ","+jsonIn1+`"waived": `...)
+		b = append(b, ","+jsonIn1+`"waived":`...)
 		b = append(b, "true"...)
 	}
 	for _, kv := range [...]struct{ k, v string }{
-		{`,` + jsonIn1 + `"waiver_reason": `, f.WaiverReason}, {`,` + jsonIn1 + `"waiver_approved_by": `, f.WaiverApprovedBy},
-		{`,` + jsonIn1 + `"waiver_expires": `, f.WaiverExpires}, {`,` + jsonIn1 + `"waiver_source": `, f.WaiverSource},
+		{`,` + jsonIn1 + `"waiver_reason":`, f.WaiverReason}, {`,` + jsonIn1 + `"waiver_approved_by":`, f.WaiverApprovedBy},
+		{`,` + jsonIn1 + `"waiver_expires":`, f.WaiverExpires}, {`,` + jsonIn1 + `"waiver_source":`, f.WaiverSource},
 	} {
 		if kv.v != "" {
 			b = append(b, kv.k...)
@@ -192,7 +192,7 @@ func jsonMember(b []byte, first bool, indent, key string) []byte {
 	}
 	b = append(b, indent...)
 	b = appendJSONString(b, key)
-	return append(b, ':', ' ')
+	return append(b, ':')
 }
 
 // appendJSONStrings appends a list of strings as a member at depth 1.

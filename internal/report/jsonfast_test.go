@@ -17,7 +17,6 @@ func elementJSON(t testing.TB, v any) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("    ", "  ")
 	require.NoError(t, enc.Encode(v))
 	return strings.TrimSuffix(buf.String(), "\n")
 }

@@ -164,7 +164,7 @@ func TestRunSpillMatchesMemory(t *testing.T) {
 			require.NoError(t, report.WriteText(&b, spill, report.TextOptions{MaxFindings: -1, MaxContracts: -1}))
 			assert.Equal(t, a.String(), b.String(), "text")
 			if name == "generated" {
-				assert.Contains(t, string(jsonOf(t, mem)), `"rule_id": "shared-passport"`, "the roster has shared passports")
+				assert.Contains(t, string(jsonOf(t, mem)), `"rule_id":"shared-passport"`, "the roster has shared passports")
 			}
 		})
 	}

@@ -86,7 +86,7 @@ func TestMergeEqualsScan(t *testing.T) {
 		want := jsonOf(t, rep)
 		rep.Close()
 		for _, id := range []string{"shared-passport", "shared-bank-account", "fee-share"} {
-			require.Contains(t, string(want), `"rule_id": "`+id+`"`)
+			require.Contains(t, string(want), `"rule_id":"`+id+`"`)
 		}
 		for _, n := range []int{1, 3, 7} {
 			got := jsonOf(t, shardAndMerge(t, files, opts, n))
@@ -110,7 +110,7 @@ func TestMergeKeepsCrossRowPolicy(t *testing.T) {
 	rep, err := Run(context.Background(), files, opts)
 	require.NoError(t, err)
 	want := jsonOf(t, rep)
-	require.NotContains(t, string(want), `"rule_id": "fee-share"`)
+	require.NotContains(t, string(want), `"rule_id":"fee-share"`)
 	require.Contains(t, string(want), "local.yaml:3: severity high → critical")
 	if got := jsonOf(t, shardAndMerge(t, files, opts, 3)); !bytes.Equal(got, want) {
 		t.Fatalf("merge differs from the scan:\n%s", firstDiff(got, want))
