@@ -16,21 +16,6 @@ type Pool struct {
 // NewPool returns a pool of contracts with n values each (a schema's Len).
 func NewPool(n int) *Pool { return &Pool{n: n} }
 
-// Get returns a blank contract with n values.
-func (p *Pool) Get() *Contract {
-	if p != nil {
-		if c, ok := p.p.Get().(*Contract); ok {
-			// Blanked here rather than in Put: the reader that fills the
-			// contract then has its memory in cache.
-			clear(c.Values)
-			c.Converted = false
-			return c
-		}
-		return &Contract{Values: make([]Value, p.n)}
-	}
-	return &Contract{}
-}
-
 // GetFill returns a contract with n values for a reader that sets every
 // one of them, as source's Row.Fill does: a recycled contract's values are
 // not cleared here, where clearing them would only be written over.
