@@ -168,14 +168,25 @@ func zipOf(t testing.TB, parts map[string]string) []byte {
 		names = append(names, n)
 	}
 	slices.Sort(names)
+	return zipIn(t, parts, names, zip.Deflate)
+}
+
+// zipIn builds a zip archive of the given parts in the order of names,
+// each compressed with method; names without a part are left out.
+func zipIn(t testing.TB, parts map[string]string, names []string, method uint16) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, n := range names {
-		w, err := zw.Create(n)
+		part, ok := parts[n]
+		if !ok {
+			continue
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: n, Method: method})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := io.WriteString(w, parts[n]); err != nil {
+		if _, err := io.WriteString(w, part); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -49,24 +49,7 @@ func odsHeadBook(t testing.TB, count int, tables ...string) []byte {
 		parts["meta.xml"] = fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <office:document-meta xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"><office:meta><meta:generator>LibreOffice/7.4.7.2</meta:generator><meta:document-statistic meta:table-count="%d" meta:cell-count="1818" meta:object-count="0"/></office:meta></office:document-meta>`, count)
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, name := range []string{"mimetype", "META-INF/manifest.xml", "meta.xml", "content.xml"} {
-		if _, ok := parts[name]; !ok {
-			continue
-		}
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.WriteString(w, parts[name]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return zipIn(t, parts, []string{"mimetype", "META-INF/manifest.xml", "meta.xml", "content.xml"}, zip.Store)
 }
 
 // countedFile counts the bytes read from it at an offset, as zip parts
