@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -832,28 +833,23 @@ func (w *Rows) sortFile(sf *spillFile, n int, adjust func(*rowKey) error, fix fu
 	if err := out.create(w.dir); err != nil {
 		return err
 	}
-	// Records are read through a small window of the file: runs of rows
-	// that keep their order (most of a review's clear contracts) then take
-	// one read per window rather than one per row.
-	win := readWindow{f: sf.f, size: sf.size}
-	copyRow := func(k rowKey) error {
-		rec, err := win.read(k.off, int(k.size))
-		if err != nil {
-			return err
-		}
+	g := gather{f: sf.f, size: sf.size, emit: func(rec []byte, seq int32) error {
 		if fix != nil {
-			rec = fix(rec, int(k.seq))
+			rec = fix(rec, int(seq))
 		}
 		return out.write(rec)
-	}
+	}}
 	if len(runs.files) == 0 {
 		for _, k := range keys {
-			if err = copyRow(k); err != nil {
+			if err = g.add(k); err != nil {
 				break
 			}
 		}
 	} else {
-		err = runs.merge(keys, compare, copyRow)
+		err = runs.merge(keys, compare, g.add)
+	}
+	if err == nil {
+		err = g.flush()
 	}
 	if err == nil {
 		err = out.w.Flush()
@@ -1085,49 +1081,89 @@ func (kr *keyRuns) close() {
 	kr.files = nil
 }
 
-// readWindow reads records of a file through a window that grows while
-// records are read in file order, or nearly (runs of clear contracts keep
-// theirs), and shrinks to the record when they are not, so that scattered
-// records do not each cost a full window.
-type readWindow struct {
-	f    *os.File
-	size int64 // the file's length
-	buf  []byte
-	at   int64 // the file offset of buf[0]
-	next int64 // where the last record read ended
-	span int   // the bytes the next window read takes
-	rec  []byte
+// gather copies records in the order of their keys, reading them in the
+// order they lie in the file. The keys come in batches (gatherKeys, or
+// gatherBytes of records); a batch's records are read by offset, records
+// near each other in one read (gatherGap, up to gatherSpan), into an arena,
+// and then handed to emit in the keys' order. Records in report order lie
+// scattered over the file (a review's findings most of all, by severity
+// and supplier): read one at a time, they took a system call each.
+type gather struct {
+	f     *os.File
+	size  int64 // the file's length
+	emit  func(rec []byte, seq int32) error
+	keys  []rowKey
+	bytes int
+	order []int32 // the batch's indices by record offset
+	at    []int   // where each record of the batch starts in arena
+	arena []byte
+	span  []byte
 }
 
 const (
-	readWindowSize = 16 << 10
-	readWindowMin  = 512
+	gatherKeys  = 8192
+	gatherBytes = 1 << 20
+	gatherGap   = 32 << 10
+	gatherSpan  = 256 << 10
 )
 
-func (rw *readWindow) read(off int64, n int) ([]byte, error) {
-	// A record a little further on counts as the next: the rows of one
-	// rank, flagged contracts among clear ones, come in file order with
-	// others between them, and a full window then holds several.
-	sequential := off >= rw.next && off-rw.next <= readWindowSize/4
-	rw.next = off + int64(n)
-	if off >= rw.at && off+int64(n) <= rw.at+int64(len(rw.buf)) {
-		return rw.buf[off-rw.at : off-rw.at+int64(n)], nil
+// add takes the next key in order.
+func (g *gather) add(k rowKey) error {
+	g.keys = append(g.keys, k)
+	g.bytes += int(k.size)
+	if len(g.keys) >= gatherKeys || g.bytes >= gatherBytes {
+		return g.flush()
 	}
-	if sequential {
-		rw.span = min(max(2*rw.span, readWindowMin), readWindowSize)
-	} else {
-		rw.span = readWindowMin
+	return nil
+}
+
+// flush reads and emits the batch.
+func (g *gather) flush() error {
+	if len(g.keys) == 0 {
+		return nil
 	}
-	span := max(rw.span, n)
-	if cap(rw.buf) < span {
-		rw.buf = make([]byte, max(span, readWindowSize))
+	g.order = g.order[:0]
+	for i := range g.keys {
+		g.order = append(g.order, int32(i))
 	}
-	rw.buf = rw.buf[:min(int64(span), rw.size-off)]
-	rw.at = off
-	if _, err := rw.f.ReadAt(rw.buf, off); err != nil {
-		return nil, err
+	slices.SortFunc(g.order, func(a, b int32) int { return cmp.Compare(g.keys[a].off, g.keys[b].off) })
+	g.at = slices.Grow(g.at[:0], len(g.keys))[:len(g.keys)]
+	g.arena = g.arena[:0]
+	for lo := 0; lo < len(g.order); {
+		// The records from lo up to hi are read at once, from the first's
+		// start to the last's end.
+		first := g.keys[g.order[lo]]
+		from, to := first.off, first.off+int64(first.size)
+		hi := lo + 1
+		for ; hi < len(g.order); hi++ {
+			k := g.keys[g.order[hi]]
+			end := max(to, k.off+int64(k.size))
+			if k.off-to > gatherGap || end-from > gatherSpan {
+				break
+			}
+			to = end
+		}
+		if from < 0 || to > g.size {
+			return errors.New("damaged key")
+		}
+		g.span = slices.Grow(g.span[:0], int(to-from))[:to-from]
+		if _, err := g.f.ReadAt(g.span, from); err != nil {
+			return err
+		}
+		for _, i := range g.order[lo:hi] {
+			k := g.keys[i]
+			g.at[i] = len(g.arena)
+			g.arena = append(g.arena, g.span[k.off-from:k.off-from+int64(k.size)]...)
+		}
+		lo = hi
 	}
-	return rw.buf[:n], nil
+	for i, k := range g.keys {
+		if err := g.emit(g.arena[g.at[i]:g.at[i]+int(k.size)], k.seq); err != nil {
+			return err
+		}
+	}
+	g.keys, g.bytes = g.keys[:0], 0
+	return nil
 }
 
 func uvarintLen(v uint64) int {
