@@ -27,6 +27,7 @@ package xlsx
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -331,25 +332,47 @@ func checkLimits(zr *zip.Reader, lim Limits) error {
 
 var flatePool sync.Pool
 
+// flateBuffer is how much of an entry's compressed bytes one read of the
+// file takes: the inflater's own buffer is 4 KiB, a system call each.
+const flateBuffer = 64 << 10
+
 // newFlateReader is the zip decompressor for Deflate entries: the klauspost
 // inflater is markedly faster than compress/flate.
 func newFlateReader(r io.Reader) io.ReadCloser {
-	if fr, ok := flatePool.Get().(io.ReadCloser); ok {
-		fr.(kflate.Resetter).Reset(r, nil)
-		return &pooledFlate{fr}
+	if in, ok := flatePool.Get().(*inflater); ok {
+		in.br.Reset(r)
+		in.fr.(kflate.Resetter).Reset(in.br, nil)
+		return &pooledFlate{in}
 	}
-	return &pooledFlate{kflate.NewReader(r)}
+	br := bufio.NewReaderSize(r, flateBuffer)
+	return &pooledFlate{&inflater{fr: kflate.NewReader(br), br: br}}
 }
 
-type pooledFlate struct{ io.ReadCloser }
+// inflater is an inflater and the buffer it reads through.
+type inflater struct {
+	fr io.ReadCloser
+	br *bufio.Reader
+}
+
+// pooledFlate reads an entry with an inflater, which goes back to
+// flatePool when it is closed.
+type pooledFlate struct{ in *inflater }
+
+func (p *pooledFlate) Read(b []byte) (int, error) {
+	if p.in == nil {
+		return 0, errors.New("xlsx: read after close")
+	}
+	return p.in.fr.Read(b)
+}
 
 func (p *pooledFlate) Close() error {
-	if p.ReadCloser == nil {
+	if p.in == nil {
 		return nil
 	}
-	err := p.ReadCloser.Close()
-	flatePool.Put(p.ReadCloser)
-	p.ReadCloser = nil
+	err := p.in.fr.Close()
+	p.in.br.Reset(nil)
+	flatePool.Put(p.in)
+	p.in = nil
 	return err
 }
 
