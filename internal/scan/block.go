@@ -46,8 +46,10 @@ type fileBlock struct {
 	key []byte
 	mac hash.Hash
 	sum []byte
-	// scratch is reused by add, which runs on one goroutine at a time.
+	// scratch is reused by add and addLive, which run on one goroutine
+	// at a time; liveBuf by addLive.
 	scratch convertScratch
+	liveBuf decoded
 
 	// mu guards live and the records. Once live is set (by follow), the
 	// file's contracts go to it as they are evaluated rather than into
@@ -207,11 +209,22 @@ func (blk *fileBlock) follow(live func(*decoded) error) error {
 }
 
 // addLive hands one evaluated contract to live as each would decode it.
+// live keeps nothing of what it is handed, as each reuses one decoded for
+// every record; a review whose report keeps its rows in temporary files
+// (recs.spill) copies nothing of a finding either, so that the findings
+// and their evidence are scratch's too.
 func (blk *fileBlock) addLive(r *engine.Result, rr readRow, waivers *rules.Matcher) error {
-	c, fs, errs := convertResult(r, waivers, nil)
-	d := decoded{contract: c, findings: fs, errs: errs, issues: rr.issues, cover: r.Coverage, status: r.Status, risk: r.Risk, record: rr.record}
+	var scratch *convertScratch
+	if blk.recs.spill {
+		scratch = &blk.scratch
+	}
+	c, fs, errs := convertResult(r, waivers, scratch)
+	d := &blk.liveBuf
+	*d = decoded{contract: c, findings: fs, errs: errs, issues: rr.issues, cover: r.Coverage, status: r.Status, risk: r.Risk, record: rr.record}
 	blk.contracts++
-	return blk.live(&d)
+	err := blk.live(d)
+	*d = decoded{}
+	return err
 }
 
 // add encodes one evaluated contract.
