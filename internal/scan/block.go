@@ -73,9 +73,9 @@ func newBlock(file int, spillDir string, spill bool, key []byte) *fileBlock {
 }
 
 // convertResult turns one engine result into its report contract, findings
-// (waivers applied, not yet counted) and rule errors. With scratch, the
-// findings and their evidence maps are scratch's, reused from call to call:
-// they are valid until the next call.
+// (waivers applied, not yet counted) and rule errors. The findings and
+// their evidence maps are scratch's, reused from call to call: they are
+// valid until the next call.
 func convertResult(r *engine.Result, waivers *rules.Matcher, scratch *convertScratch) (report.Contract, []report.Finding, []report.RuleError) {
 	c := report.Contract{
 		File: r.File, Sheet: r.Sheet, Row: r.Row, ContractID: r.ContractID, WorkerID: r.WorkerID,
@@ -90,20 +90,15 @@ func convertResult(r *engine.Result, waivers *rules.Matcher, scratch *convertScr
 			c.Risk = &s
 		}
 	}
-	var fs []report.Finding
-	if scratch != nil {
-		fs = scratch.fs[:0]
-	}
+	fs := scratch.fs[:0]
 	for i, f := range r.Findings {
 		var ev map[string]report.Evidence
-		if scratch != nil && i < len(scratch.evs) {
+		if i < len(scratch.evs) {
 			ev = scratch.evs[i]
 			clear(ev)
 		} else {
 			ev = make(map[string]report.Evidence, len(f.Evidence))
-			if scratch != nil {
-				scratch.evs = append(scratch.evs, ev)
-			}
+			scratch.evs = append(scratch.evs, ev)
 		}
 		for _, e := range f.Evidence {
 			ev[e.Field] = report.Evidence{Value: e.Value, Raw: e.Raw, Derived: e.Derived, Column: e.Column, Header: e.Header, Conversion: e.Conversion,
@@ -122,9 +117,7 @@ func convertResult(r *engine.Result, waivers *rules.Matcher, scratch *convertScr
 		applyWaiver(waivers, &rf)
 		fs = append(fs, rf)
 	}
-	if scratch != nil {
-		scratch.fs = fs
-	}
+	scratch.fs = fs
 	var errs []report.RuleError
 	for _, e := range r.Errors {
 		errs = append(errs, report.RuleError{
@@ -210,21 +203,14 @@ func (blk *fileBlock) follow(live func(*decoded) error) error {
 
 // addLive hands one evaluated contract to live as each would decode it.
 // live keeps nothing of what it is handed, as each reuses one decoded for
-// every record; a review whose report keeps its rows in temporary files
-// (recs.spill) copies nothing of a finding either, so that the findings
-// and their evidence are scratch's too.
+// every record: the decoded, the findings and their evidence are the
+// block's, reused from contract to contract.
 func (blk *fileBlock) addLive(r *engine.Result, rr readRow, waivers *rules.Matcher) error {
-	var scratch *convertScratch
-	if blk.recs.spill {
-		scratch = &blk.scratch
-	}
-	c, fs, errs := convertResult(r, waivers, scratch)
+	c, fs, errs := convertResult(r, waivers, &blk.scratch)
 	d := &blk.liveBuf
 	*d = decoded{contract: c, findings: fs, errs: errs, issues: rr.issues, cover: r.Coverage, status: r.Status, risk: r.Risk, record: rr.record}
 	blk.contracts++
-	err := blk.live(d)
-	*d = decoded{}
-	return err
+	return blk.live(d)
 }
 
 // add encodes one evaluated contract.

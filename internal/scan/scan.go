@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"runtime"
@@ -625,11 +626,16 @@ func (b *builder) addContract(c *report.Contract) error {
 	return nil
 }
 
+// addFinding adds f to the report. f is the caller's to reuse once it
+// returns (a contract handed on as it is read brings scratch findings): a
+// report that keeps its findings in memory keeps a copy of f's evidence.
 func (b *builder) addFinding(f *report.Finding) error {
 	if b.rows != nil {
 		return b.rows.AddFinding(f)
 	}
-	b.rep.Findings = append(b.rep.Findings, *f)
+	kept := *f
+	kept.Evidence = maps.Clone(f.Evidence)
+	b.rep.Findings = append(b.rep.Findings, kept)
 	return nil
 }
 
