@@ -53,7 +53,7 @@ func TestGather(t *testing.T) {
 				}
 			}
 			var got []int32
-			g := gather{f: f, size: int64(len(file)), emit: func(rec []byte, seq int32) error {
+			g := gather{f: f, emit: func(rec []byte, seq int32) error {
 				if !bytes.Equal(rec, recs[seq]) {
 					return fmt.Errorf("record %d: %d bytes, not its own", seq, len(rec))
 				}
@@ -73,7 +73,7 @@ func TestGather(t *testing.T) {
 	}
 
 	t.Run("key past the end", func(t *testing.T) {
-		g := gather{f: f, size: int64(len(file)), emit: func([]byte, int32) error { return nil }}
+		g := gather{f: f, emit: func([]byte, int32) error { return nil }}
 		require.NoError(t, g.add(rowKey{off: int64(len(file)) - 5, size: 10}))
 		assert.Error(t, g.flush())
 	})
