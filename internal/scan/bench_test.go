@@ -277,6 +277,9 @@ func benchLibreOfficeRoster(b *testing.B, rows, first int) string {
 	rf := v.(*rosterFile)
 	rf.once.Do(func() {
 		dir := filepath.Join(os.TempDir(), "laborcheck-bench")
+		if rf.err = os.MkdirAll(dir, 0o755); rf.err != nil {
+			return
+		}
 		rf.path = filepath.Join(dir, name)
 		if _, err := os.Stat(rf.path); err == nil {
 			return
